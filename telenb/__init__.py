@@ -1,0 +1,58 @@
+"""telenb: Jupyter as a telephony workbench.
+
+Write a call flow once; run it on the built-in simulated carrier (offline, deterministic,
+faster than real time) or on a real provider.  Heavy parts import lazily so that
+``%load_ext telenb`` and ``import telenb`` stay fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it
+_EXPORTS = {
+    "Carrier": "telenb.sim.carrier",
+    "Caller": "telenb.sim.parties",
+    "Phone": "telenb.sim.parties",
+    "Party": "telenb.sim.parties",
+    "CallResult": "telenb.sim.results",
+    "Trace": "telenb.sim.trace",
+    "erlang_b": "telenb.sim.erlang",
+    "Audio": "telenb.audio.core",
+    "TelenbError": "telenb.errors",
+    "GrammarError": "telenb.errors",
+    "NumberError": "telenb.errors",
+    "FlowError": "telenb.errors",
+    "UnknownOptionError": "telenb.errors",
+    "AudioError": "telenb.errors",
+}
+
+__all__ = sorted([*_EXPORTS, "load_ipython_extension", "unload_ipython_extension"])
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'telenb' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """`%load_ext telenb`: register the magics (imports only the magics module)."""
+    from .notebook.magics import load_ipython_extension as _load
+
+    _load(ipython)
+
+
+def unload_ipython_extension(ipython: Any) -> None:
+    from .notebook.magics import unload_ipython_extension as _unload
+
+    _unload(ipython)

@@ -1,0 +1,267 @@
+"""The `Audio` value type: samples plus a rate, immutable by convention.
+
+Samples are float32 in [-1, 1], shape (n,) for mono or (n, channels).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import AudioError
+
+LINE_RATE = 8000  # the telephone channel
+
+
+@dataclass(frozen=True, eq=False)
+class Audio:
+    samples: np.ndarray
+    rate: int
+
+    def __post_init__(self) -> None:
+        s = np.asarray(self.samples)
+        if s.ndim not in (1, 2):
+            raise AudioError(f"audio samples must be 1-D or 2-D (frames, channels), got {s.ndim}-D")
+        if not np.issubdtype(s.dtype, np.floating):
+            if np.issubdtype(s.dtype, np.integer):
+                s = s.astype(np.float32) / float(np.iinfo(s.dtype).max + 1)
+            else:
+                raise AudioError(f"audio samples must be numbers, got dtype {s.dtype}")
+        s = s.astype(np.float32, copy=False)
+        if s.size and not np.all(np.isfinite(s)):
+            bad = int(np.count_nonzero(~np.isfinite(s)))
+            raise AudioError(
+                f"audio contains {bad} NaN or infinite samples; clean it first "
+                "(for example np.nan_to_num)"
+            )
+        if int(self.rate) != self.rate or self.rate <= 0:
+            raise AudioError(f"sample rate must be a positive integer, got {self.rate!r}")
+        object.__setattr__(self, "samples", s)
+        object.__setattr__(self, "rate", int(self.rate))
+
+    # -- construction -------------------------------------------------------------------------
+    @classmethod
+    def silence(cls, seconds: float, rate: int = LINE_RATE, channels: int = 1) -> Audio:
+        n = round(seconds * rate)
+        shape = (n,) if channels == 1 else (n, channels)
+        return cls(np.zeros(shape, np.float32), rate)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> Audio:
+        """Read WAV, FLAC or OGG; errors name the file and the reason."""
+        import soundfile as sf
+
+        path = Path(path)
+        if not path.exists():
+            raise AudioError(f"no audio file at {path}")
+        try:
+            data, rate = sf.read(str(path), dtype="float32", always_2d=False)
+        except Exception as exc:  # soundfile raises several types for bad files
+            raise AudioError(f"cannot read {path} as audio: {exc}") from exc
+        return cls(data, rate)
+
+    def save(self, path: str | os.PathLike, subtype: str | None = None) -> Path:
+        """Write atomically (temp file then rename); format from the suffix."""
+        import soundfile as sf
+
+        path = Path(path)
+        fmt = {".wav": "WAV", ".flac": "FLAC", ".ogg": "OGG"}.get(path.suffix.lower())
+        if fmt is None:
+            raise AudioError(f"cannot save {path.name}: use a .wav, .flac or .ogg file name")
+        if subtype is None:
+            subtype = {"WAV": "PCM_16", "FLAC": "PCM_16", "OGG": "VORBIS"}[fmt]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp")
+        sf.write(str(tmp), np.clip(self.samples, -1, 1), self.rate, subtype=subtype, format=fmt)
+        os.replace(tmp, path)
+        return path
+
+    # -- properties ---------------------------------------------------------------------------
+    @property
+    def channels(self) -> int:
+        return 1 if self.samples.ndim == 1 else self.samples.shape[1]
+
+    @property
+    def frames(self) -> int:
+        return self.samples.shape[0]
+
+    @property
+    def duration(self) -> float:
+        return self.frames / self.rate
+
+    def __len__(self) -> int:
+        return self.frames
+
+    def mono(self) -> Audio:
+        return self if self.channels == 1 else Audio(self.samples.mean(axis=1), self.rate)
+
+    def channel(self, index: int) -> Audio:
+        if self.channels == 1:
+            if index != 0:
+                raise AudioError(f"mono audio has only channel 0, not {index}")
+            return self
+        return Audio(self.samples[:, index], self.rate)
+
+    # -- operations ---------------------------------------------------------------------------
+    def resample(self, rate: int) -> Audio:
+        """High-quality resampling with soxr (the libsoxr 'HQ' recipe)."""
+        if rate == self.rate:
+            return self
+        if rate <= 0 or int(rate) != rate:
+            raise AudioError(f"target sample rate must be a positive integer, got {rate!r}")
+        if self.frames == 0:
+            return Audio(self.samples[:0], int(rate))
+        import soxr
+
+        out = soxr.resample(self.samples, self.rate, int(rate), quality="HQ")
+        return Audio(out.astype(np.float32, copy=False), int(rate))
+
+    def gain(self, db: float) -> Audio:
+        return Audio(self.samples * np.float32(10 ** (db / 20)), self.rate)
+
+    def level_dbfs(self) -> float:
+        """RMS level relative to a full-scale square wave (so a full-scale sine is -3.01)."""
+        if self.frames == 0:
+            return float("-inf")
+        rms = float(np.sqrt(np.mean(np.square(self.samples, dtype=np.float64))))
+        return 20 * np.log10(rms) if rms > 0 else float("-inf")
+
+    def peak_dbfs(self) -> float:
+        peak = float(np.max(np.abs(self.samples))) if self.frames else 0.0
+        return 20 * np.log10(peak) if peak > 0 else float("-inf")
+
+    def normalize(self, dbfs: float = -20.0) -> Audio:
+        level = self.level_dbfs()
+        return self if level == float("-inf") else self.gain(dbfs - level)
+
+    def slice(self, start: float = 0.0, end: float | None = None) -> Audio:
+        a = round(start * self.rate)
+        b = self.frames if end is None else round(end * self.rate)
+        return Audio(self.samples[max(a, 0) : max(b, 0)], self.rate)
+
+    def pad(self, before: float = 0.0, after: float = 0.0) -> Audio:
+        widths = [(round(before * self.rate), round(after * self.rate))]
+        if self.channels > 1:
+            widths.append((0, 0))
+        return Audio(np.pad(self.samples, widths), self.rate)
+
+    def _matched(self, other: Audio) -> Audio:
+        other = other.resample(self.rate) if other.rate != self.rate else other
+        if other.channels != self.channels:
+            if other.channels == 1:
+                other = Audio(np.repeat(other.samples[:, None], self.channels, axis=1), self.rate)
+            elif self.channels == 1:
+                other = other.mono()
+            else:
+                raise AudioError(
+                    f"cannot combine {self.channels}-channel and {other.channels}-channel audio"
+                )
+        return other
+
+    def __add__(self, other: Audio) -> Audio:
+        """Concatenation, like sequences (other is resampled to this rate)."""
+        if not isinstance(other, Audio):
+            return NotImplemented
+        return Audio(np.concatenate([self.samples, self._matched(other).samples]), self.rate)
+
+    def mix(self, other: Audio, offset: float = 0.0) -> Audio:
+        """Sum `other` into this audio starting `offset` seconds in, extending as needed."""
+        other = self._matched(other)
+        start = round(offset * self.rate)
+        n = max(self.frames, start + other.frames)
+        shape = (n,) if self.channels == 1 else (n, self.channels)
+        out = np.zeros(shape, np.float32)
+        out[: self.frames] += self.samples
+        out[start : start + other.frames] += other.samples
+        return Audio(out, self.rate)
+
+    @staticmethod
+    def concat(parts: Sequence[Audio], rate: int | None = None) -> Audio:
+        if not parts:
+            return Audio.silence(0, rate or LINE_RATE)
+        first = parts[0] if rate is None else parts[0].resample(rate)
+        return Audio(
+            np.concatenate([first.samples] + [first._matched(p).samples for p in parts[1:]]),
+            first.rate,
+        )
+
+    @staticmethod
+    def stereo(left: Audio, right: Audio) -> Audio:
+        """Two mono signals as one two-channel signal (shorter one padded with silence)."""
+        right = left._matched(right.mono())
+        left = left.mono()
+        n = max(left.frames, right.frames)
+        out = np.zeros((n, 2), np.float32)
+        out[: left.frames, 0] = left.samples
+        out[: right.frames, 1] = right.samples
+        return Audio(out, left.rate)
+
+    def to_pcm16(self) -> bytes:
+        return (np.clip(self.samples, -1, 1) * 32767).round().astype("<i2").tobytes()
+
+    @classmethod
+    def from_pcm16(cls, data: bytes, rate: int, channels: int = 1) -> Audio:
+        if len(data) % (2 * channels):
+            raise AudioError(f"PCM16 data of {len(data)} bytes is not whole {channels}-ch frames")
+        s = np.frombuffer(data, "<i2").astype(np.float32) / 32768
+        return cls(s if channels == 1 else s.reshape(-1, channels), rate)
+
+    def wav_bytes(self) -> bytes:
+        import soundfile as sf
+
+        buf = io.BytesIO()
+        sf.write(buf, np.clip(self.samples, -1, 1), self.rate, format="WAV", subtype="PCM_16")
+        return buf.getvalue()
+
+    # -- display ------------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        ch = "mono" if self.channels == 1 else f"{self.channels} ch"
+        level = self.level_dbfs()
+        lv = "silent" if level == float("-inf") else f"{level:.1f} dBFS"
+        return f"<Audio {self.duration:.3f} s, {self.rate} Hz, {ch}, {lv}>"
+
+    def _repr_html_(self) -> str:
+        """An embedded player plus a small inline SVG waveform (no JavaScript needed)."""
+        b64 = base64.b64encode(self.wav_bytes()).decode("ascii")
+        return (
+            f"<div class='telenb-audio'><div>{_html_escape(repr(self))}</div>"
+            f"{_waveform_svg(self)}"
+            f"<audio controls src='data:audio/wav;base64,{b64}'></audio></div>"
+        )
+
+
+def _html_escape(text: str) -> str:
+    import html
+
+    return html.escape(text)
+
+
+def _waveform_svg(audio: Audio, width: int = 400, height: int = 60) -> str:
+    s = audio.mono().samples
+    if s.size == 0:
+        return f"<svg width='{width}' height='{height}'></svg>"
+    bins = np.array_split(np.abs(s), min(width, s.size))
+    peaks = np.array([b.max() if b.size else 0.0 for b in bins])
+    mid = height / 2
+    pts = " ".join(
+        f"M{i},{mid - p * mid:.1f}V{mid + p * mid:.1f}" for i, p in enumerate(peaks)
+    )
+    return (
+        f"<svg width='{width}' height='{height}' style='background:#f7f7f7'>"
+        f"<path d='{pts}' stroke='#2a6fb0' stroke-width='1'/></svg>"
+    )
+
+
+def as_audio(obj: Audio | str | os.PathLike) -> Audio:
+    """Accept an `Audio` or a path to an audio file."""
+    if isinstance(obj, Audio):
+        return obj
+    if isinstance(obj, (str, os.PathLike)):
+        return Audio.load(obj)
+    raise AudioError(f"expected Audio or a path to an audio file, got {type(obj).__name__}")

@@ -1,0 +1,1 @@
+"""Vendor-neutral call flows: verbs, the choices grammar, the flow runtime, Tropo scripts."""

@@ -1,0 +1,1 @@
+"""Notebook skin: magics, rich displays and widgets."""

@@ -1,0 +1,1 @@
+"""Front doors to real networks and vendor formats (Twilio first)."""

@@ -1,0 +1,1 @@
+"""The simulated carrier: clock, calls, parties, trace, trunks and traffic."""

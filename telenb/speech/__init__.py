@@ -1,0 +1,1 @@
+"""Speech: text-to-speech voices and speech recognition."""
