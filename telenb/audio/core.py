@@ -249,9 +249,7 @@ def _waveform_svg(audio: Audio, width: int = 400, height: int = 60) -> str:
     bins = np.array_split(np.abs(s), min(width, s.size))
     peaks = np.array([b.max() if b.size else 0.0 for b in bins])
     mid = height / 2
-    pts = " ".join(
-        f"M{i},{mid - p * mid:.1f}V{mid + p * mid:.1f}" for i, p in enumerate(peaks)
-    )
+    pts = " ".join(f"M{i},{mid - p * mid:.1f}V{mid + p * mid:.1f}" for i, p in enumerate(peaks))
     return (
         f"<svg width='{width}' height='{height}' style='background:#f7f7f7'>"
         f"<path d='{pts}' stroke='#2a6fb0' stroke-width='1'/></svg>"

@@ -28,8 +28,20 @@ SPOKEN_DIGITS = {
     "three": "3", "four": "4", "for": "4", "five": "5", "six": "6", "seven": "7",
     "eight": "8", "nine": "9", "star": "*", "pound": "#", "hash": "#",
 }  # fmt: skip
-DIGIT_WORDS = {"0": "zero", "1": "one", "2": "two", "3": "three", "4": "four", "5": "five",
-               "6": "six", "7": "seven", "8": "eight", "9": "nine", "*": "star", "#": "pound"}
+DIGIT_WORDS = {
+    "0": "zero",
+    "1": "one",
+    "2": "two",
+    "3": "three",
+    "4": "four",
+    "5": "five",
+    "6": "six",
+    "7": "seven",
+    "8": "eight",
+    "9": "nine",
+    "*": "star",
+    "#": "pound",
+}
 
 
 def normalize(text: str) -> str:
@@ -182,9 +194,7 @@ class Grammar:
 def parse(source: str) -> Grammar:
     """Parse a Tropo Simple Grammar; errors name the column."""
     if not isinstance(source, str):
-        raise GrammarError(
-            f"choices must be a string, got {type(source).__name__}", str(source), 0
-        )
+        raise GrammarError(f"choices must be a string, got {type(source).__name__}", str(source), 0)
     return _parse_cached(source)
 
 

@@ -1,0 +1,98 @@
+"""The media seam: how prompts and answers cross a simulated call.
+
+`TextMedia` (the fast default) passes text and digits with estimated durations.  An audio
+fidelity implementation renders real audio for the same calls; flows and traces keep their
+shape, only durations, confidences and the `audio` fields change.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..flow import verbs as V
+
+KEY_TONE = 0.08  # seconds a simulated person holds a key
+KEY_GAP = 0.12  # seconds between keys
+
+
+@dataclass(slots=True)
+class Prompt:
+    """Something the flow plays to the party: speech, a file, a tone."""
+
+    text: str
+    duration: float
+    voice: str | None = None
+    url: str | None = None
+    audio: Any = None  # telenb.audio.Audio in audio fidelity
+    start: float = 0.0
+
+    @property
+    def end(self) -> float:
+        return self.start + self.duration
+
+
+@dataclass(slots=True)
+class Utterance:
+    """Something a simulated person says."""
+
+    text: str
+    duration: float
+    confidence: float = 1.0
+    audio: Any = None
+
+
+_WORD = re.compile(r"[\w']+")
+_PAUSE = re.compile(r"[.!?;:]")
+
+
+def speech_duration(text: str) -> float:
+    """A deterministic estimate of how long a TTS voice takes (about 160 words a minute)."""
+    words = len(_WORD.findall(text))
+    pauses = len(_PAUSE.findall(text))
+    return round(0.2 + 0.375 * words + 0.25 * pauses, 3) if words else 0.5
+
+
+class TextMedia:
+    """Text fidelity: no audio; what is said is heard exactly, with the scripted confidence."""
+
+    fidelity = "text"
+
+    def prompt(self, say: V.Say, leg: Any = None) -> Prompt:
+        loops = max(1, say.loop)
+        if say.is_audio:
+            duration = audio_file_duration(say.text)
+            return Prompt(say.text, round(duration * loops, 3), say.voice, url=say.text)
+        return Prompt(say.text, round(speech_duration(say.text) * loops, 3), say.voice)
+
+    def tone(self, name: str, duration: float) -> Prompt:
+        return Prompt(f"<{name}>", duration)
+
+    def utterance(self, text: str, confidence: float, party: Any = None) -> Utterance:
+        return Utterance(text, speech_duration(text), confidence)
+
+    def recognize(
+        self, utterance: Utterance, ask: V.Ask | None, leg: Any = None
+    ) -> tuple[str, float]:
+        """What the flow's recogniser makes of an utterance: (text, confidence)."""
+        return utterance.text, utterance.confidence
+
+    def key_duration(self) -> tuple[float, float]:
+        return KEY_TONE, KEY_GAP
+
+
+def audio_file_duration(ref: str, default: float = 3.0) -> float:
+    """Length of a local audio file; remote URLs cannot be fetched offline, so a default."""
+    path = ref[7:] if ref.startswith("file://") else ref
+    p = Path(path)
+    if p.exists():
+        try:
+            import soundfile as sf
+
+            info = sf.info(str(p))
+            return round(info.frames / info.samplerate, 3)
+        except Exception:
+            return default
+    return default
