@@ -535,4 +535,3 @@ def _destinations(to: str | Sequence[str]) -> tuple[str, ...]:
     if not items or not all(isinstance(t, str) and t.strip() for t in items):
         raise ConfigurationError(f"give a destination number such as '+15550123', not {to!r}")
     return tuple(items)
-

@@ -35,12 +35,26 @@ from .recording import RecordingStore
 from .results import CallLog, CallResult
 from .runner import FlowRunner
 from .trace import Trace
+from .traffic import Traffic, signalling_call
 from .trunks import TrunkGroup
 
 SETUP = 0.1  # seconds for the network to set up a leg (ringing starts)
 BUSY_AFTER = 0.5
 FAIL_AFTER = 0.2
 FIDELITIES = ("text", "audio")
+
+
+_current: Carrier | None = None
+
+
+def current() -> Carrier | None:
+    """The carrier created last (or chosen with `make_current`): what the magics act on."""
+    return _current
+
+
+def make_current(carrier: Carrier) -> None:
+    global _current
+    _current = carrier
 
 
 @dataclass
@@ -60,7 +74,7 @@ class Carrier:
 
     def __init__(
         self,
-        seed: int = 0,
+        seed: int | str = 0,
         *,
         fidelity: str = "text",
         realtime: bool = False,
@@ -102,6 +116,7 @@ class Carrier:
         self.default_caller_id = self.normalize(default_caller_id)
         self.status_listeners: list[Callable[[Leg, str], None]] = []
         self.message_listeners: list[Callable[[messaging.Message, str], None]] = []
+        make_current(self)
 
     @staticmethod
     def _default_media(fidelity: str) -> Any:
@@ -182,6 +197,13 @@ class Carrier:
         tg = TrunkGroup(name, capacity, [numbers] if isinstance(numbers, str) else numbers)
         self.trunk_groups.append(tg)
         return tg
+
+    def traffic(self, to: str | Callable[[random.Random], str], **options: Any) -> Traffic:
+        """Offer Poisson traffic to `to` (see `telenb.sim.traffic.Traffic` for the options)."""
+        return Traffic(self, to, **options)
+
+    def _signalling_call(self, from_: str, to: str, hold: float, trace: bool) -> Leg:
+        return signalling_call(self, from_, to, hold, trace)
 
     # -- placing calls ----------------------------------------------------------------------------
     def call(

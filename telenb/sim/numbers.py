@@ -44,9 +44,14 @@ def _normalize(address: object, region: str, allow_short_code: bool) -> str:
     try:
         parsed = phonenumbers.parse(raw, None if raw.startswith("+") else region)
     except phonenumbers.NumberParseException as exc:
+        why = {
+            phonenumbers.NumberParseException.INVALID_COUNTRY_CODE: "has an unknown country code",
+            phonenumbers.NumberParseException.TOO_SHORT_NSN: "is too short",
+            phonenumbers.NumberParseException.TOO_SHORT_AFTER_IDD: "is too short",
+            phonenumbers.NumberParseException.TOO_LONG: "is too long",
+        }.get(exc.error_type, "is not a phone number")
         raise NumberError(
-            f"{address!r} is not a phone number ({exc._msg.rstrip('.')}); "
-            "write it in E.164 form such as '+15550100'"
+            f"{address!r} {why}; write it in E.164 form such as '+15550100'"
         ) from None
     reason = phonenumbers.is_possible_number_with_reason(parsed)
     ok = (

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..errors import SpeechError
 from ..flow import verbs as V
 from .media import Prompt
 
@@ -178,7 +179,12 @@ class AskOp(Op):
         self.after(utt.duration + ENDPOINT, self._recognized, utt)
 
     def _recognized(self, utt: Any) -> None:
-        text, confidence = self.runner.carrier.media.recognize(utt, self.verb, self.leg)
+        try:
+            text, confidence = self.runner.carrier.media.recognize(utt, self.verb, self.leg)
+        except SpeechError as exc:  # the recogniser failed: Tropo's error event, not a crash
+            self.leg.trace("error", error=type(exc).__name__, message=str(exc))
+            self.finish(V.AskOutcome("error", text=str(exc)))
+            return
         self.finish(V.AskOutcome("input", "speech", text or "", confidence=confidence))
 
     def on_key(self, key: str) -> None:

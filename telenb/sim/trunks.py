@@ -24,9 +24,15 @@ class TrunkGroup:
         self._area = 0.0  # integral of busy circuits over time
         self._last = 0.0
         self._since = 0.0
+        self._matches: dict[str, bool] = {}
 
     def matches(self, number: str) -> bool:
-        return any(p == "*" or matches(p, number) for p in self.patterns)
+        hit = self._matches.get(number)
+        if hit is None:
+            hit = any(p == "*" or matches(p, number) for p in self.patterns)
+            if len(self._matches) < 100_000:
+                self._matches[number] = hit
+        return hit
 
     def _account(self, now: float) -> None:
         self._area += self.busy * (now - self._last)

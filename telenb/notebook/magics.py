@@ -1,0 +1,193 @@
+"""IPython magics: a thin skin over the plain API (each one parses, then calls a function).
+
+%load_ext telenb
+%%flow +15550100          (cell body = the flow; `call` is the current call)
+%%tropo +15550101         (cell body = a Tropo script, run unmodified)
+%tel call +15550100 --caller "say: red"
+%tel calls | %tel trace SID | %tel config --seed 7 | %tel help
+"""
+
+from __future__ import annotations
+
+import shlex
+import textwrap
+from typing import Any
+
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, cell_magic, line_cell_magic, line_magic, magics_class
+from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+
+from . import session
+
+HELP = """telenb magics
+  %%flow NUMBER [--name N]        register the cell as a flow answering NUMBER (`call` in scope)
+  %%tropo NUMBER                  register the cell as a Tropo script answering NUMBER
+  %%twiml NUMBER                  register the cell's TwiML as the app answering NUMBER
+  %tel call NUMBER [--caller S] [--from N]   place a simulated call and show what happened
+  %tel calls                      the call detail records so far
+  %tel trace SID                  the trace of one call
+  %tel config [--seed N] [--fidelity text|audio]   show or start a fresh session carrier
+  %tel use VARIABLE               make a Carrier from your namespace the session carrier
+  %tel voices                     the voice registry (Tropo and Twilio names)
+  %tel twiml NUMBER               the TwiML a flow produces, step by step
+  %tel help                       this list
+  %say TEXT [--voice V]           speak TEXT and play it
+  %transcribe PATH [--choices C]  recognise speech in an audio file
+  %inspect PATH                   waveform, spectrogram, DTMF and levels of an audio file
+  %%sms TO [--from N]             send the cell as a text message
+Caller scripts: 'say: red; press: 12#; silence; wait: 2s; hangup' (see telenb.Caller)."""
+
+
+@magics_class
+class TelenbMagics(Magics):
+    # -- %tel -----------------------------------------------------------------------------------
+    @line_magic
+    def tel(self, line: str) -> Any:
+        """Telephony commands: `%tel help` lists them."""
+        words = shlex.split(line)
+        if not words or words[0] in ("help", "-h", "--help"):
+            print(HELP)
+            return None
+        command, rest = words[0], line.split(None, 1)[1] if len(words) > 1 else ""
+        handler = getattr(self, f"_tel_{command.replace('-', '_')}", None)
+        if handler is None:
+            raise UsageError(f"unknown %tel command {command!r}; `%tel help` lists them")
+        return handler(rest)
+
+    @magic_arguments()
+    @argument("number", help="the number to call")
+    @argument("--caller", "-c", default=None, help="caller script, e.g. 'say: red; press: 1'")
+    @argument("--from", dest="from_", default=None, help="the caller's number")
+    def _tel_call(self, rest: str) -> Any:
+        args = parse_argstring(self._tel_call, rest)
+        return session.call(args.number, caller=args.caller, from_=args.from_)
+
+    def _tel_calls(self, rest: str) -> Any:
+        return session.carrier().calls
+
+    @magic_arguments()
+    @argument("sid", help="a call SID (a unique prefix is enough)")
+    def _tel_trace(self, rest: str) -> Any:
+        args = parse_argstring(self._tel_trace, rest)
+        return session.trace(args.sid)
+
+    @magic_arguments()
+    @argument("--seed", type=int, default=None)
+    @argument("--fidelity", choices=("text", "audio"), default=None)
+    def _tel_config(self, rest: str) -> Any:
+        args = parse_argstring(self._tel_config, rest)
+        return session.configure(seed=args.seed, fidelity=args.fidelity)
+
+    def _tel_use(self, rest: str) -> Any:
+        name = rest.strip()
+        if not name or name not in self.shell.user_ns:
+            raise UsageError(f"%tel use needs the name of a Carrier variable, got {name!r}")
+        return session.use(self.shell.user_ns[name])
+
+    def _tel_voices(self, rest: str) -> Any:
+        from ..speech import voices
+
+        return voices()
+
+    def _tel_twiml(self, rest: str) -> Any:
+        from ..providers.twilio.export import flow_twiml
+
+        return flow_twiml(session.carrier(), rest.strip())
+
+    # -- cell magics ---------------------------------------------------------------------------
+    @magic_arguments()
+    @argument("number", help="the number the flow answers")
+    @argument("--name", default=None, help="a name for the flow (shown in traces)")
+    @cell_magic
+    def flow(self, line: str, cell: str) -> Any:
+        """Register the cell as a flow: the body runs with `call` bound to the current call."""
+        args = parse_argstring(self.flow, line)
+        fn = compile_flow_cell(cell, self.shell.user_ns, args.name or "cell_flow")
+        return session.carrier().app(args.number, fn, name=args.name)
+
+    @magic_arguments()
+    @argument("number", help="the number the script answers")
+    @cell_magic
+    def tropo(self, line: str, cell: str) -> Any:
+        """Register the cell as a Tropo scripting-API script (run as written)."""
+        args = parse_argstring(self.tropo, line)
+        return session.carrier().app(args.number, script=cell)
+
+    @magic_arguments()
+    @argument("number", help="the number the TwiML answers")
+    @cell_magic
+    def twiml(self, line: str, cell: str) -> Any:
+        """Register the cell's TwiML document as the app answering the number."""
+        args = parse_argstring(self.twiml, line)
+        return session.carrier().app(args.number, twiml=cell)
+
+    @magic_arguments()
+    @argument("to", help="the destination number")
+    @argument("--from", dest="from_", default=None, help="the sender's number")
+    @cell_magic
+    def sms(self, line: str, cell: str) -> Any:
+        """Send the cell body as a text message on the session carrier."""
+        args = parse_argstring(self.sms, line)
+        return session.send_sms(cell.strip("\n"), to=args.to, from_=args.from_)
+
+    @line_cell_magic
+    def say(self, line: str, cell: str | None = None) -> Any:
+        """Speak text with a voice and play it: `%say Hello --voice Kate`."""
+        text, voice = _split_option(line, "--voice")
+        if cell:
+            text = cell.strip()
+        if not text:
+            raise UsageError("%say needs text, e.g. %say Hello there --voice Kate")
+        from ..speech import say_audio
+
+        return say_audio(text, voice=voice)
+
+    @line_magic
+    def transcribe(self, line: str) -> Any:
+        """Recognise speech in an audio file: `%transcribe file.wav --choices "yes, no"`."""
+        path, choices = _split_option(line, "--choices")
+        if not path:
+            raise UsageError("%transcribe needs a path to an audio file")
+        from ..speech import transcribe
+
+        return transcribe(path.strip("'\""), choices=choices)
+
+    @line_magic
+    def inspect(self, line: str) -> Any:
+        """Look at an audio file: waveform, spectrogram, DTMF, speech segments, levels."""
+        path = line.strip().strip("'\"")
+        if not path:
+            raise UsageError("%inspect needs a path to an audio file")
+        from ..audio import inspect
+
+        return inspect(path)
+
+
+def _split_option(line: str, option: str) -> tuple[str, str | None]:
+    """'some words --voice Kate' -> ('some words', 'Kate'); quotes allowed around values."""
+    if option not in line:
+        return line.strip(), None
+    head, _, tail = line.partition(option)
+    value = tail.strip()
+    if value[:1] in "'\"" and value[-1:] == value[:1]:
+        value = value[1:-1]
+    return head.strip(), value or None
+
+
+def compile_flow_cell(cell: str, namespace: dict[str, Any], name: str) -> Any:
+    """Turn a cell body into `def name(call): <body>` evaluated in the user's namespace."""
+    body = textwrap.indent(textwrap.dedent(cell) or "pass", "    ")
+    source = f"def {name}(call):\n{body}\n"
+    code = compile(source, f"<%%flow {name}>", "exec")
+    scope: dict[str, Any] = {}
+    exec(code, namespace, scope)
+    fn = scope[name]
+    return fn
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    ipython.register_magics(TelenbMagics)
+
+
+def unload_ipython_extension(ipython: Any) -> None:
+    """IPython has no public 'unregister'; re-loading the extension simply re-registers."""

@@ -1,0 +1,62 @@
+"""The session carrier the magics act on: the Carrier created last, unless told otherwise.
+
+Plain functions, so the magics stay thin and tests can call these directly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def carrier() -> Any:
+    """The current session carrier (created on first use with seed 0)."""
+    from ..sim.carrier import Carrier, current
+
+    c = current()
+    return c if c is not None else Carrier(seed=0)
+
+
+def use(obj: Any) -> Any:
+    from ..sim.carrier import Carrier, make_current
+
+    if not isinstance(obj, Carrier):
+        raise TypeError(f"%tel use needs a telenb.Carrier, got {type(obj).__name__}")
+    make_current(obj)
+    return obj
+
+
+def configure(seed: int | None = None, fidelity: str | None = None) -> Any:
+    """Without arguments: describe the session carrier.  With them: start a fresh one."""
+    from ..sim.carrier import Carrier
+
+    if seed is None and fidelity is None:
+        return carrier()
+    current = carrier()
+    return Carrier(
+        seed=current.seed if seed is None else seed,
+        fidelity=current.fidelity if fidelity is None else fidelity,
+    )
+
+
+def call(number: str, caller: str | None = None, from_: str | None = None) -> Any:
+    return carrier().call(number, caller=caller, from_=from_)
+
+
+def trace(sid: str) -> Any:
+    c = carrier()
+    matches = [leg for leg in c.legs if leg.sid.startswith(sid)]
+    if len(matches) != 1:
+        raise KeyError(
+            f"{'no call' if not matches else 'several calls'} with a SID starting {sid!r}; "
+            "`%tel calls` lists them"
+        )
+    from ..sim.results import CallResult
+
+    return CallResult(c, matches[0])
+
+
+def send_sms(body: str, to: str, from_: str | None = None) -> Any:
+    c = carrier()
+    msg = c.send_message(body, to=to, from_=from_)
+    c.run_until(lambda: msg.status in ("delivered", "undelivered", "failed"))
+    return msg

@@ -1,0 +1,156 @@
+"""Traffic generators for load experiments: Poisson arrivals, any holding-time distribution.
+
+Signalling-only calls (the default) seize a trunk, hold it and release it, leaving a call
+record; they skip parties and flows so a carrier can push hundreds of thousands of calls.
+With `signalling_only=False` every arrival is a full simulated call (parties, flows, trace).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from ..errors import ConfigurationError
+from .leg import Leg
+
+if TYPE_CHECKING:
+    from .carrier import Carrier
+
+Holding = Callable[[random.Random], float]
+
+
+def exponential(mean: float) -> Holding:
+    """Exponential holding times (the classic telephone call), mean in seconds."""
+    rate = 1.0 / mean
+    return lambda rng: rng.expovariate(rate)
+
+
+def constant(seconds: float) -> Holding:
+    return lambda rng: seconds
+
+
+def uniform(low: float, high: float) -> Holding:
+    return lambda rng: rng.uniform(low, high)
+
+
+def lognormal(mean: float, sigma: float = 0.5) -> Holding:
+    """Log-normal holding times with the given mean (closer to measured call lengths)."""
+    import math
+
+    mu = math.log(mean) - sigma * sigma / 2
+    return lambda rng: rng.lognormvariate(mu, sigma)
+
+
+class Traffic:
+    """Calls offered to `to` at `rate` per second (or `erlangs` of load), until `calls` have
+    arrived or `duration` seconds have passed."""
+
+    def __init__(
+        self,
+        carrier: Carrier,
+        to: str | Callable[[random.Random], str],
+        *,
+        rate: float | None = None,
+        erlangs: float | None = None,
+        holding: float | Holding = 180.0,
+        calls: int | None = None,
+        duration: float | None = None,
+        start: float | None = None,
+        from_: str = "+15550199",
+        signalling_only: bool = True,
+        caller: str | None = None,
+        trace: bool = False,
+        stream: str = "traffic",
+    ):
+        mean = float(holding) if not callable(holding) else None
+        if (rate is None) == (erlangs is None):
+            raise ConfigurationError("give the load as rate= (calls per second) or erlangs=")
+        if erlangs is not None:
+            if mean is None:
+                raise ConfigurationError(
+                    "with erlangs= give holding= as a mean in seconds, or use rate= with a "
+                    "holding-time function"
+                )
+            rate = float(erlangs) / mean
+        if rate is None or rate <= 0:
+            raise ConfigurationError(f"the arrival rate must be positive, not {rate!r}")
+        if calls is None and duration is None:
+            raise ConfigurationError("say when to stop: calls=N or duration=seconds")
+        self.carrier = carrier
+        self.rate = float(rate)
+        self.holding: Holding = exponential(mean) if mean is not None else holding  # type: ignore[assignment]
+        self.mean_holding = mean
+        self.limit_calls = calls
+        self.start_time = carrier.clock.now if start is None else float(start)
+        self.end_time = None if duration is None else self.start_time + float(duration)
+        self.to = to if callable(to) else carrier.normalize(to)
+        self.from_ = carrier.normalize(from_)
+        self.signalling_only = signalling_only
+        self.caller = caller
+        self.trace = trace
+        self.rng = random.Random(f"{stream}:{carrier.seed}")
+        self.offered = 0
+        self.legs: list[Leg] = []
+        carrier.clock.at(self.start_time + self.rng.expovariate(self.rate), self._arrive)
+
+    def _arrive(self) -> None:
+        clock = self.carrier.clock
+        if self.end_time is not None and clock.now > self.end_time:
+            return
+        self.offered += 1
+        to = self.to(self.rng) if callable(self.to) else self.to
+        hold = self.holding(self.rng)
+        if self.signalling_only:
+            self.legs.append(self.carrier._signalling_call(self.from_, to, hold, self.trace))
+        else:
+            script = f"{self.caller + '; ' if self.caller else ''}wait: {hold:.6f}s; hangup"
+            self.legs.append(self.carrier.call(to, caller=script, from_=self.from_, run=False).leg)
+        if self.limit_calls is None or self.offered < self.limit_calls:
+            clock.schedule(self.rng.expovariate(self.rate), self._arrive)
+
+    @property
+    def blocked(self) -> int:
+        return sum(1 for leg in self.legs if leg.cause and "circuits busy" in leg.cause)
+
+    def __repr__(self) -> str:
+        return (
+            f"<Traffic to {self.to}: {self.rate:.4g} calls/s, offered {self.offered}, "
+            f"blocked {self.blocked}>"
+        )
+
+
+def signalling_call(carrier: Carrier, from_: str, to: str, hold: float, trace: bool) -> Leg:
+    """A call that only occupies the network: set up, held for `hold` seconds, released."""
+    clock = carrier.clock
+    leg = Leg(carrier, carrier.sids.new("call"), from_, to, "inbound", trace=trace)
+    carrier.legs.append(leg)
+    now = clock.now
+    leg.start_time = now
+    seized = []
+    for tg in carrier.trunk_groups:
+        if tg.matches(to):
+            if not tg.seize(now):
+                for held in seized:
+                    held.release(now)
+                leg.status, leg.ended_at = "failed", now
+                leg.cause, leg.end_reason = "all circuits busy (Q.850 cause 34)", "network"
+                if trace:
+                    leg.trace("blocked", trunk_group=tg.name, capacity=tg.capacity)
+                    leg.trace("status", status="failed", cause=leg.cause)
+                return leg
+            seized.append(tg)
+    leg.status, leg.answered_at, leg.answered_by = "in-progress", now, "human"
+    if trace:
+        leg.trace("status", status="in-progress", **{"from": from_, "to": to})
+    clock.schedule(hold, _end_signalling, leg, seized)
+    return leg
+
+
+def _end_signalling(leg: Leg, seized: list) -> None:
+    now = leg.clock.now
+    for tg in seized:
+        tg.release(now)
+    leg.status, leg.ended_at, leg.end_reason = "completed", now, "caller"
+    if leg.trace_on:
+        leg.trace("status", status="completed")
