@@ -103,14 +103,15 @@ def check_body(text: Any, max_length: int | None = MAX_BODY_LENGTH) -> str:
         i = m.start()
         pair = text[i : i + 2]
         if len(pair) == 2 and "\ud800" <= pair[0] <= "\udbff" and "\udc00" <= pair[1] <= "\udfff":
-            what = (f"the UTF-16 surrogate pair U+{ord(pair[0]):04X} U+{ord(pair[1]):04X} held "
-                    "as two code points")
+            what = (f"the UTF-16 surrogate pair U+{ord(pair[0]):04X} U+{ord(pair[1]):04X} at "
+                    f"index {i}, held as two code points")
             fix = ("Join such pairs with text.encode('utf-16', 'surrogatepass')"
                    ".decode('utf-16').")
         else:
-            what = f"a lone surrogate U+{ord(text[i]):04X} (half of a UTF-16 pair, not a character)"
+            what = (f"a lone surrogate U+{ord(text[i]):04X} at index {i} (half of a UTF-16 "
+                    "pair, not a character)")
             fix = "It usually comes from badly decoded bytes: fix the decoding or remove it."
-        raise MessageError(f"The SMS body holds {what} at index {i}. {fix}", position=i)
+        raise MessageError(f"The SMS body holds {what}. {fix}", position=i)
     bad = [(m.start(), m.group()) for m in _BAD_CONTROL.finditer(text)]
     if bad:
         first = ", ".join(f"{char_label(c)} at index {i}" for i, c in bad[:5])
