@@ -20,16 +20,25 @@ The rules (3GPP TS 23.038 for the alphabet, TS 23.040 for concatenation):
   characters "count as multiple characters", and UTF-16 length is what Java and
   JavaScript strings report.  An emoji outside the BMP counts 2; everything else counts 1.
 
-Grapheme clusters come from the `regex` module's ``\\X`` (imported only when a UCS-2 body
-needs splitting or `Segmentation.graphemes` is read).
+* Smart encoding (opt-in) replaces look-alikes by GSM-7 text (see `alphabet.SMART_ENCODING`)
+  only when that makes the whole body GSM-7, as Twilio announced it ("if there are GSM7/ASCII
+  alternatives and no characters that can't be converted in the message").  It can cost
+  segments: an ellipsis is 1 UCS-2 unit but 3 septets.
+
+Keeping grapheme clusters whole is what Twilio's own segment calculator does; a carrier that
+cuts between code points may, rarely, need one segment fewer than counted here.  Grapheme
+clusters come from the `regex` module's ``\\X`` (imported only when a UCS-2 body needs
+splitting, or `Segmentation.graphemes` is read).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import accumulate
 from typing import Any, Literal
 
 from ..errors import MessageError
@@ -54,6 +63,8 @@ _NON_GSM = re.compile("[^" + "".join(re.escape(c) for c in sorted(GSM7_CHARS)) +
 _EXTENSION = re.compile("[" + "".join(re.escape(c) for c in GSM7_EXTENSION) + "]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _BAD_CONTROL = re.compile("[\x00-\x09\x0b\x0e-\x1f\x7f-\x9f]")
+_GSM7_WIDE = re.compile("\r\n|[" + "".join(re.escape(c) for c in GSM7_EXTENSION) + "]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _SMART = re.compile("[" + "".join(re.escape(c) for c in SMART_ENCODING) + "]")
 _CONTROL_NAMES = {
     0x00: "NUL", 0x07: "BEL", 0x08: "BACKSPACE", 0x09: "TAB", 0x0B: "VERTICAL TAB",
@@ -201,7 +212,6 @@ class Segmentation:
     text: str  #: the body as encoded: `original` after smart encoding, if applied
     encoding: Encoding
     segments: tuple[Segment, ...]
-    non_gsm: tuple[NonGsmChar, ...]  #: why UCS-2 (empty for GSM-7); indices into `text`
     replacements: tuple[Replacement, ...]  #: smart encoding's changes; indices into `original`
     smart: bool  #: smart encoding was asked for (see `replacements` for whether it applied)
     broken_clusters: tuple[int, ...] = ()  #: starts of clusters larger than a segment
@@ -223,6 +233,14 @@ class Segmentation:
     def characters(self) -> int:
         """Unicode code points in `text` (what Python's len counts)."""
         return len(self.text)
+
+    @cached_property
+    def non_gsm(self) -> tuple[NonGsmChar, ...]:
+        """Why UCS-2: each character outside GSM-7 and its index in `text` (empty for GSM-7)."""
+        if self.encoding == GSM7:
+            return ()
+        return tuple(NonGsmChar(m.group(), m.start(), SMART_ENCODING.get(m.group()))
+                     for m in _NON_GSM.finditer(self.text))
 
     @cached_property
     def graphemes(self) -> int:
@@ -291,67 +309,85 @@ def segments(
             body, replacements, gsm = replaced, reps, True
     if gsm:
         encoding: Encoding = GSM7
-        non_gsm: tuple[NonGsmChar, ...] = ()
         total = septets(body)
         cuts, broken = ([(0, len(body), total)], []) if total <= 160 else _cut_gsm7(body)
     else:
         encoding = UCS2
-        non_gsm = tuple(NonGsmChar(m.group(), m.start(), SMART_ENCODING.get(m.group()))
-                        for m in _NON_GSM.finditer(body))
         total = utf16_units(body)
         cuts, broken = ([(0, len(body), total)], []) if total <= 70 else _cut_ucs2(body)
     capacity = (SINGLE_SEGMENT if len(cuts) == 1 else CONCATENATED_SEGMENT)[encoding]
     segs = tuple(Segment(n, body[a:b], u, capacity, a, b, encoding)
                  for n, (a, b, u) in enumerate(cuts, 1))
-    return Segmentation(text, body, encoding, segs, non_gsm, replacements, smart, tuple(broken))
+    return Segmentation(text, body, encoding, segs, replacements, smart, tuple(broken))
 
 
 def _cut_gsm7(body: str) -> tuple[list[tuple[int, int, int]], list[int]]:
-    """Greedy 153-septet cuts; escape pairs are one character, CR LF stays together."""
+    """Greedy 153-septet cuts.  Only escape pairs and CR LF (one grapheme cluster, UAX #29
+    GB3) are wider than one septet or unsplittable, so plain runs between them are jumped."""
     cap = CONCATENATED_SEGMENT[GSM7]
-    cuts: list[tuple[int, int, int]] = []
-    start = used = i = 0
     n = len(body)
-    ext = GSM7_EXTENSION
-    while i < n:
-        ch = body[i]
-        if ch == "\r" and i + 1 < n and body[i + 1] == "\n":  # one grapheme cluster (GB3)
-            width, step = 2, 2
-        else:
-            width, step = (2 if ch in ext else 1), 1
-        if used + width > cap:
-            cuts.append((start, i, used))
-            start, used = i, 0
-        used += width
-        i += step
-    cuts.append((start, n, used))
+    cuts: list[tuple[int, int, int]] = []
+    start = used = pos = 0
+    for m in _GSM7_WIDE.finditer(body):
+        wide = m.start()
+        while wide - pos > cap - used:  # the plain run up to `wide` overflows: cut inside it
+            pos += cap - used
+            cuts.append((start, pos, cap))
+            start, used = pos, 0
+        used += wide - pos
+        if used + 2 > cap:  # the escape pair or CR LF moves whole to the next segment
+            cuts.append((start, wide, used))
+            start, used = wide, 0
+        used += 2
+        pos = m.end()
+    while n - pos > cap - used:
+        pos += cap - used
+        cuts.append((start, pos, cap))
+        start, used = pos, 0
+    cuts.append((start, n, used + n - pos))
     return cuts, []
 
 
 def _cut_ucs2(body: str) -> tuple[list[tuple[int, int, int]], list[int]]:
-    """Greedy 67-unit cuts at grapheme cluster boundaries (oversized clusters broken)."""
+    """Greedy 67-unit cuts at grapheme cluster boundaries; a cluster wider than a segment
+    is broken between code points (so never inside a surrogate pair)."""
     import regex
 
     cap = CONCATENATED_SEGMENT[UCS2]
-    cuts: list[tuple[int, int, int]] = []
+    atoms: list[str] = regex.findall(r"\X", body)
+    if _ASTRAL.search(body) is None:
+        widths = list(map(len, atoms))
+    else:
+        widths = [1 if len(a) == 1 and a < "\U00010000" else utf16_units(a) for a in atoms]
     broken: list[int] = []
-    start = used = pos = 0
-    for cluster in regex.findall(r"\X", body):
-        width = utf16_units(cluster)
-        if width <= cap:
-            if used + width > cap:
-                cuts.append((start, pos, used))
-                start, used = pos, 0
-            used += width
-            pos += len(cluster)
-            continue
-        broken.append(pos)  # bigger than a segment: break it between code points
-        for ch in cluster:
-            w = 2 if ord(ch) > 0xFFFF else 1
-            if used + w > cap:
-                cuts.append((start, pos, used))
-                start, used = pos, 0
-            used += w
-            pos += 1
-    cuts.append((start, pos, used))
+    if max(widths) > cap:
+        atoms, widths, broken = _break_clusters(atoms, widths, cap)
+    units = list(accumulate(widths, initial=0))
+    chars = list(accumulate(map(len, atoms), initial=0))
+    cuts: list[tuple[int, int, int]] = []
+    i, m = 0, len(atoms)
+    while i < m:
+        j = bisect_right(units, units[i] + cap, i + 1) - 1  # most atoms that fit from i
+        cuts.append((chars[i], chars[j], units[j] - units[i]))
+        i = j
     return cuts, broken
+
+
+def _break_clusters(
+    atoms: list[str], widths: list[int], cap: int
+) -> tuple[list[str], list[int], list[int]]:
+    """Replace each cluster wider than `cap` by its code points; list where those start."""
+    out_atoms: list[str] = []
+    out_widths: list[int] = []
+    broken: list[int] = []
+    pos = 0
+    for atom, width in zip(atoms, widths, strict=True):
+        if width > cap:
+            broken.append(pos)
+            out_atoms += atom
+            out_widths += [2 if ord(ch) > 0xFFFF else 1 for ch in atom]
+        else:
+            out_atoms.append(atom)
+            out_widths.append(width)
+        pos += len(atom)
+    return out_atoms, out_widths, broken

@@ -98,3 +98,13 @@ def test_lf_cr_and_form_feed_are_valid_gsm7():
 
 def test_check_body_returns_a_valid_body():
     assert check_body("fine") == "fine"
+
+
+def test_every_control_character_but_lf_cr_ff_is_refused():
+    for cp in [*range(0x00, 0x20), *range(0x7F, 0xA0)]:  # all of Unicode category Cc
+        ch = chr(cp)
+        if ch in "\n\r\f":
+            assert segments("a" + ch).encoding == "GSM-7"
+        else:
+            with pytest.raises(MessageError, match=f"U\\+{cp:04X}"):
+                segments("a" + ch)
