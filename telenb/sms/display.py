@@ -74,6 +74,12 @@ def reasons(s: Segmentation) -> list[str]:
         elif all(c.replacement is not None for c in s.non_gsm):
             out.append("With smart=True every one of them would be replaced and the body "
                        "sent as GSM-7.")
+    if s.encoding == GSM7:
+        ext = [c for c in s.text if c in GSM7_EXTENSION]
+        if ext:
+            kinds = " ".join(sorted(set(ext), key=ext.index)).replace("\f", "\\f")
+            out.append(f"{_plural(len(ext), 'extension character')} ({kinds}) cost 2 septets "
+                       "each: ESC + code.")
     for start in s.broken_clusters:
         out.append(
             f"The grapheme cluster at index {start} is larger than a segment, so it was "

@@ -28,6 +28,19 @@ def test_describe_lists_counts_reasons_and_segments():
     assert text == segments("Caf\u00e9 \u201cok\u201d " + "x" * 70).describe()
 
 
+def test_describe_explains_extension_characters():
+    text = segments("{a} costs 5\u20ac\f").describe()
+    # 13 characters, 4 of them extension characters: 13 + 4 = 17 septets
+    assert text.splitlines()[0] == "GSM-7 \u00b7 1 segment \u00b7 17 septets \u00b7 13 characters"
+    assert "4 extension characters ({ } \u20ac \\f) cost 2 septets each" in text
+
+
+def test_ipython_pretty_printing_uses_describe():
+    pretty = pytest.importorskip("IPython.lib.pretty")
+    s = segments("a" * 161)
+    assert pretty.pretty(s) == s.describe()
+
+
 def test_describe_says_why_smart_encoding_did_not_apply():
     text = segments("It\u2019s \U0001f600", smart=True).describe()
     assert "U+1F600 GRINNING FACE at index 5 has no GSM-7 equivalent" in text
