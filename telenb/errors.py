@@ -61,6 +61,17 @@ class TwiMLError(TelenbError, ValueError):
     """TwiML that cannot be parsed or interpreted."""
 
 
+class MessageError(TelenbError, ValueError):
+    """An SMS body that cannot be sent as given (empty, too long, bad characters, not text).
+
+    `position` is the 0-based index of the first offending character, or None.
+    """
+
+    def __init__(self, message: str, position: int | None = None):
+        self.position = position
+        super().__init__(message)
+
+
 def check_options(verb: str, given: Iterable[str], valid: Iterable[str]) -> None:
     """Raise `UnknownOptionError` for the first option in `given` that is not in `valid`."""
     valid = set(valid)
