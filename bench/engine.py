@@ -73,7 +73,7 @@ def main() -> None:
     ap.add_argument("--flows", type=int, default=2000)
     ap.add_argument("--signalling", type=int, default=100_000)
     args = ap.parse_args()
-    virtual, wall, span = bench_flows(args.flows)
+    virtual, wall, _span = bench_flows(args.flows)
     print(
         f"(a) dress shop, text fidelity: {args.flows} calls, {virtual:,.0f} virtual call-seconds "
         f"in {wall:.3f} s wall -> {virtual / wall:,.0f}x real time "
