@@ -21,10 +21,40 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from telenb.sms import segments
 
 WORDS = [
-    "the", "call", "is", "ready", "your", "code", "order", "meeting", "tomorrow", "at", "pm",
-    "please", "reply", "yes", "or", "no", "delivery", "confirmed", "thanks", "for", "waiting",
-    "appointment", "reminder", "balance", "account", "new", "message", "from", "doctor",
-    "office", "table", "for", "two", "tonight",
+    "the",
+    "call",
+    "is",
+    "ready",
+    "your",
+    "code",
+    "order",
+    "meeting",
+    "tomorrow",
+    "at",
+    "pm",
+    "please",
+    "reply",
+    "yes",
+    "or",
+    "no",
+    "delivery",
+    "confirmed",
+    "thanks",
+    "for",
+    "waiting",
+    "appointment",
+    "reminder",
+    "balance",
+    "account",
+    "new",
+    "message",
+    "from",
+    "doctor",
+    "office",
+    "table",
+    "for",
+    "two",
+    "tonight",
 ]
 EXTENSION = list("{}[]~\\|^€")
 ACCENTED_GSM = list("éèùìòÇØøÅåÆæßÉÄÖÑÜäöñüà")
@@ -90,10 +120,14 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args(argv)
     texts = corpus(args.n, args.seed)
-    print(f"telenb.sms.segments: {args.n} messages of each kind, seed {args.seed}, "
-          f"best of {args.repeat}, Python {sys.version.split()[0]}")
-    head = (f"{'kind':<13}{'UCS-2':>7}{'avg segs':>9}{'msg/s':>10}{'smart msg/s':>12}"
-            f"{'naive msg/s':>12}{'ratio':>7}{'naive wrong':>12}")
+    print(
+        f"telenb.sms.segments: {args.n} messages of each kind, seed {args.seed}, "
+        f"best of {args.repeat}, Python {sys.version.split()[0]}"
+    )
+    head = (
+        f"{'kind':<13}{'UCS-2':>7}{'avg segs':>9}{'msg/s':>10}{'smart msg/s':>12}"
+        f"{'naive msg/s':>12}{'ratio':>7}{'naive wrong':>12}"
+    )
     print(head)
     print("-" * len(head))
     every: list[str] = []
@@ -106,16 +140,22 @@ def main(argv: list[str] | None = None) -> None:
         full = rate(segments, msgs, args.repeat)
         smart = rate(lambda t: segments(t, smart=True), msgs, args.repeat)
         naive = rate(naive_count, msgs, args.repeat)
-        print(f"{kind:<13}{ucs2:>7.0%}{avg:>9.2f}{full:>10,.0f}{smart:>12,.0f}"
-              f"{naive:>12,.0f}{naive / full:>6.0f}x{wrong / len(msgs):>12.1%}")
+        print(
+            f"{kind:<13}{ucs2:>7.0%}{avg:>9.2f}{full:>10,.0f}{smart:>12,.0f}"
+            f"{naive:>12,.0f}{naive / full:>6.0f}x{wrong / len(msgs):>12.1%}"
+        )
     full = rate(segments, every, args.repeat)
     smart = rate(lambda t: segments(t, smart=True), every, args.repeat)
     naive = rate(naive_count, every, args.repeat)
     print("-" * len(head))
-    print(f"{'all':<13}{'':>7}{'':>9}{full:>10,.0f}{smart:>12,.0f}{naive:>12,.0f}"
-          f"{naive / full:>6.0f}x")
-    print("ratio: how many times faster the naive count is (it ignores the GSM alphabet, "
-          "escapes, surrogates and clusters)")
+    print(
+        f"{'all':<13}{'':>7}{'':>9}{full:>10,.0f}{smart:>12,.0f}{naive:>12,.0f}"
+        f"{naive / full:>6.0f}x"
+    )
+    print(
+        "ratio: how many times faster the naive count is (it ignores the GSM alphabet, "
+        "escapes, surrogates and clusters)"
+    )
 
 
 if __name__ == "__main__":

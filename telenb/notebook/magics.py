@@ -15,7 +15,7 @@ from typing import Any
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_cell_magic, line_magic, magics_class
-from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.core.magic_arguments import argument, magic_arguments
 
 from . import session
 
@@ -59,7 +59,7 @@ class TelenbMagics(Magics):
     @argument("--caller", "-c", default=None, help="caller script, e.g. 'say: red; press: 1'")
     @argument("--from", dest="from_", default=None, help="the caller's number")
     def _tel_call(self, rest: str) -> Any:
-        args = parse_argstring(self._tel_call, rest)
+        args = _parse(self._tel_call, rest)
         return session.call(args.number, caller=args.caller, from_=args.from_)
 
     def _tel_calls(self, rest: str) -> Any:
@@ -68,14 +68,14 @@ class TelenbMagics(Magics):
     @magic_arguments()
     @argument("sid", help="a call SID (a unique prefix is enough)")
     def _tel_trace(self, rest: str) -> Any:
-        args = parse_argstring(self._tel_trace, rest)
+        args = _parse(self._tel_trace, rest)
         return session.trace(args.sid)
 
     @magic_arguments()
     @argument("--seed", type=int, default=None)
     @argument("--fidelity", choices=("text", "audio"), default=None)
     def _tel_config(self, rest: str) -> Any:
-        args = parse_argstring(self._tel_config, rest)
+        args = _parse(self._tel_config, rest)
         return session.configure(seed=args.seed, fidelity=args.fidelity)
 
     def _tel_use(self, rest: str) -> Any:
@@ -101,7 +101,7 @@ class TelenbMagics(Magics):
     @cell_magic
     def flow(self, line: str, cell: str) -> Any:
         """Register the cell as a flow: the body runs with `call` bound to the current call."""
-        args = parse_argstring(self.flow, line)
+        args = _parse(self.flow, line)
         fn = compile_flow_cell(cell, self.shell.user_ns, args.name or "cell_flow")
         return session.carrier().app(args.number, fn, name=args.name)
 
@@ -110,7 +110,7 @@ class TelenbMagics(Magics):
     @cell_magic
     def tropo(self, line: str, cell: str) -> Any:
         """Register the cell as a Tropo scripting-API script (run as written)."""
-        args = parse_argstring(self.tropo, line)
+        args = _parse(self.tropo, line)
         return session.carrier().app(args.number, script=cell)
 
     @magic_arguments()
@@ -118,7 +118,7 @@ class TelenbMagics(Magics):
     @cell_magic
     def twiml(self, line: str, cell: str) -> Any:
         """Register the cell's TwiML document as the app answering the number."""
-        args = parse_argstring(self.twiml, line)
+        args = _parse(self.twiml, line)
         return session.carrier().app(args.number, twiml=cell)
 
     @magic_arguments()
@@ -127,7 +127,7 @@ class TelenbMagics(Magics):
     @cell_magic
     def sms(self, line: str, cell: str) -> Any:
         """Send the cell body as a text message on the session carrier."""
-        args = parse_argstring(self.sms, line)
+        args = _parse(self.sms, line)
         return session.send_sms(cell.strip("\n"), to=args.to, from_=args.from_)
 
     @line_cell_magic
@@ -161,6 +161,15 @@ class TelenbMagics(Magics):
         from ..audio import inspect
 
         return inspect(path)
+
+
+def _parse(magic: Any, line: str) -> Any:
+    """Parse magic arguments POSIX-style, so quoted values lose their quotes."""
+    try:
+        argv = shlex.split(line)
+    except ValueError as exc:
+        raise UsageError(f"cannot read the arguments: {exc}") from None
+    return magic.parser.parse_args(argv)
 
 
 def _split_option(line: str, option: str) -> tuple[str, str | None]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..flow import verbs as V
-from .ops import PENDING, Op
+from .ops import PENDING, Op, Question
 
 if TYPE_CHECKING:
     from .leg import Leg
@@ -27,8 +27,10 @@ class _Placing(Op):
             self.children.append(child)
         self.ring_timer = self.after(self.verb.timeout, self._no_answer)
 
+    canceling = False  # the caller gave up: children ending now are not failures
+
     def leg_status(self, leg: Leg, status: str) -> None:
-        if self.done or (self.winner is not None and leg is not self.winner):
+        if self.done or self.canceling or (self.winner is not None and leg is not self.winner):
             return
         if status == "in-progress" and self.winner is None:
             self.winner = leg
@@ -70,6 +72,11 @@ class TransferOp(_Placing):
             leg.trace("play", url=v.ring_audio, why="while ringing")
         leg.op = self
         self.place(caller_id, "outbound-dial", leg)
+        if v.terminator and leg.party is not None:
+            # while it rings, the caller may key the terminator to give up
+            now = self.clock.now
+            self.question = Question(None, now, now, now, v.terminator, "dtmf")
+            leg.party.on_question(leg, self.question)
         return PENDING
 
     def answered(self, child: Leg) -> None:
@@ -77,6 +84,7 @@ class TransferOp(_Placing):
 
     def on_key(self, key: str) -> None:
         if self.winner is None and key == self.verb.terminator:
+            self.canceling = True
             for child in self.children:
                 if not child.ended:
                     child.hangup("caller", "transfer canceled by the caller", status="canceled")

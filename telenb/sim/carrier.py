@@ -352,8 +352,11 @@ class Carrier:
         parent: Leg | None = None,
         listener: Any = None,
         headers: dict[str, str] | None = None,
+        seize: bool = True,
     ) -> Leg:
-        """Create an outgoing leg and start routing it; its listener hears its statuses."""
+        """Create an outgoing leg and start routing it; its listener hears its statuses.
+
+        `seize=False` when the leg continues a call that already holds a trunk."""
         leg = Leg(self, self.sids.new("call"), from_, self.normalize(to), direction, parent)
         leg.listener = listener
         leg.headers = dict(headers or {})
@@ -361,7 +364,7 @@ class Carrier:
         if direction == "outbound-api":
             leg.set_status("queued")
         leg.set_status("initiated")
-        if self._seize_trunk(leg):
+        if not seize or self._seize_trunk(leg):
             self._route_outbound(leg)
         return leg
 
@@ -410,7 +413,12 @@ class Carrier:
         if dest in self.phones:
             leg.set_status("ringing")
             self.place_leg(
-                leg.from_, dest, "outbound-dial", parent=leg, listener=_PersonToPerson(self, leg)
+                leg.from_,
+                dest,
+                "outbound-dial",
+                parent=leg,
+                listener=_PersonToPerson(self, leg),
+                seize=False,
             )
             return
         self.clock.schedule(
@@ -435,7 +443,12 @@ class Carrier:
             self.clock.schedule(app.ring, self._start_app, leg, app)
         elif dest in self.phones:
             self.place_leg(
-                leg.from_, dest, "outbound-dial", parent=leg, listener=_PersonToPerson(self, leg)
+                leg.from_,
+                dest,
+                "outbound-dial",
+                parent=leg,
+                listener=_PersonToPerson(self, leg),
+                seize=False,
             )
         else:
             self.clock.schedule(

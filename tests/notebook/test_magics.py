@@ -1,0 +1,120 @@
+"""The magics, driven through a real IPython InteractiveShell."""
+
+import subprocess
+import sys
+
+import pytest
+from IPython.core.error import UsageError
+from IPython.core.interactiveshell import InteractiveShell
+
+import telenb
+from telenb.sim.results import CallLog, CallResult
+
+
+@pytest.fixture
+def shell():
+    sh = InteractiveShell.instance()
+    sh.run_line_magic("load_ext", "telenb")
+    sh.run_cell("import telenb\ncarrier = telenb.Carrier(seed=7)")
+    yield sh
+    InteractiveShell.clear_instance()
+
+
+def test_load_ext_is_light():
+    heavy = [
+        "numpy",
+        "scipy",
+        "twilio",
+        "matplotlib",
+        "soundfile",
+        "phonenumbers",
+        "vosk",
+        "pocketsphinx",
+        "telenb.sim",
+        "telenb.speech",
+        "telenb.audio.core",
+    ]
+    code = (
+        "from IPython.core.interactiveshell import InteractiveShell\n"
+        "sh = InteractiveShell.instance()\n"
+        "sh.run_line_magic('load_ext', 'telenb')\n"
+        "import sys\n"
+        f"print([m for m in {heavy!r} if m in sys.modules])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def test_flow_cell_registers_and_tel_call_places_a_call(shell):
+    shell.run_cell_magic(
+        "flow",
+        "+15550100 --name shop",
+        ("r = call.ask('Which colour?', choices='red, blue')\ncall.say(f'You chose {r.value}.')\n"),
+    )
+    result = shell.run_line_magic("tel", 'call +15550100 --caller "say: blue"')
+    assert isinstance(result, CallResult)
+    assert result.said() == ["Which colour?", "You chose blue."]
+    assert result.carrier is shell.user_ns["carrier"]  # the carrier made last is the session's
+    assert result.carrier.apps["+15550100"].name == "shop"
+
+
+def test_flow_cells_see_the_user_namespace(shell):
+    shell.run_cell("GREETING = 'Ahoy'\ndef shout(s):\n    return s.upper()")
+    shell.run_cell_magic("flow", "+15550100", "call.say(shout(GREETING))")
+    result = shell.run_line_magic("tel", "call +15550100")
+    assert result.said() == ["AHOY"]
+
+
+def test_tropo_cell_runs_a_python2_script(shell):
+    shell.run_cell_magic(
+        "tropo",
+        "+15550101",
+        (
+            "answer()\n"
+            "r = ask('Say yes', {'choices': 'yes, no', 'repeat': 2})\n"
+            "print 'got', r.value\n"
+        ),
+    )
+    result = shell.run_line_magic("tel", 'call +15550101 --caller "say: yes"')
+    assert result.trace.filter("log")[0]["message"] == "got yes"
+
+
+def test_tel_calls_and_trace_by_sid_prefix(shell):
+    shell.run_cell_magic("flow", "+15550100", "call.say('hi')")
+    first = shell.run_line_magic("tel", "call +15550100")
+    log = shell.run_line_magic("tel", "calls")
+    assert isinstance(log, CallLog) and len(log) == 1
+    traced = shell.run_line_magic("tel", f"trace {first.sid[:10]}")
+    assert traced.sid == first.sid and traced.said() == ["hi"]
+    with pytest.raises(KeyError, match="no call"):
+        shell.run_line_magic("tel", "trace CAffff")
+
+
+def test_tel_config_starts_a_fresh_carrier(shell):
+    c = shell.run_line_magic("tel", "config --seed 11")
+    assert isinstance(c, telenb.Carrier) and c.seed == 11
+    assert shell.run_line_magic("tel", "config") is c
+
+
+def test_tel_use_picks_a_carrier_from_the_namespace(shell):
+    shell.run_cell("other = telenb.Carrier(seed=1)\nlast = telenb.Carrier(seed=2)")
+    assert shell.run_line_magic("tel", "use other") is shell.user_ns["other"]
+    with pytest.raises(UsageError):
+        shell.run_line_magic("tel", "use nothing_here")
+
+
+def test_help_and_usage_errors(shell, capsys):
+    shell.run_line_magic("tel", "help")
+    assert "%%tropo NUMBER" in capsys.readouterr().out
+    with pytest.raises(UsageError, match="unknown %tel command"):
+        shell.run_line_magic("tel", "dance")
+    with pytest.raises(UsageError):
+        shell.run_line_magic("tel", "call")  # the number is required
+
+
+def test_line_magics_expand_variables(shell):
+    shell.run_cell_magic("flow", "+15550100", "call.ask('Q?', choices='a, b')")
+    shell.run_cell("num = '+15550100'\nscript = 'say: b'")
+    result = shell.run_cell('r = %tel call {num} --caller "{script}"').result
+    r = shell.user_ns["r"]
+    assert r.results() == [("choice", "b")] and result is None

@@ -1,0 +1,67 @@
+"""The `telenb` command, run as a user would run it."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def telenb(*args, cwd=REPO):
+    return subprocess.run(
+        [sys.executable, "-m", "telenb.cli", *args], capture_output=True, text=True, cwd=cwd
+    )
+
+
+def test_readme_demo_command(tmp_path):
+    out = telenb(
+        "run",
+        "examples/dress_shop.py",
+        "--to",
+        "+15550100",
+        "--caller",
+        "say: purple; say: red",
+        "--json",
+        str(tmp_path / "trace.json"),
+    )
+    assert out.returncode == 0, out.stderr
+    assert 'badChoice "purple"' in out.stdout and 'choice "red"' in out.stdout
+    assert "message SM" in out.stdout and "[delivered]" in out.stdout
+    events = json.loads((tmp_path / "trace.json").read_text())
+    assert events[0]["status"] == "initiated" and events[-1]["status"] == "delivered"
+
+
+def test_output_is_deterministic():
+    args = ("run", "examples/dress_shop.py", "--to", "+15550100", "--caller", "say: red")
+    assert telenb(*args).stdout == telenb(*args).stdout
+
+
+def test_tropo_scripts_are_detected():
+    out = telenb("run", "examples/tropo/pizza.py", "--to", "+15550100", "--caller", "press: 2")
+    assert out.returncode == 0, out.stderr
+    assert "One medium pizza coming up." in out.stdout
+
+
+def test_a_file_with_one_flow_function(tmp_path):
+    (tmp_path / "hello.py").write_text("def hello(call):\n    call.say('Hello from a file')\n")
+    out = telenb("run", str(tmp_path / "hello.py"), "--to", "+15550100")
+    assert out.returncode == 0 and "Hello from a file" in out.stdout
+
+
+def test_errors_are_one_clear_line():
+    out = telenb("run", "examples/dress_shop.py", "--to", "12")
+    assert out.returncode == 2 and out.stderr.startswith("telenb: '12' is too short")
+    out = telenb("run", "nowhere.py", "--to", "+15550100")
+    assert out.returncode == 2 and "no such file" in out.stderr
+
+
+def test_a_failing_flow_exits_nonzero(tmp_path):
+    (tmp_path / "bad.py").write_text("def bad(call):\n    call.say(1/0)\n")
+    out = telenb("run", str(tmp_path / "bad.py"), "--to", "+15550100")
+    assert out.returncode == 1 and "ZeroDivisionError" in out.stderr
+
+
+def test_erlang_command():
+    out = telenb("erlang", "--erlangs", "7", "--trunks", "10", "--blocking", "0.01")
+    assert "14 trunks" in out.stdout and "0.078741" in out.stdout
