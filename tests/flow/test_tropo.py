@@ -155,7 +155,7 @@ def test_options_are_translated_and_unknown_ones_listed():
         },
     ) == {"choices": "a", "attempts": 3, "on_bad_choice": None, "min_confidence": 0.5}
     assert convert_options("transfer", {"choices": {"terminator": "*"}}) == {"terminator": "*"}
-    with pytest.raises(UnknownOptionError, match="Did you mean 'timeout'.*Valid options: "):
+    with pytest.raises(UnknownOptionError, match=r"Did you mean 'timeout'.*Valid options: "):
         convert_options("ask", {"timout": 3})
 
 

@@ -75,7 +75,7 @@ def test_carrier_options_are_checked():
         telenb.Carrier(max_steps=0)
     with pytest.raises(ConfigurationError, match="one of a function"):
         telenb.Carrier().app("+15550100", lambda c: None, script="x.py")
-    with pytest.raises(ConfigurationError, match="caller= .* or flow="):
+    with pytest.raises(ConfigurationError, match=r"caller= .* or flow="):
         telenb.Carrier().call("+15550100", caller="say: hi", flow=lambda c: None)
 
 

@@ -100,7 +100,7 @@ def test_traffic_with_full_calls_uses_flows_and_parties():
 
 def test_traffic_options_are_checked():
     carrier = telenb.Carrier()
-    with pytest.raises(ConfigurationError, match="rate= .* or erlangs="):
+    with pytest.raises(ConfigurationError, match=r"rate= .* or erlangs="):
         carrier.traffic("+15550123", calls=1)
     with pytest.raises(ConfigurationError, match="when to stop"):
         carrier.traffic("+15550123", rate=1)

@@ -169,7 +169,7 @@ class TestTransfer:
         assert child.from_ == "+15550199"  # Tropo shows the original caller id by default
 
     def test_caller_id_option(self):
-        carrier, events = self.setup(caller_id="+15550100")
+        carrier, _events = self.setup(caller_id="+15550100")
         result = carrier.call(APP, caller="say: hi")
         assert result.legs[1].from_ == APP
 
@@ -187,13 +187,13 @@ class TestTransfer:
         assert events[0].name == name and result.legs[1].status == status
 
     def test_timeout_bounds_the_ringing(self):
-        carrier, events = self.setup("no-answer", timeout=7)
+        carrier, _events = self.setup("no-answer", timeout=7)
         result = carrier.call(APP)
         child = result.legs[1]
         assert child.ended_at - child.created == pytest.approx(7)
 
     def test_voicemail_answers_as_a_machine_and_records_the_caller(self):
-        carrier, events = self.setup("voicemail", script=None)
+        carrier, _events = self.setup("voicemail", script=None)
         result = carrier.call(APP, caller="say: hi, call me back; hangup")
         child = result.legs[1]
         assert child.answered_by == "machine_start"
