@@ -231,12 +231,12 @@ class Leg:
             self.party.on_heard(self, by, utt.text, start, start + utt.duration)
 
     def party_press(self, keys: str, start: float) -> float:
-        tone, gap = self.carrier.media.key_duration()
-        t = start
-        for k in keys:
-            self.clock.at(t, self._key, k)
-            t += tone + gap
-        return t - gap
+        """Key `keys` from `start`; the media layer says which keys arrive when (in audio
+        fidelity the tones cross the channel and a detector decides)."""
+        heard, duration = self.carrier.media.press(keys, self)
+        for key, offset in heard:
+            self.clock.at(start + offset, self._key, key)
+        return start + duration
 
     def _key(self, key: str) -> None:
         if self.ended:

@@ -79,8 +79,11 @@ class TextMedia:
         """What the flow's recogniser makes of an utterance: (text, confidence)."""
         return utterance.text, utterance.confidence
 
-    def key_duration(self) -> tuple[float, float]:
-        return KEY_TONE, KEY_GAP
+    def press(self, keys: str, leg: Any = None) -> tuple[list[tuple[str, float]], float]:
+        """Keys as heard at the far end: [(key, seconds after the first tone starts)], and
+        how long the keying lasts."""
+        step = KEY_TONE + KEY_GAP
+        return [(k, round(i * step, 6)) for i, k in enumerate(keys)], len(keys) * step - KEY_GAP
 
 
 def audio_file_duration(ref: str, default: float = 3.0) -> float:
