@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..errors import ConfigurationError
 
@@ -101,16 +102,15 @@ def blocking_experiment(
     replications: int = 20,
     calls: int = 20_000,
     warmup: int = 1_000,
-    mean_holding: float = 180.0,
-    holding=None,
+    holding: Any = 180.0,
     seed: int = 0,
     confidence: float = 0.95,
 ) -> BlockingExperiment:
     """Offer `erlangs` of Poisson traffic to a trunk group in independent replications.
 
     Each replication is its own seeded carrier; the first `warmup` calls are discarded so the
-    group starts from its steady state.  `holding` may be any holding-time function (Erlang B
-    is insensitive to the distribution beyond its mean).
+    group starts from its steady state.  `holding` is a mean in seconds (exponential) or a
+    distribution from `telenb.sim.traffic` (Erlang B depends on it only through its mean).
     """
     from .carrier import Carrier
 
@@ -120,12 +120,9 @@ def blocking_experiment(
     for i in range(replications):
         carrier = Carrier(seed=f"{seed}:{i}")
         tg = carrier.trunk_group("trunks", trunks, "+1555*")
-        kwargs = (
-            {"holding": holding, "rate": erlangs / mean_holding}
-            if holding
-            else {"erlangs": erlangs, "holding": mean_holding}
+        traffic = carrier.traffic(
+            "+15550123", erlangs=erlangs, holding=holding, calls=warmup + calls
         )
-        traffic = carrier.traffic("+15550123", calls=warmup + calls, **kwargs)
         carrier.run_until(lambda tr=traffic: tr.offered >= warmup)
         tg.reset_stats(carrier.clock.now)
         carrier.run_until(lambda tr=traffic: tr.offered >= warmup + calls)

@@ -17,21 +17,35 @@ from .leg import Leg
 if TYPE_CHECKING:
     from .carrier import Carrier
 
-Holding = Callable[[random.Random], float]
+
+class Holding:
+    """A holding-time distribution that knows its mean (so offered Erlangs are exact)."""
+
+    def __init__(self, mean: float, draw: Callable[[random.Random], float], label: str):
+        if not mean > 0:
+            raise ConfigurationError(f"the mean holding time must be positive, not {mean!r}")
+        self.mean, self._draw, self.label = float(mean), draw, label
+
+    def __call__(self, rng: random.Random) -> float:
+        return self._draw(rng)
+
+    def __repr__(self) -> str:
+        return self.label
 
 
 def exponential(mean: float) -> Holding:
     """Exponential holding times (the classic telephone call), mean in seconds."""
-    rate = 1.0 / mean
-    return lambda rng: rng.expovariate(rate)
+    return Holding(mean, lambda rng: rng.expovariate(1.0 / mean), f"exponential({mean:g})")
 
 
 def constant(seconds: float) -> Holding:
-    return lambda rng: seconds
+    return Holding(seconds, lambda rng: seconds, f"constant({seconds:g})")
 
 
 def uniform(low: float, high: float) -> Holding:
-    return lambda rng: rng.uniform(low, high)
+    return Holding(
+        (low + high) / 2, lambda rng: rng.uniform(low, high), f"uniform({low:g}, {high:g})"
+    )
 
 
 def lognormal(mean: float, sigma: float = 0.5) -> Holding:
@@ -39,7 +53,9 @@ def lognormal(mean: float, sigma: float = 0.5) -> Holding:
     import math
 
     mu = math.log(mean) - sigma * sigma / 2
-    return lambda rng: rng.lognormvariate(mu, sigma)
+    return Holding(
+        mean, lambda rng: rng.lognormvariate(mu, sigma), f"lognormal({mean:g}, {sigma:g})"
+    )
 
 
 class Traffic:
@@ -53,7 +69,7 @@ class Traffic:
         *,
         rate: float | None = None,
         erlangs: float | None = None,
-        holding: float | Holding = 180.0,
+        holding: float | Callable[[random.Random], float] = 180.0,
         calls: int | None = None,
         duration: float | None = None,
         start: float | None = None,
@@ -63,14 +79,16 @@ class Traffic:
         trace: bool = False,
         stream: str = "traffic",
     ):
-        mean = float(holding) if not callable(holding) else None
+        if not callable(holding):
+            holding = exponential(float(holding))
+        mean = getattr(holding, "mean", None)
         if (rate is None) == (erlangs is None):
             raise ConfigurationError("give the load as rate= (calls per second) or erlangs=")
         if erlangs is not None:
             if mean is None:
                 raise ConfigurationError(
-                    "with erlangs= give holding= as a mean in seconds, or use rate= with a "
-                    "holding-time function"
+                    "with erlangs= the holding time needs a known mean: give holding= as "
+                    "seconds, a telenb.sim.traffic distribution, or use rate="
                 )
             rate = float(erlangs) / mean
         if rate is None or rate <= 0:
@@ -79,7 +97,7 @@ class Traffic:
             raise ConfigurationError("say when to stop: calls=N or duration=seconds")
         self.carrier = carrier
         self.rate = float(rate)
-        self.holding: Holding = exponential(mean) if mean is not None else holding  # type: ignore[assignment]
+        self.holding = holding
         self.mean_holding = mean
         self.limit_calls = calls
         self.start_time = carrier.clock.now if start is None else float(start)

@@ -98,6 +98,15 @@ def test_traffic_with_full_calls_uses_flows_and_parties():
     assert len(carrier.trace.filter("result")) == 20
 
 
+def test_distributions_carry_their_mean_so_the_load_is_exact():
+    assert lognormal(200, 0.8).mean == 200 and uniform(5, 15).mean == 10
+    carrier = telenb.Carrier()
+    tr = carrier.traffic("+15550123", erlangs=7, holding=lognormal(200, 0.8), calls=1)
+    assert tr.rate == pytest.approx(7 / 200)
+    with pytest.raises(ConfigurationError, match="needs a known mean"):
+        carrier.traffic("+15550123", erlangs=7, holding=lambda rng: 3.0, calls=1)
+
+
 def test_traffic_options_are_checked():
     carrier = telenb.Carrier()
     with pytest.raises(ConfigurationError, match=r"rate= .* or erlangs="):
