@@ -10,8 +10,9 @@ The script language (steps separated by ';' or new lines):
   ``wait: 2s``            pause before the next step (``silence: 2s`` is the same)
   ``hangup``              hang up now
 
-Answers wait for a question; in a bridged call or a conference (no questions), ``say`` and
-``press`` happen at once.  ``wait`` counts from the end of the previous step (or from the
+Answers wait for a question.  In a bridged call or a conference there are no questions:
+``say`` waits its turn (until the other side stops talking, plus the reaction time; the
+person who placed the call lets the answerer speak first) and ``press`` happens at once.  ``wait`` counts from the end of the previous step (or from the
 moment the call connected), so ``wait: 2s; hangup`` hangs up 2 s into the call even if a
 prompt is playing.  When the steps run out the person stays on the line, silent.
 """
@@ -194,6 +195,7 @@ class Party:
         self._waiting = False
         self._done = False
         self._pending: list = []
+        self._heard_until = 0.0
         self.heard: list[Heard] = []
 
     def copy(self) -> Party:
@@ -238,6 +240,7 @@ class Party:
             self._advance()
 
     def on_heard(self, leg: Any, by: str, text: str, start: float, end: float) -> None:
+        self._heard_until = max(self._heard_until, end)
         h = Heard("speech", text, start, end, by=by)
         self.heard.append(h)
         self._react(h)
@@ -245,6 +248,8 @@ class Party:
     def on_bridge(self, leg: Any) -> None:
         """Connected to another person or a conference: answers no longer wait for questions."""
         self._question = None
+        if leg.direction == "inbound":  # whoever placed the call lets the answerer speak first
+            self._t = max(self._t, leg.clock.now + self.reaction)
         if self._waiting:
             self._advance()
 
@@ -289,6 +294,12 @@ class Party:
             if not bridged and (q is None or not q.takes_more):
                 self._waiting = True
                 return
+            if bridged and step.kind == "say":
+                # turn-taking: let the other side finish, then leave a moment
+                turn = max(self._t, self._heard_until + self.reaction)
+                if turn > now + 1e-9:
+                    self._pending.append(leg.clock.at(turn, self._advance))
+                    return
             self._i += 1
             if step.kind == "silence":
                 if q is not None:

@@ -120,3 +120,13 @@ def test_callee_party_gets_a_fresh_copy_per_call():
     for _ in range(2):
         carrier.call("+15550100")
     assert phone.leg is None  # the registered phone is a template; calls use copies
+
+
+def test_in_a_conversation_people_take_turns():
+    carrier = telenb.Carrier()
+    carrier.phone("+15550123", script="say: Hello, Dana speaking.; wait: 5s; hangup", ring=1)
+    result = carrier.call("+15550123", caller="say: hi Dana, it's Sam")
+    callee, caller = result.trace.filter("speech")
+    assert (callee["by"], caller["by"]) == ("callee", "caller")  # the answerer speaks first
+    greeting_end = callee.t + telenb.sim.media.speech_duration("Hello, Dana speaking.")
+    assert caller.t == pytest.approx(greeting_end + 0.5)  # then the caller, after a moment
