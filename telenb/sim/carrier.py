@@ -68,6 +68,9 @@ class App:
     ring: float = 0.0
     source: str | None = None
 
+    def __repr__(self) -> str:
+        return f"<App {self.number} {self.kind} {self.name!r}>"
+
 
 class Carrier:
     """A private telephone network in one Python object."""
