@@ -202,8 +202,16 @@ class Audio:
         out[: right.frames, 1] = right.samples
         return Audio(out, left.rate)
 
+    def pcm16(self) -> np.ndarray:
+        """Samples as int16 (scale 32768, rounded, clipped), the inverse of `from_pcm16`.
+
+        Scaling by 32768 (not 32767) makes int16 -> Audio -> int16 exact, which codecs need.
+        """
+        return np.clip(np.round(self.samples * 32768.0), -32768, 32767).astype(np.int16)
+
     def to_pcm16(self) -> bytes:
-        return (np.clip(self.samples, -1, 1) * 32767).round().astype("<i2").tobytes()
+        """Little-endian 16-bit PCM bytes (interleaved if multi-channel)."""
+        return self.pcm16().astype("<i2", copy=False).tobytes()
 
     @classmethod
     def from_pcm16(cls, data: bytes, rate: int, channels: int = 1) -> Audio:
