@@ -18,6 +18,22 @@ from ..errors import AudioError
 
 LINE_RATE = 8000  # the telephone channel
 
+# Level convention. dBFS here is RMS relative to a full-scale square wave, so a full-scale
+# sine is -3.01 dBFS. For telephone levels (dBm0) we follow G.711 mu-law: a 0 dBm0 sine has
+# its peak 3.17 dB below full scale, i.e. an RMS level of -3.17 - 3.01 = -6.18 dBFS.
+# (A-law's figure is 3.14 dB; the 0.03 dB difference is ignored.)
+DBM0_DBFS = -6.18
+
+
+def dbm0_to_dbfs(dbm0: float) -> float:
+    """A telephone level in dBm0 as an RMS level in dBFS (0 dBm0 = -6.18 dBFS)."""
+    return dbm0 + DBM0_DBFS
+
+
+def dbfs_to_dbm0(dbfs: float) -> float:
+    """An RMS level in dBFS as dBm0."""
+    return dbfs - DBM0_DBFS
+
 
 @dataclass(frozen=True, eq=False)
 class Audio:
