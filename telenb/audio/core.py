@@ -44,11 +44,19 @@ class Audio:
         s = np.asarray(self.samples)
         if s.ndim not in (1, 2):
             raise AudioError(f"audio samples must be 1-D or 2-D (frames, channels), got {s.ndim}-D")
+        if s.ndim == 2 and s.shape[0] <= 8 < s.shape[1]:
+            raise AudioError(
+                f"audio samples of shape {s.shape} look like (channels, frames); "
+                "pass samples.T, shaped (frames, channels)"
+            )
         if not np.issubdtype(s.dtype, np.floating):
-            if np.issubdtype(s.dtype, np.integer):
+            if np.issubdtype(s.dtype, np.signedinteger):
                 s = s.astype(np.float32) / float(np.iinfo(s.dtype).max + 1)
+            elif np.issubdtype(s.dtype, np.unsignedinteger):  # offset binary, e.g. 8-bit WAV
+                half = float(np.iinfo(s.dtype).max + 1) / 2
+                s = (s.astype(np.float64) - half) / half
             else:
-                raise AudioError(f"audio samples must be numbers, got dtype {s.dtype}")
+                raise AudioError(f"audio samples must be real numbers, got dtype {s.dtype}")
         s = s.astype(np.float32, copy=False)
         if s.size and not np.all(np.isfinite(s)):
             bad = int(np.count_nonzero(~np.isfinite(s)))
@@ -64,39 +72,37 @@ class Audio:
     # -- construction -------------------------------------------------------------------------
     @classmethod
     def silence(cls, seconds: float, rate: int = LINE_RATE, channels: int = 1) -> Audio:
+        """`seconds` of digital silence."""
+        if seconds < 0 or channels < 1:
+            raise AudioError(f"silence needs seconds >= 0 and channels >= 1, got {seconds}, "
+                             f"{channels}")
         n = round(seconds * rate)
         shape = (n,) if channels == 1 else (n, channels)
         return cls(np.zeros(shape, np.float32), rate)
 
     @classmethod
-    def load(cls, path: str | os.PathLike) -> Audio:
-        """Read WAV, FLAC or OGG; errors name the file and the reason."""
-        import soundfile as sf
+    def load(cls, path: str | os.PathLike, rate: int | None = None, *,
+             allow_truncated: bool = False) -> Audio:
+        """Read WAV, FLAC or OGG (optionally resampled to `rate`).
 
-        path = Path(path)
-        if not path.exists():
-            raise AudioError(f"no audio file at {path}")
-        try:
-            data, rate = sf.read(str(path), dtype="float32", always_2d=False)
-        except Exception as exc:  # soundfile raises several types for bad files
-            raise AudioError(f"cannot read {path} as audio: {exc}") from exc
-        return cls(data, rate)
+        Truncated, empty or unreadable files raise `AudioError` naming the file and the
+        reason; `allow_truncated=True` reads what is left of a cut-short WAV file.
+        """
+        from .fileio import read
+
+        data, file_rate = read(path, allow_truncated=allow_truncated)
+        audio = cls(data, file_rate)
+        return audio if rate is None else audio.resample(rate)
 
     def save(self, path: str | os.PathLike, subtype: str | None = None) -> Path:
-        """Write atomically (temp file then rename); format from the suffix."""
-        import soundfile as sf
+        """Write atomically (temp file then rename); format from the suffix.
 
-        path = Path(path)
-        fmt = {".wav": "WAV", ".flac": "FLAC", ".ogg": "OGG"}.get(path.suffix.lower())
-        if fmt is None:
-            raise AudioError(f"cannot save {path.name}: use a .wav, .flac or .ogg file name")
-        if subtype is None:
-            subtype = {"WAV": "PCM_16", "FLAC": "PCM_16", "OGG": "VORBIS"}[fmt]
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        sf.write(str(tmp), np.clip(self.samples, -1, 1), self.rate, subtype=subtype, format=fmt)
-        os.replace(tmp, path)
-        return path
+        Default encodings: 16-bit PCM for WAV and FLAC, Vorbis for OGG; samples outside
+        [-1, 1] are clipped.
+        """
+        from .fileio import write
+
+        return write(path, self.samples, self.rate, subtype)
 
     # -- properties ---------------------------------------------------------------------------
     @property
@@ -188,6 +194,8 @@ class Audio:
 
     def mix(self, other: Audio, offset: float = 0.0) -> Audio:
         """Sum `other` into this audio starting `offset` seconds in, extending as needed."""
+        if offset < 0:
+            raise AudioError(f"mix offset must not be negative, got {offset} s")
         other = self._matched(other)
         start = round(offset * self.rate)
         n = max(self.frames, start + other.frames)
@@ -240,7 +248,7 @@ class Audio:
         import soundfile as sf
 
         buf = io.BytesIO()
-        sf.write(buf, np.clip(self.samples, -1, 1), self.rate, format="WAV", subtype="PCM_16")
+        sf.write(buf, self.pcm16(), self.rate, format="WAV", subtype="PCM_16")
         return buf.getvalue()
 
     # -- display ------------------------------------------------------------------------------
