@@ -167,11 +167,13 @@ _BLOCK = 4096  # frames per Goertzel batch (memory bound)
 class DtmfDetector:
     """Streaming DTMF receiver: `feed(chunk)` returns digits that ended, `flush()` the rest.
 
-    Results do not depend on how the signal is chunked. After `flush()` the detector is
+    Results do not depend on how the signal is chunked. Analysis runs once at least
+    `batch_ms` of new audio is buffered: small chunks (20 ms RTP frames) then share the
+    per-call cost, at up to `batch_ms` extra latency. After `flush()` the detector is
     reset and times start again from zero.
     """
 
-    def __init__(self, rate: int = LINE_RATE) -> None:
+    def __init__(self, rate: int = LINE_RATE, batch_ms: float = 80.0) -> None:
         if int(rate) != rate or rate < LINE_RATE:
             raise AudioError(
                 f"the DTMF detector needs a sample rate of at least 8000 Hz, got {rate!r} "
@@ -180,6 +182,9 @@ class DtmfDetector:
         self.rate = int(rate)
         self._n = round(_FRAME_S * self.rate)
         self._hop = round(_HOP_S * self.rate)
+        if batch_ms < 0:
+            raise AudioError(f"batch_ms must not be negative, got {batch_ms}")
+        self._batch = max(round(batch_ms / 1000 * self.rate), 1)
         self._window = 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(self._n) / self._n)
         n_low = int(np.ceil(_BAND_HZ * self._n / self.rate))
         self._n_low = n_low
@@ -211,7 +216,8 @@ class DtmfDetector:
         """Add samples (float, mono, at this detector's rate); return digits that ended."""
         x = self._samples(chunk)
         self._buf = np.concatenate([self._buf, x]) if self._buf.size else x
-        return self._process()
+        pending = self._buf_start + self._buf.size - self._next_frame * self._hop
+        return self._process() if pending >= self._batch + self._n else []
 
     def flush(self) -> list[DtmfEvent]:
         """End of stream: pad with silence, report any digit still sounding, and reset."""

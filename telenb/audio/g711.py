@@ -62,10 +62,36 @@ def _alaw_decode_table() -> np.ndarray:
     return np.where(np.arange(256) >= 128, mag, -mag).astype(np.int16)
 
 
-_ULAW_ENC = _ulaw_encode_table()
+def _by_raw_word(table: np.ndarray) -> np.ndarray:
+    """Re-index an encode table (built for -32768..32767) by the int16's raw uint16 bits."""
+    return np.roll(table, -32768)
+
+
+def _pair_table(dec: np.ndarray) -> np.ndarray:
+    """Decode two codes per look-up: index = code0 | code1 << 8 -> two int16 as one int32."""
+    k = np.arange(65536)
+    return np.stack([dec[k & 0xFF], dec[k >> 8]], axis=1).astype("=i2").view(np.int32).ravel()
+
+
 _ULAW_DEC = _ulaw_decode_table()
-_ALAW_ENC = _alaw_encode_table()
 _ALAW_DEC = _alaw_decode_table()
+_ULAW_ENC = _by_raw_word(_ulaw_encode_table())
+_ALAW_ENC = _by_raw_word(_alaw_encode_table())
+_ULAW_DEC2 = _pair_table(_ULAW_DEC)
+_ALAW_DEC2 = _pair_table(_ALAW_DEC)
+
+
+def _decode(codes: np.ndarray, table: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    if codes.ndim != 1 or codes.size < 64:
+        return np.take(table, codes)
+    out = np.empty(codes.size, np.int16)
+    even = codes.size & ~1
+    words = np.ascontiguousarray(codes[:even]).view("<u2")  # code0 | code1 << 8
+    out[:even] = np.take(pairs, words).view(np.int16)
+    if even != codes.size:
+        out[-1] = table[codes[-1]]
+    return out
+
 
 
 def _as_int16(samples: np.ndarray | Audio) -> np.ndarray:
@@ -100,22 +126,22 @@ def _as_codes(codes: np.ndarray | bytes | bytearray | memoryview) -> np.ndarray:
 
 def ulaw_encode(samples: np.ndarray | Audio) -> np.ndarray:
     """Encode int16 PCM (or an Audio, taken as is: resample to 8 kHz first) to mu-law bytes."""
-    return _ULAW_ENC[_as_int16(samples).view(np.uint16) ^ 0x8000]
+    return np.take(_ULAW_ENC, _as_int16(samples).view(np.uint16))
 
 
 def ulaw_decode(codes: np.ndarray | bytes) -> np.ndarray:
     """Decode mu-law codes (uint8 array or bytes) to int16 PCM."""
-    return _ULAW_DEC[_as_codes(codes)]
+    return _decode(_as_codes(codes), _ULAW_DEC, _ULAW_DEC2)
 
 
 def alaw_encode(samples: np.ndarray | Audio) -> np.ndarray:
     """Encode int16 PCM (or an Audio, taken as is) to A-law bytes."""
-    return _ALAW_ENC[_as_int16(samples).view(np.uint16) ^ 0x8000]
+    return np.take(_ALAW_ENC, _as_int16(samples).view(np.uint16))
 
 
 def alaw_decode(codes: np.ndarray | bytes) -> np.ndarray:
     """Decode A-law codes (uint8 array or bytes) to int16 PCM."""
-    return _ALAW_DEC[_as_codes(codes)]
+    return _decode(_as_codes(codes), _ALAW_DEC, _ALAW_DEC2)
 
 
 _ENCODERS = {"pcmu": ulaw_encode, "pcma": alaw_encode}

@@ -124,8 +124,8 @@ def test_duration_limits_hold_at_every_alignment(law, lead_samples):
         assert digits_of(detect_dtmf(a)) == expected, f"{tone_ms} ms"
 
 
-def _chunked(audio: Audio, sizes) -> list:
-    det = DtmfDetector(audio.rate)
+def _chunked(audio: Audio, sizes, batch_ms: float = 80.0) -> list:
+    det = DtmfDetector(audio.rate, batch_ms=batch_ms)
     out, i = [], 0
     for n in sizes:
         if i >= audio.frames:
@@ -143,6 +143,7 @@ def test_streaming_in_20ms_chunks_is_identical(matrices, law):
             continue
         whole = detect_dtmf(case.audio)
         assert _chunked(case.audio, iter(lambda: 160, None)) == whole, case.name
+        assert _chunked(case.audio, iter(lambda: 160, None), batch_ms=0) == whole, case.name
         assert _chunked(case.audio, rng.integers(1, 700, size=10_000)) == whole, case.name
 
 
