@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import base64
+import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -133,6 +135,9 @@ def test_importing_audio_is_light():
     code = ("import sys, telenb.audio; "
             "print(sorted(m for m in ('scipy', 'soundfile', 'soxr', 'matplotlib') "
             "if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.strip()
-    assert out == "[]"
+    repo = Path(__file__).resolve().parents[2]  # this checkout, not an installed telenb
+    env = {**os.environ, "PYTHONPATH": str(repo)}
+    out = subprocess.run([sys.executable, "-c", code + "; print(telenb.audio.__file__)"],
+                         capture_output=True, text=True, check=True, env=env, cwd=repo)
+    modules, path = out.stdout.strip().splitlines()
+    assert modules == "[]" and path.startswith(str(repo))
