@@ -191,8 +191,11 @@ class DtmfDetector:
         freqs = np.array(LOW + HIGH + tuple(k * self.rate / self._n for k in range(n_low)))
         self._omega = 2 * np.pi * freqs / self.rate
         # phase advance of each DTMF bin over one hop, and the frequency tolerance as a slope
-        self._rot = np.exp(-1j * self._omega[:8] * self._hop)
-        self._tan = np.tan(2 * np.pi * _FREQ_TOL * freqs[:8] * self._hop / self.rate)
+        self._cos = np.cos(self._omega)[:, None]
+        self._sin = np.sin(self._omega)[:, None]
+        self._rot_re = np.cos(self._omega[:8] * self._hop)[:, None]
+        self._rot_im = -np.sin(self._omega[:8] * self._hop)[:, None]
+        self._tan = np.tan(2 * np.pi * _FREQ_TOL * freqs[:8] * self._hop / self.rate)[:, None]
         wsum = self._window.sum()
         # |X|^2 of a sine of amplitude A is (A * wsum / 2)^2
         a_min = np.sqrt(2) * 10 ** ((_MIN_LEVEL_DBM0 + DBM0_DBFS) / 20)
@@ -207,7 +210,7 @@ class DtmfDetector:
         self._buf = np.zeros(0)
         self._buf_start = 0  # absolute index of _buf[0]
         self._next_frame = 0
-        self._prev: np.ndarray | None = None  # last frame's DTMF bins (complex)
+        self._prev: tuple[np.ndarray, np.ndarray] | None = None  # last frame's bins (re, im)
         self._hist: deque[list[float]] = deque(maxlen=_EDGE)
         self._run: _Run | None = None
 
@@ -270,17 +273,29 @@ class DtmfDetector:
         """Per frame: candidate digit index into DIGITS (or -1) and the 8 tone amplitudes."""
         xt = np.ascontiguousarray(frames.T * self._window[:, None])
         s1, s2, energy = _goertzel_state(xt, self._omega)
-        # power only needs |s1 - e^{-jw} s2|; the phase factor is common to all frames
-        x = s1 - np.exp(-1j * self._omega)[:, None] * s2
-        power = x.real**2 + x.imag**2
-        low_pow = power[8] + 2 * power[9 : 8 + self._n_low].sum(axis=0)
+        # DFT up to a phase factor common to all frames: s1 - exp(-jw) s2. Everything below
+        # is real, separately rounded arithmetic (no fused complex kernels, no reductions
+        # whose order depends on the batch), so each frame's result is independent of
+        # which other frames share the batch: chunking cannot change the events.
+        xr = s1 - self._cos * s2
+        xi = self._sin * s2
+        power = xr * xr + xi * xi
+        low_pow = power[8].copy()
+        for k in range(9, 8 + self._n_low):
+            low_pow += 2 * power[k]
         band = energy - low_pow / self._n
-        tone = x[:8]
-        prev = np.concatenate([self._prev[:, None], tone[:, :-1]], axis=1) if (
-            self._prev is not None) else np.concatenate([tone[:, :1] * 0, tone[:, :-1]], axis=1)
-        self._prev = tone[:, -1].copy()
-        r = tone * np.conj(prev) * self._rot[:, None]
-        freq_ok = (r.real > 0) & (np.abs(r.imag) <= self._tan[:, None] * r.real)
+        tr, ti = xr[:8], xi[:8]
+        if self._prev is None:
+            self._prev = (np.zeros(8), np.zeros(8))
+        pr = np.concatenate([self._prev[0][:, None], tr[:, :-1]], axis=1)
+        pi = np.concatenate([self._prev[1][:, None], ti[:, :-1]], axis=1)
+        self._prev = (tr[:, -1].copy(), ti[:, -1].copy())
+        # r = X_k * conj(X_k-1) * exp(-jwH): its angle is the frequency offset times H
+        ur = tr * pr + ti * pi
+        ui = ti * pr - tr * pi
+        rr = ur * self._rot_re - ui * self._rot_im
+        ri = ur * self._rot_im + ui * self._rot_re
+        freq_ok = (rr > 0) & (np.abs(ri) <= self._tan * rr)
         tp = power[:8]
         lo = np.argmax(tp[:4], axis=0)
         hi = np.argmax(tp[4:], axis=0)

@@ -96,6 +96,11 @@ def _decode(codes: np.ndarray, table: np.ndarray, pairs: np.ndarray) -> np.ndarr
 
 def _as_int16(samples: np.ndarray | Audio) -> np.ndarray:
     if isinstance(samples, Audio):
+        if samples.rate != LINE_RATE:
+            raise AudioError(
+                f"G.711 carries 8000 Hz audio, this is {samples.rate} Hz: resample it first "
+                "or use g711.encode(audio), which does"
+            )
         return samples.mono().pcm16()
     a = np.asarray(samples)
     if a.dtype == np.int16:
@@ -125,7 +130,7 @@ def _as_codes(codes: np.ndarray | bytes | bytearray | memoryview) -> np.ndarray:
 
 
 def ulaw_encode(samples: np.ndarray | Audio) -> np.ndarray:
-    """Encode int16 PCM (or an Audio, taken as is: resample to 8 kHz first) to mu-law bytes."""
+    """Encode int16 PCM (or an 8 kHz Audio) to mu-law codes (uint8)."""
     return np.take(_ULAW_ENC, _as_int16(samples).view(np.uint16))
 
 
@@ -135,7 +140,7 @@ def ulaw_decode(codes: np.ndarray | bytes) -> np.ndarray:
 
 
 def alaw_encode(samples: np.ndarray | Audio) -> np.ndarray:
-    """Encode int16 PCM (or an Audio, taken as is) to A-law bytes."""
+    """Encode int16 PCM (or an 8 kHz Audio) to A-law codes (uint8)."""
     return np.take(_ALAW_ENC, _as_int16(samples).view(np.uint16))
 
 

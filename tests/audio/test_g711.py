@@ -195,3 +195,6 @@ def test_bad_inputs_raise_audio_error():
     with pytest.raises(AudioError, match="pcmu"):
         g711.codec_roundtrip(Audio.silence(0.1), "gsm")
     assert g711.ulaw_encode(np.zeros(0, np.int16)).size == 0
+    with pytest.raises(AudioError, match="8000 Hz"):
+        g711.ulaw_encode(Audio.silence(0.1, rate=16000))
+    assert g711.codec_roundtrip(Audio.silence(0, rate=16000), "pcma").frames == 0
