@@ -37,6 +37,13 @@ def dbfs_to_dbm0(dbfs: float) -> float:
 
 @dataclass(frozen=True, eq=False)
 class Audio:
+    """Samples plus their rate: the one currency every telenb audio function takes.
+
+    Integer samples are scaled to [-1, 1) (int16 / 32768), unsigned ones are offset
+    binary. Operations return new objects; identity comparison only (arrays have no
+    single truth value).
+    """
+
     samples: np.ndarray
     rate: int
 
@@ -64,7 +71,11 @@ class Audio:
                 f"audio contains {bad} NaN or infinite samples; clean it first "
                 "(for example np.nan_to_num)"
             )
-        if int(self.rate) != self.rate or self.rate <= 0:
+        try:
+            bad_rate = int(self.rate) != self.rate or self.rate <= 0
+        except (TypeError, ValueError):
+            bad_rate = True
+        if bad_rate:
             raise AudioError(f"sample rate must be a positive integer, got {self.rate!r}")
         object.__setattr__(self, "samples", s)
         object.__setattr__(self, "rate", int(self.rate))
@@ -121,9 +132,11 @@ class Audio:
         return self.frames
 
     def mono(self) -> Audio:
+        """Channels averaged (a mono signal is returned as is)."""
         return self if self.channels == 1 else Audio(self.samples.mean(axis=1), self.rate)
 
     def channel(self, index: int) -> Audio:
+        """One channel as mono audio."""
         if self.channels == 1:
             if index != 0:
                 raise AudioError(f"mono audio has only channel 0, not {index}")
@@ -145,6 +158,7 @@ class Audio:
         return Audio(out.astype(np.float32, copy=False), int(rate))
 
     def gain(self, db: float) -> Audio:
+        """Louder or quieter by `db` decibels (no clipping here; saving clips)."""
         return Audio(self.samples * np.float32(10 ** (db / 20)), self.rate)
 
     def level_dbfs(self) -> float:
@@ -155,19 +169,23 @@ class Audio:
         return 20 * np.log10(rms) if rms > 0 else float("-inf")
 
     def peak_dbfs(self) -> float:
+        """Largest absolute sample in dB relative to full scale."""
         peak = float(np.max(np.abs(self.samples))) if self.frames else 0.0
         return 20 * np.log10(peak) if peak > 0 else float("-inf")
 
     def normalize(self, dbfs: float = -20.0) -> Audio:
+        """Scaled to an RMS level of `dbfs` (silence stays silence)."""
         level = self.level_dbfs()
         return self if level == float("-inf") else self.gain(dbfs - level)
 
     def slice(self, start: float = 0.0, end: float | None = None) -> Audio:
+        """The part from `start` to `end` seconds."""
         a = round(start * self.rate)
         b = self.frames if end is None else round(end * self.rate)
         return Audio(self.samples[max(a, 0) : max(b, 0)], self.rate)
 
     def pad(self, before: float = 0.0, after: float = 0.0) -> Audio:
+        """Silence added before and after (seconds)."""
         widths = [(round(before * self.rate), round(after * self.rate))]
         if self.channels > 1:
             widths.append((0, 0))
@@ -207,6 +225,7 @@ class Audio:
 
     @staticmethod
     def concat(parts: Sequence[Audio], rate: int | None = None) -> Audio:
+        """Parts one after another, at `rate` (default: the first part's rate)."""
         if not parts:
             return Audio.silence(0, rate or LINE_RATE)
         first = parts[0] if rate is None else parts[0].resample(rate)
@@ -239,12 +258,14 @@ class Audio:
 
     @classmethod
     def from_pcm16(cls, data: bytes, rate: int, channels: int = 1) -> Audio:
+        """Little-endian 16-bit PCM bytes (interleaved frames) as audio."""
         if len(data) % (2 * channels):
             raise AudioError(f"PCM16 data of {len(data)} bytes is not whole {channels}-ch frames")
         s = np.frombuffer(data, "<i2").astype(np.float32) / 32768
         return cls(s if channels == 1 else s.reshape(-1, channels), rate)
 
     def wav_bytes(self) -> bytes:
+        """A 16-bit WAV file in memory (for players and HTTP responses)."""
         import soundfile as sf
 
         buf = io.BytesIO()

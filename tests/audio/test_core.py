@@ -194,6 +194,8 @@ def test_bad_samples_and_rates():
         Audio(np.zeros(3), 0)
     with pytest.raises(AudioError, match="sample rate"):
         Audio(np.zeros(3), 8000.5)
+    with pytest.raises(AudioError, match="sample rate"):
+        Audio(np.zeros(3), None)
     with pytest.raises(AudioError, match=r"samples\.T"):
         Audio(np.zeros((2, 1000)), 8000)
     with pytest.raises(AudioError, match="1-D or 2-D"):

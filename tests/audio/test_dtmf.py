@@ -176,3 +176,15 @@ def test_dbm0_convention():
     a = generate_dtmf("1", tone_ms=1000, gap_ms=0, level_dbfs=dbm0_to_dbfs(-10), twist_db=-60)
     peak = np.abs(a.samples).max()
     assert 20 * np.log10(peak) == pytest.approx(-3.17 - 10, abs=0.05)
+
+
+@pytest.mark.parametrize("codec", ["pcmu", "pcma"])
+def test_digits_survive_a_clean_telephone_channel(codec):
+    """The simulator's path: band-pass, G.711, packetisation delay, light line noise."""
+    from telenb.audio import Channel
+
+    a = generate_dtmf(DIGITS, lead_ms=100)
+    heard = Channel(codec=codec, noise_dbfs=-50).apply(a)
+    events = detect_dtmf(heard)
+    assert digits_of(events) == DIGITS
+    assert events[0].start == pytest.approx(0.1 + 0.02, abs=0.006)  # + 20 ms packetisation
