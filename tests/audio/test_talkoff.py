@@ -36,7 +36,6 @@ def fsdd_speech() -> Audio:
 
 @pytest.fixture(scope="module")
 def espeak_speech() -> Audio:
-    pytest.importorskip("espeakng_loader", reason="espeakng-loader provides eSpeak NG")
     parts = []
     for voice, pitch in VOICES:
         pcm, rate = synthesize(TEXT, voice, pitch)
