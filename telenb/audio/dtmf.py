@@ -10,8 +10,8 @@ The detector (`DtmfDetector`, `detect_dtmf`) analyses 16 ms Hann-windowed frames
 600 Hz, used to measure the signal energy above the dial-tone band). A frame is a
 candidate for a digit when, in each group, the strongest tone
 
-* is above the absolute threshold (-42 dBm0 per tone: Q.24 wants operation down to about
-  -29 dBm0 and none at -55 dBm0),
+* is above the absolute threshold of -42 dBm0 per tone (between the weakest level we
+  must accept, -29 dBm0, and the Q.24 non-operate level, -55 dBm0),
 * has a frequency within +/-2.5 % of nominal, measured from the phase advance of its
   Goertzel output between consecutive frames (Q.24: accept +/-1.5 %, reject +/-3.5 %),
 * and the pair has a twist (high minus low) within -10..+6 dB (Q.24: accept -8..+4 dB)
@@ -21,8 +21,10 @@ candidate for a digit when, in each group, the strongest tone
 Timing comes from the tone envelope: a digit's duration is the span of frames whose tone
 amplitude is at least half the digit's peak, which for a Hann window is the span of frame
 centres inside the tone. A digit is reported once it has ended (5 frames, 25 ms, below
-half amplitude) and lasted at least 30 ms (Q.24: accept >= 40 ms, reject <= 20 ms); a
-dip of up to 10 ms is bridged, a 40 ms pause separates digits.
+half amplitude), lasted at least 30 ms and gave at least 5 candidate frames (a 40 ms tone
+gives 6-7, a 20 ms tone 2-3; Q.24: accept >= 40 ms, reject <= 20 ms). A dip of up to
+10 ms is bridged, a 40 ms pause separates digits. The candidate-frame count is also the
+main talk-off guard: speech rarely holds a clean, steady tone pair for 25 ms.
 
 Streaming works on absolute frame positions, so feeding a signal whole or in any chunking
 gives identical events. Decisions use only IEEE-exact arithmetic on per-frame values.

@@ -1,7 +1,7 @@
 """Receiver test signals after ITU-T Q.24 (DTMF receiver limits), for tests and notebooks.
 
-Each case is a signal plus the digit string a conforming receiver must report. Limits used
-(Q.24 as adopted in North America and most of Europe):
+Each case is a signal plus the digit string a conforming receiver must report. Q.24
+tabulates limits per administration; the ones used here are a common core of them:
 
 * signal duration: >= 40 ms must be accepted, <= 20 ms rejected;
 * pause: 40 ms separates digits; an interruption of <= 10 ms must not split one;
