@@ -18,9 +18,32 @@ from ..errors import AudioError
 
 LINE_RATE = 8000  # the telephone channel
 
+# Level convention. dBFS here is RMS relative to a full-scale square wave, so a full-scale
+# sine is -3.01 dBFS. For telephone levels (dBm0) we follow G.711 mu-law: a 0 dBm0 sine has
+# its peak 3.17 dB below full scale, i.e. an RMS level of -3.17 - 3.01 = -6.18 dBFS.
+# (A-law's figure is 3.14 dB; the 0.03 dB difference is ignored.)
+DBM0_DBFS = -6.18
+
+
+def dbm0_to_dbfs(dbm0: float) -> float:
+    """A telephone level in dBm0 as an RMS level in dBFS (0 dBm0 = -6.18 dBFS)."""
+    return dbm0 + DBM0_DBFS
+
+
+def dbfs_to_dbm0(dbfs: float) -> float:
+    """An RMS level in dBFS as dBm0."""
+    return dbfs - DBM0_DBFS
+
 
 @dataclass(frozen=True, eq=False)
 class Audio:
+    """Samples plus their rate: the one currency every telenb audio function takes.
+
+    Integer samples are scaled to [-1, 1) (int16 / 32768), unsigned ones are offset
+    binary. Operations return new objects; identity comparison only (arrays have no
+    single truth value).
+    """
+
     samples: np.ndarray
     rate: int
 
@@ -28,11 +51,19 @@ class Audio:
         s = np.asarray(self.samples)
         if s.ndim not in (1, 2):
             raise AudioError(f"audio samples must be 1-D or 2-D (frames, channels), got {s.ndim}-D")
+        if s.ndim == 2 and s.shape[0] <= 8 < s.shape[1]:
+            raise AudioError(
+                f"audio samples of shape {s.shape} look like (channels, frames); "
+                "pass samples.T, shaped (frames, channels)"
+            )
         if not np.issubdtype(s.dtype, np.floating):
-            if np.issubdtype(s.dtype, np.integer):
+            if np.issubdtype(s.dtype, np.signedinteger):
                 s = s.astype(np.float32) / float(np.iinfo(s.dtype).max + 1)
+            elif np.issubdtype(s.dtype, np.unsignedinteger):  # offset binary, e.g. 8-bit WAV
+                half = float(np.iinfo(s.dtype).max + 1) / 2
+                s = (s.astype(np.float64) - half) / half
             else:
-                raise AudioError(f"audio samples must be numbers, got dtype {s.dtype}")
+                raise AudioError(f"audio samples must be real numbers, got dtype {s.dtype}")
         s = s.astype(np.float32, copy=False)
         if s.size and not np.all(np.isfinite(s)):
             bad = int(np.count_nonzero(~np.isfinite(s)))
@@ -40,7 +71,11 @@ class Audio:
                 f"audio contains {bad} NaN or infinite samples; clean it first "
                 "(for example np.nan_to_num)"
             )
-        if int(self.rate) != self.rate or self.rate <= 0:
+        try:
+            bad_rate = int(self.rate) != self.rate or self.rate <= 0
+        except (TypeError, ValueError):
+            bad_rate = True
+        if bad_rate:
             raise AudioError(f"sample rate must be a positive integer, got {self.rate!r}")
         object.__setattr__(self, "samples", s)
         object.__setattr__(self, "rate", int(self.rate))
@@ -48,39 +83,37 @@ class Audio:
     # -- construction -------------------------------------------------------------------------
     @classmethod
     def silence(cls, seconds: float, rate: int = LINE_RATE, channels: int = 1) -> Audio:
+        """`seconds` of digital silence."""
+        if seconds < 0 or channels < 1:
+            raise AudioError(f"silence needs seconds >= 0 and channels >= 1, got {seconds}, "
+                             f"{channels}")
         n = round(seconds * rate)
         shape = (n,) if channels == 1 else (n, channels)
         return cls(np.zeros(shape, np.float32), rate)
 
     @classmethod
-    def load(cls, path: str | os.PathLike) -> Audio:
-        """Read WAV, FLAC or OGG; errors name the file and the reason."""
-        import soundfile as sf
+    def load(cls, path: str | os.PathLike, rate: int | None = None, *,
+             allow_truncated: bool = False) -> Audio:
+        """Read WAV, FLAC or OGG (optionally resampled to `rate`).
 
-        path = Path(path)
-        if not path.exists():
-            raise AudioError(f"no audio file at {path}")
-        try:
-            data, rate = sf.read(str(path), dtype="float32", always_2d=False)
-        except Exception as exc:  # soundfile raises several types for bad files
-            raise AudioError(f"cannot read {path} as audio: {exc}") from exc
-        return cls(data, rate)
+        Truncated, empty or unreadable files raise `AudioError` naming the file and the
+        reason; `allow_truncated=True` reads what is left of a cut-short WAV file.
+        """
+        from .fileio import read
+
+        data, file_rate = read(path, allow_truncated=allow_truncated)
+        audio = cls(data, file_rate)
+        return audio if rate is None else audio.resample(rate)
 
     def save(self, path: str | os.PathLike, subtype: str | None = None) -> Path:
-        """Write atomically (temp file then rename); format from the suffix."""
-        import soundfile as sf
+        """Write atomically (temp file then rename); format from the suffix.
 
-        path = Path(path)
-        fmt = {".wav": "WAV", ".flac": "FLAC", ".ogg": "OGG"}.get(path.suffix.lower())
-        if fmt is None:
-            raise AudioError(f"cannot save {path.name}: use a .wav, .flac or .ogg file name")
-        if subtype is None:
-            subtype = {"WAV": "PCM_16", "FLAC": "PCM_16", "OGG": "VORBIS"}[fmt]
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        sf.write(str(tmp), np.clip(self.samples, -1, 1), self.rate, subtype=subtype, format=fmt)
-        os.replace(tmp, path)
-        return path
+        Default encodings: 16-bit PCM for WAV and FLAC, Vorbis for OGG; samples outside
+        [-1, 1] are clipped.
+        """
+        from .fileio import write
+
+        return write(path, self.samples, self.rate, subtype)
 
     # -- properties ---------------------------------------------------------------------------
     @property
@@ -99,9 +132,11 @@ class Audio:
         return self.frames
 
     def mono(self) -> Audio:
+        """Channels averaged (a mono signal is returned as is)."""
         return self if self.channels == 1 else Audio(self.samples.mean(axis=1), self.rate)
 
     def channel(self, index: int) -> Audio:
+        """One channel as mono audio."""
         if self.channels == 1:
             if index != 0:
                 raise AudioError(f"mono audio has only channel 0, not {index}")
@@ -123,6 +158,7 @@ class Audio:
         return Audio(out.astype(np.float32, copy=False), int(rate))
 
     def gain(self, db: float) -> Audio:
+        """Louder or quieter by `db` decibels (no clipping here; saving clips)."""
         return Audio(self.samples * np.float32(10 ** (db / 20)), self.rate)
 
     def level_dbfs(self) -> float:
@@ -133,19 +169,23 @@ class Audio:
         return 20 * np.log10(rms) if rms > 0 else float("-inf")
 
     def peak_dbfs(self) -> float:
+        """Largest absolute sample in dB relative to full scale."""
         peak = float(np.max(np.abs(self.samples))) if self.frames else 0.0
         return 20 * np.log10(peak) if peak > 0 else float("-inf")
 
     def normalize(self, dbfs: float = -20.0) -> Audio:
+        """Scaled to an RMS level of `dbfs` (silence stays silence)."""
         level = self.level_dbfs()
         return self if level == float("-inf") else self.gain(dbfs - level)
 
     def slice(self, start: float = 0.0, end: float | None = None) -> Audio:
+        """The part from `start` to `end` seconds."""
         a = round(start * self.rate)
         b = self.frames if end is None else round(end * self.rate)
         return Audio(self.samples[max(a, 0) : max(b, 0)], self.rate)
 
     def pad(self, before: float = 0.0, after: float = 0.0) -> Audio:
+        """Silence added before and after (seconds)."""
         widths = [(round(before * self.rate), round(after * self.rate))]
         if self.channels > 1:
             widths.append((0, 0))
@@ -172,6 +212,8 @@ class Audio:
 
     def mix(self, other: Audio, offset: float = 0.0) -> Audio:
         """Sum `other` into this audio starting `offset` seconds in, extending as needed."""
+        if offset < 0:
+            raise AudioError(f"mix offset must not be negative, got {offset} s")
         other = self._matched(other)
         start = round(offset * self.rate)
         n = max(self.frames, start + other.frames)
@@ -183,6 +225,7 @@ class Audio:
 
     @staticmethod
     def concat(parts: Sequence[Audio], rate: int | None = None) -> Audio:
+        """Parts one after another, at `rate` (default: the first part's rate)."""
         if not parts:
             return Audio.silence(0, rate or LINE_RATE)
         first = parts[0] if rate is None else parts[0].resample(rate)
@@ -202,21 +245,31 @@ class Audio:
         out[: right.frames, 1] = right.samples
         return Audio(out, left.rate)
 
+    def pcm16(self) -> np.ndarray:
+        """Samples as int16 (scale 32768, rounded, clipped), the inverse of `from_pcm16`.
+
+        Scaling by 32768 (not 32767) makes int16 -> Audio -> int16 exact, which codecs need.
+        """
+        return np.clip(np.round(self.samples * 32768.0), -32768, 32767).astype(np.int16)
+
     def to_pcm16(self) -> bytes:
-        return (np.clip(self.samples, -1, 1) * 32767).round().astype("<i2").tobytes()
+        """Little-endian 16-bit PCM bytes (interleaved if multi-channel)."""
+        return self.pcm16().astype("<i2", copy=False).tobytes()
 
     @classmethod
     def from_pcm16(cls, data: bytes, rate: int, channels: int = 1) -> Audio:
+        """Little-endian 16-bit PCM bytes (interleaved frames) as audio."""
         if len(data) % (2 * channels):
             raise AudioError(f"PCM16 data of {len(data)} bytes is not whole {channels}-ch frames")
         s = np.frombuffer(data, "<i2").astype(np.float32) / 32768
         return cls(s if channels == 1 else s.reshape(-1, channels), rate)
 
     def wav_bytes(self) -> bytes:
+        """A 16-bit WAV file in memory (for players and HTTP responses)."""
         import soundfile as sf
 
         buf = io.BytesIO()
-        sf.write(buf, np.clip(self.samples, -1, 1), self.rate, format="WAV", subtype="PCM_16")
+        sf.write(buf, self.pcm16(), self.rate, format="WAV", subtype="PCM_16")
         return buf.getvalue()
 
     # -- display ------------------------------------------------------------------------------
