@@ -37,9 +37,11 @@ class Levels:
         def f(x: float) -> str:
             return "-inf" if x == float("-inf") else f"{x:.1f}"
 
-        return (f"{self.duration:.3f} s, {self.rate} Hz, {self.channels} ch, "
-                f"RMS {f(self.rms_dbfs)} dBFS, peak {f(self.peak_dbfs)} dBFS, "
-                f"clipped {self.clipped}")
+        return (
+            f"{self.duration:.3f} s, {self.rate} Hz, {self.channels} ch, "
+            f"RMS {f(self.rms_dbfs)} dBFS, peak {f(self.peak_dbfs)} dBFS, "
+            f"clipped {self.clipped}"
+        )
 
 
 def clipping(audio: Audio, threshold: float = CLIP_LEVEL) -> int:
@@ -53,8 +55,16 @@ def levels(audio: Audio, clip_threshold: float = CLIP_LEVEL) -> Levels:
     rms = _db(float(np.mean(s**2))) if s.size else float("-inf")
     peak = _db(float(np.max(np.abs(s))) ** 2) if s.size else float("-inf")
     crest = peak - rms if np.isfinite(rms) and np.isfinite(peak) else 0.0
-    return Levels(audio.duration, audio.rate, audio.channels, rms, peak, crest,
-                  clipping(audio, clip_threshold), float(s.mean()) if s.size else 0.0)
+    return Levels(
+        audio.duration,
+        audio.rate,
+        audio.channels,
+        rms,
+        peak,
+        crest,
+        clipping(audio, clip_threshold),
+        float(s.mean()) if s.size else 0.0,
+    )
 
 
 @dataclass(frozen=True)
@@ -69,8 +79,9 @@ class Segment:
         return self.end - self.start
 
 
-def frame_energy_db(audio: Audio, frame_ms: float = 20.0,
-                    hop_ms: float = 10.0) -> tuple[np.ndarray, np.ndarray]:
+def frame_energy_db(
+    audio: Audio, frame_ms: float = 20.0, hop_ms: float = 10.0
+) -> tuple[np.ndarray, np.ndarray]:
     """(frame centre times, RMS dBFS of each frame with its mean removed)."""
     x = audio.mono().samples.astype(np.float64)
     n = max(round(frame_ms * audio.rate / 1000), 1)
@@ -118,8 +129,11 @@ def speech_segments(
             merged[-1][1] = end
         else:
             merged.append([start, end])
-    return [Segment(round(max(float(a), 0.0), 3), round(min(float(b) + hang, audio.duration), 3))
-            for a, b in merged if b - a >= min_speech_ms / 1000]
+    return [
+        Segment(round(max(float(a), 0.0), 3), round(min(float(b) + hang, audio.duration), 3))
+        for a, b in merged
+        if b - a >= min_speech_ms / 1000
+    ]
 
 
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
@@ -145,10 +159,12 @@ def spectrogram(audio: Audio, window_ms: float = 32.0, hop_ms: float = 8.0) -> S
     n = max(round(window_ms * audio.rate / 1000), 8)
     hop = max(round(hop_ms * audio.rate / 1000), 1)
     if x.size < n:
-        return Spectrogram(np.zeros(0), np.fft.rfftfreq(n, 1 / audio.rate), np.zeros((n // 2 + 1,
-                                                                                      0)))
-    freqs, times, sxx = _spec(x, fs=audio.rate, window="hann", nperseg=n, noverlap=n - hop,
-                              scaling="spectrum", mode="psd")
+        return Spectrogram(
+            np.zeros(0), np.fft.rfftfreq(n, 1 / audio.rate), np.zeros((n // 2 + 1, 0))
+        )
+    freqs, times, sxx = _spec(
+        x, fs=audio.rate, window="hann", nperseg=n, noverlap=n - hop, scaling="spectrum", mode="psd"
+    )
     # 'spectrum' scaling gives A^2/2 for a sine of amplitude A; normalise to full-scale sine
     with np.errstate(divide="ignore"):
         db = 10 * np.log10(np.maximum(sxx * 2, 1e-20))

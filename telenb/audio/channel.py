@@ -130,8 +130,13 @@ class Channel:
         Bpl 4.3. Our repeat is simpler than Appendix I, so the estimate is optimistic.
         """
         ie, bpl = CODECS["g711+plc" if self.concealment == "repeat" else "g711"]
-        return EModel(Ie=ie, Bpl=bpl, Ppl=100 * self.effective_loss,
-                      BurstR=self.burst_ratio, Ta=self.latency_ms)
+        return EModel(
+            Ie=ie,
+            Bpl=bpl,
+            Ppl=100 * self.effective_loss,
+            BurstR=self.burst_ratio,
+            Ta=self.latency_ms,
+        )
 
     # -- processing ---------------------------------------------------------------------------
     def apply(self, audio: Audio, rng: np.random.Generator | None = None) -> Audio:
@@ -168,8 +173,9 @@ class Channel:
             from .g711 import alaw_decode, alaw_encode, ulaw_decode, ulaw_encode
 
             pcm = Audio(x.astype(np.float32), self.rate).pcm16()
-            enc, dec = (ulaw_encode, ulaw_decode) if self.codec == "pcmu" else (
-                alaw_encode, alaw_decode)
+            enc, dec = (
+                (ulaw_encode, ulaw_decode) if self.codec == "pcmu" else (alaw_encode, alaw_decode)
+            )
             return dec(enc(pcm)) / 32768.0
         if self.codec == "l16":
             return Audio(x.astype(np.float32), self.rate).pcm16() / 32768.0
@@ -223,7 +229,8 @@ def _conceal(x: np.ndarray, n: int, missing: np.ndarray, how: str) -> np.ndarray
             continue
         m = b - a
         src = np.resize(last_good, m)  # the last packet, repeated (tail packets may be short)
-        ramp = np.linspace(1 - (run - 1) / _FADE_PACKETS, 1 - run / _FADE_PACKETS, m,
-                           endpoint=False)
+        ramp = np.linspace(
+            1 - (run - 1) / _FADE_PACKETS, 1 - run / _FADE_PACKETS, m, endpoint=False
+        )
         out[a:b] = src * np.clip(ramp, 0.0, 1.0)
     return out

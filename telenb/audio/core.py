@@ -85,15 +85,17 @@ class Audio:
     def silence(cls, seconds: float, rate: int = LINE_RATE, channels: int = 1) -> Audio:
         """`seconds` of digital silence."""
         if seconds < 0 or channels < 1:
-            raise AudioError(f"silence needs seconds >= 0 and channels >= 1, got {seconds}, "
-                             f"{channels}")
+            raise AudioError(
+                f"silence needs seconds >= 0 and channels >= 1, got {seconds}, {channels}"
+            )
         n = round(seconds * rate)
         shape = (n,) if channels == 1 else (n, channels)
         return cls(np.zeros(shape, np.float32), rate)
 
     @classmethod
-    def load(cls, path: str | os.PathLike, rate: int | None = None, *,
-             allow_truncated: bool = False) -> Audio:
+    def load(
+        cls, path: str | os.PathLike, rate: int | None = None, *, allow_truncated: bool = False
+    ) -> Audio:
         """Read WAV, FLAC or OGG (optionally resampled to `rate`).
 
         Truncated, empty or unreadable files raise `AudioError` naming the file and the

@@ -54,9 +54,7 @@ def dtmf_frequencies(digit: str) -> tuple[float, float]:
     try:
         r, c = _POS[digit.upper()]
     except (KeyError, AttributeError):
-        raise AudioError(
-            f"{digit!r} is not a DTMF digit; use 0-9, *, # or A-D"
-        ) from None
+        raise AudioError(f"{digit!r} is not a DTMF digit; use 0-9, *, # or A-D") from None
     return LOW[r], HIGH[c]
 
 
@@ -373,11 +371,29 @@ class DtmfDetector:
 class _Run:
     """A digit being heard: amplitudes since just before its first candidate frame."""
 
-    __slots__ = ("digit", "first_valid", "hi", "k_start", "last_valid", "lo", "off", "ref",
-                 "seq", "valid")
+    __slots__ = (
+        "digit",
+        "first_valid",
+        "hi",
+        "k_start",
+        "last_valid",
+        "lo",
+        "off",
+        "ref",
+        "seq",
+        "valid",
+    )
 
-    def __init__(self, digit: int, lo: int, hi: int, k_start: int, seq: list[float],
-                 first_valid: int, ref: float) -> None:
+    def __init__(
+        self,
+        digit: int,
+        lo: int,
+        hi: int,
+        k_start: int,
+        seq: list[float],
+        first_valid: int,
+        ref: float,
+    ) -> None:
         self.digit, self.lo, self.hi, self.k_start, self.seq = digit, lo, hi, k_start, seq
         self.first_valid = self.last_valid = first_valid
         self.ref, self.valid, self.off = ref, 1, 0

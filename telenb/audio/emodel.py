@@ -108,11 +108,15 @@ class EModel:
 
     @property
     def Ist(self) -> float:  # sidetone impairment
-        stmro = -10 * math.log10(10 ** (-self.STMR / 10)
-                                 + math.exp(-self._t / 4) * 10 ** (-self.TELR / 10))
-        return (12 * (1 + ((stmro - 13) / 6) ** 8) ** (1 / 8)
-                - 28 * (1 + ((stmro + 1) / 19.4) ** 35) ** (1 / 35)
-                - 13 * (1 + ((stmro - 3) / 33) ** 13) ** (1 / 13) + 29)
+        stmro = -10 * math.log10(
+            10 ** (-self.STMR / 10) + math.exp(-self._t / 4) * 10 ** (-self.TELR / 10)
+        )
+        return (
+            12 * (1 + ((stmro - 13) / 6) ** 8) ** (1 / 8)
+            - 28 * (1 + ((stmro + 1) / 19.4) ** 35) ** (1 / 35)
+            - 13 * (1 + ((stmro - 3) / 33) ** 13) ** (1 / 13)
+            + 29
+        )
 
     @property
     def Is(self) -> float:
@@ -129,8 +133,7 @@ class EModel:
     @property
     def Idte(self) -> float:
         t = self._t
-        terv = self.TELR - 40 * math.log10((1 + t / 10) / (1 + t / 150)) + 6 * math.exp(
-            -0.3 * t**2)
+        terv = self.TELR - 40 * math.log10((1 + t / 10) / (1 + t / 150)) + 6 * math.exp(-0.3 * t**2)
         if self.STMR < 9:  # G.107: low sidetone masks less echo
             terv += self.Ist / 2
         roe = -1.5 * (self.No - self.RLR)
@@ -171,5 +174,7 @@ class EModel:
 
     def report(self) -> dict[str, float]:
         """The terms, rounded for display."""
-        return {k: round(getattr(self, k), 2) for k in
-                ("Ro", "Is", "Idte", "Idle", "Idd", "Ie_eff", "A", "R", "MOS")}
+        return {
+            k: round(getattr(self, k), 2)
+            for k in ("Ro", "Is", "Idte", "Idle", "Idd", "Ie_eff", "A", "R", "MOS")
+        }

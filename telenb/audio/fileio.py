@@ -43,8 +43,11 @@ def read(path: str | os.PathLike, allow_truncated: bool = False) -> tuple[np.nda
         data, rate = sf.read(str(path), dtype="float32", always_2d=False)
     except sf.LibsndfileError as exc:
         reason = str(exc).split(": ", 1)[-1]
-        hint = ("; telenb reads WAV, FLAC and Ogg Vorbis (and other formats libsndfile knows)"
-                if "not recognised" in reason.lower() else "; the file may be truncated or corrupt")
+        hint = (
+            "; telenb reads WAV, FLAC and Ogg Vorbis (and other formats libsndfile knows)"
+            if "not recognised" in reason.lower()
+            else "; the file may be truncated or corrupt"
+        )
         raise AudioError(f"cannot read {path} as audio: {reason}{hint}") from exc
     except (RuntimeError, ValueError, TypeError) as exc:
         raise AudioError(f"cannot read {path} as audio: {exc}") from exc
@@ -75,8 +78,11 @@ def _check_riff(path: Path, size: int) -> None:
                     return
                 have = size - start
                 if length > have:
-                    frames = f" ({have // block_align} of {length // block_align} frames)" if (
-                        block_align) else ""
+                    frames = (
+                        f" ({have // block_align} of {length // block_align} frames)"
+                        if (block_align)
+                        else ""
+                    )
                     raise AudioError(
                         f"{path} is truncated: its header promises {length} bytes of audio "
                         f"but only {have} are there{frames}; pass allow_truncated=True to "
@@ -98,8 +104,11 @@ def _check_ogg(path: Path, size: int) -> None:
         n_segments = tail[pos + 26]
         seg_table = tail[pos + 27 : pos + 27 + n_segments]
         page_len = 27 + n_segments + sum(seg_table)
-        ok = bool(header_type & 0x04) and len(seg_table) == n_segments and (
-            pos + page_len == len(tail))
+        ok = (
+            bool(header_type & 0x04)
+            and len(seg_table) == n_segments
+            and (pos + page_len == len(tail))
+        )
     if not ok:
         raise AudioError(
             f"{path} is truncated or damaged: the Ogg stream does not end with a complete "
@@ -115,8 +124,9 @@ def as_written(samples: np.ndarray, subtype: str) -> np.ndarray:
     return np.clip(samples, -1, 1)
 
 
-def write(path: str | os.PathLike, samples: np.ndarray, rate: int,
-          subtype: str | None = None) -> Path:
+def write(
+    path: str | os.PathLike, samples: np.ndarray, rate: int, subtype: str | None = None
+) -> Path:
     """Write atomically (temporary file, then rename); the format comes from the suffix."""
     import soundfile as sf
 

@@ -93,7 +93,6 @@ def _decode(codes: np.ndarray, table: np.ndarray, pairs: np.ndarray) -> np.ndarr
     return out
 
 
-
 def _as_int16(samples: np.ndarray | Audio) -> np.ndarray:
     if isinstance(samples, Audio):
         if samples.rate != LINE_RATE:
@@ -151,8 +150,15 @@ def alaw_decode(codes: np.ndarray | bytes) -> np.ndarray:
 
 _ENCODERS = {"pcmu": ulaw_encode, "pcma": alaw_encode}
 _DECODERS = {"pcmu": ulaw_decode, "pcma": alaw_decode}
-_ALIASES = {"pcmu": "pcmu", "ulaw": "pcmu", "mulaw": "pcmu", "mu-law": "pcmu",
-            "pcma": "pcma", "alaw": "pcma", "a-law": "pcma"}
+_ALIASES = {
+    "pcmu": "pcmu",
+    "ulaw": "pcmu",
+    "mulaw": "pcmu",
+    "mu-law": "pcmu",
+    "pcma": "pcma",
+    "alaw": "pcma",
+    "a-law": "pcma",
+}
 
 
 def _law(law: str) -> str:

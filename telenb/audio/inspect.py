@@ -41,8 +41,11 @@ class Inspected:
         lines.append(f"  speech: {speech}")
         digits = "".join(e.digit for e in self.dtmf)
         if self.dtmf:
-            lines.append(f"  DTMF: {digits} (" + ", ".join(
-                f"{e.digit}@{e.start:.2f}" for e in self.dtmf) + ")")
+            lines.append(
+                f"  DTMF: {digits} ("
+                + ", ".join(f"{e.digit}@{e.start:.2f}" for e in self.dtmf)
+                + ")"
+            )
         else:
             lines.append("  DTMF: none")
         return "\n".join(lines)
@@ -66,8 +69,9 @@ class Inspection:
 
         cols = len(self.items)
         fig = Figure(figsize=(6.0 * cols, 4.6), dpi=90, layout="constrained")
-        axes = fig.subplots(2, cols, squeeze=False, sharex="col",
-                            gridspec_kw={"height_ratios": [1, 1.3]})
+        axes = fig.subplots(
+            2, cols, squeeze=False, sharex="col", gridspec_kw={"height_ratios": [1, 1.3]}
+        )
         for c, item in enumerate(self.items):
             _draw_waveform(axes[0][c], item)
             _draw_spectrogram(axes[1][c], item)
@@ -88,7 +92,8 @@ class Inspection:
             f"<div><b>{html.escape(i.label)}</b> "
             f"<audio controls src='data:audio/wav;base64,"
             f"{base64.b64encode(i.audio.wav_bytes()).decode('ascii')}'></audio></div>"
-            for i in self.items)
+            for i in self.items
+        )
         return (
             "<div class='telenb-inspect'>"
             f"<img src='data:image/png;base64,{img}' alt='{html.escape(repr(self))}'/>"
@@ -106,8 +111,16 @@ def _table_row(item: Inspected) -> str:
     lv = item.levels
     speech = sum(s.duration for s in item.speech)
     digits = "".join(e.digit for e in item.dtmf) or "-"
-    cells = [item.label, f"{lv.duration:.3f} s", f"{lv.rate} Hz", _fmt(lv.rms_dbfs),
-             _fmt(lv.peak_dbfs), str(lv.clipped), f"{speech:.2f} s", digits]
+    cells = [
+        item.label,
+        f"{lv.duration:.3f} s",
+        f"{lv.rate} Hz",
+        _fmt(lv.rms_dbfs),
+        _fmt(lv.peak_dbfs),
+        str(lv.clipped),
+        f"{speech:.2f} s",
+        digits,
+    ]
     return "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>"
 
 
@@ -131,8 +144,15 @@ def _draw_waveform(ax, item: Inspected) -> None:
         ax.axvspan(s.start, s.end, color="#7fc97f", alpha=0.25, linewidth=0)
     for e in item.dtmf:
         ax.axvspan(e.start, e.end, color="#fdb462", alpha=0.6, linewidth=0)
-        ax.text((e.start + e.end) / 2, 0.92, e.digit, ha="center", va="top", fontsize=8,
-                fontweight="bold")
+        ax.text(
+            (e.start + e.end) / 2,
+            0.92,
+            e.digit,
+            ha="center",
+            va="top",
+            fontsize=8,
+            fontweight="bold",
+        )
     clipped = np.flatnonzero(np.abs(a.samples) >= 0.999)
     if clipped.size:
         ax.plot(clipped / a.rate, np.sign(a.samples[clipped]), "|", color="red", ms=6)
@@ -148,8 +168,16 @@ def _draw_spectrogram(ax, item: Inspected) -> None:
     if spec.times.size == 0:
         return
     top = float(spec.db.max())
-    ax.pcolormesh(spec.times, spec.freqs, spec.db, shading="auto", cmap="magma",
-                  vmin=top - 80, vmax=top, rasterized=True)
+    ax.pcolormesh(
+        spec.times,
+        spec.freqs,
+        spec.db,
+        shading="auto",
+        cmap="magma",
+        vmin=top - 80,
+        vmax=top,
+        rasterized=True,
+    )
     for e in item.dtmf:
         ax.axvline(e.start, color="white", linewidth=0.6, alpha=0.7)
 

@@ -40,8 +40,9 @@ def _gate(digits: str, tone_ms: float, break_ms: float, level_dbfs: float) -> Au
     """Each digit as one continuous-phase tone with a silent break in the middle."""
     parts = []
     for d in digits:
-        whole = generate_dtmf(d, tone_ms=2 * tone_ms + break_ms, gap_ms=60,
-                              level_dbfs=level_dbfs).samples.copy()
+        whole = generate_dtmf(
+            d, tone_ms=2 * tone_ms + break_ms, gap_ms=60, level_dbfs=level_dbfs
+        ).samples.copy()
         a = round(tone_ms * LINE_RATE / 1000)
         whole[a : a + round(break_ms * LINE_RATE / 1000)] = 0
         parts.append(whole)
@@ -70,27 +71,37 @@ def q24_cases(law: str | None = None, seed: int = 0) -> list[Q24Case]:
         add("duration", f"{ms} ms tone accepted", dt(tone_ms=ms, gap_ms=50), ALL)
     for ms in (20, 15, 10):
         add("duration", f"{ms} ms tone rejected", dt(tone_ms=ms, gap_ms=50), "")
-    add("pause", "40 ms pause separates repeats", dt("1111" "5555" "####" "DDDD", gap_ms=40),
-        "1111" "5555" "####" "DDDD")
+    add(
+        "pause",
+        "40 ms pause separates repeats",
+        dt("11115555####DDDD", gap_ms=40),
+        "11115555####DDDD",
+    )
     add("pause", "40 ms tone, 40 ms pause", dt(tone_ms=40, gap_ms=40), ALL)
     for ms in (5, 10):
         add("interruption", f"{ms} ms break bridged", _gate(ALL, 60, ms, nominal), ALL)
     for group in ("low", "high"):
         for pct in (-1.5, 1.5):
-            add("frequency", f"{group} {pct:+.1f}% accepted",
-                dt(**{f"{group}_offset": pct / 100}), ALL)
+            add(
+                "frequency",
+                f"{group} {pct:+.1f}% accepted",
+                dt(**{f"{group}_offset": pct / 100}),
+                ALL,
+            )
         for pct in (-5.0, -3.5, 3.5, 5.0):
-            add("frequency", f"{group} {pct:+.1f}% rejected",
-                dt(**{f"{group}_offset": pct / 100}), "")
+            add(
+                "frequency",
+                f"{group} {pct:+.1f}% rejected",
+                dt(**{f"{group}_offset": pct / 100}),
+                "",
+            )
     for twist in (-8.0, -4.0, 4.0):
         low = nominal if twist <= 0 else nominal - twist
         add("twist", f"twist {twist:+.0f} dB", dt(level_dbfs=low, twist_db=twist), ALL)
     for dbm0 in (-3.0, -10.0, -20.0, -29.0):
-        add("level", f"{dbm0:.0f} dBm0 per tone accepted",
-            dt(level_dbfs=dbm0_to_dbfs(dbm0)), ALL)
+        add("level", f"{dbm0:.0f} dBm0 per tone accepted", dt(level_dbfs=dbm0_to_dbfs(dbm0)), ALL)
     for dbm0 in (-55.0, -60.0):
-        add("level", f"{dbm0:.0f} dBm0 per tone rejected",
-            dt(level_dbfs=dbm0_to_dbfs(dbm0)), "")
+        add("level", f"{dbm0:.0f} dBm0 per tone rejected", dt(level_dbfs=dbm0_to_dbfs(dbm0)), "")
     for snr in (15.0, 20.0):
         clean = dt(level_dbfs=nominal)
         tone_power = 2 * 10 ** (nominal / 10)
@@ -103,15 +114,19 @@ def q24_cases(law: str | None = None, seed: int = 0) -> list[Q24Case]:
         dial = amp * (np.sin(2 * np.pi * 350 * t) + np.sin(2 * np.pi * 440 * t))
         add("dial tone", f"digits at {dbm0:.0f} dBm0 over dial tone", _plus(clean, dial), ALL)
     t = np.arange(LINE_RATE) / LINE_RATE
-    dial = np.sqrt(2) * 10 ** (dbm0_to_dbfs(-13.0) / 20) * (
-        np.sin(2 * np.pi * 350 * t) + np.sin(2 * np.pi * 440 * t))
+    dial = (
+        np.sqrt(2)
+        * 10 ** (dbm0_to_dbfs(-13.0) / 20)
+        * (np.sin(2 * np.pi * 350 * t) + np.sin(2 * np.pi * 440 * t))
+    )
     add("dial tone", "dial tone alone", Audio(dial.astype(np.float32), LINE_RATE), "")
 
     if law is not None:
         from .g711 import codec_roundtrip
 
-        cases = [Q24Case(c.category, c.name, codec_roundtrip(c.audio, law), c.expected)
-                 for c in cases]
+        cases = [
+            Q24Case(c.category, c.name, codec_roundtrip(c.audio, law), c.expected) for c in cases
+        ]
     return cases
 
 
@@ -126,8 +141,9 @@ class Q24Result:
         return self.got == self.case.expected
 
 
-def run_q24(cases: Sequence[Q24Case],
-            detect: Callable[[Audio], list[DtmfEvent]] = detect_dtmf) -> list[Q24Result]:
+def run_q24(
+    cases: Sequence[Q24Case], detect: Callable[[Audio], list[DtmfEvent]] = detect_dtmf
+) -> list[Q24Result]:
     """Run a detector over cases; a case passes when the digit string matches exactly."""
     results = []
     for case in cases:

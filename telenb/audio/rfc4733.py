@@ -92,19 +92,25 @@ def dtmf_to_packets(
             last_segment = seg == remaining
             elapsed = step
             while elapsed < seg:
-                out.append((seg_start, TelephoneEvent.from_digit(ev.digit, volume=volume,
-                                                                 duration=elapsed)))
+                out.append(
+                    (
+                        seg_start,
+                        TelephoneEvent.from_digit(ev.digit, volume=volume, duration=elapsed),
+                    )
+                )
                 elapsed += step
-            final = TelephoneEvent.from_digit(ev.digit, end=last_segment, volume=volume,
-                                              duration=seg)
+            final = TelephoneEvent.from_digit(
+                ev.digit, end=last_segment, volume=volume, duration=seg
+            )
             out += [(seg_start, final)] * (3 if last_segment else 1)
             seg_start += seg
             remaining -= seg
     return out
 
 
-def packets_to_dtmf(packets: Iterable[tuple[int, TelephoneEvent]],
-                    clock_rate: int = 8000) -> list[DtmfEvent]:
+def packets_to_dtmf(
+    packets: Iterable[tuple[int, TelephoneEvent]], clock_rate: int = 8000
+) -> list[DtmfEvent]:
     """Digits from (timestamp, payload) pairs, tolerating repeats and segments."""
     longest: dict[int, TelephoneEvent] = {}
     for ts, pay in packets:

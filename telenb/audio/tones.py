@@ -63,8 +63,12 @@ def _cadence(freqs: tuple[float, ...], *on_off: float) -> tuple[Segment, ...]:
 
 
 _PRECISE = "North American Precise Audible Tone Plan (ANSI T1.401, ITU-T E.300 Suppl. 3)"
-_SIT_ITU = (Segment((950.0,), 0.330), Segment((1400.0,), 0.330), Segment((1800.0,), 0.330),
-            Segment((), 1.0))
+_SIT_ITU = (
+    Segment((950.0,), 0.330),
+    Segment((1400.0,), 0.330),
+    Segment((1800.0,), 0.330),
+    Segment((), 1.0),
+)
 _BEEP = (Segment((1400.0,), 0.5),)
 _WARNING = (Segment((1400.0,), 0.5), Segment((), 14.5))
 
@@ -75,37 +79,74 @@ TONES: dict[tuple[str, str], ToneSpec] = {
         ToneSpec("ringback", "us", _cadence((440.0, 480.0), 2.0, 4.0), -19, _PRECISE),
         ToneSpec("busy", "us", _cadence((480.0, 620.0), 0.5, 0.5), -24, _PRECISE),
         ToneSpec("reorder", "us", _cadence((480.0, 620.0), 0.25, 0.25), -24, _PRECISE),
-        ToneSpec("sit", "us", (Segment((913.8,), 0.274), Segment((1370.6,), 0.274),
-                               Segment((1776.7,), 0.380), Segment((), 1.0)), -24,
-                 "Telcordia SIT, intercept code (low/short, low/short, 1776.7 Hz long)"),
+        ToneSpec(
+            "sit",
+            "us",
+            (
+                Segment((913.8,), 0.274),
+                Segment((1370.6,), 0.274),
+                Segment((1776.7,), 0.380),
+                Segment((), 1.0),
+            ),
+            -24,
+            "Telcordia SIT, intercept code (low/short, low/short, 1776.7 Hz long)",
+        ),
         ToneSpec("record_beep", "us", _BEEP, -13, "US FS-1037C recorder warning tone"),
         ToneSpec("recorder_warning", "us", _WARNING, -13, "US FS-1037C, every 15 s"),
         ToneSpec("dial", "uk", _cadence((350.0, 450.0), 1.0), -13, "BT SIN 350"),
-        ToneSpec("ringback", "uk", _cadence((400.0, 450.0), 0.4, 0.2, 0.4, 2.0), -19,
-                 "BT SIN 350"),
+        ToneSpec("ringback", "uk", _cadence((400.0, 450.0), 0.4, 0.2, 0.4, 2.0), -19, "BT SIN 350"),
         ToneSpec("busy", "uk", _cadence((400.0,), 0.375, 0.375), -24, "BT SIN 350"),
-        ToneSpec("reorder", "uk", _cadence((400.0,), 0.4, 0.35, 0.225, 0.525), -24,
-                 "BT SIN 350 (congestion tone)"),
+        ToneSpec(
+            "reorder",
+            "uk",
+            _cadence((400.0,), 0.4, 0.35, 0.225, 0.525),
+            -24,
+            "BT SIN 350 (congestion tone)",
+        ),
         ToneSpec("sit", "uk", _SIT_ITU, -24, "ITU-T E.180 special information tone"),
         ToneSpec("record_beep", "uk", _BEEP, -13, "1400 Hz recorder warning frequency"),
         ToneSpec("recorder_warning", "uk", _WARNING, -13, "1400 Hz every 15 s"),
         ToneSpec("dial", "eu", _cadence((425.0,), 1.0), -13, "ETSI TR 101 041 (CEPT)"),
         ToneSpec("ringback", "eu", _cadence((425.0,), 1.0, 4.0), -19, "ETSI TR 101 041"),
         ToneSpec("busy", "eu", _cadence((425.0,), 0.5, 0.5), -24, "ETSI TR 101 041"),
-        ToneSpec("reorder", "eu", _cadence((425.0,), 0.25, 0.25), -24,
-                 "ETSI TR 101 041 (congestion tone)"),
+        ToneSpec(
+            "reorder",
+            "eu",
+            _cadence((425.0,), 0.25, 0.25),
+            -24,
+            "ETSI TR 101 041 (congestion tone)",
+        ),
         ToneSpec("sit", "eu", _SIT_ITU, -24, "ITU-T E.180 special information tone"),
         ToneSpec("record_beep", "eu", _BEEP, -13, "1400 Hz recorder warning frequency"),
         ToneSpec("recorder_warning", "eu", _WARNING, -13, "1400 Hz every 15 s"),
     ]
 }
 
-_NAME_ALIASES = {"dialtone": "dial", "dial_tone": "dial", "ringing": "ringback",
-                 "ring": "ringback", "congestion": "reorder", "fast_busy": "reorder",
-                 "beep": "record_beep", "special_information": "sit"}
-_REGION_ALIASES = {"us": "us", "na": "us", "nanp": "us", "ca": "us", "uk": "uk", "gb": "uk",
-                   "eu": "eu", "cept": "eu", "de": "eu", "fr": "eu", "it": "eu", "es": "eu",
-                   "nl": "eu"}
+_NAME_ALIASES = {
+    "dialtone": "dial",
+    "dial_tone": "dial",
+    "ringing": "ringback",
+    "ring": "ringback",
+    "congestion": "reorder",
+    "fast_busy": "reorder",
+    "beep": "record_beep",
+    "special_information": "sit",
+}
+_REGION_ALIASES = {
+    "us": "us",
+    "na": "us",
+    "nanp": "us",
+    "ca": "us",
+    "uk": "uk",
+    "gb": "uk",
+    "eu": "eu",
+    "cept": "eu",
+    "de": "eu",
+    "fr": "eu",
+    "it": "eu",
+    "es": "eu",
+    "nl": "eu",
+}
 
 
 def tone_spec(name: str, region: str = "us") -> ToneSpec:
@@ -122,8 +163,13 @@ def tone_spec(name: str, region: str = "us") -> ToneSpec:
     return spec
 
 
-def sine(freqs: float | tuple[float, ...], seconds: float, level_dbfs: float = -20.0,
-         rate: int = LINE_RATE, phase_from: int = 0) -> Audio:
+def sine(
+    freqs: float | tuple[float, ...],
+    seconds: float,
+    level_dbfs: float = -20.0,
+    rate: int = LINE_RATE,
+    phase_from: int = 0,
+) -> Audio:
     """Sum of sines, each at `level_dbfs` RMS; `phase_from` continues an earlier stretch."""
     freqs = (freqs,) if isinstance(freqs, (int, float)) else tuple(freqs)
     n = round(seconds * rate)
@@ -135,8 +181,14 @@ def sine(freqs: float | tuple[float, ...], seconds: float, level_dbfs: float = -
     return Audio(out.astype(np.float32), rate)
 
 
-def call_progress_tone(name: str, region: str = "us", seconds: float | None = None, *,
-                       rate: int = LINE_RATE, level_dbm0: float | None = None) -> Audio:
+def call_progress_tone(
+    name: str,
+    region: str = "us",
+    seconds: float | None = None,
+    *,
+    rate: int = LINE_RATE,
+    level_dbm0: float | None = None,
+) -> Audio:
     """A call-progress tone as audio: `seconds` long (default one cadence cycle)."""
     spec = tone_spec(name, region)
     if seconds is None:

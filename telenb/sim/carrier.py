@@ -95,7 +95,7 @@ class Carrier:
         if max_call_duration <= 0 or max_steps < 1:
             raise ConfigurationError("max_call_duration and max_steps must be positive")
         self.seed = seed
-        self.fidelity = fidelity
+        self.fidelity = getattr(media, "fidelity", fidelity) if media is not None else fidelity
         self.clock: Clock = RealtimeClock(speed) if realtime else Clock()
         self.rng = random.Random(f"carrier:{seed}")
         self.sids = SidFactory(seed)
@@ -107,7 +107,7 @@ class Carrier:
         self.max_steps = int(max_steps)
         self.dial_timeout = float(dial_timeout)
         self.trace = Trace()
-        self.media = media if media is not None else self._default_media(fidelity)
+        self.media = media if media is not None else self._default_media(fidelity, seed)
         self.apps: dict[str, App] = {}
         self.phones: dict[str, Party] = {}
         self.legs: list[Leg] = []
@@ -122,11 +122,11 @@ class Carrier:
         make_current(self)
 
     @staticmethod
-    def _default_media(fidelity: str) -> Any:
+    def _default_media(fidelity: str, seed: int | str) -> Any:
         if fidelity == "audio":
             from .audio_media import AudioMedia
 
-            return AudioMedia()
+            return AudioMedia(seed=seed)
         return TextMedia()
 
     def __repr__(self) -> str:

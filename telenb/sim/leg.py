@@ -204,9 +204,13 @@ class Leg:
             return
         now = self.clock.now
         by = _side(self)
+        media = self.carrier.media
+        media.track(self, "near", now, utt.audio)
         if self.recorder is not None:
             self.recorder.add(self, "party", utt.text, now, utt.duration, utt.audio)
         peer = self.peer
+        if peer is not None:
+            media.track(peer, "far", now, utt.audio)
         if peer is not None:
             self.trace("speech", by=by, text=utt.text)
             if not peer.flow_driven:
@@ -233,7 +237,7 @@ class Leg:
     def party_press(self, keys: str, start: float) -> float:
         """Key `keys` from `start`; the media layer says which keys arrive when (in audio
         fidelity the tones cross the channel and a detector decides)."""
-        heard, duration = self.carrier.media.press(keys, self)
+        heard, duration = self.carrier.media.press(keys, self, start)
         for key, offset in heard:
             self.clock.at(start + offset, self._key, key)
         return start + duration

@@ -79,7 +79,15 @@ class TextMedia:
         """What the flow's recogniser makes of an utterance: (text, confidence)."""
         return utterance.text, utterance.confidence
 
-    def press(self, keys: str, leg: Any = None) -> tuple[list[tuple[str, float]], float]:
+    def track(self, leg: Any, side: str, start: float, audio: Any) -> None:
+        """Sound on a call: `near` is the leg's own party, `far` what that party hears."""
+
+    def cut(self, leg: Any, at: float) -> None:
+        """The far-end sound playing on `leg` stopped at `at` (barge-in)."""
+
+    def press(
+        self, keys: str, leg: Any = None, start: float = 0.0
+    ) -> tuple[list[tuple[str, float]], float]:
         """Keys as heard at the far end: [(key, seconds after the first tone starts)], and
         how long the keying lasts."""
         step = KEY_TONE + KEY_GAP

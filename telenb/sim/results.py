@@ -111,6 +111,14 @@ class CallResult:
         sids = {leg.sid for leg in self.legs}
         return [r for r in self.carrier.recordings if r.call_sid in sids]
 
+    @property
+    def audio(self) -> Any:
+        """The call in stereo (left: the caller, right: what the caller heard) in audio
+        fidelity; None in text fidelity."""
+        call_audio = getattr(self.carrier.media, "call_audio", None)
+        root = self.root
+        return call_audio(root) if call_audio is not None and root is not None else None
+
     def said(self) -> list[str]:
         return self.trace.said()
 

@@ -218,12 +218,14 @@ class FlowRunner:
         return prompt
 
     def record_prompt(self, prompt: Prompt) -> None:
+        self.carrier.media.track(self.leg, "far", prompt.start, prompt.audio)
         if self.leg.recorder is not None:
             self.leg.recorder.add(
                 self.leg, "flow", prompt.text, prompt.start, prompt.duration, prompt.audio
             )
 
     def cut_prompt(self, at: float) -> None:
+        self.carrier.media.cut(self.leg, at)
         if self.leg.recorder is not None:
             self.leg.recorder.cut(self.leg, at)
 

@@ -13,8 +13,9 @@ import sys
 
 import numpy as np
 
-_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int,
-                             ctypes.c_void_p)
+_CALLBACK = ctypes.CFUNCTYPE(
+    ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p
+)
 
 
 def _synth_here(voice: str, pitch: int, rate_wpm: int, text: str) -> tuple[int, bytes]:
@@ -49,7 +50,10 @@ def synthesize(text: str, voice: str = "en", pitch: int = 50, rate_wpm: int = 17
     """(samples int16, rate) for `text`, synthesised in a child process."""
     out = subprocess.run(
         [sys.executable, __file__, voice, str(pitch), str(rate_wpm)],
-        input=text.encode(), capture_output=True, check=True, timeout=300,
+        input=text.encode(),
+        capture_output=True,
+        check=True,
+        timeout=300,
     ).stdout
     rate = int.from_bytes(out[:8], "little")
     return np.frombuffer(out[8:], "<i2"), rate

@@ -46,8 +46,12 @@ def test_clipping_counts_pinned_samples():
     assert clipping(Audio(x, 8000)) == 5
     # a sine driven 6 dB into a 16-bit converter: every sample above full scale is pinned
     hot = sine(100, 1.0, 3.0)
-    expected = int(np.count_nonzero(np.abs(np.sqrt(2) * 10 ** (3 / 20) * np.sin(
-        2 * np.pi * 100 * np.arange(8000) / 8000)) >= 1.0))
+    expected = int(
+        np.count_nonzero(
+            np.abs(np.sqrt(2) * 10 ** (3 / 20) * np.sin(2 * np.pi * 100 * np.arange(8000) / 8000))
+            >= 1.0
+        )
+    )
     pinned = Audio(np.clip(hot.samples, -1, 1), 8000)
     assert clipping(pinned) == pytest.approx(expected, abs=4)
 
@@ -67,11 +71,14 @@ def test_speech_segments_find_tone_bursts_in_noise():
 
 def test_speech_segments_on_real_speech(fsdd_dir):
     words = [Audio.load(fsdd_dir / f"{d}_jackson_0.wav") for d in (3, 7)]
-    signal = Audio.concat([Audio.silence(1.0), words[0], Audio.silence(1.0), words[1],
-                           Audio.silence(1.0)])
+    signal = Audio.concat(
+        [Audio.silence(1.0), words[0], Audio.silence(1.0), words[1], Audio.silence(1.0)]
+    )
     segs = speech_segments(signal)
-    spans = [(1.0, 1.0 + words[0].duration),
-             (2.0 + words[0].duration, 2.0 + words[0].duration + words[1].duration)]
+    spans = [
+        (1.0, 1.0 + words[0].duration),
+        (2.0 + words[0].duration, 2.0 + words[0].duration + words[1].duration),
+    ]
     assert len(segs) == 2
     for seg, (a, b) in zip(segs, spans, strict=True):
         assert a - 0.02 <= seg.start and seg.end <= b + 0.2  # inside the word (+ hangover)
@@ -91,8 +98,9 @@ def test_spectrogram_peaks_at_the_tone():
 @pytest.fixture(scope="module")
 def demo():
     speech = Audio(np.random.default_rng(4).normal(0, 0.05, 4000).astype(np.float32), 8000)
-    return Audio.concat([Audio.silence(0.3), speech, generate_dtmf("147", lead_ms=300),
-                         Audio.silence(0.3)])
+    return Audio.concat(
+        [Audio.silence(0.3), speech, generate_dtmf("147", lead_ms=300), Audio.silence(0.3)]
+    )
 
 
 def test_inspect_text_is_deterministic_and_complete(demo):
@@ -132,12 +140,20 @@ def test_inspect_paths_empty_audio_and_errors(tmp_path, demo):
 
 
 def test_importing_audio_is_light():
-    code = ("import sys, telenb.audio; "
-            "print(sorted(m for m in ('scipy', 'soundfile', 'soxr', 'matplotlib') "
-            "if m in sys.modules))")
+    code = (
+        "import sys, telenb.audio; "
+        "print(sorted(m for m in ('scipy', 'soundfile', 'soxr', 'matplotlib') "
+        "if m in sys.modules))"
+    )
     repo = Path(__file__).resolve().parents[2]  # this checkout, not an installed telenb
     env = {**os.environ, "PYTHONPATH": str(repo)}
-    out = subprocess.run([sys.executable, "-c", code + "; print(telenb.audio.__file__)"],
-                         capture_output=True, text=True, check=True, env=env, cwd=repo)
+    out = subprocess.run(
+        [sys.executable, "-c", code + "; print(telenb.audio.__file__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+        cwd=repo,
+    )
     modules, path = out.stdout.strip().splitlines()
     assert modules == "[]" and path.startswith(str(repo))

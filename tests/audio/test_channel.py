@@ -20,11 +20,18 @@ def _gain_db(channel: Channel, freq: float) -> float:
     return 20 * np.log10(np.sqrt(np.mean(out.astype(float) ** 2))) + 20
 
 
-@pytest.mark.parametrize(("freq", "lo", "hi"), [
-    (1000, -0.5, 0.5), (500, -0.5, 0.5), (2500, -0.5, 0.5),
-    (300, -3.5, -2.5), (3400, -3.5, -2.5),  # band edges at -3 dB
-    (100, -99, -25), (3900, -99, -15),
-])
+@pytest.mark.parametrize(
+    ("freq", "lo", "hi"),
+    [
+        (1000, -0.5, 0.5),
+        (500, -0.5, 0.5),
+        (2500, -0.5, 0.5),
+        (300, -3.5, -2.5),
+        (3400, -3.5, -2.5),  # band edges at -3 dB
+        (100, -99, -25),
+        (3900, -99, -15),
+    ],
+)
 def test_band_pass_response(freq, lo, hi):
     assert lo <= _gain_db(Channel(codec="none"), freq) <= hi
 
@@ -34,8 +41,9 @@ def test_same_seed_same_bytes_and_seeds_differ():
     a, b = ch.apply(SPEECHLIKE), ch.apply(SPEECHLIKE)
     assert a.samples.tobytes() == b.samples.tobytes()
     rng1, rng2 = np.random.default_rng(3), np.random.default_rng(3)
-    assert ch.apply(SPEECHLIKE, rng1).samples.tobytes() == ch.apply(
-        SPEECHLIKE, rng2).samples.tobytes()
+    assert (
+        ch.apply(SPEECHLIKE, rng1).samples.tobytes() == ch.apply(SPEECHLIKE, rng2).samples.tobytes()
+    )
     other = Channel(loss=0.1, burst_ratio=2, jitter_ms=20, noise_dbfs=-50, seed=12)
     assert other.apply(SPEECHLIKE).samples.tobytes() != a.samples.tobytes()
 
@@ -98,8 +106,10 @@ def test_jitter_late_loss_and_delay():
     assert tx.late.mean() == pytest.approx(np.exp(-2), abs=0.01)
     assert ch.latency_ms == 20 + 40
     click = Audio(np.r_[np.zeros(400), 0.5, np.zeros(7599)].astype(np.float32), 8000)
-    for channel in (Channel(codec="pcmu", band_pass=False, delay_ms=100),
-                    Channel(codec="none", band_pass=False, delay_ms=37.5)):
+    for channel in (
+        Channel(codec="pcmu", band_pass=False, delay_ms=100),
+        Channel(codec="none", band_pass=False, delay_ms=37.5),
+    ):
         out = channel.apply(click).samples
         assert np.argmax(np.abs(out)) - 400 == round(channel.latency_ms * 8)
 

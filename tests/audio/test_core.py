@@ -63,8 +63,9 @@ def test_load_can_resample(tmp_path):
 
 
 # -- resampling and levels ---------------------------------------------------------------------
-@pytest.mark.parametrize(("src", "dst"), [(48000, 8000), (8000, 16000), (44100, 8000),
-                                          (22050, 16000)])
+@pytest.mark.parametrize(
+    ("src", "dst"), [(48000, 8000), (8000, 16000), (44100, 8000), (22050, 16000)]
+)
 def test_resampling_keeps_frequency_level_and_length(src, dst):
     a = tone(1000, 2.0, amp=0.5, rate=src)
     b = a.resample(dst)
@@ -166,8 +167,7 @@ def test_truncated_files_are_reported(tmp_path):
 
 def test_damaged_float_wav_with_nan(tmp_path):
     buf = io.BytesIO()
-    sf.write(buf, np.array([0.0, np.nan, 0.5], np.float32), 8000, format="WAV",
-             subtype="FLOAT")
+    sf.write(buf, np.array([0.0, np.nan, 0.5], np.float32), 8000, format="WAV", subtype="FLOAT")
     (tmp_path / "nan.wav").write_bytes(buf.getvalue())
     with pytest.raises(AudioError, match="NaN"):
         Audio.load(tmp_path / "nan.wav")

@@ -20,10 +20,24 @@ from telenb.audio.q24 import q24_cases, run_q24
 from telenb.errors import AudioError
 
 # Q.23 keypad frequencies, written out (not imported) as the outside truth
-Q23 = {"1": (697, 1209), "2": (697, 1336), "3": (697, 1477), "A": (697, 1633),
-       "4": (770, 1209), "5": (770, 1336), "6": (770, 1477), "B": (770, 1633),
-       "7": (852, 1209), "8": (852, 1336), "9": (852, 1477), "C": (852, 1633),
-       "*": (941, 1209), "0": (941, 1336), "#": (941, 1477), "D": (941, 1633)}
+Q23 = {
+    "1": (697, 1209),
+    "2": (697, 1336),
+    "3": (697, 1477),
+    "A": (697, 1633),
+    "4": (770, 1209),
+    "5": (770, 1336),
+    "6": (770, 1477),
+    "B": (770, 1633),
+    "7": (852, 1209),
+    "8": (852, 1336),
+    "9": (852, 1477),
+    "C": (852, 1633),
+    "*": (941, 1209),
+    "0": (941, 1336),
+    "#": (941, 1477),
+    "D": (941, 1633),
+}
 
 
 def _spectrum_peaks(x: np.ndarray, rate: int, n: int = 2) -> list[float]:
@@ -54,8 +68,9 @@ def test_generated_level_twist_offset_and_timing():
     assert 20 * np.log10(amp_low / np.sqrt(2)) == pytest.approx(-12, abs=0.05)  # RMS
     assert 20 * np.log10(amp_high / amp_low) == pytest.approx(-4, abs=0.05)
     shifted = generate_dtmf("5", tone_ms=1000, gap_ms=0, low_offset=0.015, high_offset=-0.02)
-    assert _spectrum_peaks(shifted.samples, 8000) == pytest.approx([770 * 1.015, 1336 * 0.98],
-                                                                   abs=1)
+    assert _spectrum_peaks(shifted.samples, 8000) == pytest.approx(
+        [770 * 1.015, 1336 * 0.98], abs=1
+    )
     b = generate_dtmf("12", tone_ms=40, gap_ms=60, lead_ms=10)
     on = np.abs(b.samples) > 0
     assert b.frames == 80 + 2 * 800 and not on[:80].any() and on[80:400].sum() > 300
@@ -76,12 +91,14 @@ def test_goertzel_is_the_dft_at_any_frequency():
     x = rng.normal(size=(3, 205))
     freqs = [697.0, 1000.0, 1633.5, 0.0]
     n = np.arange(205)
-    expected = np.stack([(x * np.exp(-2j * np.pi * f * n / 8000)).sum(axis=1) for f in freqs],
-                        axis=1)
+    expected = np.stack(
+        [(x * np.exp(-2j * np.pi * f * n / 8000)).sum(axis=1) for f in freqs], axis=1
+    )
     np.testing.assert_allclose(goertzel(x, freqs, 8000), expected, rtol=1e-9, atol=1e-9)
     # on-grid frequencies agree with the FFT
-    np.testing.assert_allclose(goertzel(x[0], [8000 * 10 / 205], 8000)[0],
-                               np.fft.fft(x[0])[10], rtol=1e-9)
+    np.testing.assert_allclose(
+        goertzel(x[0], [8000 * 10 / 205], 8000)[0], np.fft.fft(x[0])[10], rtol=1e-9
+    )
 
 
 LAWS = [None, "pcmu", "pcma"]
@@ -93,8 +110,9 @@ def matrices():
     return {law: q24_cases(law) for law in LAWS}
 
 
-@pytest.mark.parametrize(("law", "index"), MATRIX,
-                         ids=[f"{law or 'linear'}-{q24_cases()[i].name}" for law, i in MATRIX])
+@pytest.mark.parametrize(
+    ("law", "index"), MATRIX, ids=[f"{law or 'linear'}-{q24_cases()[i].name}" for law, i in MATRIX]
+)
 def test_q24_matrix(matrices, law, index):
     case = matrices[law][index]
     (result,) = run_q24([case])

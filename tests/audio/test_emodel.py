@@ -21,8 +21,10 @@ def test_g107_defaults_give_r_93_2():
     assert pytest.approx(4.41, abs=0.005) == e.MOS
 
 
-@pytest.mark.parametrize(("r", "mos"), [(90, 4.34), (80, 4.03), (70, 3.60), (60, 3.10),
-                                        (50, 2.58), (-5, 1.0), (120, 4.5)])
+@pytest.mark.parametrize(
+    ("r", "mos"),
+    [(90, 4.34), (80, 4.03), (70, 3.60), (60, 3.10), (50, 2.58), (-5, 1.0), (120, 4.5)],
+)
 def test_r_to_mos_matches_g109_table(r, mos):
     assert r_to_mos(r) == pytest.approx(mos, abs=0.01)  # the table is rounded
 

@@ -18,10 +18,26 @@ from telenb.audio import Audio, g711
 from telenb.errors import AudioError
 
 # (first decision value, step, number of intervals) per segment, magnitude units as in G.711
-MU_SEGMENTS = [(1, 2, 15), (31, 4, 16), (95, 8, 16), (223, 16, 16), (479, 32, 16),
-               (991, 64, 16), (2015, 128, 16), (4063, 256, 16)]  # 14-bit, plus [0,1) first
-A_SEGMENTS = [(0, 2, 16), (32, 2, 16), (64, 4, 16), (128, 8, 16), (256, 16, 16),
-              (512, 32, 16), (1024, 64, 16), (2048, 128, 16)]  # 13-bit
+MU_SEGMENTS = [
+    (1, 2, 15),
+    (31, 4, 16),
+    (95, 8, 16),
+    (223, 16, 16),
+    (479, 32, 16),
+    (991, 64, 16),
+    (2015, 128, 16),
+    (4063, 256, 16),
+]  # 14-bit, plus [0,1) first
+A_SEGMENTS = [
+    (0, 2, 16),
+    (32, 2, 16),
+    (64, 4, 16),
+    (128, 8, 16),
+    (256, 16, 16),
+    (512, 32, 16),
+    (1024, 64, 16),
+    (2048, 128, 16),
+]  # 13-bit
 
 
 def _intervals(law: str) -> list[tuple[int, int]]:
@@ -100,10 +116,13 @@ def _codes(g711_dir, name: str) -> np.ndarray:
     return words.astype(np.uint8)
 
 
-@pytest.mark.parametrize(("law", "enc_file", "dec_file", "rt_file"), [
-    ("mu", "sweep-r.u", "sweep-r.u-u", "sweep-r.reu"),
-    ("a", "sweep-r.a", "sweep-r.a-a", "sweep-r.rea"),
-])
+@pytest.mark.parametrize(
+    ("law", "enc_file", "dec_file", "rt_file"),
+    [
+        ("mu", "sweep-r.u", "sweep-r.u-u", "sweep-r.reu"),
+        ("a", "sweep-r.a", "sweep-r.a-a", "sweep-r.rea"),
+    ],
+)
 def test_itu_g191_vectors(g711_dir, law, enc_file, dec_file, rt_file):
     enc, dec = LAWS[law]
     src = _vector(g711_dir, "sweep.src")
@@ -132,8 +151,9 @@ def test_decode_any_layout(law):
     np.testing.assert_array_equal(dec(codes), expected)
     np.testing.assert_array_equal(dec(codes[::3]), expected[::3])
     np.testing.assert_array_equal(dec(codes.tobytes()), expected)
-    np.testing.assert_array_equal(dec(codes[:1000].reshape(10, 100)), expected[:1000].reshape(
-        10, 100))
+    np.testing.assert_array_equal(
+        dec(codes[:1000].reshape(10, 100)), expected[:1000].reshape(10, 100)
+    )
 
 
 @pytest.mark.parametrize("law", ["mu", "a"])

@@ -9,14 +9,17 @@ from telenb.audio.rfc4733 import TelephoneEvent, dtmf_to_packets, packets_to_dtm
 from telenb.errors import AudioError
 
 
-@pytest.mark.parametrize(("event", "expected"), [
-    # event=digit '1' (code 1), E=1, volume 10, duration 800 -> 01 | 1 0 001010 | 0x0320
-    (TelephoneEvent(1, end=True, volume=10, duration=800), bytes([0x01, 0x8A, 0x03, 0x20])),
-    # '#' is code 11, not final, volume 63, duration 0xFFFF
-    (TelephoneEvent(11, end=False, volume=63, duration=65535), bytes([0x0B, 0x3F, 0xFF, 0xFF])),
-    # 'D' is code 15, volume 0 (0 dBm0), duration 160 (20 ms at 8 kHz)
-    (TelephoneEvent(15, end=True, volume=0, duration=160), bytes([0x0F, 0x80, 0x00, 0xA0])),
-])
+@pytest.mark.parametrize(
+    ("event", "expected"),
+    [
+        # event=digit '1' (code 1), E=1, volume 10, duration 800 -> 01 | 1 0 001010 | 0x0320
+        (TelephoneEvent(1, end=True, volume=10, duration=800), bytes([0x01, 0x8A, 0x03, 0x20])),
+        # '#' is code 11, not final, volume 63, duration 0xFFFF
+        (TelephoneEvent(11, end=False, volume=63, duration=65535), bytes([0x0B, 0x3F, 0xFF, 0xFF])),
+        # 'D' is code 15, volume 0 (0 dBm0), duration 160 (20 ms at 8 kHz)
+        (TelephoneEvent(15, end=True, volume=0, duration=160), bytes([0x0F, 0x80, 0x00, 0xA0])),
+    ],
+)
 def test_payload_layout(event, expected):
     assert event.to_bytes() == expected
     assert TelephoneEvent.from_bytes(expected) == event
@@ -32,7 +35,8 @@ def test_event_codes_per_rfc_table():
 
 def test_reserved_bit_is_ignored_on_receive():
     assert TelephoneEvent.from_bytes(bytes([0x05, 0xCA, 0x00, 0x50])) == TelephoneEvent(
-        5, end=True, volume=10, duration=80)
+        5, end=True, volume=10, duration=80
+    )
 
 
 def test_packet_sequence_and_round_trip():

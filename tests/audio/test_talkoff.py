@@ -23,8 +23,18 @@ shore. How much wood would a woodchuck chuck if a woodchuck could chuck wood? Ze
 four five six seven eight nine. Oh, really? Yes! No... maybe tomorrow at nine thirty in the
 evening. Meet me at the station; bring the blue umbrella, the violin and the old map.
 """
-VOICES = [("en", 50), ("en-us", 30), ("en+f3", 85), ("en+m3", 20), ("en+f5", 99),
-          ("de", 60), ("fr", 40), ("es", 70), ("en-us+f2", 75), ("it", 55)]
+VOICES = [
+    ("en", 50),
+    ("en-us", 30),
+    ("en+f3", 85),
+    ("en+m3", 20),
+    ("en+f5", 99),
+    ("de", 60),
+    ("fr", 40),
+    ("es", 70),
+    ("en-us+f2", 75),
+    ("it", 55),
+]
 
 
 @pytest.fixture(scope="module")
