@@ -194,11 +194,11 @@ class AudioMedia:
 
 def _mix(parts: list[tuple[float, Audio]], origin: float, length: float) -> Audio:
     """Lay sounds on a silent line at their start times (mono, line rate)."""
-    n = max(0, int(round(length * LINE_RATE)))
+    n = max(0, round(length * LINE_RATE))
     out = np.zeros(n, np.float32)
     for start, audio in parts:
         a = audio.mono().resample(LINE_RATE).samples
-        i = int(round((start - origin) * LINE_RATE))
+        i = round((start - origin) * LINE_RATE)
         if i >= n or i + a.size <= 0:
             continue
         lo = max(i, 0)

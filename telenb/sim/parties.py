@@ -12,7 +12,8 @@ The script language (steps separated by ';' or new lines):
 
 Answers wait for a question.  In a bridged call or a conference there are no questions:
 ``say`` waits its turn (until the other side stops talking, plus the reaction time; the
-person who placed the call lets the answerer speak first) and ``press`` happens at once.  ``wait`` counts from the end of the previous step (or from the
+person who placed the call lets the answerer speak first) and ``press`` happens at once.
+``wait`` counts from the end of the previous step (or from the
 moment the call connected), so ``wait: 2s; hangup`` hangs up 2 s into the call even if a
 prompt is playing.  When the steps run out the person stays on the line, silent.
 """
