@@ -86,3 +86,9 @@ def test_channel_rating_counts_line_noise_as_circuit_noise():
     wide = Channel(codec="none", rate=16000, noise_dbfs=-40)
     assert wide.noise_dbm0p == pytest.approx(noisy.noise_dbm0p - 10 * math.log10(2))
     assert Channel().noise_dbm0p is None
+
+
+def test_report_rounds_without_negative_zero():
+    report = EModel().report()
+    assert str(report["Idte"]) == "0.0"  # the term itself is -0.0 at zero delay
+    assert report["R"] == 93.21 and report["MOS"] == 4.41
