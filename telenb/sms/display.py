@@ -42,8 +42,9 @@ def reasons(s: Segmentation) -> list[str]:
             f"Smart encoding replaced {_plural(len(s.replacements), 'character')}, "
             "making the body GSM-7:"
         )
-        out += [f"  index {r.index}: {r.label} -> {r.replacement!r}"
-                for r in s.replacements[:_LIST_MAX]]
+        out += [
+            f"  index {r.index}: {r.label} -> {r.replacement!r}" for r in s.replacements[:_LIST_MAX]
+        ]
         if len(s.replacements) > _LIST_MAX:
             out.append(f"  ... and {len(s.replacements) - _LIST_MAX} more")
     if s.non_gsm:
@@ -72,14 +73,17 @@ def reasons(s: Segmentation) -> list[str]:
         elif s.smart:
             out.append("Smart encoding was not applied: it would leave the body empty.")
         elif all(c.replacement is not None for c in s.non_gsm):
-            out.append("With smart=True every one of them would be replaced and the body "
-                       "sent as GSM-7.")
+            out.append(
+                "With smart=True every one of them would be replaced and the body sent as GSM-7."
+            )
     if s.encoding == GSM7:
         ext = [c for c in s.text if c in GSM7_EXTENSION]
         if ext:
             kinds = " ".join(sorted(set(ext), key=ext.index)).replace("\f", "\\f")
-            out.append(f"{_plural(len(ext), 'extension character')} ({kinds}) cost 2 septets "
-                       "each: ESC + code.")
+            out.append(
+                f"{_plural(len(ext), 'extension character')} ({kinds}) cost 2 septets "
+                "each: ESC + code."
+            )
     for start in s.broken_clusters:
         out.append(
             f"The grapheme cluster at index {start} is larger than a segment, so it was "
@@ -100,8 +104,10 @@ def describe(s: Segmentation) -> str:
 
 
 def _mark(text: str, title: str, colour: str) -> str:
-    return (f'<span title="{escape(title)}" style="background:{colour};'
-            f'border-radius:2px">{escape(text)}</span>')
+    return (
+        f'<span title="{escape(title)}" style="background:{colour};'
+        f'border-radius:2px">{escape(text)}</span>'
+    )
 
 
 def _segment_html(s: Segmentation, text: str, start: int) -> str:
@@ -152,5 +158,5 @@ def to_html(s: Segmentation) -> str:
         f"\u00b7 {_plural(s.characters, 'character')}</div>"
         f'<div style="font-size:12px;color:#374151">{notes}</div>'
         '<div style="display:flex;flex-wrap:wrap;gap:6px;margin-top:4px">'
-        f'{"".join(boxes)}</div></div>'
+        f"{''.join(boxes)}</div></div>"
     )

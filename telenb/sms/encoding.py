@@ -104,8 +104,11 @@ def body_length(text: str) -> int:
 def check_body(text: Any, max_length: int | None = MAX_BODY_LENGTH) -> str:
     """Return `text` if it can be sent as an SMS body, else raise `MessageError` saying why."""
     if not isinstance(text, str):
-        hint = " Decode it first, e.g. body.decode('utf-8')." if isinstance(
-            text, bytes | bytearray) else " Pass the message text as a str."
+        hint = (
+            " Decode it first, e.g. body.decode('utf-8')."
+            if isinstance(text, bytes | bytearray)
+            else " Pass the message text as a str."
+        )
         raise MessageError(f"An SMS body must be str, not {type(text).__name__}.{hint}")
     if not text:
         raise MessageError("The SMS body is empty: a text message needs at least one character.")
@@ -114,13 +117,16 @@ def check_body(text: Any, max_length: int | None = MAX_BODY_LENGTH) -> str:
         i = m.start()
         pair = text[i : i + 2]
         if len(pair) == 2 and "\ud800" <= pair[0] <= "\udbff" and "\udc00" <= pair[1] <= "\udfff":
-            what = (f"the UTF-16 surrogate pair U+{ord(pair[0]):04X} U+{ord(pair[1]):04X} at "
-                    f"index {i}, held as two code points")
-            fix = ("Join such pairs with text.encode('utf-16', 'surrogatepass')"
-                   ".decode('utf-16').")
+            what = (
+                f"the UTF-16 surrogate pair U+{ord(pair[0]):04X} U+{ord(pair[1]):04X} at "
+                f"index {i}, held as two code points"
+            )
+            fix = "Join such pairs with text.encode('utf-16', 'surrogatepass').decode('utf-16')."
         else:
-            what = (f"a lone surrogate U+{ord(text[i]):04X} at index {i} (half of a UTF-16 "
-                    "pair, not a character)")
+            what = (
+                f"a lone surrogate U+{ord(text[i]):04X} at index {i} (half of a UTF-16 "
+                "pair, not a character)"
+            )
             fix = "It usually comes from badly decoded bytes: fix the decoding or remove it."
         raise MessageError(f"The SMS body holds {what}. {fix}", position=i)
     bad = [(m.start(), m.group()) for m in _BAD_CONTROL.finditer(text)]
@@ -239,8 +245,10 @@ class Segmentation:
         """Why UCS-2: each character outside GSM-7 and its index in `text` (empty for GSM-7)."""
         if self.encoding == GSM7:
             return ()
-        return tuple(NonGsmChar(m.group(), m.start(), SMART_ENCODING.get(m.group()))
-                     for m in _NON_GSM.finditer(self.text))
+        return tuple(
+            NonGsmChar(m.group(), m.start(), SMART_ENCODING.get(m.group()))
+            for m in _NON_GSM.finditer(self.text)
+        )
 
     @cached_property
     def graphemes(self) -> int:
@@ -282,8 +290,9 @@ class Segmentation:
 
 def smart_replace(text: str) -> tuple[str, tuple[Replacement, ...]]:
     """Replace every look-alike character that has a GSM-7 equivalent; report each change."""
-    reps = tuple(Replacement(m.group(), m.start(), SMART_ENCODING[m.group()])
-                 for m in _SMART.finditer(text))
+    reps = tuple(
+        Replacement(m.group(), m.start(), SMART_ENCODING[m.group()]) for m in _SMART.finditer(text)
+    )
     if not reps:
         return text, ()
     return _SMART.sub(lambda m: SMART_ENCODING[m.group()], text), reps
@@ -316,8 +325,9 @@ def segments(
         total = utf16_units(body)
         cuts, broken = ([(0, len(body), total)], []) if total <= 70 else _cut_ucs2(body)
     capacity = (SINGLE_SEGMENT if len(cuts) == 1 else CONCATENATED_SEGMENT)[encoding]
-    segs = tuple(Segment(n, body[a:b], u, capacity, a, b, encoding)
-                 for n, (a, b, u) in enumerate(cuts, 1))
+    segs = tuple(
+        Segment(n, body[a:b], u, capacity, a, b, encoding) for n, (a, b, u) in enumerate(cuts, 1)
+    )
     return Segmentation(text, body, encoding, segs, replacements, smart, tuple(broken))
 
 

@@ -73,8 +73,9 @@ def pack_septets(septets: bytes, fill_bits: int = 0) -> bytes:
 def unpack_septets(data: bytes, count: int, fill_bits: int = 0) -> bytes:
     """The inverse of `pack_septets`: `count` septets starting after `fill_bits` bits."""
     if fill_bits + 7 * count > 8 * len(data):
-        raise MessageError(f"{len(data)} octets cannot hold {count} septets after "
-                           f"{fill_bits} fill bits.")
+        raise MessageError(
+            f"{len(data)} octets cannot hold {count} septets after {fill_bits} fill bits."
+        )
     value = int.from_bytes(data, "little") >> fill_bits
     return bytes((value >> (7 * i)) & 0x7F for i in range(count))
 
@@ -115,16 +116,18 @@ def encode(
         raise ConfigurationError(f"reference must be an int from 0 to 255, not {reference!r}.")
     total = seg.num_segments
     if total > 255:
-        raise MessageError(f"{total} segments do not fit an 8-bit concatenation header "
-                           "(at most 255).")
+        raise MessageError(
+            f"{total} segments do not fit an 8-bit concatenation header (at most 255)."
+        )
     out = []
     for s in seg.segments:
         udh = b"" if total == 1 else bytes((5, IEI_CONCAT_8BIT, 3, reference, total, s.number))
         if seg.encoding == GSM7:
             septets = gsm7_septets(s.text)
             fill, head = _header_septets(udh) if udh else (0, 0)
-            out.append(UserData(DCS_GSM7, head + len(septets),
-                                udh + pack_septets(septets, fill), udh))
+            out.append(
+                UserData(DCS_GSM7, head + len(septets), udh + pack_septets(septets, fill), udh)
+            )
         else:
             data = udh + s.text.encode("utf-16-be")
             out.append(UserData(DCS_UCS2, len(data), data, udh))
@@ -136,10 +139,10 @@ def decode_user_data(data: bytes, *, udl: int, dcs: int, udhi: bool) -> tuple[by
     udh = data[: data[0] + 1] if udhi else b""
     if dcs == DCS_GSM7:
         fill, head = _header_septets(udh) if udh else (0, 0)
-        septets = unpack_septets(data[len(udh):], udl - head, fill)
+        septets = unpack_septets(data[len(udh) :], udl - head, fill)
         return udh, decode_gsm7(septets)
     if dcs == DCS_UCS2:
-        return udh, data[len(udh):udl].decode("utf-16-be")
+        return udh, data[len(udh) : udl].decode("utf-16-be")
     raise MessageError(f"data coding scheme 0x{dcs:02X} is not GSM-7 (0x00) or UCS-2 (0x08).")
 
 

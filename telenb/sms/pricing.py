@@ -29,8 +29,10 @@ class PriceEstimate:
         return self.per_segment * self.segments
 
     def __str__(self) -> str:
-        return (f"{self.segments} x {self.per_segment} {self.currency} = {self.total} "
-                f"{self.currency} ({self.encoding})")
+        return (
+            f"{self.segments} x {self.per_segment} {self.currency} = {self.total} "
+            f"{self.currency} ({self.encoding})"
+        )
 
 
 def _decimal(value: Decimal | float | int | str) -> Decimal:

@@ -47,12 +47,10 @@ def test_describe_says_why_smart_encoding_did_not_apply():
 
 
 def test_describe_reports_replacements_and_broken_clusters():
-    assert "index 2: U+2019 RIGHT SINGLE QUOTATION MARK -> \"'\"" in (
+    assert 'index 2: U+2019 RIGHT SINGLE QUOTATION MARK -> "\'"' in (
         segments("It\u2019s", smart=True).describe()
     )
-    assert "cluster at index 0 is larger than a segment" in segments(
-        "e" + "\u0301" * 80
-    ).describe()
+    assert "cluster at index 0 is larger than a segment" in segments("e" + "\u0301" * 80).describe()
 
 
 def test_html_draws_one_box_per_segment_and_escapes_text():

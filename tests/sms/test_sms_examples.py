@@ -89,8 +89,11 @@ def test_worked_example(text, smart, encoding, units):
     assert s.units == sum(units)
     assert "".join(seg.text for seg in s.segments) == s.text
     single = len(units) == 1
-    assert all(seg.capacity == ({"GSM-7": 160, "UCS-2": 70} if single else
-                                {"GSM-7": 153, "UCS-2": 67})[encoding] for seg in s.segments)
+    assert all(
+        seg.capacity
+        == ({"GSM-7": 160, "UCS-2": 70} if single else {"GSM-7": 153, "UCS-2": 67})[encoding]
+        for seg in s.segments
+    )
 
 
 def test_euro_counts_two_septets_one_character():

@@ -29,9 +29,9 @@ OTHER_PIECES = [
 ]  # fmt: skip
 
 gsm_text = st.lists(st.sampled_from(GSM_PIECES), min_size=1, max_size=500).map("".join)
-mixed_text = st.lists(
-    st.sampled_from(GSM_PIECES * 3 + OTHER_PIECES), min_size=1, max_size=300
-).map("".join)
+mixed_text = st.lists(st.sampled_from(GSM_PIECES * 3 + OTHER_PIECES), min_size=1, max_size=300).map(
+    "".join
+)
 unicode_text = st.text(
     st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("\n\r\f"),
     min_size=1,
