@@ -15,8 +15,8 @@ first message in ``call.initial_text``.  Then
 
 Messages that arrive while the flow is not asking are kept, oldest first, for its next ask.
 The session ends when the flow returns or hangs up, after `session_timeout` seconds without a
-message either way, or as ``failed`` when the flow raises.  A session is named by the SID of
-the message that started it.
+message either way, or as ``failed`` when the flow raises; the person's next text then starts
+a new session.  A session is named by the SID of the message that started it.
 
 `TextSession` stands where a call leg stands for a voice flow, so `FlowRunner` runs text
 flows unchanged except for handing each verb to `TextSession.execute`.
