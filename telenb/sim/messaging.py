@@ -46,6 +46,7 @@ DELIVER_DELAY = 1.5  # sent -> delivered (the handset's delivery receipt)
 API_VERSION = "2010-04-01"
 FINAL = frozenset({"delivered", "undelivered", "failed", "received", "read"})
 SESSION_TIMEOUT = 600.0  # seconds without a message before a text session ends
+MAX_HOPS = 8  # app-to-app replies in a row before the carrier stops a messaging loop
 
 
 @dataclass(frozen=True)
@@ -315,8 +316,12 @@ class SmsNetwork:
             clock.schedule(total, self._delivered, msg)
         return msg
 
-    def receive(self, body: str, *, to: str, from_: str, smart_encoding: bool = False) -> Message:
-        """A message arrives from outside (a person, a handset, another app): route it."""
+    def receive(
+        self, body: str, *, to: str, from_: str, smart_encoding: bool = False, hops: int = 0
+    ) -> Message:
+        """A message arrives from outside (a person, a handset, another app): route it.
+
+        `hops` counts automated replies in a row (app to app), to stop endless loops."""
         seg = self.segment(body, smart_encoding)
         to_n, from_n = self.address(to, "To"), self.address(from_, "From")
         c = self.carrier
@@ -327,7 +332,7 @@ class SmsNetwork:
             fault = FAULTS["unknown"]
         msg = self._new(
             seg, from_=from_n, to=to_n, body=body, direction="inbound",
-            status="receiving" if fault is None else "queued",
+            status="receiving" if fault is None else "queued", meta={"hops": hops} if hops else {},
         )  # fmt: skip
         if fault is not None:
             self._fail(msg, fault, why="no app, phone or handler has this number")
@@ -393,7 +398,18 @@ class SmsNetwork:
         if texter is not None:
             texter.on_message(msg)
         elif msg.to in self.handlers or msg.to in self.carrier.apps:
-            self.receive(msg.body, to=msg.to, from_=msg.from_, smart_encoding=msg.smart_encoded)
+            hops = msg.meta.get("hops", 0) + 1
+            if hops > MAX_HOPS:
+                c = self.carrier
+                c.trace.add(
+                    c.clock.now, msg.session_sid or msg.sid, "error", error="MessageLoop",
+                    message=f"{msg.sid} not passed on to {msg.to}: {MAX_HOPS} automated replies "
+                    "in a row look like two apps texting each other forever",
+                )  # fmt: skip
+                return
+            self.receive(
+                msg.body, to=msg.to, from_=msg.from_, smart_encoding=msg.smart_encoded, hops=hops
+            )
 
     # -- hooks --------------------------------------------------------------------------------
     def _status_callback(self, msg: Message, status: str) -> None:
@@ -414,8 +430,9 @@ class SmsNetwork:
         except Exception as exc:
             self._hook_error(msg, "message handler", exc)
             return
+        hops = {"hops": msg.meta.get("hops", 0)}
         for body in [reply] if isinstance(reply, str) else list(reply or ()):
-            self.send(body, to=msg.from_, from_=msg.to, direction="outbound-reply")
+            self.send(body, to=msg.from_, from_=msg.to, direction="outbound-reply", meta=hops)
 
     def _hook_error(self, msg: Message, what: str, exc: Exception) -> None:
         c = self.carrier

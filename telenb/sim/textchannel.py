@@ -81,6 +81,7 @@ class TextSession:
         self.from_ = first.from_  # the person
         self.to = first.to  # the app's number
         self.initial_text = first.body
+        self.hops = first.meta.get("hops", 0)  # >0: started by another app's message
         self.headers: dict[str, str] = {}
         self.status = "in-progress"
         self.created = self.clock.now
@@ -151,7 +152,7 @@ class TextSession:
         """Text the person from the app's number."""
         msg = self.sms.send(
             text, to=self.from_, from_=self.to, direction="outbound-reply",
-            session_sid=self.sid, meta=meta,
+            session_sid=self.sid, meta={"hops": self.hops, **meta},
         )  # fmt: skip
         self.touch()
         return msg
@@ -194,7 +195,7 @@ class TextSession:
             msg = self.sms.send(
                 verb.text, to=to, from_=verb.from_ or self.to, session_sid=self.sid,
                 direction="outbound-reply" if to == self.from_ else "outbound-api",
-                channel=verb.channel, network=verb.network,
+                channel=verb.channel, network=verb.network, meta={"hops": self.hops},
             )  # fmt: skip
             self.touch()
             return V.Done(detail={"sid": msg.sid, "status": msg.status})

@@ -12,7 +12,8 @@ The script language (steps separated by ';' or new lines, like a caller script):
 
 Replies go to whoever texted you last (at first: the number you texted).  When the steps run
 out the person stops texting.  A function instead of a script gets each message's body and
-returns the reply text, or None to stay quiet.
+returns the reply text, or None to stay quiet.  A texter sends at most `limit` messages (a
+reactive texter and a flow could otherwise text each other forever).
 """
 
 from __future__ import annotations
@@ -78,9 +79,13 @@ class Texter:
         number: str | None = None,
         reaction: float = REACTION,
         name: str | None = None,
+        limit: int = 100,
     ):
         if reaction < 0:
             raise ConfigurationError("reaction must be zero or more seconds")
+        if limit < 1:
+            raise ConfigurationError("limit must be at least 1 message")
+        self.limit = int(limit)
         self.react: Callable[[str], str | None] | None = None
         if callable(script):
             self.react, script = script, None
@@ -189,4 +194,6 @@ class Texter:
     def _send(self, body: str, to: str | None) -> None:
         if to is None:
             raise ConfigurationError("the texter has nobody to text yet")
+        if len(self.sent) >= self.limit:
+            return  # stop: see `limit`
         self.sent.append(self.network.receive(body, to=to, from_=self.number))

@@ -320,3 +320,24 @@ def test_threads_group_every_conversation():
     ]
     assert repr(threads).count("SMS thread") == 2 and "telenb-thread" in threads._repr_html_()
     assert c.messages.thread(ME, SHOP).text() == threads[0].text()
+
+
+# -- guards against endless conversations -------------------------------------------------------
+def test_a_reactive_texter_stops_at_its_limit():
+    def parrot(call):
+        call.say(f"You said {call.initial_text}")
+
+    c = shop_carrier(parrot)
+    result = c.text(SHOP, "hi", texter=telenb.Texter(lambda body: "again", limit=5))
+    assert len(result.texter.sent) == 5 and len(result.sessions) == 5 and result.done
+
+
+def test_two_apps_texting_each_other_are_stopped_as_a_loop():
+    c = telenb.Carrier(seed=4)
+    c.app(SHOP, lambda call: call.say("Thanks for your message!"))
+    c.on_message("+15550200", lambda msg: "Auto-reply: we got it.")
+    c.send_message("hello", to=SHOP, from_="+15550200")
+    c.run()
+    [loop] = [e for e in c.trace.errors() if e["error"] == "MessageLoop"]
+    assert "automated replies in a row" in loop["message"]
+    assert len(c.messages) < 40
