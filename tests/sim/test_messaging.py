@@ -4,11 +4,14 @@ import re
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import telenb
 from telenb.errors import ConfigurationError, MessageError
 from telenb.sim.ids import is_sid
 from telenb.sim.messaging import FAULTS
+from telenb.sms import price, segments
 
 from .helpers import APP, run_flow
 
@@ -338,3 +341,27 @@ def test_messages_from_a_voice_flow_belong_to_the_call():
     assert (msg.direction, msg.call_sid, msg.from_) == ("outbound-call", result.sid, APP)
     assert msg.status == "delivered" and "bubble" in msg._repr_html_()
     assert "+15550100 -> +15550199 delivered GSM-7 1 segment" in repr(msg)
+
+
+def _sendable(body: str) -> bool:
+    try:
+        segments(body)
+    except MessageError:
+        return False
+    return bool(body.strip())
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    body=st.text(st.characters(codec="utf-8"), min_size=1, max_size=400).filter(_sendable),
+    per_segment=st.decimals(min_value=0, max_value=1, places=4),
+)
+def test_every_message_agrees_with_telenb_sms(body, per_segment):
+    c = carrier()
+    c.sms.price_per_segment = per_segment
+    msg = c.send_message(body, to=ALICE)
+    seg = segments(body)
+    assert (msg.encoding, msg.num_segments) == (seg.encoding, seg.num_segments)
+    assert msg.price == price(seg, per_segment).total == per_segment * seg.num_segments
+    c.run()
+    assert msg.status == "delivered" and c.messages.totals().segments == seg.num_segments
