@@ -422,13 +422,14 @@ class Call:
         channel: str = "TEXT",
         **unknown: Any,
     ) -> Event:
-        """Send a text message (does not wait for delivery)."""
+        """Send a text message (does not wait for delivery).  A body SMS cannot carry raises
+        `MessageError` here, the same on every backend."""
         if "from" in unknown:
             from_ = unknown.pop("from")
         _reject_unknown("message", self.message, unknown)
         out: V.Done = self._host.perform(
             V.Message(
-                _text("message", text, allow_empty=False),
+                _sms_body(text),
                 to,
                 from_,
                 network.upper(),
@@ -503,6 +504,17 @@ def _text(verb: str, text: Any, allow_empty: bool = True) -> str:
         raise ConfigurationError(f"{verb}() needs text, got {type(text).__name__}: {text!r}")
     if not allow_empty and not text.strip():
         raise ConfigurationError(f"{verb}() needs some text; it was empty")
+    return text
+
+
+def _sms_body(text: Any) -> str:
+    """The SMS rules (telenb.sms): not empty or blank, no lone surrogates or control
+    characters, at most 1,600 UTF-16 units; MessageError with Twilio's code otherwise."""
+    from ..errors import MessageError
+    from ..sms.encoding import check_body
+
+    if check_body(text).strip() == "":
+        raise MessageError("message() needs some text; the body was only white space", code=21602)
     return text
 
 

@@ -29,6 +29,7 @@ from .ids import SidFactory
 from .leg import FINAL, Leg
 from .machines import Forwarder, VoicemailBox
 from .media import TextMedia
+from .messagelog import MessageLog
 from .numbers import normalize
 from .parties import Caller, Party, Phone
 from .recording import RecordingStore
@@ -111,7 +112,8 @@ class Carrier:
         self.apps: dict[str, App] = {}
         self.phones: dict[str, Party] = {}
         self.legs: list[Leg] = []
-        self.messages: list[messaging.Message] = []
+        self.messages = MessageLog()  # every message: a list with filters, totals, threads
+        self.sms = messaging.SmsNetwork(self)  # delivery rules, inbound hooks, text sessions
         self.recordings = RecordingStore(self)
         self.conferences: dict[str, Conference] = {}
         self.trunk_groups: list[TrunkGroup] = []
@@ -183,8 +185,12 @@ class Carrier:
 
     def phone(self, number: str, party: Party | str | None = None, **options: Any) -> Party:
         """Register a subscriber: `carrier.phone("+15550123", behaviour="busy")`, or pass a
-        `Phone`.  Each call to it gets a fresh copy of the party."""
+        `Phone`.  Each call to it gets a fresh copy of the party.  `sms=` sets what texts to
+        it do: deliver, unreachable, unknown, landline, filtered, blocked, overflow."""
         num = self.normalize(number)
+        sms = options.pop("sms", None)
+        if sms is not None:
+            self.sms.rule(num, sms)
         if isinstance(party, Party):
             if options:
                 raise ConfigurationError("give a Phone or options, not both")
@@ -317,21 +323,55 @@ class Carrier:
         network: str = "SMS",
         origin: str | None = None,
         direction: str | None = None,
+        status_callback: Any = None,
+        smart_encoding: bool = False,
+        session: str | None = None,
     ) -> messaging.Message:
-        to_n = self.normalize(to)
-        from_n = self.normalize(from_) if from_ else self.default_caller_id
-        if not isinstance(body, str) or not body.strip():
-            raise ConfigurationError("a message needs a body; it was empty")
-        segments, encoding = messaging.segment_info(body)
-        msg = messaging.Message(
-            self.sids.new("message"), from_n, to_n, body,
-            direction or ("outbound-call" if origin else "outbound-api"), "queued",
-            self.clock.now, channel, network, segments, encoding, call_sid=origin,
+        """Send a text message: queued now, then it progresses in virtual time.
+
+        `origin`: the call SID it was sent from; `session`: a text session's SID.
+        `status_callback`: a callable f(params) or an http(s) URL, told of every status after
+        queued with Twilio's parameters (MessageSid, MessageStatus, ErrorCode, ...).  Bad
+        input raises `MessageError` carrying Twilio's error code.
+        """
+        return self.sms.send(
+            body, to=to, from_=from_, channel=channel, network=network, call_sid=origin,
+            direction=direction or ("outbound-call" if origin else "outbound-api"),
+            session_sid=session, status_callback=status_callback, smart_encoding=smart_encoding,
         )  # fmt: skip
-        self.messages.append(msg)
-        messaging.set_status(self, msg, "queued")
-        messaging.progress(self, msg)
-        return msg
+
+    def text(
+        self, to: str, body: str, *, from_: str | None = None, texter: Any = None, run: bool = True
+    ) -> Any:
+        """A person texts `to`; to an app's number this starts a text session with its flow.
+
+        `texter` (a `Texter` or its script, "text: red; wait: 30s; text: thanks") replies on.
+        Returns a `TextResult` (messages, sessions, thread, trace); with `run`, the network
+        runs until the sessions end and the texter has nothing left to say.
+        """
+        self._check_not_in_flow("text")
+        result = self.sms.text(to, body, from_=from_, texter=texter)
+        if run:
+            self.run_until(lambda: result.done)
+        return result
+
+    def on_message(self, number: str, handler: Callable[[Any], Any] | None = None) -> Any:
+        """Handle messages to `number` yourself (usable as a decorator): `handler(message)`
+        gets each inbound `Message` (status received; `message.webhook_params()` gives what
+        Twilio would POST) and may return reply text (or a list of them), sent back from
+        `number`.  It takes precedence over the number's app for texts."""
+
+        def register(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
+            self.sms.on_message(number, fn)
+            return fn
+
+        return register if handler is None else register(handler)
+
+    def sms_rule(self, pattern: str, behaviour: str) -> None:
+        """What texts to numbers matching `pattern` ("+15550123", "+1555*") do: deliver,
+        unreachable (30003), blocked (30004), unknown (30005), landline (30006), filtered
+        (30007) or overflow (30001, failed).  The rule added last wins."""
+        self.sms.rule(pattern, behaviour)
 
     def _message_status(self, msg: messaging.Message, status: str) -> None:
         for fn in self.message_listeners:

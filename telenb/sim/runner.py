@@ -136,6 +136,8 @@ class FlowRunner:
     def _execute(self, verb: Any) -> Any:
         kind = type(verb)
         leg = self.leg
+        if self.channel == "TEXT" and leg is not None:  # a text session (sim/textchannel.py)
+            return leg.execute(self, verb)
         if kind is V.Log:
             self.trace("log", message=verb.message)
             return V.Done()
