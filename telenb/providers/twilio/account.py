@@ -261,7 +261,11 @@ def _geo(prefix: str, number: str) -> list[tuple[str, str]]:
         try:
             import phonenumbers
 
-            country = phonenumbers.region_code_for_number(phonenumbers.parse(number)) or ""
+            parsed = phonenumbers.parse(number)
+            country = phonenumbers.region_code_for_number(parsed) or (
+                phonenumbers.region_code_for_country_code(parsed.country_code)
+            )  # fictional numbers (555-01xx) have no region of their own: the country's main one
+            country = "" if country == "ZZ" else country
         except Exception:
             country = ""
     return [
