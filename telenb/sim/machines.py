@@ -30,7 +30,7 @@ class VoicemailBox:
         self.leg = leg
         end = leg.party_speak(self.greeting, 1.0, leg.clock.now)
         self.rec_start = end + BEEP
-        leg.clock.at(end, leg.trace, "beep", why="voicemail")
+        leg.clock.at(end, lambda: leg.trace("beep", why="voicemail"))  # Clock.at takes no kwargs
         self._timer = leg.clock.at(self.rec_start + VOICEMAIL_MAX, self._done, "max-time")
 
     def on_heard(self, leg: Leg, by: str, text: str, start: float, end: float) -> None:

@@ -212,7 +212,7 @@ class SimAccount:
         if event is None or event not in watch.events or event in watch.sent:
             return
         watch.sent.add(event)
-        params = self.call_params(leg, status)
+        params = self.call_params(leg, "initiated" if event == "initiated" else status)
         params += [
             ("CallbackSource", "call-progress-events"),
             ("SequenceNumber", str(watch.sequence)),
