@@ -28,7 +28,7 @@ _EXPORTS = {
     "offline_client": ".rest_offline",
     "TwilioBackend": ".backend",
     "Credentials": ".credentials",
-    "RecordingHttpClient": ".credentials",
+    "RecordingHttpClient": ".rest_recorder",
     "flow_twiml": ".export",
 }
 
