@@ -26,8 +26,13 @@ NUMBER, PERSON = "+15557654321", "+15551234567"
 
 def support_line(call):
     call.say("Welcome to support.")
-    r = call.ask("Press 1 for billing or 2 to leave a message.", choices="billing(1), message(2)",
-                 timeout=7, interdigit_timeout=7, mode="dtmf")  # fmt: skip
+    r = call.ask(
+        "Press 1 for billing or 2 to leave a message.",
+        choices="billing(1), message(2)",
+        timeout=7,
+        interdigit_timeout=7,
+        mode="dtmf",
+    )
     if r.value == "billing":
         call.transfer("+15550123", timeout=20)
         call.say("The call with billing has ended.")
@@ -40,8 +45,13 @@ def support_line(call):
 
 def backend(**options):
     creds = Credentials(SID, TOKEN)
-    defaults = dict(public_url=PUBLIC, credentials=creds, executor=InlineExecutor(),
-                    allow=[PERSON, "+1555*"], from_=NUMBER)  # fmt: skip
+    defaults = dict(
+        public_url=PUBLIC,
+        credentials=creds,
+        executor=InlineExecutor(),
+        allow=[PERSON, "+1555*"],
+        from_=NUMBER,
+    )
     return telenb.connect("twilio", **{**defaults, **options})
 
 
@@ -55,8 +65,15 @@ def post(app, path, params, *, token=TOKEN, sign_url=None):
 
 
 def call_params(**extra):
-    base = {"CallSid": "CA" + "b2" * 16, "AccountSid": SID, "From": PERSON, "To": NUMBER,
-            "CallStatus": "ringing", "Direction": "inbound", "ApiVersion": "2010-04-01"}  # fmt: skip
+    base = {
+        "CallSid": "CA" + "b2" * 16,
+        "AccountSid": SID,
+        "From": PERSON,
+        "To": NUMBER,
+        "CallStatus": "ringing",
+        "Direction": "inbound",
+        "ApiVersion": "2010-04-01",
+    }
     return {**base, **extra}
 
 
@@ -74,16 +91,23 @@ def test_a_flow_runs_webhook_by_webhook():
         'finishOnKey="" input="dtmf" method="POST" numDigits="1" timeout="7">'
         "<Say>Press 1 for billing or 2 to leave a message.</Say></Gather></Response>"
     )
-    status, twiml = post(app, "/twilio/continue/1",
-                         call_params(CallStatus="in-progress", Digits="2", FinishedOnKey=""))  # fmt: skip
+    status, twiml = post(
+        app,
+        "/twilio/continue/1",
+        call_params(CallStatus="in-progress", Digits="2", FinishedOnKey=""),
+    )
     assert twiml == (
         '<?xml version="1.0" encoding="UTF-8"?><Response><Say>Speak after the tone.</Say>'
         f'<Record action="{PUBLIC}/twilio/continue/2" finishOnKey="#" maxLength="60" '
         'method="POST" playBeep="true" timeout="4" />'
         f'<Redirect method="POST">{PUBLIC}/twilio/continue/2?empty=1</Redirect></Response>'
     )
-    recording = {"RecordingUrl": "https://api.twilio.com/2010-04-01/Accounts/x/Recordings/RE1",
-                 "RecordingSid": "RE1", "RecordingDuration": "6", "Digits": "#"}  # fmt: skip
+    recording = {
+        "RecordingUrl": "https://api.twilio.com/2010-04-01/Accounts/x/Recordings/RE1",
+        "RecordingSid": "RE1",
+        "RecordingDuration": "6",
+        "Digits": "#",
+    }
     status, twiml = post(
         app, "/twilio/continue/2", call_params(CallStatus="in-progress", **recording)
     )
@@ -129,11 +153,20 @@ def test_transfer_outcomes_come_from_dial_call_status():
     b = backend()
     b.answer(NUMBER, flow, configure=False)
     _, twiml = post(b.server, "/twilio/voice", call_params())
-    assert '<Dial action="https://abc123.ngrok.app/twilio/continue/1" method="POST" timeout="20">' \
-           "<Number>+15550123</Number></Dial>" in twiml  # fmt: skip
-    post(b.server, "/twilio/continue/1", call_params(
-        CallStatus="in-progress", DialCallStatus="completed", DialCallSid="CA" + "d4" * 16,
-        DialCallDuration="42"))  # fmt: skip
+    assert (
+        '<Dial action="https://abc123.ngrok.app/twilio/continue/1" method="POST" timeout="20">'
+        "<Number>+15550123</Number></Dial>" in twiml
+    )
+    post(
+        b.server,
+        "/twilio/continue/1",
+        call_params(
+            CallStatus="in-progress",
+            DialCallStatus="completed",
+            DialCallSid="CA" + "d4" * 16,
+            DialCallDuration="42",
+        ),
+    )
     assert said == [("success", "CA" + "d4" * 16, 42.0)]
 
 
@@ -146,8 +179,13 @@ def test_unsigned_and_missigned_webhooks_are_refused():
     tampered = call_params()
     sig = RequestValidator(TOKEN).compute_signature(PUBLIC + "/twilio/voice", tampered)
     tampered["From"] = "+15550000"
-    response = call_wsgi(b.server, "POST", PUBLIC + "/twilio/voice", urlencode(tampered).encode(),
-                         {"X-Twilio-Signature": sig})  # fmt: skip
+    response = call_wsgi(
+        b.server,
+        "POST",
+        PUBLIC + "/twilio/voice",
+        urlencode(tampered).encode(),
+        {"X-Twilio-Signature": sig},
+    )
     assert response.status == 403 and b.server.calls == {}
 
 
@@ -194,11 +232,22 @@ def test_allow_list_and_missing_from_number():
 
 
 def test_answer_points_the_number_at_the_backend():
-    rest = RecordingHttpClient([
-        (200, {"incoming_phone_numbers": [{"sid": "PN" + "f6" * 16, "phone_number": NUMBER,
-               "account_sid": SID}], "next_page_uri": None, "page": 0, "page_size": 1}),
-        (200, {"sid": "PN" + "f6" * 16, "account_sid": SID}),
-    ])  # fmt: skip
+    rest = RecordingHttpClient(
+        [
+            (
+                200,
+                {
+                    "incoming_phone_numbers": [
+                        {"sid": "PN" + "f6" * 16, "phone_number": NUMBER, "account_sid": SID}
+                    ],
+                    "next_page_uri": None,
+                    "page": 0,
+                    "page_size": 1,
+                },
+            ),
+            (200, {"sid": "PN" + "f6" * 16, "account_sid": SID}),
+        ]
+    )
     backend(http_client=rest).answer(NUMBER, support_line)
     listing, update = rest.requests
     assert listing.method == "GET" and listing.url == (
@@ -242,8 +291,13 @@ def test_credentials_come_from_the_environment_and_stay_masked():
         assert TOKEN not in text and TOKEN[:8] not in text
     with pytest.raises(TypeError):
         pickle.dumps(creds)
-    keyed = Credentials.from_env({"TWILIO_ACCOUNT_SID": SID, "TWILIO_API_KEY": "SK" + "9" * 32,
-                                  "TWILIO_API_SECRET": "s" * 32})  # fmt: skip
+    keyed = Credentials.from_env(
+        {
+            "TWILIO_ACCOUNT_SID": SID,
+            "TWILIO_API_KEY": "SK" + "9" * 32,
+            "TWILIO_API_SECRET": "s" * 32,
+        }
+    )
     with pytest.raises(ConfigurationError, match="set TWILIO_AUTH_TOKEN: Twilio signs"):
         backend(credentials=keyed)
 
@@ -256,9 +310,10 @@ def test_the_webhook_server_over_a_real_socket():
         params = call_params()
         sig = RequestValidator(TOKEN).compute_signature(PUBLIC + "/twilio/voice", params)
         req = urllib.request.Request(
-            f"http://{host}:{port}/twilio/voice", data=urlencode(params).encode(),
+            f"http://{host}:{port}/twilio/voice",
+            data=urlencode(params).encode(),
             headers={"X-Twilio-Signature": sig},
-        )  # fmt: skip
+        )
         with urllib.request.urlopen(req, timeout=10) as resp:
             assert resp.status == 200 and b"<Gather" in resp.read()
     finally:
@@ -282,8 +337,10 @@ def test_recording_client_matches_the_sdk_http_client_encoding():
     from requests import Request
 
     rest = RecordingHttpClient([(200, json.dumps({"ok": 1}))])
-    rest.request("POST", "https://api.twilio.com/x", data={"A": "1 2", "B": ["x", "y"]},
-                 auth=("u", "p"))  # fmt: skip
-    prepared = Request("POST", "https://api.twilio.com/x", data={"A": "1 2", "B": ["x", "y"]},
-                       auth=("u", "p")).prepare()  # fmt: skip
+    rest.request(
+        "POST", "https://api.twilio.com/x", data={"A": "1 2", "B": ["x", "y"]}, auth=("u", "p")
+    )
+    prepared = Request(
+        "POST", "https://api.twilio.com/x", data={"A": "1 2", "B": ["x", "y"]}, auth=("u", "p")
+    ).prepare()
     assert rest.requests[0].body == prepared.body.encode() == b"A=1+2&B=x&B=y"

@@ -57,9 +57,12 @@ def test_busy_agent_leads_to_voicemail_with_a_fetchable_recording(carrier, ivr):
     carrier.phone(ivr.AGENT_NUMBER, behaviour="busy")
     r = carrier.call(APP, caller="press: 2; say: Please call me about my order; press: #")
     assert paths(r) == [
-        "/ivr/welcome", "/ivr/menu", "/ivr/dial-status", "/ivr/recording-status",
+        "/ivr/welcome",
+        "/ivr/menu",
+        "/ivr/dial-status",
+        "/ivr/recording-status",
         "/ivr/voicemail",
-    ]  # fmt: skip
+    ]
     assert webhooks(r)[2][2]["DialCallStatus"] == "busy"
     [(sid, url, duration)] = ivr.app.config["VOICEMAILS"]
     [rec] = r.recordings

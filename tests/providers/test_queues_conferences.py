@@ -31,11 +31,16 @@ def test_an_agent_dequeues_the_caller_and_both_continue_afterwards():
     carrier = telenb.Carrier(seed=21)
     carrier.app(CALLER_LINE, twiml=support_desk("/hold"))
     carrier.app(AGENT_LINE, twiml=AGENT)
-    customer = carrier.call(CALLER_LINE, caller="wait: 20s; say: my printer is broken",
-                            from_="+15550177", run=False)  # fmt: skip
+    customer = carrier.call(
+        CALLER_LINE, caller="wait: 20s; say: my printer is broken", from_="+15550177", run=False
+    )
     carrier.run(until=12)
-    agent = carrier.call(AGENT_LINE, caller="say: Support, how can I help; wait: 15s; hangup",
-                         from_="+15550188", run=False)  # fmt: skip
+    agent = carrier.call(
+        AGENT_LINE,
+        caller="say: Support, how can I help; wait: 15s; hangup",
+        from_="+15550188",
+        run=False,
+    )
     carrier.run()
     # the wait music played (fetched again as it ended) until the agent took the call
     waits = [p for _m, u, p in webhooks(customer) if u.endswith("/hold")]
@@ -94,8 +99,10 @@ def test_hanging_up_in_the_queue_reports_hangup():
     assert carrier_queue_empty(carrier)
 
 
-ROOM = ('<Response><Dial action="/left"><Conference muted="{muted}" endConferenceOnExit="{end}">'
-        "standup</Conference></Dial></Response>")  # fmt: skip
+ROOM = (
+    '<Response><Dial action="/left"><Conference muted="{muted}" endConferenceOnExit="{end}">'
+    "standup</Conference></Dial></Response>"
+)
 
 
 def test_conference_mute_and_end_on_exit():
@@ -103,10 +110,15 @@ def test_conference_mute_and_end_on_exit():
     bye, ended = "<Response><Say>Bye</Say></Response>", "<Response><Say>Ended.</Say></Response>"
     carrier.app(CALLER_LINE, twiml={"/": ROOM.format(muted="false", end="true"), "/left": bye})
     carrier.app(AGENT_LINE, twiml={"/": ROOM.format(muted="true", end="false"), "/left": ended})
-    host = carrier.call(CALLER_LINE, caller="wait: 3s; say: good morning; wait: 5s; hangup",
-                        from_="+15550177", run=False)  # fmt: skip
-    guest = carrier.call(AGENT_LINE, caller="wait: 4s; say: can you hear me", from_="+15550188",
-                         run=False)  # fmt: skip
+    host = carrier.call(
+        CALLER_LINE,
+        caller="wait: 3s; say: good morning; wait: 5s; hangup",
+        from_="+15550177",
+        run=False,
+    )
+    guest = carrier.call(
+        AGENT_LINE, caller="wait: 4s; say: can you hear me", from_="+15550188", run=False
+    )
     carrier.run()
     assert [e["text"] for e in events(guest, "muted")] == ["can you hear me"]
     # the host left with endConferenceOnExit: the guest's Dial ended and its TwiML went on

@@ -29,16 +29,22 @@ def carrier():
 
 
 def callbacks(carrier, sid):
-    return [e["params"] for e in carrier.trace.filter("webhook", sid)
-            if e["purpose"].startswith("callback")]  # fmt: skip
+    return [
+        e["params"]
+        for e in carrier.trace.filter("webhook", sid)
+        if e["purpose"].startswith("callback")
+    ]
 
 
 def test_create_a_call_and_follow_its_progress(carrier):
     client = offline_client(carrier)
     call = client.calls.create(
-        to=AGENT, from_=APP, url=f"{ORIGIN}/voice", status_callback=f"{ORIGIN}/status",
+        to=AGENT,
+        from_=APP,
+        url=f"{ORIGIN}/voice",
+        status_callback=f"{ORIGIN}/status",
         status_callback_event=["initiated", "ringing", "answered", "completed"],
-    )  # fmt: skip
+    )
     assert call.sid.startswith("CA") and call.direction == "outbound-api"
     assert call.status == "initiated" and call.to == AGENT and call._from == APP
     carrier.run()
@@ -50,13 +56,20 @@ def test_create_a_call_and_follow_its_progress(carrier):
     assert hooks[0]["CallStatus"] == "in-progress" and hooks[0]["Direction"] == "outbound-api"
     assert hooks[1]["Digits"] == "1"
     events = [(p["CallStatus"], p["SequenceNumber"]) for p in callbacks(carrier, call.sid)]
-    assert events == [("initiated", "0"), ("ringing", "1"), ("in-progress", "2"),
-                      ("completed", "3")]  # fmt: skip
+    assert events == [
+        ("initiated", "0"),
+        ("ringing", "1"),
+        ("in-progress", "2"),
+        ("completed", "3"),
+    ]
 
 
 def webhooks_for(carrier, sid):
-    return [(e["method"], e["url"], e["params"]) for e in carrier.trace.filter("webhook", sid)
-            if not e["purpose"].startswith("callback")]  # fmt: skip
+    return [
+        (e["method"], e["url"], e["params"])
+        for e in carrier.trace.filter("webhook", sid)
+        if not e["purpose"].startswith("callback")
+    ]
 
 
 def test_inline_twiml_and_machine_detection(carrier):
@@ -107,24 +120,30 @@ def test_list_filters_and_pages(carrier):
 
 def test_messages_and_their_status_callbacks(carrier):
     client = offline_client(carrier)
-    msg = client.messages.create(to=AGENT, from_=APP, body="Your code is 4321",
-                                 status_callback=f"{ORIGIN}/status")  # fmt: skip
+    msg = client.messages.create(
+        to=AGENT, from_=APP, body="Your code is 4321", status_callback=f"{ORIGIN}/status"
+    )
     assert msg.status == "queued" and msg.num_segments == "1"
     carrier.run()
     assert client.messages(msg.sid).fetch().status == "delivered"
     assert [p["MessageStatus"] for p in callbacks(carrier, msg.sid)] == [
-        "sending", "sent", "delivered",
-    ]  # fmt: skip
+        "sending",
+        "sent",
+        "delivered",
+    ]
     assert [m.sid for m in client.messages.list(to=AGENT)] == [msg.sid]
 
 
 @pytest.mark.parametrize(
     "kwargs, code",
-    [(dict(to=AGENT, from_=APP), 21602), (dict(to="", from_=APP, body="x"), 21604),
-     (dict(to=AGENT, from_=APP, body="x" * 1601), 21617),
-     (dict(to=AGENT, from_="+15550999", body="x"), 21606),
-     (dict(to="not a number", from_=APP, body="x"), 21211)],
-)  # fmt: skip
+    [
+        (dict(to=AGENT, from_=APP), 21602),
+        (dict(to="", from_=APP, body="x"), 21604),
+        (dict(to=AGENT, from_=APP, body="x" * 1601), 21617),
+        (dict(to=AGENT, from_="+15550999", body="x"), 21606),
+        (dict(to="not a number", from_=APP, body="x"), 21211),
+    ],
+)
 def test_message_errors(carrier, kwargs, code):
     with pytest.raises(TwilioRestException) as err:
         offline_client(carrier).messages.create(**kwargs)
@@ -162,8 +181,9 @@ def test_wrong_credentials_and_api_keys(carrier):
         bad.calls.create(to=AGENT, from_=APP, url=f"{ORIGIN}/voice")
     assert (err.value.status, err.value.code) == (401, 20003) and carrier.legs == []
     acct.api_keys["SK" + "1" * 32] = "key-secret"
-    keyed = Client("SK" + "1" * 32, "key-secret", acct.account_sid,
-                   http_client=OfflineHttpClient(carrier))  # fmt: skip
+    keyed = Client(
+        "SK" + "1" * 32, "key-secret", acct.account_sid, http_client=OfflineHttpClient(carrier)
+    )
     assert keyed.calls.list() == []
 
 
@@ -213,10 +233,16 @@ def test_requests_are_traced_without_credentials(carrier):
 # -- test credentials and Twilio's magic numbers ------------------------------------------------
 @pytest.mark.parametrize(
     "from_, to, code",
-    [("+15005550006", AGENT, None), ("+15005550001", AGENT, 21212), (APP, AGENT, 21210),
-     ("+15005550006", "+15005550001", 21217), ("+15005550006", "+15005550002", 21214),
-     ("+15005550006", "+15005550003", 21215), ("+15005550006", "+15005550004", 21216)],
-)  # fmt: skip
+    [
+        ("+15005550006", AGENT, None),
+        ("+15005550001", AGENT, 21212),
+        (APP, AGENT, 21210),
+        ("+15005550006", "+15005550001", 21217),
+        ("+15005550006", "+15005550002", 21214),
+        ("+15005550006", "+15005550003", 21215),
+        ("+15005550006", "+15005550004", 21216),
+    ],
+)
 def test_magic_numbers_for_calls(carrier, from_, to, code):
     test = offline_client(carrier, test=True)
     if code is None:
@@ -233,11 +259,19 @@ def test_magic_numbers_for_calls(carrier, from_, to, code):
 
 @pytest.mark.parametrize(
     "from_, to, code",
-    [("+15005550006", AGENT, None), ("+15005550001", AGENT, 21212), ("+15005550007", AGENT, 21606),
-     ("+15005550008", AGENT, 21611), (APP, AGENT, 21606), ("+15005550006", "+15005550001", 21211),
-     ("+15005550006", "+15005550002", 21612), ("+15005550006", "+15005550003", 21408),
-     ("+15005550006", "+15005550004", 21610), ("+15005550006", "+15005550009", 21614)],
-)  # fmt: skip
+    [
+        ("+15005550006", AGENT, None),
+        ("+15005550001", AGENT, 21212),
+        ("+15005550007", AGENT, 21606),
+        ("+15005550008", AGENT, 21611),
+        (APP, AGENT, 21606),
+        ("+15005550006", "+15005550001", 21211),
+        ("+15005550006", "+15005550002", 21612),
+        ("+15005550006", "+15005550003", 21408),
+        ("+15005550006", "+15005550004", 21610),
+        ("+15005550006", "+15005550009", 21614),
+    ],
+)
 def test_magic_numbers_for_messages(carrier, from_, to, code):
     test = offline_client(carrier, test=True)
     if code is None:
@@ -251,10 +285,14 @@ def test_magic_numbers_for_messages(carrier, from_, to, code):
 
 @pytest.mark.parametrize(
     "kwargs, code",
-    [(dict(phone_number="+15005550006"), None), (dict(phone_number="+15005550000"), 21422),
-     (dict(phone_number="+15005550001"), 21421), (dict(area_code="500"), None),
-     (dict(area_code="533"), 21452)],
-)  # fmt: skip
+    [
+        (dict(phone_number="+15005550006"), None),
+        (dict(phone_number="+15005550000"), 21422),
+        (dict(phone_number="+15005550001"), 21421),
+        (dict(area_code="500"), None),
+        (dict(area_code="533"), 21452),
+    ],
+)
 def test_magic_numbers_for_buying_numbers(carrier, kwargs, code):
     test = offline_client(carrier, test=True)
     if code is None:

@@ -86,8 +86,13 @@ def test_asgi_app_is_called_in_process():
         form = dict(parse_qsl(body.decode()))
         calls.append((scope["method"], scope["path"], form["CallSid"]))
         twiml = f"<Response><Say>ASGI {form['Direction']}</Say></Response>".encode()
-        await send({"type": "http.response.start", "status": 200,
-                    "headers": [(b"content-type", b"application/xml")]})  # fmt: skip
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"application/xml")],
+            }
+        )
         await send({"type": "http.response.body", "body": twiml})
 
     r = run_twiml(asgi, url="/hook")

@@ -23,8 +23,11 @@ def test_say_loop_voice_and_language():
     assert say["text"] == "Hello there." and say["voice"] == "Polly.Joanna"
     assert say["duration"] == pytest.approx(3 * speech_duration("Hello there."))
     assert r.status == "completed" and r.statuses() == [
-        "initiated", "ringing", "in-progress", "completed",
-    ]  # fmt: skip
+        "initiated",
+        "ringing",
+        "in-progress",
+        "completed",
+    ]
 
 
 def test_running_off_the_end_of_the_document_hangs_up():
@@ -98,15 +101,18 @@ def test_gather_speech_sends_speech_result_and_confidence():
 
 
 def test_dtmf_only_gather_does_not_hear_speech():
-    r = run_twiml(doc('<Gather timeout="3"><Say>Key it in.</Say></Gather><Say>Nothing.</Say>'),
-                  "say: one two three")  # fmt: skip
+    r = run_twiml(
+        doc('<Gather timeout="3"><Say>Key it in.</Say></Gather><Say>Nothing.</Say>'),
+        "say: one two three",
+    )
     assert events(r, "unheard")[0]["why"] == "this <Gather> takes dtmf"
     assert r.said()[-1] == "Nothing."
 
 
 def test_finish_on_key_and_the_timeout_between_keys():
-    src = routes(root=doc('<Gather action="/pin" finishOnKey="*" timeout="4"/>'),
-                 pin=doc("<Hangup/>"))  # fmt: skip
+    src = routes(
+        root=doc('<Gather action="/pin" finishOnKey="*" timeout="4"/>'), pin=doc("<Hangup/>")
+    )
     r = run_twiml(src, "press: 1234*")
     params = webhooks(r)[1][2]
     assert params["Digits"] == "1234" and params["FinishedOnKey"] == "*"
@@ -117,8 +123,10 @@ def test_finish_on_key_and_the_timeout_between_keys():
 
 
 def test_keys_barge_in_on_nested_prompts():
-    src = routes(root=doc('<Gather numDigits="1" action="/x"><Say loop="5">Long menu.</Say>'
-                          "</Gather>"), x=doc("<Hangup/>"))  # fmt: skip
+    src = routes(
+        root=doc('<Gather numDigits="1" action="/x"><Say loop="5">Long menu.</Say></Gather>'),
+        x=doc("<Hangup/>"),
+    )
     r = run_twiml(src, "press: 3 [at 1s]")
     [barge] = events(r, "bargein")
     assert barge["after"] == pytest.approx(1.0)
@@ -140,10 +148,12 @@ def test_gather_rejects_verbs_it_cannot_nest():
 
 def test_absurd_attribute_values_warn_and_use_the_defaults():
     r = run_twiml(
-        doc('<Gather timeout="-3" numDigits="0" finishOnKey="xy" input="fax">'
-            '<Say loop="-1">Hi</Say></Gather><Pause length="-2"/>'),
+        doc(
+            '<Gather timeout="-3" numDigits="0" finishOnKey="xy" input="fax">'
+            '<Say loop="-1">Hi</Say></Gather><Pause length="-2"/>'
+        ),
         "silence",
-    )  # fmt: skip
+    )
     codes = [c for c, _m in warnings(r)]
     assert codes == [13313, 13314, 13310, 12200, 13322, 13910]
     gather = events(r, "gather")[0]
@@ -161,10 +171,12 @@ def test_unknown_attributes_and_elements_are_named():
 
 # -- Record ---------------------------------------------------------------------------------------
 VOICEMAIL = routes(
-    root=doc('<Say>Leave a message.</Say><Record action="/done" maxLength="20" '
-             'transcribe="true"/><Say>No message.</Say>'),
+    root=doc(
+        '<Say>Leave a message.</Say><Record action="/done" maxLength="20" '
+        'transcribe="true"/><Say>No message.</Say>'
+    ),
     done=doc("<Say>Got it.</Say>"),
-)  # fmt: skip
+)
 
 
 def test_record_ends_on_any_key_by_default_and_posts_the_recording():
@@ -220,9 +232,9 @@ DIAL = routes(
 
 
 @pytest.mark.parametrize(
-    "behaviour, status", [("answer", "completed"), ("busy", "busy"), ("no-answer", "no-answer"),
-                          ("fail", "failed")],
-)  # fmt: skip
+    "behaviour, status",
+    [("answer", "completed"), ("busy", "busy"), ("no-answer", "no-answer"), ("fail", "failed")],
+)
 def test_dial_reports_dial_call_status(behaviour, status):
     r = run_twiml(DIAL, "", setup=agent(behaviour=behaviour))
     params = webhooks(r)[1][2]
@@ -235,14 +247,20 @@ def test_dial_reports_dial_call_status(behaviour, status):
 
 
 def test_dial_without_action_goes_on_with_the_document():
-    r = run_twiml(doc(f"<Dial>{AGENT}</Dial><Say>After the call.</Say>"), "",
-                  setup=agent(behaviour="busy"))  # fmt: skip
+    r = run_twiml(
+        doc(f"<Dial>{AGENT}</Dial><Say>After the call.</Say>"), "", setup=agent(behaviour="busy")
+    )
     assert r.said() == ["After the call."]
 
 
 def test_dial_record_and_time_limit():
-    src = routes(root=doc(f'<Dial record="record-from-answer" timeLimit="3" action="/s">'
-                          f"<Number>{AGENT}</Number></Dial>"), s=doc("<Hangup/>"))  # fmt: skip
+    src = routes(
+        root=doc(
+            f'<Dial record="record-from-answer" timeLimit="3" action="/s">'
+            f"<Number>{AGENT}</Number></Dial>"
+        ),
+        s=doc("<Hangup/>"),
+    )
     r = run_twiml(src, "", setup=agent("say: hi; wait: 30s"))
     params = webhooks(r)[1][2]
     child = r.legs[1]
@@ -256,23 +274,28 @@ def test_dial_several_nouns_first_to_answer_wins():
         carrier.phone("+15550111", ring=8)
         carrier.phone("client:alice", ring=2, script="wait: 1s; hangup")
 
-    r = run_twiml(doc('<Dial><Number>+15550111</Number><Client>alice</Client></Dial>'), "",
-                  setup=setup)  # fmt: skip
+    r = run_twiml(
+        doc("<Dial><Number>+15550111</Number><Client>alice</Client></Dial>"), "", setup=setup
+    )
     legs = {leg.to: leg for leg in r.legs[1:]}
     assert legs["client:alice"].answered and legs["+15550111"].status == "canceled"
 
 
 def test_dial_invalid_number_fails_with_a_warning():
-    r = run_twiml(routes(root=doc('<Dial action="/s">not-a-number</Dial>'),
-                         s=doc("<Say>failed</Say>")))  # fmt: skip
+    r = run_twiml(
+        routes(root=doc('<Dial action="/s">not-a-number</Dial>'), s=doc("<Say>failed</Say>"))
+    )
     assert webhooks(r)[1][2]["DialCallStatus"] == "failed"
     assert warnings(r)[0][0] == 13223
 
 
 # -- Redirect, Hangup, Reject, Sms -------------------------------------------------------------
 def test_redirect_with_get_sends_parameters_in_the_query():
-    r = run_twiml(routes(root=doc('<Redirect method="GET">/next?x=1</Redirect>'),
-                         next=doc("<Say>Next.</Say>")))  # fmt: skip
+    r = run_twiml(
+        routes(
+            root=doc('<Redirect method="GET">/next?x=1</Redirect>'), next=doc("<Say>Next.</Say>")
+        )
+    )
     method, url, _params = webhooks(r)[1]
     assert method == "GET" and url.startswith("https://15550100.twiml.test/next?x=1&AccountSid=")
     assert r.said() == ["Next."]

@@ -96,9 +96,15 @@ class RemoteCall:
         p = self.params
         state = "DISCONNECTED" if self.ended else "ANSWERED"
         return {
-            "sid": self.sid, "from": p.get("From"), "to": p.get("To"), "network": "PSTN",
-            "channel": "VOICE", "state": state, "headers": {}, "caller_name": p.get("CallerName"),
-        }  # fmt: skip
+            "sid": self.sid,
+            "from": p.get("From"),
+            "to": p.get("To"),
+            "network": "PSTN",
+            "channel": "VOICE",
+            "state": state,
+            "headers": {},
+            "caller_name": p.get("CallerName"),
+        }
 
     # -- driving --------------------------------------------------------------------------------
     def advance(self, outcome: Any) -> str:
@@ -313,9 +319,12 @@ class WebhookServer:
         body = environ["wsgi.input"].read(size) if size else b""
         params = dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
         status, ctype, text = self.handle(
-            environ.get("REQUEST_METHOD", "GET"), path, query, params,
+            environ.get("REQUEST_METHOD", "GET"),
+            path,
+            query,
+            params,
             environ.get("HTTP_X_TWILIO_SIGNATURE", ""),
-        )  # fmt: skip
+        )
         data = text.encode("utf-8")
         start_response(status, [("Content-Type", ctype), ("Content-Length", str(len(data)))])
         return [data]

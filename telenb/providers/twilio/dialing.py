@@ -20,13 +20,21 @@ if TYPE_CHECKING:
 HOLD_MUSIC = "http://com.twilio.music.classical.s3.amazonaws.com/BusyStrings.mp3"
 HOLD_SECONDS = 30.0
 DIAL_STATUS = {
-    "answered": "completed", "busy": "busy", "no-answer": "no-answer", "failed": "failed",
+    "answered": "completed",
+    "busy": "busy",
+    "no-answer": "no-answer",
+    "failed": "failed",
     "canceled": "canceled",
-}  # fmt: skip
+}
 RECORD_VALUES = (
-    "do-not-record", "record-from-answer", "record-from-ringing", "record-from-answer-dual",
-    "record-from-ringing-dual", "true", "false",
-)  # fmt: skip
+    "do-not-record",
+    "record-from-answer",
+    "record-from-ringing",
+    "record-from-answer-dual",
+    "record-from-ringing-dual",
+    "true",
+    "false",
+)
 WAIT_VERBS = ("Play", "Say", "Pause", "Hangup", "Redirect", "Leave", "Gather")
 
 

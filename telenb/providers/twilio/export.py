@@ -19,8 +19,16 @@ from .account import twilio_account
 from .backend_server import PREFIX, InlineExecutor, WebhookServer
 
 ORIGIN = "https://telenb-backend.test"
-SHOWN = ("CallStatus", "Digits", "SpeechResult", "Confidence", "RecordingUrl", "DialCallStatus",
-         "QueueResult", "ErrorCode")  # fmt: skip
+SHOWN = (
+    "CallStatus",
+    "Digits",
+    "SpeechResult",
+    "Confidence",
+    "RecordingUrl",
+    "DialCallStatus",
+    "QueueResult",
+    "ErrorCode",
+)
 
 
 @dataclass
@@ -121,8 +129,9 @@ def flow_twiml(
             num = source.normalize(number)
             app = source.apps.get(num)
             if app is None:
-                raise ConfigurationError(f"no app answers {num}; numbers with apps: "
-                                         f"{', '.join(source.apps) or 'none'}")  # fmt: skip
+                raise ConfigurationError(
+                    f"no app answers {num}; numbers with apps: {', '.join(source.apps) or 'none'}"
+                )
             if app.kind == "twiml":
                 return _twiml_app(source, app, num, caller, seed)
             return _flow(app.target, num, caller, seed, direction)
@@ -185,9 +194,13 @@ def _twiml_app(carrier: Any, app: Any, number: str, caller: str, seed: int) -> T
     scratch = twilio_account(sim, auth_token=acct.auth_token)
     scratch.web = acct.web
     copy = TwimlApp(
-        scratch, original.url, method=original.method, twiml=original.twiml,
-        fallback_url=original.fallback_url, fallback_method=original.fallback_method,
-    )  # fmt: skip
+        scratch,
+        original.url,
+        method=original.method,
+        twiml=original.twiml,
+        fallback_url=original.fallback_url,
+        fallback_method=original.fallback_method,
+    )
     sim.app(number, copy, name=app.name)
     result = sim.call(number, caller=caller)
     events = [e for e in result.trace if e.kind in ("webhook", "twiml")]

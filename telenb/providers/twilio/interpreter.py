@@ -191,9 +191,11 @@ class Interpreter:
         app = self.app
         if app.status_callback:
             self.account.watch_call(
-                self.leg, app.status_callback, app.status_callback_method,
+                self.leg,
+                app.status_callback,
+                app.status_callback_method,
                 app.status_callback_events,
-            )  # fmt: skip
+            )
         if app.twiml is not None:
             doc = self.inline(app.twiml)
         else:
@@ -310,9 +312,16 @@ class Interpreter:
             else:
                 self.warn(13320, f"Gather: Invalid nested verb <{child.tag}> at {child.where}")
         verb = GatherVerb(
-            items, frozenset(modes), float(timeout), speech_timeout, num_digits, finish,
-            a.bool("bargeIn", True, None), a.text("hints"), self.known_durations(),
-        )  # fmt: skip
+            items,
+            frozenset(modes),
+            float(timeout),
+            speech_timeout,
+            num_digits,
+            finish,
+            a.bool("bargeIn", True, None),
+            a.text("hints"),
+            self.known_durations(),
+        )
         out = self.perform(verb)
         if out.kind == "hangup":
             return None
@@ -345,9 +354,16 @@ class Interpreter:
         transcribe_cb = a.text("transcribeCallback")
         transcribe = a.bool("transcribe", False, 13614) or bool(transcribe_cb)
         record = V.Record(
-            None, a.bool("playBeep", True, 13616), float(max_length), float(timeout),
-            float(timeout), None, None, "audio/wav", transcribe,
-        )  # fmt: skip
+            None,
+            a.bool("playBeep", True, 13616),
+            float(max_length),
+            float(timeout),
+            float(timeout),
+            None,
+            None,
+            "audio/wav",
+            transcribe,
+        )
         verb = RecordVerb(record, finish)
         out = self.perform(verb)
         rec = out.recording

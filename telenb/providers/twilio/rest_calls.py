@@ -22,7 +22,7 @@ from .rest_resources import (
     call_json,
     message_json,
     number_json,
-)  # fmt: skip
+)
 
 if TYPE_CHECKING:
     from .rest_offline import OfflineHttpClient
@@ -83,9 +83,11 @@ def create_call(client: OfflineHttpClient, form: dict, test: bool) -> dict[str, 
     acct.call_options[leg.sid] = {"machine_detection": bool(form.get("MachineDetection"))}
     if form.get("StatusCallback"):
         acct.watch_call(
-            leg, form["StatusCallback"], _method(form, "StatusCallbackMethod"),
+            leg,
+            form["StatusCallback"],
+            _method(form, "StatusCallbackMethod"),
             [e for e in events if e in EVENTS],
-        )  # fmt: skip
+        )
     return call_json(acct, leg)
 
 
@@ -99,10 +101,20 @@ def _test_call(client: OfflineHttpClient, to: str, from_: str) -> dict[str, Any]
         raise RestError(400, code, from_=from_, to=to)
     acct, carrier = client.account, client.carrier
     leg = SimpleNamespace(
-        sid=carrier.sids.new("call"), from_=from_, to=to, direction="outbound-api",
-        status="queued", created=carrier.clock.now, start_time=None, answered_at=None,
-        ended_at=None, answered_by=None, parent=None, duration=0.0, ended=False,
-    )  # fmt: skip
+        sid=carrier.sids.new("call"),
+        from_=from_,
+        to=to,
+        direction="outbound-api",
+        status="queued",
+        created=carrier.clock.now,
+        start_time=None,
+        answered_at=None,
+        ended_at=None,
+        answered_by=None,
+        parent=None,
+        duration=0.0,
+        ended=False,
+    )
     body = call_json(acct, leg)
     body["account_sid"] = acct.test_account_sid
     body["uri"] = body["uri"].replace(acct.account_sid, acct.test_account_sid)
@@ -173,9 +185,16 @@ def _test_message(client: OfflineHttpClient, to: str, from_: str, body: str) -> 
     acct, carrier = client.account, client.carrier
     segments, encoding = segment_info(body)
     msg = Message(
-        carrier.sids.new("message"), from_, to, body, "outbound-api", "queued",
-        carrier.clock.now, num_segments=segments, encoding=encoding,
-    )  # fmt: skip
+        carrier.sids.new("message"),
+        from_,
+        to,
+        body,
+        "outbound-api",
+        "queued",
+        carrier.clock.now,
+        num_segments=segments,
+        encoding=encoding,
+    )
     return message_json(acct, msg, acct.test_account_sid)
 
 
@@ -191,8 +210,9 @@ def buy_number(client: OfflineHttpClient, form: dict, test: bool) -> dict[str, A
             raise RestError(400, code, area=area)
         from .account import IncomingNumber  # a test purchase leaves the account as it was
 
-        entry = IncomingNumber(carrier.sids.new("number"), MAGIC_VALID, "(500) 555-0006",
-                               carrier.clock.now, test=True)  # fmt: skip
+        entry = IncomingNumber(
+            carrier.sids.new("number"), MAGIC_VALID, "(500) 555-0006", carrier.clock.now, test=True
+        )
         return number_json(acct, entry, acct.test_account_sid)
     if wanted:
         number = normalize_or(carrier, wanted, 21421)
@@ -220,12 +240,18 @@ def _free_number(client: OfflineHttpClient, area: str) -> str:
 def configure_number(client: OfflineHttpClient, entry: Any, form: dict) -> None:
     """Apply VoiceUrl, SmsUrl, fallbacks and StatusCallback; route calls to the number."""
     fields = {
-        "VoiceUrl": "voice_url", "VoiceMethod": "voice_method",
-        "VoiceFallbackUrl": "voice_fallback_url", "VoiceFallbackMethod": "voice_fallback_method",
-        "StatusCallback": "status_callback", "StatusCallbackMethod": "status_callback_method",
-        "SmsUrl": "sms_url", "SmsMethod": "sms_method", "SmsFallbackUrl": "sms_fallback_url",
-        "SmsFallbackMethod": "sms_fallback_method", "FriendlyName": "friendly_name",
-    }  # fmt: skip
+        "VoiceUrl": "voice_url",
+        "VoiceMethod": "voice_method",
+        "VoiceFallbackUrl": "voice_fallback_url",
+        "VoiceFallbackMethod": "voice_fallback_method",
+        "StatusCallback": "status_callback",
+        "StatusCallbackMethod": "status_callback_method",
+        "SmsUrl": "sms_url",
+        "SmsMethod": "sms_method",
+        "SmsFallbackUrl": "sms_fallback_url",
+        "SmsFallbackMethod": "sms_fallback_method",
+        "FriendlyName": "friendly_name",
+    }
     for key, attr in fields.items():
         if key in form:
             value = form[key]
@@ -234,11 +260,14 @@ def configure_number(client: OfflineHttpClient, entry: Any, form: dict) -> None:
     if entry.voice_url:
         carrier.apps.pop(entry.phone_number, None)
         carrier.app(
-            entry.phone_number, twiml=entry.voice_url, method=entry.voice_method,
-            fallback_url=entry.voice_fallback_url, fallback_method=entry.voice_fallback_method,
+            entry.phone_number,
+            twiml=entry.voice_url,
+            method=entry.voice_method,
+            fallback_url=entry.voice_fallback_url,
+            fallback_method=entry.voice_fallback_method,
             status_callback=entry.status_callback,
             status_callback_method=entry.status_callback_method,
-        )  # fmt: skip
+        )
     if entry.sms_url:
         from .messaging import enable_sms
 

@@ -65,8 +65,11 @@ class Renderer:
             target.play(verb.text, loop=loop)
             return
         if verb.say_as:
-            _note(self.notes, f"say_as={verb.say_as!r}: sent as plain text (SSML <say-as> "
-                  "needs a Polly voice and is not generated)")  # fmt: skip
+            _note(
+                self.notes,
+                f"say_as={verb.say_as!r}: sent as plain text (SSML <say-as> "
+                "needs a Polly voice and is not generated)",
+            )
         target.say(
             verb.text, voice=twilio_voice(verb.voice, self.notes), language=verb.language, loop=loop
         )
@@ -74,8 +77,11 @@ class Renderer:
     def wait(self, verb: V.Wait) -> None:
         length = _whole(verb.seconds)
         if length != verb.seconds:
-            _note(self.notes, f"wait({verb.seconds:g}) becomes <Pause length=\"{length}\">: "
-                  "TwiML pauses are whole seconds")  # fmt: skip
+            _note(
+                self.notes,
+                f'wait({verb.seconds:g}) becomes <Pause length="{length}">: '
+                "TwiML pauses are whole seconds",
+            )
         self.response.pause(length=length)
 
     # -- input ----------------------------------------------------------------------------------
@@ -87,23 +93,38 @@ class Renderer:
         modes = {"dtmf": "dtmf", "speech": "speech", "any": "dtmf speech"}[verb.mode]
         timeout = _whole(verb.timeout)
         if verb.interdigit_timeout != verb.timeout and verb.mode != "speech":
-            _note(notes, f"ask(interdigit_timeout={verb.interdigit_timeout:g}) differs from "
-                  f"timeout={verb.timeout:g}: <Gather> has one timeout, both before the first "
-                  f"key and between keys, so Twilio waits {timeout} s for both")  # fmt: skip
+            _note(
+                notes,
+                f"ask(interdigit_timeout={verb.interdigit_timeout:g}) differs from "
+                f"timeout={verb.timeout:g}: <Gather> has one timeout, both before the first "
+                f"key and between keys, so Twilio waits {timeout} s for both",
+            )
         if verb.mode != "dtmf":
-            _note(notes, f"ask(min_confidence={verb.min_confidence:g}): <Gather> has no minimum "
-                  "confidence; the flow checks the Confidence Twilio reports after the Gather "
-                  "returns (a retry costs one more webhook)")  # fmt: skip
+            _note(
+                notes,
+                f"ask(min_confidence={verb.min_confidence:g}): <Gather> has no minimum "
+                "confidence; the flow checks the Confidence Twilio reports after the Gather "
+                "returns (a retry costs one more webhook)",
+            )
             if g.choices:
-                _note(notes, "spoken choices go to Twilio as hints; Twilio returns free text "
-                      "that the flow matches against the choices")  # fmt: skip
+                _note(
+                    notes,
+                    "spoken choices go to Twilio as hints; Twilio returns free text "
+                    "that the flow matches against the choices",
+                )
         if not verb.bargein:
-            _note(notes, "ask(bargein=False) becomes bargeIn=\"false\", which Twilio documents "
-                  "for speech; a key pressed during the prompt may still stop it")  # fmt: skip
+            _note(
+                notes,
+                'ask(bargein=False) becomes bargeIn="false", which Twilio documents '
+                "for speech; a key pressed during the prompt may still stop it",
+            )
         num_digits = _num_digits(g)
         if g.accepts_dtmf and num_digits is None and not verb.terminator and g.max_digits:
-            _note(notes, f"choices {str(g)!r} end on different key counts: <Gather numDigits> "
-                  "cannot express that, so Twilio ends on the timeout or a finish key")  # fmt: skip
+            _note(
+                notes,
+                f"choices {str(g)!r} end on different key counts: <Gather numDigits> "
+                "cannot express that, so Twilio ends on the timeout or a finish key",
+            )
         gather = Gather(
             input=modes,
             action=action,
@@ -123,9 +144,12 @@ class Renderer:
         if verb.prompt is not None:
             self.say(verb.prompt)
         if verb.timeout != verb.silence_timeout:
-            _note(self.notes, f"record(timeout={verb.timeout:g}, silence_timeout="
-                  f"{verb.silence_timeout:g}): <Record> has one timeout (seconds of silence); "
-                  f"Twilio uses {_whole(verb.silence_timeout)} s")  # fmt: skip
+            _note(
+                self.notes,
+                f"record(timeout={verb.timeout:g}, silence_timeout="
+                f"{verb.silence_timeout:g}): <Record> has one timeout (seconds of silence); "
+                f"Twilio uses {_whole(verb.silence_timeout)} s",
+            )
         self.response.record(
             action=action,
             method="POST",
@@ -141,17 +165,29 @@ class Renderer:
     def transfer(self, verb: V.Transfer, action: str) -> None:
         notes = self.notes
         if verb.ring_audio:
-            _note(notes, "transfer(ring_audio=...): <Dial ringTone> takes a country's ringback "
-                  "tone, not audio; Twilio plays its own ringback")  # fmt: skip
+            _note(
+                notes,
+                "transfer(ring_audio=...): <Dial ringTone> takes a country's ringback "
+                "tone, not audio; Twilio plays its own ringback",
+            )
         if verb.terminator:
-            _note(notes, f"transfer(terminator={verb.terminator!r}): <Dial> cannot be canceled "
-                  "by a key while it rings (hangupOnStar only ends an answered call)")  # fmt: skip
+            _note(
+                notes,
+                f"transfer(terminator={verb.terminator!r}): <Dial> cannot be canceled "
+                "by a key while it rings (hangupOnStar only ends an answered call)",
+            )
         if verb.answer_on_media:
-            _note(notes, "transfer(answer_on_media=True): Twilio bridges early media anyway; "
-                  "the flow is told only of the answer")  # fmt: skip
+            _note(
+                notes,
+                "transfer(answer_on_media=True): Twilio bridges early media anyway; "
+                "the flow is told only of the answer",
+            )
         if verb.headers:
-            _note(notes, "transfer(headers=...): only SIP destinations carry headers (as URI "
-                  "parameters); phone numbers ignore them")  # fmt: skip
+            _note(
+                notes,
+                "transfer(headers=...): only SIP destinations carry headers (as URI "
+                "parameters); phone numbers ignore them",
+            )
         dial = self.response.dial(
             action=action,
             method="POST",
@@ -169,8 +205,11 @@ class Renderer:
 
     def conference(self, verb: V.Conference, action: str) -> None:
         if verb.terminator:
-            _note(self.notes, f"conference(terminator={verb.terminator!r}): <Conference> has "
-                  "no exit key; the caller leaves by hanging up")  # fmt: skip
+            _note(
+                self.notes,
+                f"conference(terminator={verb.terminator!r}): <Conference> has "
+                "no exit key; the caller leaves by hanging up",
+            )
         if verb.play_tones:
             _note(self.notes, "conference(play_tones=True): Twilio has no such option")
         dial = self.response.dial(action=action, method="POST")
@@ -184,8 +223,11 @@ class Renderer:
         self.response.reject(reason=verb.reason)
 
     def redirect(self, verb: V.Redirect) -> None:
-        _note(self.notes, "redirect() before answering becomes <Dial>: Twilio answers the "
-              "call to connect it, so the caller is billed from then on")  # fmt: skip
+        _note(
+            self.notes,
+            "redirect() before answering becomes <Dial>: Twilio answers the "
+            "call to connect it, so the caller is billed from then on",
+        )
         self.response.dial(verb.to)
 
 
