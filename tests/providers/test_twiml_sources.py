@@ -260,3 +260,26 @@ def test_status_callback_on_completion_with_duration():
     assert cb["CallStatus"] == "completed" and cb["CallSid"] == r.sid
     assert cb["CallDuration"] == str(round(r.duration)) and cb["CallbackSource"]
     assert cb["Timestamp"].endswith("+0000") and cb["SequenceNumber"] == "0"
+
+
+def test_unknown_app_options_are_named_with_the_closest_one():
+    from telenb.errors import UnknownOptionError
+
+    carrier = telenb.Carrier(seed=9)
+    with pytest.raises(UnknownOptionError, match="Did you mean 'fallback_url'"):
+        carrier.app(APP, twiml=SAY_HI, fallbackurl="/x")
+
+
+def test_asgi_apps_work_while_an_event_loop_runs_as_in_jupyter():
+    import asyncio
+
+    async def asgi(scope, receive, send):
+        await receive()
+        body = b"<Response><Say>From ASGI inside a loop.</Say></Response>"
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": body})
+
+    async def kernel_cell():  # the kernel's loop is running while the cell calls the carrier
+        return run_twiml(asgi)
+
+    assert asyncio.run(kernel_cell()).said() == ["From ASGI inside a loop."]

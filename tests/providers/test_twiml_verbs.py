@@ -311,3 +311,25 @@ def test_sms_during_a_call_goes_to_the_caller():
     [msg] = r.messages
     assert (msg.to, msg.from_, msg.body) == ("+15550199", "+15550100", "Your code is 1234")
     assert msg.status == "delivered"
+
+
+def test_dial_to_an_unknown_number_fails_and_number_status_callbacks_fire():
+    seen = []
+
+    def app(req):
+        if req.path == "/child":
+            seen.append((req["CallStatus"], req["CallSid"]))
+            return "", 204
+        if req.path == "/after":
+            return doc("<Say>After.</Say>")
+        return doc(
+            '<Dial action="/after"><Number statusCallback="/child" '
+            'statusCallbackEvent="initiated ringing answered completed">+15550999</Number></Dial>'
+        )
+
+    r = run_twiml(app)
+    child = r.legs[1]
+    assert child.status == "failed" and child.cause == "number not in service (SIP 404)"
+    after = next(p for _m, u, p in webhooks(r) if u.endswith("/after"))
+    assert after["DialCallStatus"] == "failed" and after["DialCallSid"] == child.sid
+    assert seen == [("initiated", child.sid), ("failed", child.sid)]

@@ -17,13 +17,26 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from ...errors import ConfigurationError
+from ...errors import ConfigurationError, check_options
 from .account import twilio_account
 from .interpreter import MAX_DOCUMENTS_AT_ONCE, TwimlApp
 from .web import detect_kind
 
+OPTIONS = (
+    "url", "method", "fallback_url", "fallback_method", "status_callback",
+    "status_callback_method", "base_url", "auth_token", "kind", "timeout", "sms_url",
+    "sms_method", "max_documents",
+)  # fmt: skip
 
-def twiml_flow(
+
+def twiml_flow(source: Any, *, carrier: Any, number: str, **options: Any) -> Callable[[Any], Any]:
+    """A flow that answers `number` with TwiML from `source` (see `_twiml_flow` for options);
+    an unknown option is named, with the closest valid one."""
+    check_options("app", options, OPTIONS)
+    return _twiml_flow(source, carrier=carrier, number=number, **options)
+
+
+def _twiml_flow(
     source: Any,
     *,
     carrier: Any,
