@@ -278,7 +278,8 @@ class Interpreter:
         items = self.item(node)
         if not items:
             return NEXT
-        out = self.perform(PlayVerb(items, answer=True, known=self.known_durations()))
+        known = self.known_durations() if node.tag == "Play" else {}
+        out = self.perform(PlayVerb(items, answer=True, known=known))
         return None if out.hangup else NEXT
 
     def v_pause(self, node: Node) -> Any:

@@ -59,7 +59,7 @@ KNOWN = {
         "participantLabel",
     },
     "Queue": {"url", "method", "reservationSid", "postWorkActivitySid"},
-    "Enqueue": {"action", "method", "waitUrl", "waitUrlMethod", "workflowSid", "maxQueueSize"},
+    "Enqueue": {"action", "method", "waitUrl", "waitUrlMethod", "workflowSid"},
     "Redirect": {"method"},
     "Reject": {"reason"},
     "Hangup": set(),
