@@ -114,3 +114,18 @@ def test_same_seed_same_trace(ivr, monkeypatch):
 
     first, second = once(), once()
     assert first == second and "/ivr/voicemail" in first
+
+
+def test_the_trace_shows_requests_twiml_and_statuses(carrier):
+    text = carrier.call(APP, caller="press: 1").trace.text()
+    lines = [line.split(None, 2)[2] for line in text.splitlines()]
+    assert lines[:5] == [
+        "status     initiated  +15550199 -> +15550100",
+        "status     ringing",
+        "webhook    POST https://15550100.twiml.test/ivr/welcome -> 200  CallStatus=ringing",
+        'twiml      "<Response><Gather action="/ivr/menu" method="POST" numDigits="1"><Say loop="2" '
+        'voice="Polly.Amy">Thanks for c…"',
+        "status     in-progress",
+    ]
+    menu = "webhook    POST https://15550100.twiml.test/ivr/menu -> 200  CallStatus=in-progress"
+    assert f"{menu}  Digits=1" in lines and lines[-1] == "status     completed"
