@@ -123,8 +123,8 @@ def test_the_trace_shows_requests_twiml_and_statuses(carrier):
         "status     initiated  +15550199 -> +15550100",
         "status     ringing",
         "webhook    POST https://15550100.twiml.test/ivr/welcome -> 200  CallStatus=ringing",
-        'twiml      "<Response><Gather action="/ivr/menu" method="POST" numDigits="1"><Say loop="2" '
-        'voice="Polly.Amy">Thanks for c…"',
+        'twiml      "<Response><Gather action="/ivr/menu" method="POST" numDigits="1">'
+        '<Say loop="2" voice="Polly.Amy">Thanks for c…"',
         "status     in-progress",
     ]
     menu = "webhook    POST https://15550100.twiml.test/ivr/menu -> 200  CallStatus=in-progress"
