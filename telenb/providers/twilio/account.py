@@ -12,7 +12,6 @@ masked in every repr.
 from __future__ import annotations
 
 import random
-import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -276,17 +275,15 @@ def _geo(prefix: str, number: str) -> list[tuple[str, str]]:
     ]
 
 
-_ACCOUNTS: weakref.WeakKeyDictionary[Any, SimAccount] = weakref.WeakKeyDictionary()
-
-
 def twilio_account(carrier: Carrier, **settings: Any) -> SimAccount:
-    """The simulated Twilio account of `carrier` (created on first use).
+    """The simulated Twilio account of `carrier` (created on first use, kept on the carrier).
 
     `auth_token=` (and the test pair) may be given the first time, or changed later by
     passing them again."""
-    acct = _ACCOUNTS.get(carrier)
+    acct = getattr(carrier, "_twilio_account", None)
     if acct is None:
-        acct = _ACCOUNTS[carrier] = SimAccount(carrier, **settings)
+        acct = SimAccount(carrier, **settings)
+        carrier._twilio_account = acct  # goes away with the carrier
     else:
         for key, value in settings.items():
             if value is not None:

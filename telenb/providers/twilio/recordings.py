@@ -15,6 +15,7 @@ import json
 import os
 import threading
 import wave
+import weakref
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -22,7 +23,8 @@ from .account import API_VERSION
 
 _lock = threading.Lock()
 _server: ThreadingHTTPServer | None = None
-_published: dict[tuple[str, str], Any] = {}  # (account SID, recording SID) -> recording
+# (account SID, recording SID) -> recording, for as long as its carrier keeps it
+_published: weakref.WeakValueDictionary[tuple[str, str], Any] = weakref.WeakValueDictionary()
 
 
 def base_url() -> str:
