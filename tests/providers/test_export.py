@@ -119,3 +119,11 @@ def test_the_tel_twiml_magic_and_the_twiml_cell_magic():
     carrier.app("+15550104", dress_shop)
     steps = shell.run_line_magic("tel", "twiml +15550104")
     assert steps.number == "+15550104" and steps[0].path == "/twilio/voice"
+
+
+def test_simulation_only_caller_timing_is_explained():
+    def flow(call):
+        call.ask("Which color? Red or blue.", choices="red, blue", mode="speech")
+
+    notes = flow_twiml(flow, caller="say: red [at 1.2s]").notes
+    assert any("1.2 s into a prompt" in n and "cannot be scheduled" in n for n in notes)

@@ -333,3 +333,27 @@ def test_dial_to_an_unknown_number_fails_and_number_status_callbacks_fire():
     after = next(p for _m, u, p in webhooks(r) if u.endswith("/after"))
     assert after["DialCallStatus"] == "failed" and after["DialCallSid"] == child.sid
     assert seen == [("initiated", child.sid), ("failed", child.sid)]
+
+
+@pytest.mark.parametrize(
+    "attr, wait", [("", 5.0), (' speechTimeout="auto"', 0.5), (' speechTimeout="2"', 2.0)]
+)
+def test_speech_timeout_is_the_silence_after_speech(attr, wait):
+    src = routes(
+        root=doc(f'<Gather input="speech" action="/r"{attr}><Say>Name?</Say></Gather>'),
+        r=doc("<Hangup/>"),
+    )
+    r = run_twiml(src, "say: Ada Lovelace")
+    [heard] = events(r, "input")
+    result = r.trace.filter("webhook")[1]
+    assert result.t - heard.t == pytest.approx(speech_duration("Ada Lovelace") + wait)
+
+
+def test_barge_in_false_ignores_speech_during_the_prompt():
+    src = doc(
+        '<Gather input="speech" bargeIn="false" timeout="2"><Say>A long question here.</Say>'
+        "</Gather><Say>Nothing heard.</Say>"
+    )
+    r = run_twiml(src, "say: yes [at 0.5s]")
+    assert events(r, "unheard")[0]["why"] == "bargeIn is false and a prompt plays"
+    assert r.said()[-1] == "Nothing heard."

@@ -177,10 +177,30 @@ def _flow(flow: Callable, number: str, caller: str, seed: int, direction: str) -
         for ex in server.exchanges
         if not ex.path.startswith(f"{PREFIX}/status")
     ]
-    notes = list(server.notes)
+    notes = list(server.notes) + _caller_notes(caller)
     if sent:
         notes.append("message() is sent through the Messages REST API, not with TwiML")
     return TwimlSteps(number, caller, steps, notes, result, sent)
+
+
+def _caller_notes(caller: str) -> list[str]:
+    """Things in the caller script that exist only in simulation."""
+    from ...sim.parties import parse_script
+
+    notes = []
+    for step in parse_script(caller or ""):
+        if step.at is not None:
+            notes.append(
+                f"the caller speaks {step.at:g} s into a prompt ({step.text!r}): that timing is "
+                "the simulated person's; on Twilio barge-in happens whenever the person speaks "
+                "(<Gather bargeIn>), it cannot be scheduled"
+            )
+        if step.confidence is not None:
+            notes.append(
+                f"the caller's recognition confidence {step.confidence:g} is simulated; Twilio "
+                "reports its recogniser's own Confidence"
+            )
+    return notes
 
 
 def _twiml_app(carrier: Any, app: Any, number: str, caller: str, seed: int) -> TwimlSteps:
