@@ -357,3 +357,23 @@ def test_barge_in_false_ignores_speech_during_the_prompt():
     r = run_twiml(src, "say: yes [at 0.5s]")
     assert events(r, "unheard")[0]["why"] == "bargeIn is false and a prompt plays"
     assert r.said()[-1] == "Nothing heard."
+
+
+def test_answer_on_bridge_and_the_dial_recording_callback():
+    seen = []
+
+    def app(req):
+        if req.path == "/rec":
+            seen.append(dict(req))
+            return "", 204
+        return doc(
+            f'<Dial answerOnBridge="true" record="record-from-answer" '
+            f'recordingStatusCallback="/rec">{AGENT}</Dial>'
+        )
+
+    r = run_twiml(app, "", setup=agent("say: hi; wait: 2s; hangup", ring=6))
+    caller, callee = r.legs
+    assert caller.answered_at == callee.answered_at == pytest.approx(6.1)
+    [cb] = seen
+    assert cb["RecordingStatus"] == "completed" and cb["CallSid"] == caller.sid
+    assert cb["RecordingSid"] == r.recordings[0].sid

@@ -64,6 +64,7 @@ def v_dial(interp: Interpreter, node: Node) -> Any:
     else:
         transfer = V.Transfer(tuple(targets), caller_id, float(timeout))
         verb = DialVerb(transfer, record not in ("do-not-record", "false"), time_limit)
+        verb.answer_on_bridge = a.bool("answerOnBridge", False, None)
         verb.on_placed = lambda legs: _watch(interp, legs, watches)
         out = interp.perform(verb)
         placed = verb.placed
@@ -80,7 +81,18 @@ def v_dial(interp: Interpreter, node: Node) -> Any:
             from .recordings import publish, recording_params
 
             url = publish(interp.account, verb.recording)
-            extra += recording_params(interp.account, verb.recording, url)
+            rec_params = recording_params(interp.account, verb.recording, url)
+            extra += rec_params
+            callback = interp.resolve(a.text("recordingStatusCallback"))
+            if callback and "completed" in a.words("recordingStatusCallbackEvent", ("completed",)):
+                base = [("AccountSid", interp.account.account_sid), ("CallSid", interp.leg.sid)]
+                interp.hooks.callback(
+                    a.method("recordingStatusCallbackMethod"),
+                    callback,
+                    base + rec_params,
+                    sid=interp.leg.sid,
+                    event="recording",
+                )
     return _after(interp, method, action, extra, "dial")
 
 

@@ -277,6 +277,7 @@ class DialVerb:
     recording: Any = None  # filled in when `record`
     placed: list = field(default_factory=list)  # the legs it placed
     on_placed: Any = None  # called with those legs as soon as they exist
+    answer_on_bridge: bool = False  # the caller hears ringing until the callee answers
 
     def sim_op(self, runner: Any) -> Op:
         op = TwimlDialOp(runner, self.transfer)
@@ -290,7 +291,7 @@ class TwimlDialOp(TransferOp):
     owner: DialVerb
 
     def start(self) -> Any:
-        if not self.leg.answered:
+        if not self.leg.answered and not self.owner.answer_on_bridge:
             self.leg.answer()
         self.recording_started = False
         result = super().start()
@@ -300,6 +301,8 @@ class TwimlDialOp(TransferOp):
         return result
 
     def answered(self, child: Any) -> None:
+        if not self.leg.answered:  # answerOnBridge: the caller is answered with the callee
+            self.leg.answer()
         super().answered(child)
         if self.owner.record and self.leg.recorder is None:
             self.runner.carrier.recordings.start_call(self.leg, None, False)
