@@ -21,7 +21,7 @@ import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote_to_bytes, urlencode, urlsplit
+from urllib.parse import unquote_to_bytes, urlsplit
 
 from ...errors import ConfigurationError
 
@@ -381,7 +381,3 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
     def redirect_request(self, *args: Any, **kwargs: Any) -> None:
         return None
-
-
-def encode_form(params: list[tuple[str, str]]) -> bytes:
-    return urlencode(params).encode("utf-8")
