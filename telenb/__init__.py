@@ -22,6 +22,7 @@ _EXPORTS = {
     "CallResult": "telenb.sim.results",
     "Trace": "telenb.sim.trace",
     "erlang_b": "telenb.sim.erlang",
+    "connect": "telenb.providers",
     "Audio": "telenb.audio.core",
     "TelenbError": "telenb.errors",
     "GrammarError": "telenb.errors",

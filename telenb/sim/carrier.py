@@ -224,13 +224,18 @@ class Carrier:
         flow: Callable[[Any], Any] | None = None,
         headers: dict[str, str] | None = None,
         run: bool = True,
+        timeout: float | None = None,
     ) -> CallResult:
         """Place a call and (by default) run the network until it is over.
 
         With `caller` (a `Caller` or a caller script), a simulated person calls `to`.  With
-        `flow`, the network calls `to` and the flow runs once it is answered (outbound).
+        `flow`, the network calls `to` and the flow runs once it is answered (outbound); it
+        gives up after `timeout` seconds of ringing (default `dial_timeout`).  With
+        `run=False` the call is only placed, which a flow may do too (a webhook app placing
+        calls through a REST API runs inside the flow it answers).
         """
-        self._check_not_in_flow("call")
+        if run:
+            self._check_not_in_flow("call")
         if flow is not None:
             if caller is not None:
                 raise ConfigurationError("give caller= (someone calls in) or flow= (calling out)")
@@ -241,7 +246,8 @@ class Carrier:
                 listener=_StartFlowOnAnswer(self, flow),
                 headers=headers,
             )
-            leg.timers.append(self.clock.schedule(self.dial_timeout, _no_answer, leg))
+            wait = self.dial_timeout if timeout is None else float(timeout)
+            leg.timers.append(self.clock.schedule(wait, _no_answer, leg))
         else:
             party = caller if isinstance(caller, Party) else Caller(caller)
             number = self.normalize(from_) if from_ else self.normalize(party.number)
@@ -472,6 +478,61 @@ class Carrier:
         if leg.ended:
             return
         runner = FlowRunner(self, leg, app.target, app.name)
+        self.runners.append(runner)
+        runner.start()
+
+    def redirect_call(
+        self, call: Leg | str, flow: Callable[[Any], Any], *, name: str | None = None
+    ) -> None:
+        """Give a live call to another flow (Twilio's call update with a new Url or Twiml).
+
+        The flow running it stops where it is (its `finally` blocks run), a bridge or
+        conference it made ends, legs it was still ringing are canceled, and `flow` takes over
+        the call.  A call not answered yet runs `flow` once it is answered.  Inside a flow the
+        switch happens at the next event (a flow cannot stop itself mid-verb).
+        """
+        leg = self.find_call(call) if isinstance(call, str) else call
+        if leg.ended:
+            raise FlowError(f"call {leg.sid} has ended ({leg.status}); it cannot be redirected")
+        if getcurrent().parent is not None:
+            self.clock.schedule(0, self._redirect_now, leg, flow, name)
+        else:
+            self._redirect_now(leg, flow, name)
+
+    def _redirect_now(self, leg: Leg, flow: Callable[[Any], Any], name: str | None) -> None:
+        if leg.ended:
+            return
+        label = name or getattr(flow, "__name__", "flow")
+        listener = leg.listener
+        if not leg.answered and isinstance(listener, _StartFlowOnAnswer):
+            listener.flow = flow
+            leg.trace("redirect", flow=label, when="answered")
+            return
+        op, leg.op = leg.op, None
+        if op is not None:
+            op.done = True
+            for t in op.timers:
+                self.clock.cancel(t)
+            question = getattr(op, "question", None)
+            if question is not None:
+                question.closed = True
+        for child in leg.children:
+            if not child.ended and not child.answered:
+                child.hangup("network", "the parent call was redirected", status="canceled")
+        peer = leg.peer
+        if peer is not None:
+            leg.peer = peer.peer = None
+            leg.trace("unbridge", by="redirect")
+            peer.hangup("network", "the other call was redirected")
+        if leg.conference is not None:
+            leg.conference.leave(leg, "redirect")
+        old = leg.runner
+        leg.runner = None
+        if old is not None:
+            old.leg = None
+            old.stop("the call was redirected")
+        leg.trace("redirect", flow=label)
+        runner = FlowRunner(self, leg, flow, label)
         self.runners.append(runner)
         runner.start()
 

@@ -83,6 +83,13 @@ def _summarize(kind: str, d: dict[str, Any]) -> str:
         return f"{d.get('channel')} session {d.get('from')} -> {d.get('to')}  " + _q(
             d.get("initial_text", ""), 50
         )
+    if kind == "webhook":  # a request the carrier made to an app (TwiML, callbacks)
+        status = d.get("status") if d.get("status") is not None else d.get("error", "?")
+        sent = [(k, v) for k, v in (d.get("params") or {}).items() if k in _WEBHOOK_KEYS]
+        extra = "".join(f"  {k}={_fmt(v)}" for k, v in sent)
+        return f"{d.get('method')} {d.get('url')} -> {status}{extra}"
+    if kind == "twiml":
+        return _q(" ".join(str(d.get("twiml", "")).split()), 110)
     if kind == "speech":
         return f"{d.get('by')} says {_q(d.get('text', ''))}"
     parts = [f"{k}={_fmt(v)}" for k, v in d.items() if k != "traceback"]
@@ -99,6 +106,12 @@ def _message_summary(d: dict[str, Any]) -> str:
     if d.get("error_code"):
         out += f"  error {d['error_code']}: {d.get('error_message')}"
     return out
+
+
+_WEBHOOK_KEYS = (
+    "CallStatus", "Digits", "SpeechResult", "Confidence", "RecordingUrl", "DialCallStatus",
+    "QueueResult", "ErrorCode", "MessageStatus", "Body",
+)  # fmt: skip
 
 
 def _fmt(v: Any) -> str:
