@@ -33,7 +33,7 @@ from .numbers import normalize
 from .parties import Caller, Party, Phone
 from .recording import RecordingStore
 from .results import CallLog, CallResult
-from .routing import Routing, no_answer, StartFlowOnAnswer
+from .routing import Routing, StartFlowOnAnswer, no_answer
 from .runner import FlowRunner
 from .trace import Trace
 from .traffic import Traffic, signalling_call
