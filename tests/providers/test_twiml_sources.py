@@ -295,8 +295,7 @@ def test_plain_callables_read_parameters_as_flask_does():
         seen.append((request.form["Digits"], request.values["CallStatus"], request["Digits"]))
         return "<Response><Say>ok</Say></Response>"
 
-    carrier.app("+15550100", twiml={
-        "/voice": '<Response><Gather numDigits="1" action="/menu"><Say>Hi</Say></Gather></Response>',
-        "/menu": menu}, url="/voice")
+    gather = '<Response><Gather numDigits="1" action="/menu"><Say>Hi</Say></Gather></Response>'
+    carrier.app("+15550100", twiml={"/voice": gather, "/menu": menu}, url="/voice")
     carrier.call("+15550100", caller="press: 7")
     assert seen == [("7", "in-progress", "7")]
