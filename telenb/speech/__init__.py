@@ -31,16 +31,16 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:
-    from .api import render, synthesize
-    from .asr import get_recognizer
-    from .cache import SynthesisCache, default_cache, set_default_cache
-    from .frontend import FrontEnd, is_silent, prepare
-    from .models import download_model, find_model
-    from .recognition import recognize, stream
-    from .transcribe import transcribe
-    from .tts import get_synthesizer
-    from .types import Recognition, RecognitionStream, Recognizer, Synthesizer, Transcript, Word
-    from .voices import VoiceChoice, VoiceTable, preview, resolve_voice, voices
+    from .api import render, synthesize  # noqa: F401
+    from .asr import get_recognizer  # noqa: F401
+    from .cache import SynthesisCache, default_cache, set_default_cache  # noqa: F401
+    from .frontend import FrontEnd, is_silent, prepare  # noqa: F401
+    from .models import download_model, find_model  # noqa: F401
+    from .recognition import recognize, stream  # noqa: F401
+    from .transcribe import transcribe  # noqa: F401
+    from .tts import get_synthesizer  # noqa: F401
+    from .types import Recognition, RecognitionStream, Recognizer, Synthesizer, Transcript, Word  # noqa: F401
+    from .voices import VoiceChoice, VoiceTable, preview, resolve_voice, voices  # noqa: F401
 
 
 def __getattr__(name: str) -> Any:

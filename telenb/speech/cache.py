@@ -9,6 +9,7 @@ the same prompt never leave a torn file.  Set ``TELENB_CACHE_DIR`` to move the s
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -84,10 +85,8 @@ class SynthesisCache:
         with self._lock:
             self._remember(key, audio)
         if self.disk:
-            try:
+            with contextlib.suppress(OSError):  # a read-only or full disk must not break it
                 self._write(self._path(key), audio)
-            except OSError:
-                pass  # a read-only or full disk must not break synthesis
         return audio
 
     def _remember(self, key: str, audio: Audio) -> None:

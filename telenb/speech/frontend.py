@@ -89,14 +89,22 @@ def is_silent(audio: Audio) -> bool:
 
 def prepare(audio: Audio, fe: FrontEnd = DEFAULT) -> Audio:
     """Apply the front end; returns audio at `fe.rate` (silent input stays silent)."""
+    return prepare_with_offset(audio, fe)[0]
+
+
+def prepare_with_offset(audio: Audio, fe: FrontEnd = DEFAULT) -> tuple[Audio, float]:
+    """`prepare`, plus the time in `audio` that time 0 of the result corresponds to
+    (so word timings can be mapped back; negative because of the padding)."""
     a = audio.mono()
     if a.frames == 0:
-        return Audio(np.zeros(0, np.float32), fe.rate)
+        return Audio(np.zeros(0, np.float32), fe.rate), 0.0
     s = a.samples - np.float32(a.samples.mean())
     a = Audio(s, a.rate)
+    start = 0.0
     if fe.trim:
         bounds = speech_bounds(a, fe.margin)
         if bounds is not None:
+            start = bounds[0]
             a = a.slice(*bounds)
     a = a.resample(fe.rate)
     s = a.samples.copy()
@@ -113,7 +121,7 @@ def prepare(audio: Audio, fe: FrontEnd = DEFAULT) -> Audio:
     if fe.noise_db is not None:
         rng = np.random.default_rng(fe.seed)
         out = out + rng.normal(0.0, 10 ** (fe.noise_db / 20), out.size).astype(np.float32)
-    return Audio(np.clip(out, -1.0, 1.0), fe.rate)
+    return Audio(np.clip(out, -1.0, 1.0), fe.rate), start - pad / fe.rate
 
 
 class StreamingFrontEnd:
@@ -162,7 +170,8 @@ class StreamingFrontEnd:
         tail = np.zeros(0, np.float32)
         if self._resampler is not None:
             tail = self._resampler.resample_chunk(np.zeros(0, np.float32), last=True)
-        return np.concatenate([tail * np.float32(self._gain), self._noise(int(self.fe.pad * self.fe.rate))])
+        pad = self._noise(int(self.fe.pad * self.fe.rate))
+        return np.concatenate([tail * np.float32(self._gain), pad])
 
 
 def to_pcm16(samples: np.ndarray) -> bytes:

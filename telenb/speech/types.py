@@ -116,7 +116,10 @@ class Synthesizer(Protocol):
 
 @runtime_checkable
 class RecognitionStream(Protocol):
-    """Incremental recognition for live audio: feed chunks, read partials, then finish."""
+    """Incremental recognition for live audio: feed chunks, read partials, then finish.
+
+    (Engine streams take prepared samples; `telenb.speech.stream()` wraps one with the
+    streaming front end so callers feed `Audio` at any rate.)"""
 
     def feed(self, chunk: Audio) -> str: ...
 
@@ -133,7 +136,3 @@ class Recognizer(Protocol):
     def recognize(self, audio: Audio, grammar: Grammar | None = None) -> Recognition: ...
 
     def stream(self, grammar: Grammar | None = None) -> RecognitionStream: ...
-
-    def transcribe(
-        self, audio: Audio, progress: ProgressCallback | None = None
-    ) -> Transcript: ...

@@ -6,6 +6,7 @@ Amazon Polly voices Twilio exposes as ``Polly.NAME``.  Each entry: language (BCP
 gender ("f"/"m").
 """
 
+# ruff: noqa: E501  (data tables read best one persona group per line)
 from __future__ import annotations
 
 # name: (language, gender, source)
@@ -138,13 +139,13 @@ GOOGLE_GENDER: dict[str, str] = {
 # BCP-47 language -> (espeak-ng voice, exact?, note when not exact)
 ESPEAK_LANG: dict[str, tuple[str, bool, str]] = {
     "en-US": ("en-us", True, ""),
-    "en-GB": ("en-gb", True, ""),
+    "en-GB": ("en", True, ""),
     "en-GB-scotland": ("en-gb-scotland", True, ""),
-    "en-AU": ("en-gb", False, "espeak-ng has no Australian English; British English is used"),
-    "en-NZ": ("en-gb", False, "espeak-ng has no New Zealand English; British English is used"),
-    "en-IE": ("en-gb", False, "espeak-ng has no Irish English; British English is used"),
-    "en-ZA": ("en-gb", False, "espeak-ng has no South African English; British English is used"),
-    "en-IN": ("en-gb", False, "espeak-ng has no Indian English; British English is used"),
+    "en-AU": ("en", False, "espeak-ng has no Australian English; British English is used"),
+    "en-NZ": ("en", False, "espeak-ng has no New Zealand English; British English is used"),
+    "en-IE": ("en", False, "espeak-ng has no Irish English; British English is used"),
+    "en-ZA": ("en", False, "espeak-ng has no South African English; British English is used"),
+    "en-IN": ("en", False, "espeak-ng has no Indian English; British English is used"),
     "en-GB-WLS": ("en-gb-x-gbcwmd", False, "Welsh English approximated by West Midlands English"),
     "es-ES": ("es", True, ""),
     "es-MX": ("es-419", False, "Mexican Spanish approximated by Latin American Spanish (es-419)"),

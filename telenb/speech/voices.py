@@ -114,13 +114,13 @@ def _persona(
         if m[1] == "cmn":
             lang = f"zh-{m[2].upper()}"
         g = D.GOOGLE_GENDER.get(f"{m[1]}-{m[2].upper()}-{m[4].upper()}", "")
-        note = "" if g else "gender of this Google voice is not known locally; a female voice is used"
+        note = "" if g else "this Google voice's gender is unknown here; a female voice is used"
         return _region(lang) or lang, g, "twilio", note, key
     flat = key.replace("-", "")
     for real, (lang, g, _src) in D.TROPO.items():
         if real.replace("-", "") == flat:
             return lang, g, "tropo", "", real
-    raise _unknown(requested, list(D.TROPO) + ["man", "woman", "alice"])
+    raise _unknown(requested, [*list(D.TROPO), "man", "woman", "alice"])
 
 
 def _unknown(requested: str, names: list[str]) -> SpeechError:
@@ -173,7 +173,8 @@ class VoiceTable(list):
         return out
 
     def __str__(self) -> str:
-        lines = [f"{'voice':<28}{'provider':<9}{'language':<16}{'gender':<8}{'local voice':<28}note"]
+        head = f"{'voice':<28}{'provider':<9}{'language':<16}{'gender':<8}{'local voice':<28}"
+        lines = [head + "note"]
         for v in self:
             lines.append(
                 f"{v.requested:<28}{v.provider:<9}{v.language:<16}{v.gender:<8}"
