@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any
 _EXPORTS = {
     "synthesize": "api", "render": "api",
     "recognize": "recognition", "stream": "recognition", "get_recognizer": "asr",
-    "transcribe": "transcribe",
-    "voices": "voices", "resolve_voice": "voices", "preview": "voices",
-    "VoiceChoice": "voices", "VoiceTable": "voices",
+    "transcribe": "transcription",
+    "voices": "registry", "resolve_voice": "registry", "preview": "registry",
+    "VoiceChoice": "registry", "VoiceTable": "registry",
     "Recognition": "types", "Transcript": "types", "Word": "types",
     "Synthesizer": "types", "Recognizer": "types", "RecognitionStream": "types",
     "SynthesisCache": "cache", "default_cache": "cache", "set_default_cache": "cache",
@@ -37,10 +37,10 @@ if TYPE_CHECKING:
     from .frontend import FrontEnd, is_silent, prepare  # noqa: F401
     from .models import download_model, find_model  # noqa: F401
     from .recognition import recognize, stream  # noqa: F401
-    from .transcribe import transcribe  # noqa: F401
+    from .registry import VoiceChoice, VoiceTable, preview, resolve_voice, voices  # noqa: F401
+    from .transcription import transcribe  # noqa: F401
     from .tts import get_synthesizer  # noqa: F401
     from .types import Recognition, RecognitionStream, Recognizer, Synthesizer, Transcript, Word  # noqa: F401
-    from .voices import VoiceChoice, VoiceTable, preview, resolve_voice, voices  # noqa: F401
 
 
 def __getattr__(name: str) -> Any:

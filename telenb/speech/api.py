@@ -11,7 +11,7 @@ import numpy as np
 from ..audio import LINE_RATE, Audio
 from . import ssml as _ssml
 from .cache import SynthesisCache, cache_key, default_cache
-from .voices import VoiceChoice, resolve_voice
+from .registry import VoiceChoice, resolve_voice
 
 
 def synthesize(

@@ -85,6 +85,7 @@ class PocketsphinxRecognizer:
     def _decode(self, search: str, pcm: bytes) -> tuple[str, float, list[Word]]:
         dec = self._dec
         dec.activate_search(search)
+        dec.reinit_feat()  # forget the noise estimate of the last utterance: determinism
         dec.start_utt()
         dec.process_raw(pcm, full_utt=True)
         dec.end_utt()
@@ -122,6 +123,7 @@ class _Stream:
         try:
             search, _ = rec._search(grammar)
             rec._dec.activate_search(search)
+            rec._dec.reinit_feat()
             rec._dec.start_utt()
         except BaseException:
             rec._lock.release()

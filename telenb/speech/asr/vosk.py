@@ -58,7 +58,7 @@ class VoskRecognizer:
         self._grammars: dict[str, str | None] = {}
 
     def known(self, word: str) -> bool:
-        return self.model.find_word(word) >= 0
+        return self.model.vosk_model_find_word(word) >= 0
 
     def _grammar_json(self, grammar: G.Grammar | None) -> str | None:
         if grammar is None:
