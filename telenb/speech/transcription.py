@@ -53,6 +53,7 @@ def transcribe(
     *,
     language: str = "en-US",
     progress: bool | ProgressCallback = False,
+    max_piece: float = MAX_PIECE,
 ) -> Transcript:
     """Transcribe speech of any length; words carry timings relative to the audio."""
     audio = as_audio(audio).mono()
@@ -63,7 +64,7 @@ def transcribe(
             report(audio.duration, audio.duration)
         return Transcript("", (), name, audio.duration)
     rec = get_recognizer(name, language)
-    cuts = [0.0, *split_points(audio), audio.duration]
+    cuts = [0.0, *split_points(audio, max_piece, min(MIN_PIECE, max_piece / 2)), audio.duration]
     words: list[Word] = []
     segments: list[tuple[float, float, str]] = []
     fe = FrontEnd(rate=rec.rate)

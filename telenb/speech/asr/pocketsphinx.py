@@ -12,7 +12,6 @@ to compare against a garbage model, so out-of-grammar rejection is weak with thi
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import OrderedDict
 
@@ -49,8 +48,6 @@ class PocketsphinxRecognizer:
         for word, prons in NARROWBAND_VARIANTS.items():
             for i, pron in enumerate(prons):
                 self._dec.add_word(f"{word}({i + 10})", pron, i == len(prons) - 1)
-        model = os.path.join(pocketsphinx.get_model_path(), "en-us")
-        self._dec.add_lm_file("_lm", os.path.join(model, "en-us.lm.bin"))
         self._searches: OrderedDict[str, tuple[str, list[str]]] = OrderedDict()
         self._lock = threading.RLock()
         self.load_seconds = time.perf_counter() - t
@@ -62,7 +59,7 @@ class PocketsphinxRecognizer:
     def _search(self, grammar: G.Grammar | None) -> tuple[str, list[str]]:
         """Name of the decoder search for this grammar (compiled once, LRU of 64)."""
         if grammar is None:
-            return "_lm", []
+            return "_default", []  # the bundled US English language model
         key = grammar.source
         if key in self._searches:
             self._searches.move_to_end(key)
@@ -131,6 +128,9 @@ class _Stream:
         self._open = True
 
     def feed(self, samples: np.ndarray) -> str:
+        if not samples.size:
+            hyp = self.rec._dec.hyp()
+            return " ".join(_base(w) for w in hyp.hypstr.split()) if hyp else ""
         pcm = to_pcm16(samples)
         self._pcm.append(pcm)
         self.rec._dec.process_raw(pcm, full_utt=False)
