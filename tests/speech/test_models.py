@@ -124,3 +124,20 @@ def test_models_main(server, tmp_path, capsys):
     assert "checksum mismatch" in capsys.readouterr().err
     assert main(["list"]) == 0
     assert "vosk-model-small-en-us" in capsys.readouterr().out
+
+
+def test_model_found_from_environment_and_configuration(tmp_path, monkeypatch):
+    from telenb.speech import models
+
+    ko = tmp_path / "ko-model"
+    ko.mkdir()
+    monkeypatch.setenv("TELENB_VOSK_MODEL", f"ko={ko}")
+    assert find_model("vosk", "ko-KR") == ko
+    monkeypatch.setenv("TELENB_VOSK_MODEL", str(ko))  # a bare path serves any language
+    assert find_model("vosk", "en") == ko
+    monkeypatch.delenv("TELENB_VOSK_MODEL")
+    monkeypatch.setattr(models, "_configured", {})
+    models.set_model_path("vosk", ko, "de")
+    assert find_model("vosk", "de-DE") == ko
+    with pytest.raises(SpeechError, match="no model at"):
+        models.set_model_path("vosk", tmp_path / "nothing")
