@@ -45,7 +45,7 @@ def recognize(
     if is_silent(audio):
         return Recognition("", 0.0, name, grammar=g, reason="silence", duration=audio.duration)
     rec = get_recognizer(name, language)
-    fe = frontend or FrontEnd(rate=rec.rate)
+    fe = frontend or getattr(rec, "frontend", None) or FrontEnd(rate=rec.rate)
     prepared, offset = prepare_with_offset(audio, fe)
     raw = rec.recognize(prepared, g)
     words = tuple(

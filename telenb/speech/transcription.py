@@ -67,7 +67,7 @@ def transcribe(
     cuts = [0.0, *split_points(audio, max_piece, min(MIN_PIECE, max_piece / 2)), audio.duration]
     words: list[Word] = []
     segments: list[tuple[float, float, str]] = []
-    fe = FrontEnd(rate=rec.rate)
+    fe = getattr(rec, "frontend", None) or FrontEnd(rate=rec.rate)
     for a, b in itertools.pairwise(cuts):
         piece = audio.slice(a, b)
         if not is_silent(piece):

@@ -1,9 +1,10 @@
 """Whisper through faster-whisper / CTranslate2 (optional extra ``telenb[whisper]``).
 
-Whisper has no grammar.  For an ``ask`` it gets a prompt naming the choices, and digit
-grammars also restrict its vocabulary to digit words (everything else is suppressed), which
-took FSDD accuracy from ~85 % to ~98 %.  Phrase grammars decode freely and the text is
-fuzzily matched onto the choices, so "purple" against red/blue/green is a no-match.
+Whisper has no grammar.  For an ``ask`` it gets a prompt naming the choices (phrased as
+the question asked); digit grammars also restrict its vocabulary to digit words
+(everything else is suppressed), which took FSDD accuracy from ~85 % to ~95 %.  Phrase
+grammars decode freely, the text is fuzzily matched onto the choices, and a restricted
+second pass rescues near misses only when it is about as likely as the free decoding.
 
 Whisper always encodes a 30 s window, which makes a 0.5 s answer cost as much as 30 s of
 speech; for short answers the encoder runs on a window just long enough for the audio
@@ -31,6 +32,7 @@ INSTALL_HINT = (
 )
 HOP = 160  # samples per mel frame at 16 kHz
 MIN_WINDOW = 1000  # frames (10 s)
+LIKELIHOOD_MARGIN = -0.5  # restricted decode may be this much less likely (nats/token)
 FULL_WINDOW = 3000
 
 
@@ -68,14 +70,17 @@ class WhisperRecognizer:
         return self.model.hf_tokenizer.encode(text, add_special_tokens=False).ids
 
     @cache  # noqa: B019 - one recogniser per process; grammars are few
-    def _suppress_for(self, source: str, digits_only: bool) -> tuple[int, ...]:
-        if not digits_only:
-            return ()
+    def _suppress_for(self, source: str) -> tuple[int, ...]:
+        """Every token that cannot spell an answer of the grammar (digits included)."""
+        grammar = _parse(source)
+        words = list(G.phrases(grammar))
+        if grammar.digits is not None:
+            words += [*G.DIGIT_WORDS_EN, *(str(i) for i in range(10))]
         allowed: set[int] = set()
-        for w in [*G.DIGIT_WORDS_EN, *(str(i) for i in range(10)), *G.phrases(_parse(source))]:
+        for w in words:
             for form in (w, " " + w, w.capitalize(), " " + w.capitalize()):
                 allowed.update(self._encode(form))
-        for p in (".", ",", " ", "-"):
+        for p in (".", ",", " ", "-", "?", "!"):
             allowed.update(self._encode(p))
         return tuple(i for i in range(self.tok.eot) if i not in allowed)
 
@@ -87,36 +92,51 @@ class WhisperRecognizer:
         padded[: min(samples.size, padded.size)] = samples[: padded.size]
         return np.ascontiguousarray(self.model.feature_extractor(padded)[:, :window], np.float32)
 
-    def _decode(self, samples: np.ndarray, grammar: G.Grammar | None) -> tuple[str, float]:
+    def _decode(
+        self, samples: np.ndarray, grammar: G.Grammar | None, restrict: bool = False,
+        feats: np.ndarray | None = None,
+    ) -> tuple[str, float, float]:
+        """(text, average token log-probability, probability of no speech)."""
         import ctranslate2
 
-        feats = self._features(samples)
+        if feats is None:
+            feats = self._features(samples)
         prompt: list[int] = []
         if grammar is not None:
             prompt = [self.tok.sot_prev, *self._encode(" " + G.whisper_prompt(grammar).strip())]
         prompt += [*self.tok.sot_sequence, self.tok.no_timestamps]
-        digits_only = grammar is not None and grammar.digits is not None and all(
-            p in G.DIGIT_WORDS_EN for p in G.phrases(grammar)
-        )
-        suppress = list(self._suppress_for(grammar.source, True)) if digits_only else [-1]
-        seconds = samples.size / self.rate
-        max_new = int(6 * seconds) + 8
+        suppress = list(self._suppress_for(grammar.source)) if restrict and grammar else [-1]
+        max_new = int(6 * samples.size / self.rate) + 8
         with self._lock:
             res = self.model.model.generate(
                 ctranslate2.StorageView.from_array(feats[None]), [prompt], beam_size=1,
                 max_length=min(len(prompt) + max_new, 448), suppress_tokens=suppress,
-                return_scores=True, suppress_blank=True,
+                return_scores=True, return_no_speech_prob=True, suppress_blank=True,
             )[0]
         ids = [i for i in res.sequences_ids[0] if i < self.tok.eot]
         text = self.model.hf_tokenizer.decode(ids).strip()
-        # average log-probability per token; Whisper itself treats < -1.0 as a failed
-        # decode, so -1.0 maps to Tropo's default threshold 0.3 and -0.3 or better to 1.0
-        conf = (res.scores[0] + 1.3) if res.scores else 0.0
-        return text, float(min(max(conf, 0.0), 1.0))
+        return text, float(res.scores[0]) if res.scores else -10.0, float(res.no_speech_prob)
 
     def recognize(self, audio: Audio, grammar: G.Grammar | None = None) -> Recognition:
-        text, conf = self._decode(audio.samples, grammar)
+        """Free decoding primed by the choices, matched fuzzily; when that fails, a second
+        decoding restricted to the grammar's words is accepted only if it is nearly as
+        likely as the free one (a likelihood-ratio test: "purple" stays a no-match).
+        Digit grammars decode restricted straight away."""
+        samples = audio.samples
+        feats = self._features(samples)
+        digits_only = grammar is not None and grammar.digits is not None and all(
+            p in G.DIGIT_WORDS_EN for p in G.phrases(grammar)
+        )
+        text, lp, no_speech = self._decode(samples, grammar, digits_only, feats)
         text = _dedupe(text)
+        conf = 1.0 - no_speech
+        missed = grammar is not None and not digits_only and (
+            G.match_text(grammar, text, fuzzy=True, language=self.language).match is None
+        )
+        if missed:
+            r_text, r_lp, _ = self._decode(samples, grammar, True, feats)
+            if grammar.match_speech(r_text) is not None and r_lp - lp >= LIKELIHOOD_MARGIN:
+                text, conf = r_text, conf * min(1.0, math.exp(r_lp - lp))
         return Recognition(text, conf if text else 0.0, self.name,
                            _spread(text, audio.duration), duration=audio.duration)
 
@@ -154,7 +174,8 @@ class _Stream:
         self._since += samples.size
         if self._since >= self.rec.rate:
             self._since = 0
-            self._partial = _dedupe(self.rec._decode(np.concatenate(self._chunks), self.grammar)[0])
+            data = np.concatenate(self._chunks)
+            self._partial = _dedupe(self.rec._decode(data, self.grammar)[0])
         return self._partial
 
     def finish(self, samples: np.ndarray | None = None) -> Recognition:
