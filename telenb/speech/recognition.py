@@ -16,9 +16,10 @@ from ..flow.grammar import Grammar, parse
 from . import grammars as G
 from .asr import default_engine, get_recognizer
 from .frontend import FrontEnd, StreamingFrontEnd, is_silent, prepare_with_offset
-from .types import Recognition, Word
+from .types import ProgressCallback, Recognition, Word
 
 DEFAULT_MIN_CONFIDENCE = 0.3  # Tropo's default minConfidence (30 %)
+LONG_AUDIO = 30.0  # seconds; longer audio is recognised piece by piece
 
 
 def _grammar(grammar: Grammar | str | None) -> Grammar | None:
@@ -33,11 +34,13 @@ def recognize(
     language: str = "en-US",
     min_confidence: float = DEFAULT_MIN_CONFIDENCE,
     frontend: FrontEnd | None = None,
+    progress: bool | ProgressCallback = False,
 ) -> Recognition:
     """Recognise speech in `audio` (any rate; line audio is fine) against Tropo `choices`.
 
     Returns a `Recognition`; ``.nomatch`` is True for silence, speech outside the grammar
-    and answers below `min_confidence`.  Word timings are relative to `audio`.
+    and answers below `min_confidence`.  Word timings are relative to `audio`.  Audio
+    longer than 30 s is decoded in pieces cut at pauses (`progress` reports them).
     """
     audio = as_audio(audio)
     g = _grammar(grammar)
@@ -45,6 +48,14 @@ def recognize(
     if is_silent(audio):
         return Recognition("", 0.0, name, grammar=g, reason="silence", duration=audio.duration)
     rec = get_recognizer(name, language)
+    if audio.duration > LONG_AUDIO:  # decode in pieces cut at pauses, as transcribe does
+        from .transcription import transcribe
+
+        t = transcribe(audio, name, language=language, progress=progress, grammar=g)
+        conf = float(np.mean([w.confidence for w in t.words])) if t.words else 0.0
+        raw = Recognition(t.text, conf, name, t.words, duration=audio.duration)
+        return decide(raw, g, min_confidence, fuzzy=getattr(rec, "fuzzy", False),
+                      language=language)
     fe = frontend or getattr(rec, "frontend", None) or FrontEnd(rate=rec.rate)
     prepared, offset = prepare_with_offset(audio, fe)
     raw = rec.recognize(prepared, g)

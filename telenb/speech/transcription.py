@@ -14,6 +14,7 @@ import sys
 import numpy as np
 
 from ..audio import Audio, as_audio
+from ..flow.grammar import Grammar
 from .asr import default_engine, get_recognizer
 from .frontend import FRAME, FrontEnd, frame_levels, is_silent, prepare_with_offset
 from .types import ProgressCallback, Transcript, Word
@@ -54,8 +55,11 @@ def transcribe(
     language: str = "en-US",
     progress: bool | ProgressCallback = False,
     max_piece: float = MAX_PIECE,
+    grammar: Grammar | None = None,
 ) -> Transcript:
-    """Transcribe speech of any length; words carry timings relative to the audio."""
+    """Transcribe speech of any length; words carry timings relative to the audio.
+
+    (`grammar` constrains each piece, which is how `recognize` handles long answers.)"""
     audio = as_audio(audio).mono()
     name = (engine or default_engine(language)).lower()
     report = _bar if progress is True else (progress or None)
@@ -72,10 +76,10 @@ def transcribe(
         piece = audio.slice(a, b)
         if not is_silent(piece):
             prepared, offset = prepare_with_offset(piece, fe)
-            if hasattr(rec, "transcribe_piece"):  # Whisper: its own word timestamps
+            if hasattr(rec, "transcribe_piece") and grammar is None:  # Whisper's timestamps
                 text, got = rec.transcribe_piece(prepared)
             else:
-                res = rec.recognize(prepared, None)
+                res = rec.recognize(prepared, grammar)
                 text, got = res.text, res.words
             shift = a + offset
             words += [Word(w.word, max(w.start + shift, a), min(w.end + shift, b), w.confidence)

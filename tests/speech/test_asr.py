@@ -165,3 +165,16 @@ def test_whisper_transcribes_with_word_timings():
     t = transcribe(a, "whisper")
     assert "dress" in t.text.lower() and "green" in t.text.lower()
     assert t.words and all(0 <= w.start <= w.end <= a.duration for w in t.words)
+
+
+def test_very_long_audio_is_recognised_in_pieces(fsdd_dir):
+    parts = []
+    for f in fsdd_subset(fsdd_dir, 33):
+        parts += [Audio.load(f), Audio.silence(0.5)]
+    long = Audio.concat(parts)
+    assert long.duration > 30
+    seen = []
+    r = recognize(long, "[DIGITS]", "pocketsphinx", min_confidence=0,
+                  progress=lambda d, t: seen.append(d))
+    assert len(seen) >= 2 and r.words[-1].end <= long.duration
+    assert r.value is not None and len(r.value) >= 28  # one digit per file, most of them

@@ -6,9 +6,10 @@ import os
 import threading
 
 from ...errors import SpeechError
+from ..types import Recognizer
 
 ENGINES = ("pocketsphinx", "vosk", "whisper")
-_instances: dict[tuple[str, str], object] = {}
+_instances: dict[tuple[str, str], Recognizer] = {}
 _lock = threading.Lock()
 
 
@@ -42,7 +43,7 @@ def _vosk_hint(language: str) -> str:
     return _how_to_get("vosk", language.split("-")[0].lower())
 
 
-def get_recognizer(name: str | None = None, language: str = "en-US"):
+def get_recognizer(name: str | None = None, language: str = "en-US") -> Recognizer:
     """The shared recogniser for an engine and language (loaded on first use)."""
     key = ((name or default_engine(language)).lower(), language.split("-")[0].lower())
     with _lock:
