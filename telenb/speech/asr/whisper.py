@@ -75,7 +75,9 @@ class WhisperRecognizer:
         grammar = _parse(source)
         words = list(G.phrases(grammar))
         if grammar.digits is not None:
-            words += [*G.DIGIT_WORDS_EN, *(str(i) for i in range(10))]
+            # "oh" left out: Whisper writes "Oh" for anything unclear, and a caller's
+            # spoken "oh" still comes out as "0" or "zero" once "Oh" is suppressed
+            words += [*(w for w in G.DIGIT_WORDS_EN if w != "oh"), *(str(i) for i in range(10))]
         allowed: set[int] = set()
         for w in words:
             for form in (w, " " + w, w.capitalize(), " " + w.capitalize()):
@@ -107,6 +109,10 @@ class WhisperRecognizer:
         prompt += [*self.tok.sot_sequence, self.tok.no_timestamps]
         suppress = list(self._suppress_for(grammar.source)) if restrict and grammar else [-1]
         max_new = int(6 * samples.size / self.rate) + 8
+        if restrict and grammar is not None and grammar.digits is not None:
+            longest = grammar.max_digits
+            if longest is not None and not G.phrases(grammar):
+                max_new = min(max_new, 2 * longest + 2)  # a digit and a separator each
         with self._lock:
             res = self.model.model.generate(
                 ctranslate2.StorageView.from_array(feats[None]), [prompt], beam_size=1,
