@@ -123,6 +123,14 @@ def test_vosk_korean_words_with_a_grammar():
     assert hits >= 3
 
 
+def test_vosk_is_deterministic_without_dither():
+    _korean()
+    a = ulaw(synthesize("빨강", "Yuna"))
+    runs = {repr((r.text, r.confidence, r.words)) for r in
+            (recognize(a, "검정, 빨강, 파랑, 초록", "vosk", language="ko-KR") for _ in range(3))}
+    assert len(runs) == 1
+
+
 def test_vosk_korean_digits_and_free_text():
     _korean()
     with warnings.catch_warnings():

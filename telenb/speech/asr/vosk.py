@@ -1,5 +1,7 @@
 """Vosk (Kaldi) recogniser: the design card's engine; any language with a vosk model.
 
+Determinism: the model is loaded through an overlay that turns Kaldi's feature dither off.
+
 Grammar mode gives vosk the phrase list plus ``"[unk]"``: speech outside the grammar comes
 back as ``[unk]`` (a no-match) when the model knows that token.  Phrases with words the
 model does not know are left out (vosk would ignore them anyway) and reported.
@@ -7,9 +9,14 @@ model does not know are left out (vosk would ignore them anyway) and reported.
 
 from __future__ import annotations
 
+import atexit
 import json
+import os
+import shutil
+import tempfile
 import threading
 import warnings
+from pathlib import Path
 
 import numpy as np
 
@@ -25,8 +32,33 @@ _models: dict[str, object] = {}
 _models_lock = threading.Lock()
 
 
+def deterministic_overlay(path: str) -> str:
+    """A view of the model directory whose feature config turns dithering off.
+
+    Kaldi adds random dither to the audio before MFCC unless ``--dither=0`` is set, and
+    most vosk models leave it on: the same audio then gave different words and confidences
+    from run to run.  The overlay links every file of the model except ``conf/mfcc.conf``,
+    which is copied with ``--dither=0`` appended; the model itself is never modified.
+    """
+    src = Path(path)
+    mfcc = src / "conf" / "mfcc.conf"
+    if not mfcc.exists() or "--dither=0" in mfcc.read_text():
+        return path
+    root = Path(tempfile.mkdtemp(prefix="telenb-vosk-"))
+    atexit.register(shutil.rmtree, root, True)
+    for entry in src.iterdir():
+        if entry.name != "conf":
+            os.symlink(entry, root / entry.name)
+    (root / "conf").mkdir()
+    for entry in (src / "conf").iterdir():
+        if entry.name != "mfcc.conf":
+            os.symlink(entry, root / "conf" / entry.name)
+    (root / "conf" / "mfcc.conf").write_text(mfcc.read_text().rstrip("\n") + "\n--dither=0\n")
+    return str(root)
+
+
 def load_model(path: str):
-    """Load (once per process) the vosk model at `path`."""
+    """Load (once per process) the vosk model at `path`, without random dither."""
     with _models_lock:
         if path not in _models:
             try:
@@ -35,7 +67,7 @@ def load_model(path: str):
                 raise SpeechError(f"vosk is not installed: {INSTALL_HINT}") from exc
             vosk.SetLogLevel(-1)
             try:
-                _models[path] = vosk.Model(path)
+                _models[path] = vosk.Model(deterministic_overlay(path))
             except Exception as exc:
                 raise SpeechError(f"cannot load the vosk model at {path}: {exc}") from exc
         return _models[path]

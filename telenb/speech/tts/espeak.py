@@ -124,6 +124,24 @@ def _close(lib: ctypes.CDLL) -> None:
 
 
 @cache
+def _libc():
+    try:
+        return ctypes.CDLL(None)
+    except OSError:  # pragma: no cover - Windows has no global C library handle
+        return None
+
+
+def _seed(lib: ctypes.CDLL) -> None:
+    """Breathy and Klatt variants draw noise from espeak's generator and from the C
+    library's rand(), which is process-wide and outlives the unloaded copy: seed both."""
+    if hasattr(lib, "espeak_ng_SetRandSeed"):
+        lib.espeak_ng_SetRandSeed(ctypes.c_long(1))
+    libc = _libc()
+    if libc is not None and hasattr(libc, "srand"):
+        libc.srand(ctypes.c_uint(1))
+
+
+@cache
 def _version() -> str:
     lib = _open()
     try:
@@ -143,6 +161,7 @@ def _run(text: str, voice: str, wpm: int, pitch: int) -> np.ndarray:
     callback = _CALLBACK(on_audio)
     lib = _open()
     try:
+        _seed(lib)
         lib.espeak_SetSynthCallback(callback)
         if lib.espeak_SetVoiceByName(voice.encode()) != 0:
             raise SpeechError(
