@@ -14,9 +14,13 @@ import re
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from ..errors import SpeechError
 from . import voice_data as D
+
+if TYPE_CHECKING:
+    from ..audio import Audio
 
 DEFAULT_VOICE = "allison"  # Tropo's default voice
 
@@ -212,7 +216,7 @@ def voices(provider: str | None = None, engine: str | None = None) -> VoiceTable
     return VoiceTable(rows + [resolve_voice(n, None, engine, "twilio") for n in names])
 
 
-def preview(name: str | None = None, text: str | None = None, rate: int = 8000):
+def preview(name: str | None = None, text: str | None = None, rate: int = 8000) -> Audio:
     """Hear a voice: a short greeting in its language (returns `Audio`)."""
     from .api import synthesize
 
