@@ -14,21 +14,26 @@ _lock = threading.Lock()
 
 
 def default_engine(language: str = "en-US") -> str:
-    """`TELENB_ASR_ENGINE`, else vosk when a vosk model for the language is found, else
-    pocketsphinx for English (the pip-only default)."""
+    """The best recogniser installed: `TELENB_ASR_ENGINE` if set; else vosk when it has a
+    model for the language; else, for English, Whisper when `telenb[whisper]` is installed
+    (more accurate, and it rejects speech outside the choices), else pocketsphinx (the
+    pip-only default, which always picks the closest choice)."""
     env = os.environ.get("TELENB_ASR_ENGINE")
     if env:
         return env.lower()
+    import importlib.util
+
     from ..models import find_model
 
-    try:
-        find_model("vosk", language)
-        import importlib.util
-
-        if importlib.util.find_spec("vosk") is not None:
-            return "vosk"
-    except SpeechError:
-        pass
+    for engine, module in (("vosk", "vosk"), ("whisper", "faster_whisper")):
+        if engine == "whisper" and not language.lower().startswith("en"):
+            continue
+        try:
+            find_model(engine, language)
+        except SpeechError:
+            continue
+        if importlib.util.find_spec(module) is not None:
+            return engine
     if language.lower().startswith("en"):
         return "pocketsphinx"
     raise SpeechError(
