@@ -33,6 +33,19 @@ TROPO_NAMES = {
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        if argv[:1] == ["models"]:  # its own parser, help included
+            from .speech.models import main as models_main
+
+            return models_main(argv[1:])
+        return _main(argv)
+    except BrokenPipeError:  # `telenb voices | head`: the reader left, nothing is wrong
+        sys.stderr.close()
+        return 0
+
+
+def _main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="telenb", description="Jupyter as a telephony workbench")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -55,14 +68,11 @@ def main(argv: list[str] | None = None) -> int:
     erl.add_argument("--simulate", action="store_true", help="also check it by simulation")
 
     sub.add_parser("voices", help="list the voice registry")
-    models = sub.add_parser("models", help="speech models: list, download NAME", add_help=False)
-    models.add_argument("rest", nargs=argparse.REMAINDER)
+    sub.add_parser("models", help="speech models: list, path ENGINE, download NAME (see --help)")
 
     args = parser.parse_args(argv)
     try:
-        return {"run": _run, "erlang": _erlang, "voices": _voices, "models": _models}[args.command](
-            args
-        )
+        return {"run": _run, "erlang": _erlang, "voices": _voices}[args.command](args)
     except Exception as exc:  # a person at a shell: a clear line, not a traceback
         from .errors import TelenbError
 
@@ -143,12 +153,6 @@ def _voices(args: argparse.Namespace) -> int:
 
     print(voices())
     return 0
-
-
-def _models(args: argparse.Namespace) -> int:
-    from .speech.models import main as models_main
-
-    return models_main(args.rest)
 
 
 if __name__ == "__main__":  # pragma: no cover

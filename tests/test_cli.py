@@ -65,3 +65,12 @@ def test_a_failing_flow_exits_nonzero(tmp_path):
 def test_erlang_command():
     out = telenb("erlang", "--erlangs", "7", "--trunks", "10", "--blocking", "0.01")
     assert "14 trunks" in out.stdout and "0.078741" in out.stdout
+
+
+def test_voices_and_models_commands():
+    out = telenb("voices")
+    assert out.returncode == 0 and "Daniel" in out.stdout and "Polly.Joanna" in out.stdout
+    out = telenb("models", "list")
+    assert out.returncode == 0 and "whisper" in out.stdout and "vosk" in out.stdout
+    out = telenb("models", "--help")
+    assert out.returncode == 0 and "download" in out.stdout

@@ -146,7 +146,7 @@ class TelenbMagics(Magics):
             text = cell.strip()
         if not text:
             raise UsageError("%say needs text, e.g. %say Hello there --voice Kate")
-        from ..speech import say_audio
+        from .speaking import say_audio
 
         return say_audio(text, voice=voice)
 
@@ -156,9 +156,9 @@ class TelenbMagics(Magics):
         path, choices = _split_option(line, "--choices")
         if not path:
             raise UsageError("%transcribe needs a path to an audio file")
-        from ..speech import transcribe
+        from .speaking import transcribe_file
 
-        return transcribe(path.strip("'\""), choices=choices)
+        return transcribe_file(path.strip("'\""), choices=choices)
 
     @line_magic
     def inspect(self, line: str) -> Any:

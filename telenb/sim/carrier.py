@@ -85,6 +85,7 @@ class Carrier(Routing):
         dial_timeout: float = 60.0,
         region: str = "US",
         media: Any = None,
+        recognizer: str | None = None,
         account_sid: str | None = None,
         default_caller_id: str = "+15550000",
     ):
@@ -105,7 +106,12 @@ class Carrier(Routing):
         self.max_steps = int(max_steps)
         self.dial_timeout = float(dial_timeout)
         self.trace = Trace()
-        self.media = media if media is not None else self._default_media(fidelity, seed)
+        if recognizer is not None and (media is not None or fidelity != "audio"):
+            raise ConfigurationError(
+                "recognizer= picks the speech recogniser of audio fidelity: use it with "
+                "fidelity='audio' (or give AudioMedia(recognizer=...) as media=)"
+            )
+        self.media = media if media is not None else self._default_media(fidelity, seed, recognizer)
         self.apps: dict[str, App] = {}
         self.phones: dict[str, Party] = {}
         self.legs: list[Leg] = []
@@ -121,11 +127,11 @@ class Carrier(Routing):
         make_current(self)
 
     @staticmethod
-    def _default_media(fidelity: str, seed: int | str) -> Any:
+    def _default_media(fidelity: str, seed: int | str, recognizer: str | None) -> Any:
         if fidelity == "audio":
             from .audio_media import AudioMedia
 
-            return AudioMedia(seed=seed)
+            return AudioMedia(seed=seed, recognizer=recognizer)
         return TextMedia()
 
     def __repr__(self) -> str:

@@ -34,8 +34,14 @@ def synthesize(
 
     synth = get_synthesizer(choice.engine)
     store = default_cache() if cache is True else (cache or None)
-    key = cache_key(engine=choice.engine, version=synth.version, voice=choice.engine_voice,
-                    text=text, rate=int(rate), params={"v": 1})
+    key = cache_key(
+        engine=choice.engine,
+        version=synth.version,
+        voice=choice.engine_voice,
+        text=text,
+        rate=int(rate),
+        params={"v": 1},
+    )
     if store is not None:
         hit = store.get(key)
         if hit is not None:

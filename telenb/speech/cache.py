@@ -47,8 +47,12 @@ def cache_key(**parts: object) -> str:
 class SynthesisCache:
     """``get(key) -> Audio | None`` and ``put(key, audio)``; thread-safe."""
 
-    def __init__(self, directory: str | os.PathLike | None = None, memory_items: int = 512,
-                 disk: bool | None = None):
+    def __init__(
+        self,
+        directory: str | os.PathLike | None = None,
+        memory_items: int = 512,
+        disk: bool | None = None,
+    ):
         self.directory = Path(directory) if directory is not None else default_dir()
         if disk is None:
             disk = os.environ.get("TELENB_SPEECH_CACHE", "on").lower() not in ("off", "0", "no")
@@ -125,8 +129,10 @@ class SynthesisCache:
 
     def __repr__(self) -> str:
         where = str(self.directory) if self.disk else "memory only"
-        return (f"<SynthesisCache {where}: {len(self._lru)} in memory, hits {self.hits} "
-                f"(disk {self.disk_hits}), misses {self.misses}>")
+        return (
+            f"<SynthesisCache {where}: {len(self._lru)} in memory, hits {self.hits} "
+            f"(disk {self.disk_hits}), misses {self.misses}>"
+        )
 
 
 _default: SynthesisCache | None = None

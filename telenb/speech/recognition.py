@@ -54,28 +54,47 @@ def recognize(
         t = transcribe(audio, name, language=language, progress=progress, grammar=g)
         conf = float(np.mean([w.confidence for w in t.words])) if t.words else 0.0
         raw = Recognition(t.text, conf, name, t.words, duration=audio.duration)
-        return decide(raw, g, min_confidence, fuzzy=getattr(rec, "fuzzy", False),
-                      language=language)
+        return decide(raw, g, min_confidence, fuzzy=getattr(rec, "fuzzy", False), language=language)
     fe = frontend or getattr(rec, "frontend", None) or FrontEnd(rate=rec.rate)
     prepared, offset = prepare_with_offset(audio, fe)
     raw = rec.recognize(prepared, g)
     words = tuple(
-        Word(w.word, max(w.start + offset, 0.0), min(max(w.end + offset, 0.0), audio.duration),
-             w.confidence)
+        Word(
+            w.word,
+            max(w.start + offset, 0.0),
+            min(max(w.end + offset, 0.0), audio.duration),
+            w.confidence,
+        )
         for w in raw.words
     )
-    return decide(replace(raw, words=words, duration=audio.duration), g, min_confidence,
-                  fuzzy=getattr(rec, "fuzzy", False), language=language)
+    return decide(
+        replace(raw, words=words, duration=audio.duration),
+        g,
+        min_confidence,
+        fuzzy=getattr(rec, "fuzzy", False),
+        language=language,
+    )
 
 
-def decide(raw: Recognition, grammar: Grammar | None, min_confidence: float, *,
-           fuzzy: bool = False, language: str = "en-US") -> Recognition:
+def decide(
+    raw: Recognition,
+    grammar: Grammar | None,
+    min_confidence: float,
+    *,
+    fuzzy: bool = False,
+    language: str = "en-US",
+) -> Recognition:
     """Apply the grammar and the confidence threshold to an engine's raw result."""
     if grammar is None:
         return raw
     if not raw.text:
-        return replace(raw, grammar=grammar, match=None, confidence=0.0,
-                       reason="out-of-grammar" if raw.words else "no speech recognised")
+        return replace(
+            raw,
+            grammar=grammar,
+            match=None,
+            confidence=0.0,
+            reason="out-of-grammar" if raw.words else "no speech recognised",
+        )
     scored = G.match_text(grammar, raw.text, fuzzy=fuzzy, language=language)
     conf = float(np.clip(raw.confidence * scored.score, 0.0, 1.0)) if scored.match else 0.0
     if scored.match is None:
@@ -88,8 +107,9 @@ def decide(raw: Recognition, grammar: Grammar | None, min_confidence: float, *,
 class Stream:
     """Live recognition: ``feed(chunk) -> partial text``, then ``finish() -> Recognition``."""
 
-    def __init__(self, grammar: Grammar | None, engine: str | None, language: str,
-                 min_confidence: float):
+    def __init__(
+        self, grammar: Grammar | None, engine: str | None, language: str, min_confidence: float
+    ):
         self.grammar, self.language, self.min_confidence = grammar, language, min_confidence
         self.rec = get_recognizer(engine, language)
         self.fe = StreamingFrontEnd(FrontEnd(rate=self.rec.rate))
@@ -107,10 +127,21 @@ class Stream:
         raw = self._inner.finish(self.fe.finish())
         heard = Audio.concat(self._heard) if self._heard else Audio.silence(0)
         if is_silent(heard):
-            return Recognition("", 0.0, self.rec.name, grammar=self.grammar, reason="silence",
-                               duration=heard.duration)
-        return decide(replace(raw, duration=heard.duration), self.grammar, self.min_confidence,
-                      fuzzy=getattr(self.rec, "fuzzy", False), language=self.language)
+            return Recognition(
+                "",
+                0.0,
+                self.rec.name,
+                grammar=self.grammar,
+                reason="silence",
+                duration=heard.duration,
+            )
+        return decide(
+            replace(raw, duration=heard.duration),
+            self.grammar,
+            self.min_confidence,
+            fuzzy=getattr(self.rec, "fuzzy", False),
+            language=self.language,
+        )
 
 
 def stream(

@@ -87,8 +87,16 @@ def resolve_voice(
     key = _canon(requested)
     if ":" in requested:
         eng, _, local = requested.partition(":")
-        return VoiceChoice(requested, eng.lower(), local, language or "", "unknown", True,
-                           "a local engine voice, used as named", "local")
+        return VoiceChoice(
+            requested,
+            eng.lower(),
+            local,
+            language or "",
+            "unknown",
+            True,
+            "a local engine voice, used as named",
+            "local",
+        )
     lang, gender, prov, note, key = _persona(key, requested, language, provider)
     return _local(requested, lang, gender, engine, prov, note, key)
 
@@ -147,8 +155,16 @@ def _local(
 
         files = voice_files() if available() else {}
         if lang == "en-US" and g == "m" and files:
-            return VoiceChoice(requested, "piper", sorted(files)[0], lang, "male", exact,
-                               "; ".join(notes), provider)
+            return VoiceChoice(
+                requested,
+                "piper",
+                sorted(files)[0],
+                lang,
+                "male",
+                exact,
+                "; ".join(notes),
+                provider,
+            )
         notes.append(f"piper has no local {lang} {_GENDER[g] or ''} voice; espeak-ng is used")
         exact = False
     elif engine != "espeak":
@@ -161,8 +177,16 @@ def _local(
         notes.append(lang_note)
     variants = D.MALE_VARIANTS if g == "m" else D.FEMALE_VARIANTS
     variant = variants[zlib.crc32(key.encode()) % len(variants)]
-    return VoiceChoice(requested, "espeak", f"{base}+{variant}", lang, _GENDER[g] or "unknown",
-                       exact, "; ".join(n for n in notes if n), provider)
+    return VoiceChoice(
+        requested,
+        "espeak",
+        f"{base}+{variant}",
+        lang,
+        _GENDER[g] or "unknown",
+        exact,
+        "; ".join(n for n in notes if n),
+        provider,
+    )
 
 
 class VoiceTable(list):
@@ -197,8 +221,10 @@ class VoiceTable(list):
             )) + "</tr>"
             for v in self
         )  # fmt: skip
-        head = "".join(f"<th>{h}</th>" for h in
-                       ("voice", "provider", "language", "gender", "local voice", "match"))
+        head = "".join(
+            f"<th>{h}</th>"
+            for h in ("voice", "provider", "language", "gender", "local voice", "match")
+        )
         return f"<table class='telenb-voices'><tr>{head}</tr>{rows}</table>"
 
 

@@ -111,8 +111,10 @@ def _merge(items: list[Item]) -> list[Item]:
     out: list[Item] = []
     for it in items:
         prev = out[-1] if out else None
-        if isinstance(it, Segment) and isinstance(prev, Segment) and (
-            (prev.speed, prev.pitch, prev.volume_db) == (it.speed, it.pitch, it.volume_db)
+        if (
+            isinstance(it, Segment)
+            and isinstance(prev, Segment)
+            and ((prev.speed, prev.pitch, prev.volume_db) == (it.speed, it.pitch, it.volume_db))
         ):
             out[-1] = Segment(f"{prev.text} {it.text}", it.speed, it.pitch, it.volume_db)
         elif isinstance(it, Break) and isinstance(prev, Break):

@@ -82,11 +82,14 @@ def transcribe(
                 res = rec.recognize(prepared, grammar)
                 text, got = res.text, res.words
             shift = a + offset
-            words += [Word(w.word, max(w.start + shift, a), min(w.end + shift, b), w.confidence)
-                      for w in got]
+            words += [
+                Word(w.word, max(w.start + shift, a), min(w.end + shift, b), w.confidence)
+                for w in got
+            ]
             if text:
                 segments.append((a, b, text))
         if report:
             report(b, audio.duration)
-    return Transcript(" ".join(s for _a, _b, s in segments), tuple(words), name,
-                      audio.duration, tuple(segments))
+    return Transcript(
+        " ".join(s for _a, _b, s in segments), tuple(words), name, audio.duration, tuple(segments)
+    )

@@ -118,3 +118,36 @@ def test_line_magics_expand_variables(shell):
     result = shell.run_cell('r = %tel call {num} --caller "{script}"').result
     r = shell.user_ns["r"]
     assert r.results() == [("choice", "b")] and result is None
+
+
+def test_say_speaks_a_tropo_persona(shell):
+    from telenb.audio import speech_segments
+
+    spoken = shell.run_line_magic("say", "Your table is ready. --voice Daniel")
+    assert spoken.voice.requested == "Daniel" and spoken.voice.language == "en-GB"
+    assert spoken.audio.rate == 8000 and speech_segments(spoken.audio)
+    html = spoken._repr_html_()
+    assert "autoplay" in html and "data:audio/wav;base64," in html and "Daniel" in html
+    assert (
+        shell.run_line_magic("say", "Your table is ready. --voice Daniel").audio.to_pcm16()
+        == spoken.audio.to_pcm16()
+    )  # deterministic
+    with pytest.raises(UsageError):
+        shell.run_line_magic("say", "--voice Kate")
+
+
+def test_transcribe_a_file_against_choices(shell, tmp_path):
+    from telenb.speech import synthesize
+
+    path = tmp_path / "answer.wav"
+    synthesize("blue", voice="woman").save(path)
+    rec = shell.run_line_magic("transcribe", f'{path} --choices "black, red, blue, green"')
+    assert rec.value == "blue" and 0 < rec.confidence <= 1
+    free = shell.run_line_magic("transcribe", str(path))
+    assert "blue" in free.text.lower()
+
+
+def test_tel_voices_lists_tropo_and_twilio_names(shell):
+    table = shell.run_line_magic("tel", "voices")
+    names = {v.requested for v in table}
+    assert {"Daniel", "Kate", "Polly.Joanna", "alice"} <= names

@@ -80,3 +80,88 @@ def test_text_fidelity_has_no_call_audio():
     carrier = telenb.Carrier()
     carrier.app(APP, lambda call: None)
     assert carrier.call(APP).audio is None
+
+
+# -- real speech: TTS prompts and caller speech, recognised through the channel -------------------
+def dress_shop(call):
+    call.say("Hello, how are you today?", voice="Daniel")
+    r = call.ask(
+        "What color dress do you want? Choose from black, red, blue or green.",
+        choices="black, red, blue, green",
+        timeout=10,
+        attempts=3,
+        on_bad_choice=lambda e: call.say("I didn't understand."),
+    )
+    if r.name == "choice":
+        call.say(f"Then you should get a {r.value} dress! I'll text you a link.")
+        call.message(f"Your {r.value} dress: https://shop.example/{r.value}", to=call.caller_id)
+    call.hangup()
+
+
+def test_dress_shop_in_audio_fidelity_hears_purple_then_red():
+    pytest.importorskip("faster_whisper", reason="telenb[whisper] is not installed")
+    carrier = telenb.Carrier(seed=7, fidelity="audio", recognizer="whisper")
+    carrier.app(APP, dress_shop)
+    result = carrier.call(APP, caller=telenb.Caller("say: purple; say: red"))
+    assert [n for n, _ in result.results()] == ["badChoice", "choice"]
+    assert result.results()[1] == ("choice", "red")
+    assert result.messages[0].body.endswith("/red")
+    # the same flow, the same trace shape as in text fidelity
+    text = telenb.Carrier(seed=7)
+    text.app(APP, dress_shop)
+    plain = text.call(APP, caller=telenb.Caller("say: purple; say: red"))
+    assert [e.kind for e in result.trace] == [e.kind for e in plain.trace]
+
+
+def test_the_pip_only_recogniser_hears_the_choices():
+    carrier = telenb.Carrier(seed=2, fidelity="audio", recognizer="pocketsphinx")
+    got = []
+    carrier.app(
+        APP, lambda call: got.append(call.ask("Colour?", choices="black, red, blue, green"))
+    )
+    for word in ["red", "green"]:
+        carrier.call(APP, caller=f"say: {word}")
+    assert [(e.name, e.value) for e in got] == [("choice", "red"), ("choice", "green")]
+    assert all(0 < e.choice.confidence <= 1 for e in got)
+
+
+def test_prompts_are_real_speech_with_their_own_durations():
+    from telenb.audio import speech_segments
+    from telenb.sim.media import speech_duration
+
+    carrier = telenb.Carrier(seed=1, fidelity="audio")
+    carrier.app(APP, lambda call: call.say("Welcome to the telenb help line.", voice="Kate"))
+    result = carrier.call(APP)
+    say = result.trace.filter("say")[0]
+    assert say["voice"] == "Kate"
+    assert say["duration"] != speech_duration("Welcome to the telenb help line.")
+    heard = result.audio.channel(1)
+    segments = speech_segments(heard)
+    assert segments and sum(s.end - s.start for s in segments) > 0.8
+    assert heard.rate == 8000 and heard.level_dbfs() > -40
+
+
+def test_record_writes_the_callers_voice_where_asked_and_transcribes_it(tmp_path):
+    pytest.importorskip("faster_whisper", reason="telenb[whisper] is not installed")
+    path = tmp_path / "messages" / "note.wav"
+    carrier = telenb.Carrier(seed=4, fidelity="audio", recognizer="whisper")
+    got = []
+    carrier.app(
+        APP,
+        lambda call: got.append(
+            call.record(
+                "Leave a message after the tone.",
+                path=str(path),
+                transcribe=True,
+                silence_timeout=2,
+            )
+        ),
+    )
+    carrier.call(APP, caller="say: please call me back tomorrow morning")
+    rec = got[0].recording
+    assert got[0].name == "record" and path.exists()
+    saved = Audio.load(path)
+    assert saved.rate == 8000 and saved.duration == pytest.approx(rec.duration, abs=0.01)
+    assert saved.level_dbfs() > -45  # speech, not silence
+    words = got[0].transcription.lower()
+    assert "call me back" in words and "tomorrow" in words

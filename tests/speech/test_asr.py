@@ -22,8 +22,10 @@ def fsdd_subset(fsdd_dir: Path, n: int) -> list[Path]:
 
 
 def digit_accuracy(files, engine):
-    ok = sum(recognize(Audio.load(f), DIGIT_GRAMMAR, engine, min_confidence=0).value == f.name[0]
-             for f in files)
+    ok = sum(
+        recognize(Audio.load(f), DIGIT_GRAMMAR, engine, min_confidence=0).value == f.name[0]
+        for f in files
+    )
     return ok / len(files)
 
 
@@ -40,14 +42,26 @@ def test_pocketsphinx_hears_red_through_the_phone():
 def test_pocketsphinx_concepts_and_digit_strings():
     # a concept's synonyms (multi-word too) and its key's spoken form all give its value
     concepts = "sales(1, sales), support(2, help, technical support)"
-    for said, value in [("technical support", "support"), ("two", "support"),
-                        ("sales", "sales"), ("help", "support")]:
+    for said, value in [
+        ("technical support", "support"),
+        ("two", "support"),
+        ("sales", "sales"),
+        ("help", "support"),
+    ]:
         r = recognize(ulaw(synthesize(said, "Daniel")), concepts, "pocketsphinx")
         assert r.value == value and r.match.concept == value, (said, r)
-    said = {"four two seven": "427", "one nine eight": "198", "three five zero": "350",
-            "six one four": "614"}
-    got = {t: recognize(ulaw(synthesize(t, "Daniel")), "[3 DIGITS]", "pocketsphinx",
-                        min_confidence=0).value for t in said}
+    said = {
+        "four two seven": "427",
+        "one nine eight": "198",
+        "three five zero": "350",
+        "six one four": "614",
+    }
+    got = {
+        t: recognize(
+            ulaw(synthesize(t, "Daniel")), "[3 DIGITS]", "pocketsphinx", min_confidence=0
+        ).value
+        for t in said
+    }
     assert sum(got[t] == v for t, v in said.items()) >= 3, got
 
 
@@ -89,8 +103,9 @@ def test_transcribe_long_audio_with_progress(fsdd_dir):
         parts += [Audio.load(f), Audio.silence(0.7)]
     long = Audio.concat(parts)  # ~10 s, cut into pieces of at most 5 s at pauses
     seen = []
-    t = transcribe(long, "pocketsphinx", max_piece=5.0,
-                   progress=lambda done, total: seen.append((done, total)))
+    t = transcribe(
+        long, "pocketsphinx", max_piece=5.0, progress=lambda done, total: seen.append((done, total))
+    )
     assert seen[-1] == (pytest.approx(long.duration), long.duration) and len(seen) >= 2
     assert len(t.words) >= 6
     starts = [w.start for w in t.words]
@@ -126,8 +141,12 @@ def test_vosk_korean_words_with_a_grammar():
 def test_vosk_is_deterministic_without_dither():
     _korean()
     a = ulaw(synthesize("빨강", "Yuna"))
-    runs = {repr((r.text, r.confidence, r.words)) for r in
-            (recognize(a, "검정, 빨강, 파랑, 초록", "vosk", language="ko-KR") for _ in range(3))}
+    runs = {
+        repr((r.text, r.confidence, r.words))
+        for r in (
+            recognize(a, "검정, 빨강, 파랑, 초록", "vosk", language="ko-KR") for _ in range(3)
+        )
+    }
     assert len(runs) == 1
 
 
@@ -182,7 +201,8 @@ def test_very_long_audio_is_recognised_in_pieces(fsdd_dir):
     long = Audio.concat(parts)
     assert long.duration > 30
     seen = []
-    r = recognize(long, "[DIGITS]", "pocketsphinx", min_confidence=0,
-                  progress=lambda d, t: seen.append(d))
+    r = recognize(
+        long, "[DIGITS]", "pocketsphinx", min_confidence=0, progress=lambda d, t: seen.append(d)
+    )
     assert len(seen) >= 2 and r.words[-1].end <= long.duration
     assert r.value is not None and len(r.value) >= 28  # one digit per file, most of them

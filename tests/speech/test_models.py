@@ -51,7 +51,8 @@ def server(tmp_path):
         for p in model.rglob("*"):
             z.write(p, p.relative_to(model.parent))
     httpd = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), partial(RangeHandler, directory=str(root)))
+        ("127.0.0.1", 0), partial(RangeHandler, directory=str(root))
+    )
     t = threading.Thread(target=httpd.serve_forever, daemon=True)
     t.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}/tiny-model.zip", archive
@@ -63,8 +64,9 @@ def test_download_verifies_reports_progress_and_unpacks(server, tmp_path):
     url, archive = server
     digest = hashlib.sha256(archive.read_bytes()).hexdigest()
     seen = []
-    path = download_model(url, tmp_path / "models", digest,
-                          progress=lambda done, total: seen.append((done, total)))
+    path = download_model(
+        url, tmp_path / "models", digest, progress=lambda done, total: seen.append((done, total))
+    )
     assert path == tmp_path / "models" / "tiny-model"
     assert (path / "conf" / "model.conf").read_text().startswith("--sample")
     assert seen[-1] == (archive.stat().st_size, archive.stat().st_size)
@@ -87,8 +89,9 @@ def test_download_resumes_a_partial_file(server, tmp_path):
     dest.mkdir()
     (dest / ".tiny-model.zip.part").write_bytes(data[: len(data) // 2])
     seen = []
-    path = download_model(url, dest, hashlib.sha256(data).hexdigest(),
-                          progress=lambda d, t: seen.append((d, t)))
+    path = download_model(
+        url, dest, hashlib.sha256(data).hexdigest(), progress=lambda d, t: seen.append((d, t))
+    )
     assert path.is_dir()
     assert seen[0][0] > len(data) // 2  # counting started from the half already there
     assert (dest / "tiny-model.zip").read_bytes() == data
@@ -119,8 +122,12 @@ def test_models_main(server, tmp_path, capsys):
     assert main(["download", url, "--dest", str(tmp_path), "--sha256", digest]) == 0
     out = capsys.readouterr()
     assert "tiny-model" in out.out and "100.0%" in out.err
-    assert main(["download", url, "--dest", str(tmp_path / "b"), "--sha256", "1" * 64,
-                 "--no-progress"]) == 1
+    assert (
+        main(
+            ["download", url, "--dest", str(tmp_path / "b"), "--sha256", "1" * 64, "--no-progress"]
+        )
+        == 1
+    )
     assert "checksum mismatch" in capsys.readouterr().err
     assert main(["list"]) == 0
     assert "vosk-model-small-en-us" in capsys.readouterr().out

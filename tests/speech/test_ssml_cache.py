@@ -10,9 +10,11 @@ from telenb.speech.cache import SynthesisCache, cache_key
 
 
 def test_ssml_parse_subset():
-    items = ssml.parse("<speak>Hi <break time='1s'/><prosody rate='80%' pitch='+2st' "
-                       "volume='loud'>there</prosody><say-as interpret-as='date' format='mdy'>"
-                       "03/04/2024</say-as></speak>")
+    items = ssml.parse(
+        "<speak>Hi <break time='1s'/><prosody rate='80%' pitch='+2st' "
+        "volume='loud'>there</prosody><say-as interpret-as='date' format='mdy'>"
+        "03/04/2024</say-as></speak>"
+    )
     assert items[0] == ssml.Segment("Hi")
     assert items[1] == ssml.Break(1.0)
     there = items[2]
@@ -25,8 +27,10 @@ def test_ssml_parse_subset():
 
 
 def test_ssml_refuses_entities():
-    bomb = ("<?xml version='1.0'?><!DOCTYPE lolz [<!ENTITY lol 'lol'>"
-            "<!ENTITY lol2 '&lol;&lol;'>]><speak>&lol2;</speak>")
+    bomb = (
+        "<?xml version='1.0'?><!DOCTYPE lolz [<!ENTITY lol 'lol'>"
+        "<!ENTITY lol2 '&lol;&lol;'>]><speak>&lol2;</speak>"
+    )
     with pytest.raises(SpeechError):
         ssml.parse(bomb)
 
@@ -34,8 +38,14 @@ def test_ssml_refuses_entities():
 def test_cache_key_covers_every_part():
     base = dict(engine="espeak", version="1", voice="en-us", text="hi", rate=8000, params={})
     keys = {cache_key(**base)}
-    for k, v in [("engine", "piper"), ("version", "2"), ("voice", "en"), ("text", "Hi"),
-                 ("rate", 16000), ("params", {"v": 2})]:
+    for k, v in [
+        ("engine", "piper"),
+        ("version", "2"),
+        ("voice", "en"),
+        ("text", "Hi"),
+        ("rate", 16000),
+        ("params", {"v": 2}),
+    ]:
         keys.add(cache_key(**{**base, k: v}))
     assert len(keys) == 7
 

@@ -40,8 +40,12 @@ def test_espeak_identical_across_processes_and_orders():
         "d = {v: hashlib.sha1(e.synthesize('one two three', v).samples.tobytes()).hexdigest()"
         " for v in vs}; print(sorted(d.items()))"
     )
-    runs = {subprocess.run([sys.executable, "-c", code, str(seed)], capture_output=True,
-                           text=True, check=True).stdout for seed in (1, 2)}
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", code, str(seed)], capture_output=True, text=True, check=True
+        ).stdout
+        for seed in (1, 2)
+    }
     assert len(runs) == 1
 
 
@@ -92,6 +96,5 @@ def test_import_is_light():
         "heavy = [m for m in ('torch', 'onnxruntime', 'ctranslate2', 'vosk', 'pocketsphinx',"
         " 'faster_whisper', 'piper') if m in sys.modules]; print(heavy)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -105,8 +105,9 @@ class PocketsphinxRecognizer:
         with self._lock:
             search, _missing = self._search(grammar)
             text, conf, words = self._decode(search, pcm)
-        return Recognition(text, conf if text else 0.0, self.name, tuple(words),
-                           duration=audio.duration)
+        return Recognition(
+            text, conf if text else 0.0, self.name, tuple(words), duration=audio.duration
+        )
 
     def stream(self, grammar: G.Grammar | None = None) -> _Stream:
         return _Stream(self, grammar)

@@ -100,7 +100,8 @@ class VoskRecognizer:
             if missing:
                 warnings.warn(
                     f"vosk model {self.model_path} does not know the words of: "
-                    f"{', '.join(missing)}; those choices cannot be recognised", stacklevel=3
+                    f"{', '.join(missing)}; those choices cannot be recognised",
+                    stacklevel=3,
                 )
             if not [w for w in words if w != "[unk]"]:
                 raise SpeechError(
@@ -114,8 +115,10 @@ class VoskRecognizer:
         import vosk
 
         g = self._grammar_json(grammar)
-        rec = vosk.KaldiRecognizer(self.model, self.rate, g) if g else vosk.KaldiRecognizer(
-            self.model, self.rate
+        rec = (
+            vosk.KaldiRecognizer(self.model, self.rate, g)
+            if g
+            else vosk.KaldiRecognizer(self.model, self.rate)
         )
         rec.SetWords(True)
         return rec
@@ -147,8 +150,10 @@ class _Stream:
         if samples is not None and samples.size:
             self.feed(samples)
         results = [*self._done, json.loads(self.rec.FinalResult())]
-        merged = {"result": [w for r in results for w in r.get("result", [])],
-                  "text": " ".join(r.get("text", "") for r in results).strip()}
+        merged = {
+            "result": [w for r in results for w in r.get("result", [])],
+            "text": " ".join(r.get("text", "") for r in results).strip(),
+        }
         return _result(merged, self._seconds)
 
 

@@ -61,8 +61,12 @@ class WhisperRecognizer:
 
         multilingual = bool(self.model.model.is_multilingual)
         lang = G.language_base(language) if multilingual else None
-        self.tok = Tokenizer(self.model.hf_tokenizer, multilingual, task="transcribe",
-                             language=lang if multilingual else "en")
+        self.tok = Tokenizer(
+            self.model.hf_tokenizer,
+            multilingual,
+            task="transcribe",
+            language=lang if multilingual else "en",
+        )
         self._lock = threading.Lock()
 
     # -- vocabulary restriction ------------------------------------------------------------
@@ -95,7 +99,10 @@ class WhisperRecognizer:
         return np.ascontiguousarray(self.model.feature_extractor(padded)[:, :window], np.float32)
 
     def _decode(
-        self, samples: np.ndarray, grammar: G.Grammar | None, restrict: bool = False,
+        self,
+        samples: np.ndarray,
+        grammar: G.Grammar | None,
+        restrict: bool = False,
         feats: np.ndarray | None = None,
     ) -> tuple[str, float, float]:
         """(text, average token log-probability, probability of no speech)."""
@@ -115,9 +122,14 @@ class WhisperRecognizer:
                 max_new = min(max_new, 2 * longest + 2)  # a digit and a separator each
         with self._lock:
             res = self.model.model.generate(
-                ctranslate2.StorageView.from_array(feats[None]), [prompt], beam_size=1,
-                max_length=min(len(prompt) + max_new, 448), suppress_tokens=suppress,
-                return_scores=True, return_no_speech_prob=True, suppress_blank=True,
+                ctranslate2.StorageView.from_array(feats[None]),
+                [prompt],
+                beam_size=1,
+                max_length=min(len(prompt) + max_new, 448),
+                suppress_tokens=suppress,
+                return_scores=True,
+                return_no_speech_prob=True,
+                suppress_blank=True,
             )[0]
         ids = [i for i in res.sequences_ids[0] if i < self.tok.eot]
         text = self.model.hf_tokenizer.decode(ids).strip()
@@ -130,21 +142,30 @@ class WhisperRecognizer:
         Digit grammars decode restricted straight away."""
         samples = audio.samples
         feats = self._features(samples)
-        digits_only = grammar is not None and grammar.digits is not None and all(
-            p in G.DIGIT_WORDS_EN for p in G.phrases(grammar)
+        digits_only = (
+            grammar is not None
+            and grammar.digits is not None
+            and all(p in G.DIGIT_WORDS_EN for p in G.phrases(grammar))
         )
         text, lp, no_speech = self._decode(samples, grammar, digits_only, feats)
         text = _dedupe(text)
         conf = 1.0 - no_speech
-        missed = grammar is not None and not digits_only and (
-            G.match_text(grammar, text, fuzzy=True, language=self.language).match is None
+        missed = (
+            grammar is not None
+            and not digits_only
+            and (G.match_text(grammar, text, fuzzy=True, language=self.language).match is None)
         )
         if missed:
             r_text, r_lp, _ = self._decode(samples, grammar, True, feats)
             if grammar.match_speech(r_text) is not None and r_lp - lp >= LIKELIHOOD_MARGIN:
                 text, conf = r_text, conf * min(1.0, math.exp(r_lp - lp))
-        return Recognition(text, conf if text else 0.0, self.name,
-                           _spread(text, audio.duration), duration=audio.duration)
+        return Recognition(
+            text,
+            conf if text else 0.0,
+            self.name,
+            _spread(text, audio.duration),
+            duration=audio.duration,
+        )
 
     def stream(self, grammar: G.Grammar | None = None) -> _Stream:
         return _Stream(self, grammar)
@@ -154,14 +175,20 @@ class WhisperRecognizer:
         "no speech" (the caller already cut silence away)."""
         with self._lock:
             segments, _info = self.model.transcribe(
-                audio.samples, language="en", beam_size=1, word_timestamps=True,
-                vad_filter=False, condition_on_previous_text=False,
-                no_speech_threshold=None, log_prob_threshold=None,
+                audio.samples,
+                language="en",
+                beam_size=1,
+                word_timestamps=True,
+                vad_filter=False,
+                condition_on_previous_text=False,
+                no_speech_threshold=None,
+                log_prob_threshold=None,
             )
             segs = list(segments)
         words = tuple(
             Word(w.word.strip(), float(w.start), float(w.end), float(w.probability))
-            for s in segs for w in (s.words or [])
+            for s in segs
+            for w in (s.words or [])
         )
         return " ".join(s.text.strip() for s in segs).strip(), words
 
