@@ -99,6 +99,10 @@ class RealtimeClock(Clock):
     Events may be injected from other callbacks with `call_soon`; `run_async` drives the queue
     from an asyncio loop (such as the Jupyter kernel's) without blocking it.  `start` is the
     simulated time the clock starts at (a carrier going live continues its virtual time).
+
+    Time spent inside event callbacks (synthesising a prompt, recognising speech) does not
+    count: the simulated network is instantaneous, so a person hears a prompt when the
+    simulation says it starts, and a slow first prompt does not eat into their timeout.
     """
 
     realtime = True
@@ -140,6 +144,14 @@ class RealtimeClock(Clock):
                 return wait, None
             return 0.0, heapq.heappop(self._queue)
 
+    def _fire(self, entry: Entry) -> None:
+        self.now = max(self.now, entry[0])
+        began = time.monotonic()
+        try:
+            entry[2](*entry[3])
+        finally:
+            self._origin += time.monotonic() - began  # computing takes no simulated time
+
     def run(self, until: float | None = None, stop: Callable[[], bool] | None = None) -> None:
         while True:
             if stop is not None and stop():
@@ -153,8 +165,7 @@ class RealtimeClock(Clock):
                 self._wake.clear()
                 self._wake.wait(min(wait, 0.05))
                 continue
-            self.now = max(self.now, entry[0])
-            entry[2](*entry[3])
+            self._fire(entry)
 
     async def run_async(self, stop: Callable[[], bool] | None = None) -> None:
         """Drive the queue from a running asyncio loop until `stop()` (or nothing is left)."""
@@ -165,8 +176,7 @@ class RealtimeClock(Clock):
                     return
                 wait, entry = self._due()
                 if entry is not None:
-                    self.now = max(self.now, entry[0])
-                    entry[2](*entry[3])
+                    self._fire(entry)
                     await asyncio.sleep(0)
                     continue
                 self._async_wake.clear()

@@ -21,6 +21,14 @@ def test_realtime_clock_can_start_at_a_given_time():
     assert 100.0 <= clock.elapsed() < 100.5
 
 
+def test_time_spent_computing_an_event_is_not_simulated_time():
+    clock, seen = RealtimeClock(speed=1.0), []
+    clock.at(0.0, time.sleep, 0.3)  # e.g. synthesising a long prompt
+    clock.at(0.0, lambda: seen.append(clock.elapsed()))
+    clock.run()
+    assert seen[0] < 0.1  # the person's timeline did not move while the network computed
+
+
 def test_a_clock_adopts_another_clocks_pending_events():
     old, seen = Clock(), []
     old.at(2.0, seen.append, "b")
