@@ -117,8 +117,8 @@ def test_the_endpointer_ignores_a_click_and_flushes_speech_in_progress():
     rate = 16000
     ep = Endpointer()
     click = np.concatenate([np.zeros(rate // 2, np.float32), burst(rate, 0.04)])
-    assert sum((ep.feed(c, rate) for c in pcm_chunks(click, rate)), []) == []
-    assert sum((ep.feed(c, rate) for c in pcm_chunks(burst(rate, 0.5), rate)), []) == []
+    assert [u for c in pcm_chunks(click, rate) for u in ep.feed(c, rate)] == []
+    assert [u for c in pcm_chunks(burst(rate, 0.5), rate) for u in ep.feed(c, rate)] == []
     assert ep.speaking
     (utt,) = ep.flush()
     assert utt.rate == 8000 and utt.duration >= 0.5
