@@ -5,10 +5,12 @@
 %%tropo +15550101         (cell body = a Tropo script, run unmodified)
 %tel call +15550100 --caller "say: red"
 %tel calls | %tel trace SID | %tel config --seed 7 | %tel help
+%tel phone +15550100 | %tel log | %inspect file.wav   (widgets)
 """
 
 from __future__ import annotations
 
+import os
 import shlex
 import textwrap
 from typing import Any
@@ -26,6 +28,8 @@ HELP = """telenb magics
   %tel call NUMBER [--caller S] [--from N]   place a simulated call and show what happened
   %tel calls                      the call detail records so far
   %tel trace SID                  the trace of one call
+  %tel phone NUMBER [--from N] [--speed X]   a live Phone widget dialling NUMBER (real time)
+  %tel log [--limit N]            the Call log widget: sortable, click a call for its timeline
   %tel config [--seed N] [--fidelity text|audio]   show or start a fresh session carrier
   %tel use VARIABLE               make a Carrier from your namespace the session carrier
   %tel voices                     the voice registry (Tropo and Twilio names)
@@ -33,7 +37,8 @@ HELP = """telenb magics
   %tel help                       this list
   %say TEXT [--voice V]           speak TEXT and play it
   %transcribe PATH [--choices C]  recognise speech in an audio file
-  %inspect PATH                   waveform, spectrogram, DTMF and levels of an audio file
+  %inspect PATH [--static] [--no-dtmf]   interactive inspector of an audio file: waveform,
+                                  spectrogram, DTMF and speech marked, select and play
   %%sms TO [--from N]             send the cell as a text message
 Caller scripts: 'say: red; press: 12#; silence; wait: 2s; hangup' (see telenb.Caller)."""
 
@@ -46,8 +51,7 @@ class TelenbMagics(Magics):
         """Telephony commands: `%tel help` lists them."""
         words = shlex.split(line)
         if not words or words[0] in ("help", "-h", "--help"):
-            print(HELP)
-            return None
+            return Help()
         command, rest = words[0], line.split(None, 1)[1] if len(words) > 1 else ""
         handler = getattr(self, f"_tel_{command.replace('-', '_')}", None)
         if handler is None:
@@ -64,6 +68,24 @@ class TelenbMagics(Magics):
 
     def _tel_calls(self, rest: str) -> Any:
         return session.carrier().calls
+
+    @magic_arguments()
+    @argument("number", nargs="?", default="", help="the number the phone dials")
+    @argument("--from", dest="from_", default=None, help="the phone's own number")
+    @argument("--speed", type=float, default=1.0, help="simulated seconds per real second")
+    def _tel_phone(self, rest: str) -> Any:
+        args = _parse(self._tel_phone, rest)
+        from .phone import Phone
+
+        return Phone(args.number, session.carrier(), from_=args.from_, speed=args.speed)
+
+    @magic_arguments()
+    @argument("--limit", type=int, default=500, help="show the newest N call legs")
+    def _tel_log(self, rest: str) -> Any:
+        args = _parse(self._tel_log, rest)
+        from .calllog import CallLogWidget
+
+        return CallLogWidget(session.carrier(), limit=args.limit)
 
     @magic_arguments()
     @argument("sid", help="a call SID (a unique prefix is enough)")
@@ -152,15 +174,34 @@ class TelenbMagics(Magics):
 
         return transcribe(path.strip("'\""), choices=choices)
 
+    @magic_arguments()
+    @argument("path", help="an audio file (WAV, FLAC, OGG)")
+    @argument("--static", action="store_true", help="a static figure instead of the widget")
+    @argument("--no-dtmf", dest="dtmf", action="store_false", help="skip DTMF detection")
     @line_magic
     def inspect(self, line: str) -> Any:
         """Look at an audio file: waveform, spectrogram, DTMF, speech segments, levels."""
-        path = line.strip().strip("'\"")
-        if not path:
-            raise UsageError("%inspect needs a path to an audio file")
-        from ..audio import inspect
+        args = _parse(self.inspect, line)
+        path = os.path.expanduser(args.path)
+        if args.static:
+            from ..audio import inspect
 
-        return inspect(path)
+            return inspect(path, dtmf=args.dtmf)
+        from .inspector import AudioInspector
+
+        return AudioInspector(path, dtmf=args.dtmf)
+
+
+class Help:
+    """What `%tel help` returns: the list of magics (text and HTML)."""
+
+    def __repr__(self) -> str:
+        return HELP
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return f"<pre>{html.escape(HELP)}</pre>"
 
 
 def _parse(magic: Any, line: str) -> Any:

@@ -33,6 +33,12 @@ def test_load_ext_is_light():
         "telenb.sim",
         "telenb.speech",
         "telenb.audio.core",
+        "anywidget",
+        "ipywidgets",
+        "telenb.notebook.phone",
+        "telenb.notebook.calllog",
+        "telenb.notebook.inspector",
+        "telenb.notebook.live",
     ]
     code = (
         "from IPython.core.interactiveshell import InteractiveShell\n"
@@ -103,9 +109,10 @@ def test_tel_use_picks_a_carrier_from_the_namespace(shell):
         shell.run_line_magic("tel", "use nothing_here")
 
 
-def test_help_and_usage_errors(shell, capsys):
-    shell.run_line_magic("tel", "help")
-    assert "%%tropo NUMBER" in capsys.readouterr().out
+def test_help_and_usage_errors(shell):
+    helped = shell.run_line_magic("tel", "help")
+    assert "%%tropo NUMBER" in repr(helped) and "%tel phone NUMBER" in repr(helped)
+    assert "<pre>" in helped._repr_html_()
     with pytest.raises(UsageError, match="unknown %tel command"):
         shell.run_line_magic("tel", "dance")
     with pytest.raises(UsageError):
@@ -118,3 +125,46 @@ def test_line_magics_expand_variables(shell):
     result = shell.run_cell('r = %tel call {num} --caller "{script}"').result
     r = shell.user_ns["r"]
     assert r.results() == [("choice", "b")] and result is None
+
+
+def test_help_lists_every_magic_and_tel_command():
+    from telenb.notebook.magics import HELP, TelenbMagics
+
+    listed = HELP.split("\n")
+    for kind, names in TelenbMagics.magics.items():
+        for name in names:
+            line_too = kind == "cell" and name in TelenbMagics.magics["line"]
+            prefix = "%%" if kind == "cell" and not line_too else "%"
+            assert any(line.strip().startswith(prefix + name) for line in listed), name
+    commands = [n[5:] for n in dir(TelenbMagics) if n.startswith("_tel_")]
+    for command in commands:
+        assert any(line.strip().startswith(f"%tel {command}") for line in listed), command
+
+
+def test_tel_phone_and_log_return_widgets_on_the_session_carrier(shell):
+    from telenb.notebook.calllog import CallLogWidget
+    from telenb.notebook.phone import Phone
+
+    phone = shell.run_line_magic("tel", "phone +15550100 --from '+15550123' --speed 2")
+    assert isinstance(phone, Phone) and phone.carrier is shell.user_ns["carrier"]
+    assert (phone.number, phone.from_, phone.speed) == ("+15550100", "+15550123", 2.0)
+    shell.run_cell_magic("flow", "+15550100", "call.say('hi')")
+    shell.run_line_magic("tel", "call +15550100")
+    log = shell.run_line_magic("tel", "log --limit 10")
+    assert isinstance(log, CallLogWidget) and log.limit == 10
+    assert [r["status"] for r in log.rows] == ["completed"]
+
+
+def test_inspect_is_interactive_unless_static(shell, tmp_path):
+    from telenb.audio import Audio, Inspection, generate_dtmf
+    from telenb.notebook.inspector import AudioInspector
+
+    path = tmp_path / "my keys.wav"
+    generate_dtmf("42", rate=8000).pad(0.2, 0.2).save(path)
+    widget = shell.run_line_magic("inspect", f'"{path}"')  # quotes are removed
+    assert isinstance(widget, AudioInspector)
+    assert [d["digit"] for d in widget.dtmf] == ["4", "2"]
+    static = shell.run_line_magic("inspect", f"'{path}' --static")
+    assert isinstance(static, Inspection) and isinstance(static[0].audio, Audio)
+    with pytest.raises(UsageError):
+        shell.run_line_magic("inspect", "")
