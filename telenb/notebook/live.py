@@ -32,6 +32,7 @@ TRANSCRIPT_KINDS = frozenset(
     }
 )  # fmt: skip
 LINE_RATE = 8000
+PERSON = ("caller", "callee")  # hang-ups by the person on the phone
 
 
 @dataclass(frozen=True)
@@ -188,8 +189,8 @@ class LiveCall:
         root = self.result.root
         if ev.kind == "status" and ev.sid == root.sid:
             self._emit("status", ev.data["status"])
-        if ev.kind in ("bargein", "hangup"):
-            self._emit("stop")
+        if ev.kind == "bargein" or (ev.kind == "hangup" and ev.data.get("by") in PERSON):
+            self._emit("stop")  # the person cut the prompt short (a flow's goodbye plays out)
         if ev.kind in TRANSCRIPT_KINDS and (ev.kind != "status" or ev.sid == root.sid):
             who = "" if ev.sid == root.sid else f"[{ev.sid[:6]}] "
             self._emit("line", f"{ev.t - self._origin:6.2f}s  {who}{ev.kind:<8} {ev.summary()}")
@@ -218,7 +219,6 @@ class LiveCall:
     def _check_done(self) -> None:
         if not self._done_sent and self.done:
             self._done_sent = True
-            self._emit("stop")
             self._emit("done", self.status)
             if self._future is not None and not self._future.done():
                 self._future.set_result(self.result)

@@ -55,7 +55,25 @@ def test_phone_plays_prompts_and_keys_reach_the_flow_as_real_dtmf(tmp_path):
     assert play["rate"] == 8000 and 8000 <= len(buffers[0]) // 2 <= 8400
     assert phone.status == "completed" and phone.duration > 1.2
     assert any("log" in line and "got 7" in line for line in phone.transcript)
-    assert browser.of_type("stop")  # the browser is told to stop playing at the end
+    assert browser.of_type("stop") == []  # nothing was cut short
+
+
+def test_barge_in_and_hanging_up_stop_the_browser_playing():
+    carrier = telenb.Carrier(seed=2)
+    carrier.app(APP, lambda call: call.ask("A long menu " * 10, choices="[1 DIGITS]", timeout=5))
+    phone = Phone(APP, carrier, speed=FAST)
+    browser = FakeFrontEnd(phone)
+
+    async def main():
+        phone.dial()
+        await until(lambda: phone.status == "in-progress")
+        phone.press("5")  # during the prompt: barge-in
+        await until(lambda: len(browser.of_type("stop")) == 1)
+        assert phone.result.trace.filter("bargein")
+        await phone.live.wait()
+
+    asyncio.run(main())
+    assert phone.result.results() == [("choice", "5")]
 
 
 class EarMedia(TextMedia):

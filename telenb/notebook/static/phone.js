@@ -110,16 +110,22 @@ function render({ model, el: root }) {
     const src = ctx.createBufferSource();
     src.buffer = buf;
     src.connect(ctx.destination);
-    src.onended = () => playing.delete(src);
+    const record = { id: msg.id, text: msg.text, samples: buf.length, rate: buf.sampleRate,
+                     ended: false, stopped: false };
+    src.onended = () => {
+      playing.delete(src);
+      record.ended = true;
+    };
+    src.record = record;
     playing.add(src);
     src.start();
-    const record = { id: msg.id, text: msg.text, samples: buf.length, rate: buf.sampleRate };
     (window.__telenb_played = window.__telenb_played || []).push(record);
     root.dataset.played = String(Number(root.dataset.played) + 1);
   }
 
   function stopAll() {
     for (const src of playing) {
+      src.record.stopped = true;
       try { src.stop(); } catch (e) { /* already stopped */ }
     }
     playing.clear();
