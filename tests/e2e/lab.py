@@ -161,8 +161,10 @@ class Notebook:
 
     def __init__(self, page: Any, lab: LabServer, name: str):
         self.page, self.lab, self.name = page, lab, name
-        page.goto(f"{lab.url}/lab/tree/{name}?token={lab.token}")
-        self.panel = page.locator(".jp-NotebookPanel").filter(has=page.locator(".jp-Notebook"))
+        # a workspace of its own, so no other test's open notebooks are restored beside it
+        workspace = Path(name).stem
+        page.goto(f"{lab.url}/lab/workspaces/{workspace}/tree/{name}?token={lab.token}")
+        self.panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
         self.cells = self.panel.locator(".jp-Notebook .jp-Cell")
         self.cells.first.wait_for(timeout=60_000)
         # the kernel is up and the page is connected to it (cells run before that are dropped)
