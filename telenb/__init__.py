@@ -17,10 +17,12 @@ _EXPORTS = {
     "Carrier": "telenb.sim.carrier",
     "Caller": "telenb.sim.parties",
     "Phone": "telenb.sim.parties",
+    "Texter": "telenb.sim.texter",
     "Party": "telenb.sim.parties",
     "CallResult": "telenb.sim.results",
     "Trace": "telenb.sim.trace",
     "erlang_b": "telenb.sim.erlang",
+    "connect": "telenb.providers",
     "Audio": "telenb.audio.core",
     "TelenbError": "telenb.errors",
     "GrammarError": "telenb.errors",
@@ -28,6 +30,7 @@ _EXPORTS = {
     "FlowError": "telenb.errors",
     "UnknownOptionError": "telenb.errors",
     "AudioError": "telenb.errors",
+    "MessageError": "telenb.errors",
 }
 
 __all__ = sorted([*_EXPORTS, "load_ipython_extension", "unload_ipython_extension"])

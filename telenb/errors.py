@@ -62,13 +62,17 @@ class TwiMLError(TelenbError, ValueError):
 
 
 class MessageError(TelenbError, ValueError):
-    """An SMS body that cannot be sent as given (empty, too long, bad characters, not text).
+    """A text message that cannot be sent as given (empty, too long, bad characters, not text,
+    an impossible number).
 
-    `position` is the 0-based index of the first offending character, or None.
+    `position` is the 0-based index of the first offending character, or None.  `code` is the
+    Twilio REST error the same request gets from Twilio (21602 no body, 21617 too long,
+    21211 bad 'To', 21212 bad 'From'), or None where Twilio has no specific code.
     """
 
-    def __init__(self, message: str, position: int | None = None):
+    def __init__(self, message: str, position: int | None = None, code: int | None = None):
         self.position = position
+        self.code = code
         super().__init__(message)
 
 

@@ -6,15 +6,22 @@ events, firing handlers per attempt as Tropo did.  It never imports a backend.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Sequence
-from functools import cache
 from typing import Any, Protocol
 
-from ..errors import ConfigurationError, UnknownOptionError
+from ..errors import ConfigurationError
 from . import verbs as V
 from .events import ChoiceInfo, Event, call_handler
-from .grammar import DTMF_KEYS, Grammar, parse
+from .grammar import Grammar, parse
+from .options import (
+    destinations,
+    duration_arg,
+    keypad_key,
+    pos_int,
+    reject_unknown,
+    sms_body,
+    text_arg,
+)
 
 Handler = Callable[..., Any] | None
 MODES = ("speech", "dtmf", "any")
@@ -86,7 +93,7 @@ class Call:
 
     # -- verbs --------------------------------------------------------------------------------
     def answer(self, **unknown: Any) -> Event:
-        _reject_unknown("answer", self.answer, unknown)
+        reject_unknown("answer", self.answer, unknown)
         out = self._host.perform(V.Answer())
         return Event("hangup" if out.hangup else "answer")
 
@@ -101,9 +108,9 @@ class Call:
         **unknown: Any,
     ) -> Event:
         """Speak `text` (or play it, when it is an audio URL or file, as Tropo did)."""
-        _reject_unknown("say", self.say, unknown)
+        reject_unknown("say", self.say, unknown)
         out = self._host.perform(
-            V.Say(_text("say", text), voice, say_as, language, _pos_int("loop", loop))
+            V.Say(text_arg("say", text), voice, say_as, language, pos_int("loop", loop))
         )
         return Event("hangup" if out.hangup else "say")
 
@@ -131,7 +138,7 @@ class Call:
         **unknown: Any,
     ) -> Event:
         """Prompt and collect speech or keys, matched against Tropo choices."""
-        _reject_unknown("ask", self.ask, unknown)
+        reject_unknown("ask", self.ask, unknown)
         grammar = choices if isinstance(choices, Grammar) else parse(choices)
         if grammar.any and self.channel == "VOICE":
             raise ConfigurationError(
@@ -140,15 +147,15 @@ class Call:
             )
         if mode not in MODES:
             raise ConfigurationError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
-        attempts = _pos_int("attempts", attempts)
-        timeout = _seconds("timeout", timeout)
-        interdigit_timeout = _seconds("interdigit_timeout", interdigit_timeout)
-        terminator = _key("terminator", terminator)
+        attempts = pos_int("attempts", attempts)
+        timeout = duration_arg("timeout", timeout)
+        interdigit_timeout = duration_arg("interdigit_timeout", interdigit_timeout)
+        terminator = keypad_key("terminator", terminator)
         if not 0 <= float(min_confidence) <= 1:
             raise ConfigurationError(
                 f"min_confidence must be between 0 and 1, not {min_confidence!r}"
             )
-        say = V.Say(_text("ask", prompt), voice, say_as) if prompt else None
+        say = V.Say(text_arg("ask", prompt), voice, say_as) if prompt else None
         handlers = {
             "choice": on_choice, "badChoice": on_bad_choice, "timeout": on_timeout,
             "hangup": on_hangup, "error": on_error,
@@ -236,8 +243,8 @@ class Call:
         **unknown: Any,
     ) -> Event:
         """Record the caller.  `path` is where the file goes (audio fidelity writes it)."""
-        _reject_unknown("record", self.record, unknown)
-        say = V.Say(_text("record", prompt), voice) if prompt else None
+        reject_unknown("record", self.record, unknown)
+        say = V.Say(text_arg("record", prompt), voice) if prompt else None
         handlers = {
             "record": on_record,
             "timeout": on_timeout,
@@ -245,14 +252,14 @@ class Call:
             "error": on_error,
         }
         event = Event("error")
-        for attempt in range(1, _pos_int("attempts", attempts) + 1):
+        for attempt in range(1, pos_int("attempts", attempts) + 1):
             verb = V.Record(
                 say,
                 bool(beep),
-                _seconds("max_time", max_time),
-                _seconds("silence_timeout", silence_timeout),
-                _seconds("timeout", timeout),
-                _key("terminator", terminator),
+                duration_arg("max_time", max_time),
+                duration_arg("silence_timeout", silence_timeout),
+                duration_arg("timeout", timeout),
+                keypad_key("terminator", terminator),
                 path,
                 format,
                 bool(transcribe),
@@ -295,14 +302,14 @@ class Call:
         **unknown: Any,
     ) -> Event:
         """Connect the caller to another number (first of several to answer wins)."""
-        _reject_unknown("transfer", self.transfer, unknown)
+        reject_unknown("transfer", self.transfer, unknown)
         verb = V.Transfer(
-            _destinations(to),
+            destinations(to),
             caller_id,
-            _seconds("timeout", timeout),
+            duration_arg("timeout", timeout),
             bool(answer_on_media),
             ring_audio,
-            _key("terminator", terminator),
+            keypad_key("terminator", terminator),
             dict(headers or {}),
             bool(record),
         )
@@ -354,11 +361,11 @@ class Call:
         **unknown: Any,
     ) -> Event:
         """Place an outbound call that becomes this flow's call (Tropo's `call()`)."""
-        _reject_unknown("call", self.call, unknown)
+        reject_unknown("call", self.call, unknown)
         verb = V.Dial(
-            _destinations(to),
+            destinations(to),
             caller_id,
-            _seconds("timeout", timeout),
+            duration_arg("timeout", timeout),
             bool(answer_on_media),
             channel.upper(),
             network.upper(),
@@ -399,12 +406,16 @@ class Call:
         **unknown: Any,
     ) -> Event:
         """Join conference room `id` until the caller leaves (hangs up or keys the terminator)."""
-        _reject_unknown("conference", self.conference, unknown)
+        reject_unknown("conference", self.conference, unknown)
         if not str(id).strip():
             raise ConfigurationError("conference() needs a room id, such as 'team-standup'")
         out: V.Done = self._host.perform(
             V.Conference(
-                str(id), bool(mute), bool(play_tones), _key("terminator", terminator), bool(beep)
+                str(id),
+                bool(mute),
+                bool(play_tones),
+                keypad_key("terminator", terminator),
+                bool(beep),
             )
         )
         event = Event("hangup" if out.hangup else "conference", str(id), **out.detail)
@@ -422,13 +433,14 @@ class Call:
         channel: str = "TEXT",
         **unknown: Any,
     ) -> Event:
-        """Send a text message (does not wait for delivery)."""
+        """Send a text message (does not wait for delivery).  A body SMS cannot carry raises
+        `MessageError` here, the same on every backend."""
         if "from" in unknown:
             from_ = unknown.pop("from")
-        _reject_unknown("message", self.message, unknown)
+        reject_unknown("message", self.message, unknown)
         out: V.Done = self._host.perform(
             V.Message(
-                _text("message", text, allow_empty=False),
+                sms_body(text),
                 to,
                 from_,
                 network.upper(),
@@ -439,18 +451,18 @@ class Call:
 
     def wait(self, seconds: float = 1.0, **unknown: Any) -> Event:
         """Pause the flow (in seconds; Tropo scripts' wait() takes milliseconds)."""
-        _reject_unknown("wait", self.wait, unknown)
-        out = self._host.perform(V.Wait(_seconds("seconds", seconds, allow_zero=True)))
+        reject_unknown("wait", self.wait, unknown)
+        out = self._host.perform(V.Wait(duration_arg("seconds", seconds, allow_zero=True)))
         return Event("hangup" if out.hangup else "wait")
 
     def hangup(self, **unknown: Any) -> Event:
-        _reject_unknown("hangup", self.hangup, unknown)
+        reject_unknown("hangup", self.hangup, unknown)
         self._host.perform(V.Hangup())
         return Event("hangup")
 
     def reject(self, reason: str = "rejected", **unknown: Any) -> Event:
         """Refuse an unanswered call (busy signal for reason='busy')."""
-        _reject_unknown("reject", self.reject, unknown)
+        reject_unknown("reject", self.reject, unknown)
         if reason not in ("rejected", "busy"):
             raise ConfigurationError(f"reject reason must be 'rejected' or 'busy', not {reason!r}")
         out = self._host.perform(V.Reject(reason))
@@ -458,12 +470,12 @@ class Call:
 
     def redirect(self, to: str, **unknown: Any) -> Event:
         """Send an unanswered call elsewhere; this flow stops handling it."""
-        _reject_unknown("redirect", self.redirect, unknown)
-        out = self._host.perform(V.Redirect(_destinations(to)[0]))
+        reject_unknown("redirect", self.redirect, unknown)
+        out = self._host.perform(V.Redirect(destinations(to)[0]))
         return Event("redirect", to, **out.detail)
 
     def log(self, message: Any, **unknown: Any) -> Event:
-        _reject_unknown("log", self.log, unknown)
+        reject_unknown("log", self.log, unknown)
         self._host.perform(V.Log(str(message)))
         return Event("log", str(message))
 
@@ -476,62 +488,11 @@ class Call:
         **unknown: Any,
     ) -> Event:
         """Record the whole call (both sides) from now on."""
-        _reject_unknown("start_recording", self.start_recording, unknown)
+        reject_unknown("start_recording", self.start_recording, unknown)
         out = self._host.perform(V.StartRecording(path, format, bool(transcribe)))
         return Event("hangup" if out.hangup else "recording", path or "")
 
     def stop_recording(self, **unknown: Any) -> Event:
-        _reject_unknown("stop_recording", self.stop_recording, unknown)
+        reject_unknown("stop_recording", self.stop_recording, unknown)
         out = self._host.perform(V.StopRecording())
         return Event("recording", out.detail.get("url", ""), recording=out.detail.get("recording"))
-
-
-# -- validation helpers ---------------------------------------------------------------------------
-@cache
-def _valid_options(fn: Callable[..., Any]) -> tuple[str, ...]:
-    params = inspect.signature(fn).parameters.values()
-    return tuple(p.name for p in params if p.kind is p.KEYWORD_ONLY)
-
-
-def _reject_unknown(verb: str, method: Callable[..., Any], unknown: dict[str, Any]) -> None:
-    if unknown:
-        raise UnknownOptionError(verb, next(iter(unknown)), _valid_options(method.__func__))
-
-
-def _text(verb: str, text: Any, allow_empty: bool = True) -> str:
-    if not isinstance(text, str):
-        raise ConfigurationError(f"{verb}() needs text, got {type(text).__name__}: {text!r}")
-    if not allow_empty and not text.strip():
-        raise ConfigurationError(f"{verb}() needs some text; it was empty")
-    return text
-
-
-def _seconds(name: str, value: Any, allow_zero: bool = False) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ConfigurationError(f"{name} must be a number of seconds, not {value!r}") from None
-    if v < 0 or (v == 0 and not allow_zero) or v != v:
-        raise ConfigurationError(f"{name} must be a positive number of seconds, not {value!r}")
-    return v
-
-
-def _pos_int(name: str, value: Any) -> int:
-    if isinstance(value, bool) or int(value) != value or int(value) < 1:
-        raise ConfigurationError(f"{name} must be a whole number of at least 1, not {value!r}")
-    return int(value)
-
-
-def _key(name: str, value: str | None) -> str | None:
-    if value in (None, ""):
-        return None
-    if not isinstance(value, str) or len(value) != 1 or value not in DTMF_KEYS:
-        raise ConfigurationError(f"{name} must be one keypad key such as '#', not {value!r}")
-    return value
-
-
-def _destinations(to: str | Sequence[str]) -> tuple[str, ...]:
-    items = [to] if isinstance(to, str) else list(to)
-    if not items or not all(isinstance(t, str) and t.strip() for t in items):
-        raise ConfigurationError(f"give a destination number such as '+15550123', not {to!r}")
-    return tuple(items)

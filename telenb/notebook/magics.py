@@ -27,6 +27,8 @@ HELP = """telenb magics
   %%twiml NUMBER                  register the cell's TwiML as the app answering NUMBER
   %tel call NUMBER [--caller S] [--from N]   place a simulated call and show what happened
   %tel calls                      the call detail records so far
+  %tel messages                   every text message so far, with segment and price totals
+  %tel threads                    the text conversations as chat threads
   %tel trace SID                  the trace of one call
   %tel phone NUMBER [--from N] [--speed X]   a live Phone widget dialling NUMBER (real time)
   %tel log [--limit N]            the Call log widget: sortable, click a call for its timeline
@@ -39,7 +41,7 @@ HELP = """telenb magics
   %transcribe PATH [--choices C]  recognise speech in an audio file
   %inspect PATH [--static] [--no-dtmf]   interactive inspector of an audio file: waveform,
                                   spectrogram, DTMF and speech marked, select and play
-  %%sms TO [--from N]             send the cell as a text message
+  %%sms TO [--from N]             text the cell to TO (an app's number: a text session starts)
 Caller scripts: 'say: red; press: 12#; silence; wait: 2s; hangup' (see telenb.Caller)."""
 
 
@@ -68,6 +70,12 @@ class TelenbMagics(Magics):
 
     def _tel_calls(self, rest: str) -> Any:
         return session.carrier().calls
+
+    def _tel_messages(self, rest: str) -> Any:
+        return session.carrier().messages
+
+    def _tel_threads(self, rest: str) -> Any:
+        return session.carrier().messages.threads()
 
     @magic_arguments()
     @argument("number", nargs="?", default="", help="the number the phone dials")
@@ -148,7 +156,7 @@ class TelenbMagics(Magics):
     @argument("--from", dest="from_", default=None, help="the sender's number")
     @cell_magic
     def sms(self, line: str, cell: str) -> Any:
-        """Send the cell body as a text message on the session carrier."""
+        """Text the cell body to TO on the session carrier (see `session.send_sms`)."""
         args = _parse(self.sms, line)
         return session.send_sms(cell.strip("\n"), to=args.to, from_=args.from_)
 

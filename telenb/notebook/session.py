@@ -56,7 +56,17 @@ def trace(sid: str) -> Any:
 
 
 def send_sms(body: str, to: str, from_: str | None = None) -> Any:
+    """`%%sms`: text `to` on the session carrier.
+
+    To a number that answers texts (a flow or Tropo app, or an `on_message` handler) a person
+    at `from_` (default +15550199) texts it and the conversation shows, replies included.  To
+    any other number the message goes out from `from_` (default the carrier's own number) and
+    shows once it is delivered or has failed.
+    """
     c = carrier()
-    msg = c.send_message(body, to=to, from_=from_)
-    c.run_until(lambda: msg.status in ("delivered", "undelivered", "failed"))
+    to_n = c.sms.address(to, "To")
+    if to_n in c.sms.handlers or getattr(c.apps.get(to_n), "kind", None) in ("flow", "tropo"):
+        return c.text(to_n, body, from_=from_)
+    msg = c.send_message(body, to=to_n, from_=from_)
+    c.run_until(lambda: msg.final)
     return msg

@@ -1,1 +1,23 @@
 """Front doors to real networks and vendor formats (Twilio first)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import ConfigurationError
+
+PROVIDERS = ("twilio",)
+
+
+def connect(provider: str, **options: Any) -> Any:
+    """A backend that runs telenb flows on a real network: ``connect("twilio", public_url=...)``.
+
+    See `telenb.providers.twilio.TwilioBackend` for the options (allow-list, dry run,
+    confirmation, credentials from the environment)."""
+    if str(provider).lower() == "twilio":
+        from .twilio.backend import TwilioBackend
+
+        return TwilioBackend(**options)
+    raise ConfigurationError(
+        f"unknown provider {provider!r}; telenb connects to {', '.join(PROVIDERS)}"
+    )

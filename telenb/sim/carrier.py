@@ -26,21 +26,19 @@ from . import messaging
 from .bridge import Conference
 from .clock import Clock, RealtimeClock
 from .ids import SidFactory
-from .leg import FINAL, Leg
-from .machines import Forwarder, VoicemailBox
+from .leg import Leg
 from .media import TextMedia
+from .messagelog import MessageLog
 from .numbers import normalize
 from .parties import Caller, Party, Phone
 from .recording import RecordingStore
 from .results import CallLog, CallResult
+from .routing import Routing, StartFlowOnAnswer, no_answer
 from .runner import FlowRunner
 from .trace import Trace
 from .traffic import Traffic, signalling_call
 from .trunks import TrunkGroup
 
-SETUP = 0.1  # seconds for the network to set up a leg (ringing starts)
-BUSY_AFTER = 0.5
-FAIL_AFTER = 0.2
 FIDELITIES = ("text", "audio")
 
 
@@ -72,7 +70,7 @@ class App:
         return f"<App {self.number} {self.kind} {self.name!r}>"
 
 
-class Carrier:
+class Carrier(Routing):
     """A private telephone network in one Python object."""
 
     def __init__(
@@ -111,7 +109,8 @@ class Carrier:
         self.apps: dict[str, App] = {}
         self.phones: dict[str, Party] = {}
         self.legs: list[Leg] = []
-        self.messages: list[messaging.Message] = []
+        self.messages = MessageLog()  # every message: a list with filters, totals, threads
+        self.sms = messaging.SmsNetwork(self)  # delivery rules, inbound hooks, text sessions
         self.recordings = RecordingStore(self)
         self.conferences: dict[str, Conference] = {}
         self.trunk_groups: list[TrunkGroup] = []
@@ -183,8 +182,12 @@ class Carrier:
 
     def phone(self, number: str, party: Party | str | None = None, **options: Any) -> Party:
         """Register a subscriber: `carrier.phone("+15550123", behaviour="busy")`, or pass a
-        `Phone`.  Each call to it gets a fresh copy of the party."""
+        `Phone`.  Each call to it gets a fresh copy of the party.  `sms=` sets what texts to
+        it do: deliver, unreachable, unknown, landline, filtered, blocked, overflow."""
         num = self.normalize(number)
+        sms = options.pop("sms", None)
+        if sms is not None:
+            self.sms.rule(num, sms)
         if isinstance(party, Party):
             if options:
                 raise ConfigurationError("give a Phone or options, not both")
@@ -218,13 +221,18 @@ class Carrier:
         flow: Callable[[Any], Any] | None = None,
         headers: dict[str, str] | None = None,
         run: bool = True,
+        timeout: float | None = None,
     ) -> CallResult:
         """Place a call and (by default) run the network until it is over.
 
         With `caller` (a `Caller` or a caller script), a simulated person calls `to`.  With
-        `flow`, the network calls `to` and the flow runs once it is answered (outbound).
+        `flow`, the network calls `to` and the flow runs once it is answered (outbound); it
+        gives up after `timeout` seconds of ringing (default `dial_timeout`).  With
+        `run=False` the call is only placed, which a flow may do too (a webhook app placing
+        calls through a REST API runs inside the flow it answers).
         """
-        self._check_not_in_flow("call")
+        if run:
+            self._check_not_in_flow("call")
         if flow is not None:
             if caller is not None:
                 raise ConfigurationError("give caller= (someone calls in) or flow= (calling out)")
@@ -232,10 +240,11 @@ class Carrier:
                 self.normalize(from_) if from_ else self.default_caller_id,
                 to,
                 "outbound-api",
-                listener=_StartFlowOnAnswer(self, flow),
+                listener=StartFlowOnAnswer(self, flow),
                 headers=headers,
             )
-            leg.timers.append(self.clock.schedule(self.dial_timeout, _no_answer, leg))
+            wait = self.dial_timeout if timeout is None else float(timeout)
+            leg.timers.append(self.clock.schedule(wait, no_answer, leg))
         else:
             party = caller if isinstance(caller, Party) else Caller(caller)
             number = self.normalize(from_) if from_ else self.normalize(party.number)
@@ -339,21 +348,55 @@ class Carrier:
         network: str = "SMS",
         origin: str | None = None,
         direction: str | None = None,
+        status_callback: Any = None,
+        smart_encoding: bool = False,
+        session: str | None = None,
     ) -> messaging.Message:
-        to_n = self.normalize(to)
-        from_n = self.normalize(from_) if from_ else self.default_caller_id
-        if not isinstance(body, str) or not body.strip():
-            raise ConfigurationError("a message needs a body; it was empty")
-        segments, encoding = messaging.segment_info(body)
-        msg = messaging.Message(
-            self.sids.new("message"), from_n, to_n, body,
-            direction or ("outbound-call" if origin else "outbound-api"), "queued",
-            self.clock.now, channel, network, segments, encoding, call_sid=origin,
+        """Send a text message: queued now, then it progresses in virtual time.
+
+        `origin`: the call SID it was sent from; `session`: a text session's SID.
+        `status_callback`: a callable f(params) or an http(s) URL, told of every status after
+        queued with Twilio's parameters (MessageSid, MessageStatus, ErrorCode, ...).  Bad
+        input raises `MessageError` carrying Twilio's error code.
+        """
+        return self.sms.send(
+            body, to=to, from_=from_, channel=channel, network=network, call_sid=origin,
+            direction=direction or ("outbound-call" if origin else "outbound-api"),
+            session_sid=session, status_callback=status_callback, smart_encoding=smart_encoding,
         )  # fmt: skip
-        self.messages.append(msg)
-        messaging.set_status(self, msg, "queued")
-        messaging.progress(self, msg)
-        return msg
+
+    def text(
+        self, to: str, body: str, *, from_: str | None = None, texter: Any = None, run: bool = True
+    ) -> Any:
+        """A person texts `to`; to an app's number this starts a text session with its flow.
+
+        `texter` (a `Texter` or its script, "text: red; wait: 30s; text: thanks") replies on.
+        Returns a `TextResult` (messages, sessions, thread, trace); with `run`, the network
+        runs until the sessions end and the texter has nothing left to say.
+        """
+        self._check_not_in_flow("text")
+        result = self.sms.text(to, body, from_=from_, texter=texter)
+        if run:
+            self.run_until(lambda: result.done)
+        return result
+
+    def on_message(self, number: str, handler: Callable[[Any], Any] | None = None) -> Any:
+        """Handle messages to `number` yourself (usable as a decorator): `handler(message)`
+        gets each inbound `Message` (status received; `message.webhook_params()` gives what
+        Twilio would POST) and may return reply text (or a list of them), sent back from
+        `number`.  It takes precedence over the number's app for texts."""
+
+        def register(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
+            self.sms.on_message(number, fn)
+            return fn
+
+        return register if handler is None else register(handler)
+
+    def sms_rule(self, pattern: str, behaviour: str) -> None:
+        """What texts to numbers matching `pattern` ("+15550123", "+1555*") do: deliver,
+        unreachable (30003), blocked (30004), unknown (30005), landline (30006), filtered
+        (30007) or overflow (30001, failed).  The rule added last wins."""
+        self.sms.rule(pattern, behaviour)
 
     def _message_status(self, msg: messaging.Message, status: str) -> None:
         for fn in self.message_listeners:
@@ -366,201 +409,3 @@ class Carrier:
             room = Conference(self, self.sids.new("conference"), name)
             self.conferences[name] = room
         return room
-
-    # -- routing (internal) -----------------------------------------------------------------------
-    def place_leg(
-        self,
-        from_: str,
-        to: str,
-        direction: str,
-        *,
-        parent: Leg | None = None,
-        listener: Any = None,
-        headers: dict[str, str] | None = None,
-        seize: bool = True,
-    ) -> Leg:
-        """Create an outgoing leg and start routing it; its listener hears its statuses.
-
-        `seize=False` when the leg continues a call that already holds a trunk."""
-        leg = Leg(self, self.sids.new("call"), from_, self.normalize(to), direction, parent)
-        leg.listener = listener
-        leg.headers = dict(headers or {})
-        self.legs.append(leg)
-        if direction == "outbound-api":
-            leg.set_status("queued")
-        leg.set_status("initiated")
-        if not seize or self._seize_trunk(leg):
-            self._route_outbound(leg)
-        return leg
-
-    def _route_outbound(self, leg: Leg) -> None:
-        phone = self.phones.get(leg.to)
-        if phone is not None:
-            behaviour = phone.behaviour
-            leg.party = (
-                VoicemailBox(phone.greeting, phone.number)
-                if behaviour == "voicemail"
-                else phone.copy()
-            )
-            if behaviour == "busy":
-                self.clock.schedule(BUSY_AFTER, leg.hangup, "callee", "user busy (SIP 486)", "busy")
-            elif behaviour == "fail":
-                self.clock.schedule(
-                    FAIL_AFTER, leg.hangup, "network", "call failed (SIP 500)", "failed"
-                )
-            else:
-                self.clock.schedule(SETUP, leg.set_status, "ringing")
-                if behaviour != "no-answer":
-                    by = "machine_start" if behaviour == "voicemail" else "human"
-                    self.clock.schedule(SETUP + phone.ring, leg.answer, by)
-            return
-        app = self.apps.get(leg.to)
-        if app is not None and leg.parent is not None:
-            leg.party = Forwarder(leg.parent)
-            self.clock.schedule(SETUP, leg.set_status, "ringing")
-            self.clock.schedule(SETUP + app.ring, self._start_app, leg, app)
-            return
-        cause = (
-            "the simulator connects a flow's outbound call to a Phone, not to another app"
-            if app is not None
-            else "number not in service (SIP 404)"
-        )
-        self.clock.schedule(SETUP, leg.hangup, "network", cause, "failed")
-
-    def _route_inbound(self, leg: Leg, dest: str) -> None:
-        if not self._seize_trunk(leg):
-            return
-        app = self.apps.get(dest)
-        if app is not None:
-            leg.set_status("ringing")
-            self.clock.schedule(app.ring, self._start_app, leg, app)
-            return
-        if dest in self.phones:
-            leg.set_status("ringing")
-            self.place_leg(
-                leg.from_,
-                dest,
-                "outbound-dial",
-                parent=leg,
-                listener=_PersonToPerson(self, leg),
-                seize=False,
-            )
-            return
-        self.clock.schedule(
-            SETUP, leg.hangup, "network", "number not in service (SIP 404)", "failed"
-        )
-
-    def _start_app(self, leg: Leg, app: App) -> None:
-        if leg.ended:
-            return
-        runner = FlowRunner(self, leg, app.target, app.name)
-        self.runners.append(runner)
-        runner.start()
-
-    def _redirect(self, leg: Leg, to: str, runner: FlowRunner) -> None:
-        dest = self.normalize(to)
-        runner.leg = None
-        leg.runner = None
-        leg.op = None
-        leg.trace("redirect", to=dest)
-        app = self.apps.get(dest)
-        if app is not None:
-            self.clock.schedule(app.ring, self._start_app, leg, app)
-        elif dest in self.phones:
-            self.place_leg(
-                leg.from_,
-                dest,
-                "outbound-dial",
-                parent=leg,
-                listener=_PersonToPerson(self, leg),
-                seize=False,
-            )
-        else:
-            self.clock.schedule(
-                SETUP, leg.hangup, "network", "number not in service (SIP 404)", "failed"
-            )
-
-    def _seize_trunk(self, leg: Leg) -> bool:
-        for tg in self.trunk_groups:
-            if tg.matches(leg.to):
-                if not tg.seize(self.clock.now):
-                    leg.trace("blocked", trunk_group=tg.name, capacity=tg.capacity)
-                    self.clock.schedule(
-                        0, leg.hangup, "network", "all circuits busy (Q.850 cause 34)", "failed"
-                    )
-                    return False
-                leg.on_end.append(lambda _leg, tg=tg: tg.release(self.clock.now))
-        return True
-
-    def bridge(self, a: Leg, b: Leg) -> None:
-        a.peer, b.peer = b, a
-        a.trace("bridge", to=b.sid)
-        b.trace("bridge", to=a.sid)
-        for x, y in ((a, b), (b, a)):
-            if x.party is not None and not y.flow_driven:
-                x.party.on_bridge(x)
-
-    def _bridge_ended(self, survivor: Leg, ended: Leg, by: str) -> None:
-        survivor.trace("unbridge", by=by)
-        op = survivor.op
-        if op is not None and hasattr(op, "bridge_ended"):
-            op.bridge_ended(ended, by)
-        else:
-            survivor.hangup(by)
-
-    def _status_changed(self, leg: Leg, status: str) -> None:
-        if status == "in-progress":
-            leg.timers.append(self.clock.schedule(self.max_call_duration, _max_duration, leg))
-            if leg.party is not None:
-                leg.party.on_connect(leg)
-        if leg.listener is not None:
-            leg.listener.leg_status(leg, status)
-        for fn in self.status_listeners:
-            fn(leg, status)
-
-
-def _max_duration(leg: Leg) -> None:
-    leg.hangup("network", "maximum call duration reached")
-
-
-def _no_answer(leg: Leg) -> None:
-    if not leg.answered and not leg.ended:
-        leg.hangup("network", "no answer", status="no-answer")
-
-
-class _StartFlowOnAnswer:
-    """Outbound API call: the flow runs once the callee answers (as Twilio does)."""
-
-    def __init__(self, carrier: Carrier, flow: Callable[[Any], Any]):
-        self.carrier, self.flow = carrier, flow
-
-    def leg_status(self, leg: Leg, status: str) -> None:
-        if status == "in-progress" and leg.runner is None:
-            runner = FlowRunner(
-                self.carrier, leg, self.flow, getattr(self.flow, "__name__", "flow")
-            )
-            self.carrier.runners.append(runner)
-            self.carrier.clock.schedule(0, runner.start)
-
-
-class _PersonToPerson:
-    """A person called a person: the caller's leg follows the callee's, then they talk."""
-
-    def __init__(self, carrier: Carrier, origin: Leg):
-        self.carrier, self.origin = carrier, origin
-        self.timer = carrier.clock.schedule(carrier.dial_timeout, self._timeout)
-
-    def _timeout(self) -> None:
-        for child in self.origin.children:
-            if not child.ended and not child.answered:
-                child.hangup("network", "no answer", status="no-answer")
-
-    def leg_status(self, leg: Leg, status: str) -> None:
-        origin = self.origin
-        if status == "in-progress":
-            self.carrier.clock.cancel(self.timer)
-            origin.answer()
-            self.carrier.bridge(origin, leg)
-        elif status in FINAL and not leg.answered and not origin.ended:
-            self.carrier.clock.cancel(self.timer)
-            origin.hangup("network", leg.cause, status=status)

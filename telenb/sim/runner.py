@@ -136,6 +136,8 @@ class FlowRunner:
     def _execute(self, verb: Any) -> Any:
         kind = type(verb)
         leg = self.leg
+        if self.channel == "TEXT" and leg is not None:  # a text session (sim/textchannel.py)
+            return leg.execute(self, verb)
         if kind is V.Log:
             self.trace("log", message=verb.message)
             return V.Done()
@@ -186,6 +188,9 @@ class FlowRunner:
         if kind is V.StopRecording:
             rec = self.carrier.recordings.stop_call(leg)
             return V.Done(detail={"url": rec.url if rec else "", "recording": rec})
+        sim_op = getattr(verb, "sim_op", None)
+        if sim_op is not None:  # a backend's own verb (TwiML's <Gather>, ...) brings its operation
+            return sim_op(self).start()
         raise ConfigurationError(f"the simulator does not know the verb {kind.__name__}")
 
     def _refuse(self, verb: Any) -> Any:

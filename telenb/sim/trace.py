@@ -78,13 +78,40 @@ def _summarize(kind: str, d: dict[str, Any]) -> str:
     if kind == "log":
         return _q(d.get("message", ""), 100)
     if kind == "message":
-        return f"{d.get('sid', '')[:8]} {d.get('status')} {d.get('from')} -> {d.get('to')}  " + _q(
-            d.get("body", ""), 50
+        return _message_summary(d)
+    if kind == "session":
+        return f"{d.get('channel')} session {d.get('from')} -> {d.get('to')}  " + _q(
+            d.get("initial_text", ""), 50
         )
+    if kind == "webhook":  # a request the carrier made to an app (TwiML, callbacks)
+        status = d.get("status") if d.get("status") is not None else d.get("error", "?")
+        sent = [(k, v) for k, v in (d.get("params") or {}).items() if k in _WEBHOOK_KEYS]
+        extra = "".join(f"  {k}={_fmt(v)}" for k, v in sent)
+        return f"{d.get('method')} {d.get('url')} -> {status}{extra}"
+    if kind == "twiml":
+        return _q(" ".join(str(d.get("twiml", "")).split()), 110)
     if kind == "speech":
         return f"{d.get('by')} says {_q(d.get('text', ''))}"
     parts = [f"{k}={_fmt(v)}" for k, v in d.items() if k != "traceback"]
     return "  ".join(parts)
+
+
+def _message_summary(d: dict[str, Any]) -> str:
+    """'SM1a2b3c4d queued +1555 -> +1555  "Hi"  (GSM-7, 1 segment)'; failures with the code."""
+    out = f"{d.get('sid', '')[:10]} {d.get('status')} {d.get('from')} -> {d.get('to')}"
+    if "body" in d:
+        n = d.get("segments")
+        segs = f"  ({d.get('encoding')}, {n} segment{'s' if n != 1 else ''})" if n else ""
+        out += "  " + _q(d["body"], 50) + segs
+    if d.get("error_code"):
+        out += f"  error {d['error_code']}: {d.get('error_message')}"
+    return out
+
+
+_WEBHOOK_KEYS = (
+    "CallStatus", "Digits", "SpeechResult", "Confidence", "RecordingUrl", "DialCallStatus",
+    "QueueResult", "ErrorCode", "MessageStatus", "Body",
+)  # fmt: skip
 
 
 def _fmt(v: Any) -> str:

@@ -102,16 +102,21 @@ def body_length(text: str) -> int:
 
 
 def check_body(text: Any, max_length: int | None = MAX_BODY_LENGTH) -> str:
-    """Return `text` if it can be sent as an SMS body, else raise `MessageError` saying why."""
+    """Return `text` if it can be sent as an SMS body, else raise `MessageError` saying why.
+
+    The error's `code` is Twilio's for the same request: 21602 (no body), 21617 (over 1,600).
+    """
     if not isinstance(text, str):
         hint = (
             " Decode it first, e.g. body.decode('utf-8')."
             if isinstance(text, bytes | bytearray)
             else " Pass the message text as a str."
         )
-        raise MessageError(f"An SMS body must be str, not {type(text).__name__}.{hint}")
+        raise MessageError(f"An SMS body must be str, not {type(text).__name__}.{hint}", code=21602)
     if not text:
-        raise MessageError("The SMS body is empty: a text message needs at least one character.")
+        raise MessageError(
+            "The SMS body is empty: a text message needs at least one character.", code=21602
+        )
     m = _SURROGATE.search(text)
     if m:
         i = m.start()
@@ -148,6 +153,7 @@ def check_body(text: Any, max_length: int | None = MAX_BODY_LENGTH) -> str:
                 f"{max_length:,}-character limit (counted in UTF-16 code units, as Twilio "
                 "does: an emoji counts 2). Shorten it or send it as several messages.",
                 position=_index_at_units(text, max_length),
+                code=21617 if max_length == MAX_BODY_LENGTH else None,
             )
     return text
 

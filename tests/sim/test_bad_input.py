@@ -3,7 +3,7 @@
 import pytest
 
 import telenb
-from telenb.errors import ConfigurationError, FlowError, UnknownOptionError
+from telenb.errors import ConfigurationError, FlowError, MessageError, UnknownOptionError
 
 from .helpers import run_flow
 
@@ -56,7 +56,7 @@ def test_default_maximum_call_duration_is_four_hours():
         (lambda c: c.say(42), ConfigurationError, "needs text"),
         (lambda c: c.wait(-1), ConfigurationError, "positive number of seconds"),
         (lambda c: c.transfer([]), ConfigurationError, "destination number"),
-        (lambda c: c.message("", to="+15550123"), ConfigurationError, "needs some text"),
+        (lambda c: c.message("", to="+15550123"), MessageError, "body is empty"),
         (lambda c: c.conference(" "), ConfigurationError, "room id"),
         (lambda c: c.reject("nope"), ConfigurationError, "reject reason"),
         (lambda c: c.record(max_tme=3), UnknownOptionError, "Did you mean 'max_time'"),

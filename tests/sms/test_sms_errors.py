@@ -108,3 +108,18 @@ def test_every_control_character_but_lf_cr_ff_is_refused():
         else:
             with pytest.raises(MessageError, match=f"U\\+{cp:04X}"):
                 segments("a" + ch)
+
+
+@pytest.mark.parametrize(
+    "text, kw, code",
+    [
+        ("", {}, 21602),  # Twilio: message body is required
+        (b"x", {}, 21602),
+        ("a" * 1601, {}, 21617),  # Twilio: concatenated body over 1,600 characters
+        ("a" * 15, {"max_length": 10}, None),  # a limit of your own is not Twilio's
+        ("\ud800", {}, None),
+        ("\t", {}, None),
+    ],
+)
+def test_errors_carry_twilios_code_where_twilio_has_one(text, kw, code):
+    assert raises(text, **kw).code == code

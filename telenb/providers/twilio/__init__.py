@@ -1,0 +1,48 @@
+"""Twilio for telenb: TwiML apps on the simulated carrier, Twilio's REST API offline, a
+backend that runs telenb flows on real Twilio numbers, and TwiML export of flows.
+
+    carrier.app("+15550100", twiml=flask_app, url="/voice")   # TwiML on the simulator
+    client = offline_client(carrier)                          # twilio.rest.Client, offline
+    backend = telenb.connect("twilio", public_url="https://...")  # real phones
+    flow_twiml(carrier, "+15550100")                          # the TwiML a flow produces
+
+Names load lazily (the twilio SDK is imported only by the parts that need it).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "twilio_account": ".account",
+    "SimAccount": ".account",
+    "twiml_flow": ".sim",
+    "TwimlApp": ".interpreter",
+    "parse_twiml": ".twiml_parse",
+    "TwiMLParseError": ".twiml_parse",
+    "signature": ".signing",
+    "is_valid": ".signing",
+    "WebhookRequest": ".web",
+    "OfflineHttpClient": ".rest_offline",
+    "offline_client": ".rest_offline",
+    "TwilioBackend": ".backend",
+    "Credentials": ".credentials",
+    "RecordingHttpClient": ".rest_recorder",
+    "flow_twiml": ".export",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'telenb.providers.twilio' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -1,0 +1,290 @@
+"""Run telenb flows on real phones through Twilio.
+
+    backend = telenb.connect("twilio", public_url="https://abc123.ngrok.app",
+                             allow=["+15551234567"], from_="+15557654321")
+    backend.serve(port=8080)                 # the webhook server your tunnel points at
+    backend.answer("+15557654321", flow)     # calls to this Twilio number run `flow`
+    backend.call("+15551234567", flow)       # asks for confirmation, then places the call
+
+Safety rails: credentials come from the environment and are masked everywhere; every
+webhook must be signed (403 otherwise); only numbers on the allow-list are called or texted;
+the first real call of a session needs an explicit yes; ``dry_run=True`` prints the REST
+request, the TwiML step by step (from a simulated run) and an estimated cost, and sends
+nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from ...errors import ConfigurationError, FlowError, NumberError
+from ...flow import verbs as V
+from ...sim.numbers import matches, normalize
+from .backend_server import PREFIX, WebhookServer
+from .credentials import Credentials
+
+log = logging.getLogger("telenb.twilio.backend")
+RATES = {  # assumed US list prices in USD; pass rates= for your own
+    "outbound_minute": 0.014,
+    "inbound_minute": 0.0085,
+    "sms_segment": 0.0083,
+}
+STATUS_EVENTS = ["initiated", "ringing", "answered", "completed"]
+
+
+@dataclass
+class Estimate:
+    """What a call would cost, from a simulated run of the flow."""
+
+    seconds: float
+    minutes: int
+    messages: int
+    segments: int
+    cost: float
+    rates: dict[str, float] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        parts = [f"{self.minutes} min at ${self.rates['outbound_minute']:g}/min"]
+        if self.segments:
+            parts.append(f"{self.segments} SMS segment(s) at ${self.rates['sms_segment']:g}")
+        return f"about ${self.cost:.4f} ({' + '.join(parts)}; assumed rates, see rates=)"
+
+
+@dataclass
+class DryRun:
+    """What `call()` would have done: the REST request, the TwiML steps, the cost."""
+
+    request: Any
+    steps: Any
+    estimate: Estimate
+
+    def __str__(self) -> str:
+        req = self.request
+        return (
+            "DRY RUN - nothing was sent to Twilio.\n"
+            f"REST request that would be made:\n  {req.method} {req.url}\n  "
+            f"{req.body.decode()}\n  Authorization: Basic ****\n\n"
+            f"{self.steps}\n\nEstimated cost: {self.estimate}"
+        )
+
+    __repr__ = __str__
+
+
+class TwilioBackend:
+    """telenb flows on real Twilio numbers: REST with the SDK, webhooks as continuations."""
+
+    def __init__(
+        self,
+        *,
+        public_url: str,
+        allow: Iterable[str] = (),
+        from_: str | None = None,
+        dry_run: bool = False,
+        confirm: Callable[[str], bool] | None = None,
+        credentials: Credentials | None = None,
+        env: Mapping[str, str] | None = None,
+        http_client: Any = None,
+        executor: Any = None,
+        rates: Mapping[str, float] | None = None,
+        region: str = "US",
+    ):
+        parts = urlsplit(public_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ConfigurationError(
+                f"public_url must be the https URL Twilio can reach (a tunnel or your host), "
+                f"such as https://abc123.ngrok.app, not {public_url!r}"
+            )
+        self.credentials = credentials or Credentials.from_env(env)
+        token = self.credentials.auth_token
+        if token is None and not dry_run:
+            raise ConfigurationError(
+                "set TWILIO_AUTH_TOKEN: Twilio signs its webhooks with the account's auth token "
+                "and telenb refuses unsigned webhooks (an API key cannot check them)"
+            )
+        self.region = region
+        self.allow = [self._number(a) if not a.endswith("*") else a for a in allow]
+        self.from_ = self._number(from_) if from_ else None
+        self.dry_run = dry_run
+        self.confirm = confirm or _ask_on_terminal
+        self.rates = {**RATES, **dict(rates or {})}
+        self.http_client = http_client
+        self._confirmed = False
+        self._client: Any = None
+        self.server = WebhookServer(
+            token or "", public_url, messenger=self._send_message, executor=executor
+        )
+        self._httpd: Any = None
+
+    def __repr__(self) -> str:
+        mode = "dry run" if self.dry_run else "live"
+        return (
+            f"<TwilioBackend {mode} {self.server.public_url} {self.credentials!r} "
+            f"allow={self.allow}>"
+        )
+
+    # -- REST -------------------------------------------------------------------------------------
+    @property
+    def client(self) -> Any:
+        """A `twilio.rest.Client` (with the injected HTTP client, if any)."""
+        if self._client is None:
+            from twilio.rest import Client
+
+            user, secret, account = self.credentials.client_args()
+            self._client = Client(user, secret, account, http_client=self.http_client)
+        return self._client
+
+    def _number(self, number: str) -> str:
+        try:
+            return normalize(number, self.region)
+        except NumberError as exc:
+            raise ConfigurationError(str(exc)) from None
+
+    def _allowed(self, number: str, what: str) -> str:
+        num = self._number(number)
+        if not any(matches(pattern, num) for pattern in self.allow):
+            raise ConfigurationError(
+                f"{num} is not on the allow-list, so telenb will not {what} it; pass "
+                f"allow=[{num!r}] (or a prefix such as '+1555*') to connect()"
+            )
+        return num
+
+    # -- placing and answering calls --------------------------------------------------------------
+    def call(self, to: str, flow: Callable[[Any], Any], *, from_: str | None = None,
+             caller: str = "") -> Any:  # fmt: skip
+        """Call `to` and run `flow` once answered; returns the Call SID (or a DryRun).
+
+        `caller` is the simulated person used for the dry run's TwiML and cost estimate."""
+        to_n = self._allowed(to, "call")
+        origin = self._number(from_) if from_ else self.from_
+        if origin is None:
+            raise ConfigurationError("give from_= one of your Twilio numbers (or connect(from_=))")
+        if self.dry_run:
+            return self._dry_run(to_n, origin, flow, caller)
+        if not self._confirmed:
+            estimate = self.estimate(flow, caller)
+            question = (
+                f"Place a REAL call from {origin} to {to_n} through Twilio? It will cost "
+                f"{estimate}. Type yes to go on: "
+            )
+            if not self.confirm(question):
+                raise FlowError("the call was not confirmed; nothing was sent to Twilio")
+            self._confirmed = True
+        call = self.client.calls.create(**self._call_request(to_n, origin, flow))
+        log.info("placed call %s to %s", call.sid, to_n)
+        return call.sid
+
+    def _call_request(self, to: str, origin: str, flow: Callable) -> dict[str, Any]:
+        token = self.server.session_token(flow)
+        return {
+            "to": to,
+            "from_": origin,
+            "url": self.server.url(f"{PREFIX}/voice?session={token}"),
+            "method": "POST",
+            "status_callback": self.server.url(f"{PREFIX}/status"),
+            "status_callback_event": STATUS_EVENTS,
+            "status_callback_method": "POST",
+        }
+
+    def answer(self, number: str, flow: Callable[[Any], Any], *, configure: bool = True) -> None:
+        """Run `flow` for calls to your Twilio `number`; with `configure`, point the number's
+        voice URL and status callback at this backend (a REST update; printed in a dry run)."""
+        num = self._number(number)
+        self.server.numbers[num] = flow
+        if not configure:
+            return
+        settings = {
+            "voice_url": self.server.url(f"{PREFIX}/voice"),
+            "voice_method": "POST",
+            "status_callback": self.server.url(f"{PREFIX}/status"),
+            "status_callback_method": "POST",
+        }
+        if self.dry_run:
+            print(f"DRY RUN - would configure {num}: {settings}")
+            return
+        found = self.client.incoming_phone_numbers.list(phone_number=num, limit=1)
+        if not found:
+            raise ConfigurationError(f"{num} is not a phone number on this Twilio account")
+        found[0].update(**settings)
+
+    def _send_message(self, verb: V.Message, params: dict[str, str]) -> V.Done:
+        """message() from a flow: the Messages REST API (allow-listed; printed in a dry run)."""
+        to = self._allowed(verb.to, "text")
+        ours = params.get("To") if params.get("Direction") == "inbound" else params.get("From")
+        origin = verb.from_ or ours or self.from_
+        if self.dry_run:
+            print(f"DRY RUN - would text {to} from {origin}: {verb.text!r}")
+            return V.Done(detail={"sid": "", "status": "dry-run"})
+        msg = self.client.messages.create(to=to, from_=origin, body=verb.text)
+        return V.Done(detail={"sid": msg.sid, "status": msg.status})
+
+    # -- dry runs and estimates ------------------------------------------------------------
+    def _dry_run(self, to: str, origin: str, flow: Callable, caller: str) -> DryRun:
+        from twilio.rest import Client
+
+        from .export import flow_twiml
+        from .rest_recorder import RecordingHttpClient
+
+        recorder = RecordingHttpClient([(201, {"sid": "CA" + "0" * 32, "status": "queued"})])
+        user, secret, account = self.credentials.client_args()
+        Client(user, secret, account, http_client=recorder).calls.create(
+            **self._call_request(to, origin, flow)
+        )
+        steps = flow_twiml(flow, to, caller=caller, direction="outbound-api")
+        result = DryRun(recorder.requests[0], steps, self.estimate(flow, caller, steps=steps))
+        print(result)
+        return result
+
+    def estimate(self, flow: Callable, caller: str = "", *, steps: Any = None) -> Estimate:
+        """Cost of one call of `flow` with a simulated `caller` (assumed rates)."""
+        if steps is None:
+            from .export import flow_twiml
+
+            steps = flow_twiml(flow, "+15550100", caller=caller, direction="outbound-api")
+        result = steps.result
+        seconds = result.duration
+        minutes = max(1, -(-int(seconds) // 60)) if seconds else 0
+        segments = sum(m.num_segments for m in steps.messages)
+        cost = minutes * self.rates["outbound_minute"] + segments * self.rates["sms_segment"]
+        return Estimate(seconds, minutes, len(steps.messages), segments, cost, dict(self.rates))
+
+    # -- the webhook server ---------------------------------------------------------------
+    def serve(self, host: str = "127.0.0.1", port: int = 8080) -> tuple[str, int]:
+        """Start the webhook server in a background thread; returns (host, port)."""
+        from socketserver import ThreadingMixIn
+        from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+        class Server(ThreadingMixIn, WSGIServer):
+            daemon_threads = True
+
+        class Quiet(WSGIRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:
+                log.debug(format, *args)
+
+        if self._httpd is not None:
+            raise ConfigurationError("the webhook server is already running; stop() it first")
+        self._httpd = make_server(host, port, self.server, Server, Quiet)
+        thread = threading.Thread(
+            target=self._httpd.serve_forever, name="telenb-twilio", daemon=True
+        )
+        thread.start()
+        address = self._httpd.server_address[:2]
+        log.info("webhook server on %s:%s for %s", *address, self.server.public_url)
+        return address
+
+    def stop(self) -> None:
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+            self._httpd = None
+
+
+def _ask_on_terminal(question: str) -> bool:
+    try:
+        return input(question).strip().lower() in ("y", "yes")
+    except EOFError:
+        return False

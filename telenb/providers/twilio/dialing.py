@@ -1,0 +1,265 @@
+"""<Dial> (to numbers, clients, SIP, a conference or a queue) and <Enqueue>, for the
+interpreter: the request parameters Twilio sends afterwards (DialCallStatus, QueueResult...)
+and when the action URL is requested."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ...errors import NumberError
+from ...flow import verbs as V
+from .interpreter import NEXT, QueueExit
+from .queues import BridgeWait, DequeueVerb
+from .sim_ops import ConferenceVerb, DialVerb, Item, PlayVerb
+
+if TYPE_CHECKING:
+    from .interpreter import Interpreter
+    from .twiml_parse import Node
+
+# Twilio's default hold music for <Enqueue> without waitUrl (the simulator does not fetch it)
+HOLD_MUSIC = "http://com.twilio.music.classical.s3.amazonaws.com/BusyStrings.mp3"
+HOLD_SECONDS = 30.0
+DIAL_STATUS = {
+    "answered": "completed",
+    "busy": "busy",
+    "no-answer": "no-answer",
+    "failed": "failed",
+    "canceled": "canceled",
+}
+RECORD_VALUES = (
+    "do-not-record",
+    "record-from-answer",
+    "record-from-ringing",
+    "record-from-answer-dual",
+    "record-from-ringing-dual",
+    "true",
+    "false",
+)
+WAIT_VERBS = ("Play", "Say", "Pause", "Hangup", "Redirect", "Leave", "Gather")
+
+
+def v_dial(interp: Interpreter, node: Node) -> Any:
+    a = interp.attrs(node)
+    action = interp.resolve(a.text("action"))
+    method = a.method("method", 13210)
+    timeout = a.int("timeout", 30, 13212, maximum=600) or 30
+    time_limit = a.int("timeLimit", 14400, 13216, maximum=14400)
+    record = a.choice("record", RECORD_VALUES, "do-not-record", 13217)
+    if a.bool("hangupOnStar", False, 13213):
+        interp.warn(None, "telenb does not simulate hangupOnStar: keys in a bridge go nowhere")
+    caller_id = a.text("callerId")
+    nouns = node.children
+    special = [n for n in nouns if n.tag in ("Conference", "Queue")]
+    if special:
+        if len(nouns) > 1:
+            interp.warn(13215, "Dial: <Conference> or <Queue> must be the only noun")
+        noun = special[0]
+        if noun.tag == "Conference":
+            return _conference(interp, noun, action, method)
+        return _dequeue(interp, noun, action, method, float(timeout))
+    targets, watches = _targets(interp, node)
+    extra: list[tuple[str, str]]
+    if not targets:
+        extra = [("DialCallStatus", "failed")]
+    else:
+        transfer = V.Transfer(tuple(targets), caller_id, float(timeout))
+        verb = DialVerb(transfer, record not in ("do-not-record", "false"), time_limit)
+        verb.answer_on_bridge = a.bool("answerOnBridge", False, None)
+        verb.on_placed = lambda legs: _watch(interp, legs, watches)
+        out = interp.perform(verb)
+        placed = verb.placed
+        status = DIAL_STATUS.get(out.kind, "completed" if out.sid else "canceled")
+        extra = [("DialCallStatus", status)]
+        sid = out.sid or (placed[0].sid if placed else None)
+        if sid:
+            extra.append(("DialCallSid", sid))
+        if out.sid:
+            child = interp.carrier.find_call(out.sid)
+            extra.append(("DialCallDuration", str(round(child.duration))))
+        extra.append(("DialBridged", "true" if out.sid else "false"))
+        if verb.recording is not None:
+            from .recordings import publish, recording_params
+
+            url = publish(interp.account, verb.recording)
+            rec_params = recording_params(interp.account, verb.recording, url)
+            extra += rec_params
+            callback = interp.resolve(a.text("recordingStatusCallback"))
+            if callback and "completed" in a.words("recordingStatusCallbackEvent", ("completed",)):
+                base = [("AccountSid", interp.account.account_sid), ("CallSid", interp.leg.sid)]
+                interp.hooks.callback(
+                    a.method("recordingStatusCallbackMethod"),
+                    callback,
+                    base + rec_params,
+                    sid=interp.leg.sid,
+                    event="recording",
+                )
+    return _after(interp, method, action, extra, "dial")
+
+
+def _after(interp: Interpreter, method: str, action: str | None, extra: list, why: str) -> Any:
+    """Twilio requests the action when there is one (ignoring the answer if the caller hung
+    up); without one, the document goes on while the caller is still there."""
+    if interp.over:
+        interp.notify(method, action, extra, why)
+        return None
+    if action:
+        return interp.fetch(method, action, extra, why)
+    return NEXT
+
+
+def _targets(interp: Interpreter, node: Node) -> tuple[list[str], list]:
+    carrier = interp.carrier
+    targets: list[str] = []
+    watches: list = []
+    nouns = node.children or [node]
+    for noun in nouns:
+        a = interp.attrs(noun, "Dial") if noun is not node else None
+        if noun.tag in ("Dial", "Number"):
+            raw, code = noun.text, 13223
+        elif noun.tag == "Client":
+            ident = [c.text for c in noun.children if c.tag == "Identity"]
+            raw, code = "client:" + (ident[0] if ident else noun.text), 13215
+        elif noun.tag == "Sip":
+            raw, code = noun.text, 13243
+        else:
+            interp.warn(13215, f"Dial: Invalid nested element <{noun.tag}> at {noun.where}")
+            continue
+        try:
+            address = carrier.normalize(raw)
+        except NumberError as exc:
+            interp.warn(code, f"Dial: cannot dial {raw!r}: {exc}")
+            continue
+        targets.append(address)
+        if a is not None:
+            if a.raw("url"):
+                interp.warn(None, "telenb does not play <Number url> whisper TwiML to the callee")
+            if a.raw("sendDigits"):
+                interp.leg.trace("senddigits", to=address, digits=a.raw("sendDigits"))
+            callback = interp.resolve(a.text("statusCallback"))
+            if callback:
+                events = a.words("statusCallbackEvent", ("completed",))
+                watches.append((address, callback, a.method("statusCallbackMethod"), events))
+    return targets, watches
+
+
+def _watch(interp: Interpreter, legs: list, watches: list) -> None:
+    for leg in legs:
+        for address, url, method, events in watches:
+            if leg.to == address:
+                interp.account.watch_call(leg, url, method, events)
+
+
+def _conference(interp: Interpreter, noun: Node, action: str | None, method: str) -> Any:
+    a = interp.attrs(noun, "Dial")
+    name = noun.text
+    if not name:
+        interp.warn(13237, "Dial->Conference: Invalid conference name (empty)")
+        return _after(interp, method, action, [("DialCallStatus", "failed")], "dial")
+    beep = a.choice("beep", ("true", "false", "onEnter", "onExit"), "true", 13235)
+    if not a.bool("startConferenceOnEnter", True, 13232):
+        interp.warn(None, "telenb starts every conference at once (startConferenceOnEnter)")
+    if a.raw("waitUrl"):
+        interp.warn(None, "telenb does not play a conference's waitUrl")
+    conf = V.Conference(name, a.bool("muted", False, 13230), False, None, beep != "false")
+    verb = ConferenceVerb(
+        conf,
+        a.bool("endConferenceOnExit", False, 13231),
+        a.int("maxParticipants", 250, None, minimum=2, maximum=250) or 250,
+    )
+    out = interp.perform(verb)
+    room = interp.carrier.conferences.get(name)
+    extra = [("DialCallStatus", "failed" if out.detail.get("full") else "answered")]
+    if room is not None:
+        extra.append(("ConferenceSid", room.sid))
+    return _after(interp, method, action, extra, "dial")
+
+
+def _dequeue(
+    interp: Interpreter, noun: Node, action: str | None, method: str, timeout: float
+) -> Any:
+    a = interp.attrs(noun, "Dial")
+    if a.raw("url"):
+        interp.warn(None, "telenb does not play <Queue url> whisper TwiML to the caller")
+    if not noun.text:
+        interp.warn(14212, "Dial->Queue: Queue name too short (empty)")
+        return _after(interp, method, action, [("DialCallStatus", "failed")], "dial")
+    queue = interp.account.queue(noun.text)
+    verb = DequeueVerb(queue, timeout)
+    out = interp.perform(verb)
+    extra = [("DialCallStatus", DIAL_STATUS.get(out.kind, "completed")), ("QueueSid", queue.sid)]
+    if verb.member is not None:
+        member_leg = verb.member.leg
+        extra += [
+            ("DialCallSid", member_leg.sid),
+            ("DialCallDuration", str(round(out.duration))),
+            ("DequeuedCallSid", member_leg.sid),
+        ]
+    return _after(interp, method, action, extra, "dial")
+
+
+def v_enqueue(interp: Interpreter, node: Node) -> Any:
+    a = interp.attrs(node)
+    action = interp.resolve(a.text("action"))
+    method = a.method("method", 14201)
+    wait_url = interp.resolve(a.text("waitUrl"))
+    wait_method = a.method("waitUrlMethod", 14206)
+    if a.raw("workflowSid"):
+        interp.warn(None, "telenb does not simulate TaskRouter (<Enqueue workflowSid>)")
+    name = node.text
+    if not name or len(name) > 64:
+        interp.warn(14204 if not name else 14205, f"Enqueue: invalid queue name {name!r}")
+        return NEXT
+    queue = interp.account.queue(name)
+    clock = interp.carrier.clock
+    if len(queue.members) >= queue.max_size:
+        result, started = "queue-full", clock.now
+    else:
+        member = queue.join(interp.leg, clock.now)
+        started = member.enqueued_at
+        interp.queue_member = member
+        result = _wait(interp, queue, member, wait_url, wait_method)
+        interp.queue_member = None
+        if member.state == "waiting":
+            queue.leave(member, result)
+    extra = [
+        ("QueueResult", result),
+        ("QueueSid", queue.sid),
+        ("QueueTime", str(round(clock.now - started))),
+    ]
+    return _after(interp, method, action, extra, "enqueue")
+
+
+def _wait(interp: Interpreter, queue: Any, member: Any, url: str | None, method: str) -> str:
+    """Play the wait music (waitUrl TwiML, fetched again each time it ends) until the caller
+    is dequeued, leaves, or hangs up; returns Twilio's QueueResult."""
+    doc_before = interp.doc
+    try:
+        while not interp.over:
+            if url:
+                extra = [
+                    ("AvgQueueTime", str(round(queue.average_wait))),
+                    ("CurrentQueueSize", str(len(queue.members))),
+                    ("MaxQueueSize", str(queue.max_size)),
+                    ("QueuePosition", str(queue.position(member))),
+                    ("QueueSid", queue.sid),
+                    ("QueueTime", str(round(interp.carrier.clock.now - member.enqueued_at))),
+                ]
+                doc = interp.fetch(method, url, extra, "wait")
+                while doc is not None and not interp.over:
+                    doc = interp.execute(doc, WAIT_VERBS)
+            else:
+                known = {HOLD_MUSIC: HOLD_SECONDS}
+                interp.perform(PlayVerb([Item("play", HOLD_MUSIC)], known=known))
+        queue.leave(member, "hungup")
+        return "hangup"
+    except QueueExit as exit_:
+        interp.doc = doc_before
+        if exit_.result != "dequeued":
+            queue.leave(member, "left")
+            return exit_.result
+    interp.bridging = True
+    try:
+        out = interp.perform(BridgeWait(member))
+    finally:
+        interp.bridging = False
+    return "hangup" if out.hangup else "bridged"

@@ -1,0 +1,237 @@
+"""The TwiML a flow produces, step by step: `flow_twiml(carrier_or_flow, number, caller=...)`.
+
+The flow runs behind the Twilio backend's own webhook server, and the simulator's TwiML
+interpreter plays Twilio, calling it with signed requests for a simulated caller.  So every
+step shown is exactly the TwiML the backend would send Twilio, it has been executed, and the
+notes say which constructs TwiML cannot express exactly and why.  For a TwiML app the steps
+are its own documents.  Nothing here touches the network.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ...errors import ConfigurationError
+from .account import twilio_account
+from .backend_server import PREFIX, InlineExecutor, WebhookServer
+
+ORIGIN = "https://telenb-backend.test"
+SHOWN = (
+    "CallStatus",
+    "Digits",
+    "SpeechResult",
+    "Confidence",
+    "RecordingUrl",
+    "DialCallStatus",
+    "QueueResult",
+    "ErrorCode",
+)
+
+
+@dataclass
+class Step:
+    """One webhook: what Twilio sent (the interesting parameters) and the TwiML answer."""
+
+    method: str
+    path: str
+    params: dict[str, str]
+    twiml: str
+
+    def pretty(self) -> str:
+        from defusedxml.minidom import parseString
+
+        try:
+            text = parseString(self.twiml.encode()).toprettyxml(indent="  ")
+        except Exception:  # not well-formed: show it as it came
+            return self.twiml
+        return "\n".join(line for line in text.splitlines()[1:] if line.strip())
+
+
+@dataclass
+class TwimlSteps:
+    """A flow's TwiML for each step of one simulated call (text and HTML displays)."""
+
+    number: str
+    caller: str
+    steps: list[Step]
+    notes: list[str]
+    result: Any = None
+    messages: list[Any] = field(default_factory=list)
+
+    @property
+    def documents(self) -> list[str]:
+        return [s.twiml for s in self.steps]
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def __iter__(self):
+        return iter(self.steps)
+
+    def __getitem__(self, i: int) -> Step:
+        return self.steps[i]
+
+    def _heading(self, step: Step) -> str:
+        sent = "  ".join(f"{k}={step.params[k]}" for k in SHOWN if step.params.get(k))
+        return f"{step.method} {step.path}  {sent}".rstrip()
+
+    def __repr__(self) -> str:
+        who = repr(self.caller) if self.caller else "silent"
+        lines = [f"TwiML for {self.number} (caller: {who}), {len(self.steps)} step(s)"]
+        for n, step in enumerate(self.steps, 1):
+            lines.append(f"{n:2d}. {self._heading(step)}")
+            lines += [f"      {line}" for line in step.pretty().splitlines()]
+        for msg in self.messages:
+            lines.append(f"  (REST) POST Messages.json  To={msg.to}  Body={msg.body!r}")
+        if self.notes:
+            lines.append("Notes - what TwiML cannot say exactly:")
+            lines += [f"  - {note}" for note in self.notes]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        rows = []
+        for n, step in enumerate(self.steps, 1):
+            rows.append(
+                f"<div><b>{n}. {html.escape(self._heading(step))}</b>"
+                f"<pre style='margin:2px 0 8px 1em'>{html.escape(step.pretty())}</pre></div>"
+            )
+        notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
+        notes = f"<div><b>What TwiML cannot say exactly</b><ul>{notes}</ul></div>" if notes else ""
+        head = html.escape(f"TwiML for {self.number}, {len(self.steps)} step(s)")
+        return f"<div class='telenb-twiml'><h4>{head}</h4>{''.join(rows)}{notes}</div>"
+
+
+def flow_twiml(
+    source: Any,
+    number: str | None = None,
+    *,
+    caller: str = "",
+    seed: int = 0,
+    direction: str = "inbound",
+) -> TwimlSteps:
+    """Show the TwiML for each step of a call to `number` (or of the flow `source`).
+
+    `source`: a `Carrier` (the app answering `number`: a Python flow, a Tropo script, or a
+    TwiML app) or a flow function.  `caller` is a caller script (default: silent).
+    ``direction="outbound-api"`` runs it as a call the backend places."""
+    from ...sim.carrier import Carrier, current, make_current
+
+    previous = current()  # the scratch carrier must not become the session's carrier
+    try:
+        if isinstance(source, Carrier):
+            if not number:
+                raise ConfigurationError(
+                    "give the number whose TwiML to show: flow_twiml(c, '+1…')"
+                )
+            num = source.normalize(number)
+            app = source.apps.get(num)
+            if app is None:
+                raise ConfigurationError(
+                    f"no app answers {num}; numbers with apps: {', '.join(source.apps) or 'none'}"
+                )
+            if app.kind == "twiml":
+                return _twiml_app(source, app, num, caller, seed)
+            return _flow(app.target, num, caller, seed, direction)
+        if callable(source):
+            return _flow(source, number or "+15550100", caller, seed, direction)
+        raise ConfigurationError(
+            f"flow_twiml needs a Carrier or a flow, not {type(source).__name__}"
+        )
+    finally:
+        if previous is not None:
+            make_current(previous)
+
+
+def _flow(flow: Callable, number: str, caller: str, seed: int, direction: str) -> TwimlSteps:
+    from ...flow import verbs as V
+    from ...sim.carrier import Carrier
+
+    sim = Carrier(seed=seed)
+    acct = twilio_account(sim)
+    sent: list[Any] = []
+
+    def messenger(verb: Any, params: dict[str, str]) -> Any:
+        ours = params.get("To") if params.get("Direction") == "inbound" else params.get("From")
+        sent.append(sim.send_message(verb.text, to=verb.to, from_=verb.from_ or ours))
+        return V.Done(detail={"sid": sent[-1].sid, "status": sent[-1].status})
+
+    server = WebhookServer(acct.auth_token, ORIGIN, messenger=messenger, executor=InlineExecutor())
+    server.numbers[sim.normalize(number)] = flow
+    if direction == "inbound":
+        sim.app(number, twiml=server, url=f"{PREFIX}/voice", base_url=ORIGIN, kind="wsgi")
+        result = sim.call(number, caller=caller)
+    else:
+        from .interpreter import TwimlApp
+
+        sim.phone(number, script=caller or None)
+        token = server.session_token(flow)
+        app = TwimlApp(acct, f"{ORIGIN}{PREFIX}/voice?session={token}")
+        acct.web.mount(ORIGIN, server, "wsgi")
+        result = sim.call(number, flow=app, from_="+15550000")
+        sim.run()
+    steps = [
+        Step("POST", ex.path, {k: v for k, v in ex.params.items() if k in SHOWN}, ex.twiml)
+        for ex in server.exchanges
+        if not ex.path.startswith(f"{PREFIX}/status")
+    ]
+    notes = list(server.notes) + _caller_notes(caller)
+    if sent:
+        notes.append("message() is sent through the Messages REST API, not with TwiML")
+    return TwimlSteps(number, caller, steps, notes, result, sent)
+
+
+def _caller_notes(caller: str) -> list[str]:
+    """Things in the caller script that exist only in simulation."""
+    from ...sim.parties import parse_script
+
+    notes = []
+    for step in parse_script(caller or ""):
+        if step.at is not None:
+            notes.append(
+                f"the caller speaks {step.at:g} s into a prompt ({step.text!r}): that timing is "
+                "the simulated person's; on Twilio barge-in happens whenever the person speaks "
+                "(<Gather bargeIn>), it cannot be scheduled"
+            )
+        if step.confidence is not None:
+            notes.append(
+                f"the caller's recognition confidence {step.confidence:g} is simulated; Twilio "
+                "reports its recogniser's own Confidence"
+            )
+    return notes
+
+
+def _twiml_app(carrier: Any, app: Any, number: str, caller: str, seed: int) -> TwimlSteps:
+    """A TwiML app's own documents, from a call on a scratch carrier sharing its web."""
+    from ...sim.carrier import Carrier
+    from .interpreter import TwimlApp
+
+    original = app.target
+    acct = twilio_account(carrier)
+    sim = Carrier(seed=seed)
+    scratch = twilio_account(sim, auth_token=acct.auth_token)
+    scratch.web = acct.web
+    copy = TwimlApp(
+        scratch,
+        original.url,
+        method=original.method,
+        twiml=original.twiml,
+        fallback_url=original.fallback_url,
+        fallback_method=original.fallback_method,
+    )
+    sim.app(number, copy, name=app.name)
+    result = sim.call(number, caller=caller)
+    events = [e for e in result.trace if e.kind in ("webhook", "twiml")]
+    steps: list[Step] = []
+    for i, event in enumerate(events):
+        if event.kind == "webhook" and not str(event.get("purpose", "")).startswith("callback"):
+            doc = (
+                events[i + 1]["twiml"]
+                if i + 1 < len(events) and events[i + 1].kind == "twiml"
+                else ""
+            )
+            params = {k: v for k, v in event["params"].items() if k in SHOWN}
+            steps.append(Step(event["method"], event["url"], params, doc))
+    return TwimlSteps(number, caller, steps, [], result, list(result.messages))

@@ -1,0 +1,113 @@
+"""Inbound SMS webhooks: a text to a number with an SMS URL reaches its app, and the
+app's `MessagingResponse` (<Message>, <Redirect>) is carried out.
+
+The hook is small on purpose: when a message to an account number with ``sms_url`` is
+delivered on the carrier, Twilio's SMS webhook is made (MessageSid, From, To, Body,
+NumMedia, ...), and each <Message> in the answer is sent back with
+`carrier.send_message` (to the sender, from the number, unless the verb says otherwise).
+Twilio's limits apply: at most 10 replies per incoming message (14109) and 50 documents
+per exchange (14106).  Nothing else about messaging changes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urljoin
+
+from ...errors import ConfigurationError, NumberError
+from .account import API_VERSION, SimAccount
+from .twiml_attrs import Attrs
+from .webhooks import WebhookError
+
+MAX_REPLIES = 10
+MAX_DOCUMENTS = 50
+
+
+def enable_sms(account: SimAccount) -> None:
+    """Start answering texts to the account's numbers that have an SMS URL (idempotent)."""
+    if getattr(account, "_sms_enabled", False):
+        return
+    account._sms_enabled = True
+    account.carrier.message_listeners.append(lambda msg, status: _delivered(account, msg, status))
+
+
+def _delivered(account: SimAccount, msg: Any, status: str) -> None:
+    if status != "delivered":
+        return
+    entry = account.numbers.get(msg.to)
+    if entry is None or not entry.sms_url or msg.meta.get("twilio_sms_handled"):
+        return
+    msg.meta["twilio_sms_handled"] = True
+    _exchange(account, msg, entry)
+
+
+def inbound_params(account: SimAccount, msg: Any) -> list[tuple[str, str]]:
+    """What Twilio posts to an SMS URL for an incoming message."""
+    return [
+        ("AccountSid", account.account_sid),
+        ("ApiVersion", API_VERSION),
+        ("Body", msg.body),
+        ("From", msg.from_),
+        ("MessageSid", msg.sid),
+        ("NumMedia", "0"),
+        ("NumSegments", str(msg.num_segments)),
+        ("SmsMessageSid", msg.sid),
+        ("SmsSid", msg.sid),
+        ("SmsStatus", "received"),
+        ("To", msg.to),
+    ]
+
+
+def _exchange(account: SimAccount, msg: Any, entry: Any) -> None:
+    hooks = account.webhooks
+    params = inbound_params(account, msg)
+    method, url, replies = entry.sms_method, entry.sms_url, 0
+    for _ in range(MAX_DOCUMENTS):
+        try:
+            doc = hooks.fetch_twiml(method, url, params, sid=msg.sid, purpose="sms")
+        except WebhookError as exc:
+            hooks.warn(msg.sid, exc.code, exc.detail, url=exc.url)
+            if entry.sms_fallback_url and url != entry.sms_fallback_url:
+                method, url = entry.sms_fallback_method, entry.sms_fallback_url
+                params = [*params, ("ErrorCode", str(exc.code)), ("ErrorUrl", exc.url)]
+                continue
+            return
+        next_url = None
+        for node in doc.root.children:
+            warn = lambda code, text, sid=msg.sid: hooks.warn(sid, code, text)  # noqa: E731
+            a = Attrs(node, warn)
+            if node.tag == "Message":
+                if replies >= MAX_REPLIES:
+                    hooks.warn(msg.sid, 14109, "more than 10 replies to one incoming message")
+                    return
+                replies += 1
+                _reply(account, msg, node, a, doc.url)
+            elif node.tag == "Redirect":
+                next_url = urljoin(doc.url, node.text)
+                method = a.method("method", 14104)
+                break
+            else:
+                hooks.warn(msg.sid, 14110, f"<{node.tag}> is not a Messaging TwiML verb")
+        if next_url is None:
+            return
+        url = next_url
+    hooks.warn(msg.sid, 14106, f"more than {MAX_DOCUMENTS} documents for one incoming message")
+
+
+def _reply(account: SimAccount, msg: Any, node: Any, a: Attrs, base: str) -> None:
+    bodies = [c.all_text() for c in node.children if c.tag == "Body"]
+    body = bodies[0] if bodies else node.all_text()
+    if not body:
+        account.webhooks.warn(msg.sid, 14103, "<Message> has no body; nothing sent")
+        return
+    try:
+        reply = account.carrier.send_message(
+            body, to=a.text("to", msg.from_), from_=a.text("from", msg.to)
+        )
+    except (NumberError, ConfigurationError) as exc:
+        account.webhooks.warn(msg.sid, 14101, f"<Message>: {exc}")
+        return
+    reply.meta["in_reply_to"] = msg.sid
+    callback = a.text("statusCallback")
+    if callback:
+        account.watch_message(reply.sid, urljoin(base, callback))

@@ -1,0 +1,216 @@
+"""Twilio's side of a webhook: sign, send, follow redirects, time out, and judge the answer.
+
+Each request carries the parameters and the `X-Twilio-Signature` Twilio would send, computed
+with the account's auth token.  Failures map to Twilio's error codes (11200 retrieval
+failure, 11205 connection failure or timeout, 11210 unknown host, 11215 too many redirects,
+11750 body too large, 12100 parse failure, 12102 wrong root, 12300 bad Content-Type), so the
+interpreter can fall back or play the application error exactly as Twilio does.  Every
+request, response and TwiML document goes into the trace.
+"""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from ...errors import CallEnded
+from .signing import HEADER, signature
+from .twiml_parse import Node, TwiMLParseError, parse_twiml
+from .web import HttpResponse, Unreachable
+
+if TYPE_CHECKING:
+    from .account import SimAccount
+
+TIMEOUT = 15.0  # seconds Twilio waits for a response
+MAX_HTTP_REDIRECTS = 10
+USER_AGENT = "TwilioProxy/1.1"
+TWIML_TYPES = ("text/xml", "application/xml", "text/html", "")
+REDIRECTS = (301, 302, 303, 307, 308)
+MESSAGES = {
+    11200: "HTTP retrieval failure",
+    11205: "HTTP connection failure",
+    11210: "HTTP bad host name",
+    11215: "HTTP too many redirects",
+    11750: "TwiML response body too large",
+    12100: "Document parse failure",
+    12102: "The root element must be Response",
+    12300: "Invalid Content-Type",
+    15003: "Call Progress: Error Response to Callback URL",
+}
+
+Params = list[tuple[str, str]]
+
+
+class WebhookError(Exception):
+    """A webhook failed the way Twilio reports it: `code` is Twilio's error code."""
+
+    def __init__(self, code: int, detail: str, url: str):
+        self.code, self.detail, self.url = code, detail, url
+        super().__init__(f"{code} {MESSAGES.get(code, 'webhook error')}: {detail} ({url})")
+
+
+@dataclass
+class Document:
+    """A TwiML document as fetched: where it came from (the base for relative URLs)."""
+
+    url: str
+    method: str
+    root: Node
+    body: str
+
+
+def split_overrides(url: str) -> tuple[str, dict[str, str]]:
+    """Twilio's connection overrides live in the fragment (#rt=2000&tt=5000&rc=2); the
+    fragment is never sent, so it is removed before the request is made and signed."""
+    parts = urlsplit(url)
+    if not parts.fragment:
+        return url, {}
+    return urlunsplit(parts._replace(fragment="")), dict(parse_qsl(parts.fragment))
+
+
+def with_query(url: str, params: Params) -> str:
+    """Append parameters to a URL's query (how Twilio sends GET webhooks)."""
+    if not params:
+        return url
+    parts = urlsplit(url)
+    query = f"{parts.query}&{urlencode(params)}" if parts.query else urlencode(params)
+    return urlunsplit(parts._replace(query=query))
+
+
+class Webhooks:
+    """The HTTP client the simulated Twilio uses for one account."""
+
+    def __init__(self, account: SimAccount):
+        self.account = account
+        self.timeout = TIMEOUT
+
+    def _trace(self, sid: str, kind: str, **data: Any) -> None:
+        carrier = self.account.carrier
+        carrier.trace.add(carrier.clock.now, sid, kind, **data)
+
+    # -- one request ------------------------------------------------------------------------------
+    def send(
+        self, method: str, url: str, params: Params, *, sid: str, purpose: str
+    ) -> tuple[str, HttpResponse]:
+        """Make the request (following HTTP redirects); returns (final URL, response)."""
+        url, overrides = split_overrides(url)
+        timeout = self.timeout
+        for key in ("rt", "tt"):
+            if overrides.get(key, "").isdigit():
+                timeout = min(timeout, int(overrides[key]) / 1000)
+        retries = int(overrides["rc"]) if overrides.get("rc", "").isdigit() else 0
+        method = method.upper()
+        for _hop in range(MAX_HTTP_REDIRECTS + 1):
+            response = self._attempt(method, url, params, sid, purpose, timeout, retries)
+            location = response.headers.get("location")
+            if response.status not in REDIRECTS or not location:
+                return url, response
+            url = urljoin(url, location)
+            if response.status in (301, 302, 303):
+                method = "GET"
+        raise WebhookError(
+            11215, f"more than {MAX_HTTP_REDIRECTS} HTTP redirects in a row (a loop?)", url
+        )
+
+    def _attempt(
+        self,
+        method: str,
+        url: str,
+        params: Params,
+        sid: str,
+        purpose: str,
+        timeout: float,
+        retries: int,
+    ) -> HttpResponse:
+        token = self.account.auth_token
+        if method == "GET":
+            target, body, form = with_query(url, params), b"", []
+            sig = signature(token, target)
+        else:
+            target, body, form = url, urlencode(params).encode("utf-8"), params
+            sig = signature(token, url, params)
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "User-Agent": USER_AGENT,
+            "Accept": "*/*",
+            "Cache-Control": "max-age=259200",
+            HEADER: sig,
+        }
+        if method == "GET":
+            del headers["Content-Type"]
+        for attempt in range(retries + 1):
+            try:
+                response = self.account.web.request(
+                    method, target, body=body, headers=headers, form=form, timeout=timeout
+                )
+            except CallEnded:
+                raise
+            except Unreachable as exc:
+                self._trace(
+                    sid, "webhook", method=method, url=target, purpose=purpose,
+                    params=dict(params), status=None, error=str(exc),
+                )  # fmt: skip
+                if attempt < retries and exc.kind != "host":
+                    continue
+                raise WebhookError(11210 if exc.kind == "host" else 11205, str(exc), url) from None
+            except Exception as exc:  # the app itself blew up: a server would answer 500
+                tb = "".join(traceback.format_exception(exc))
+                response = HttpResponse(500, {"content-type": "text/plain"}, tb.encode())
+            self._trace(
+                sid, "webhook", method=method, url=target, purpose=purpose,
+                params=dict(params), status=response.status,
+                response=response.text[:2000] if response.status >= 400 else None,
+            )  # fmt: skip
+            if response.status >= 500 and attempt < retries:
+                continue
+            return response
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    # -- TwiML documents ----------------------------------------------------------------------
+    def fetch_twiml(
+        self,
+        method: str,
+        url: str,
+        params: Params,
+        *,
+        sid: str,
+        purpose: str,
+        root: str = "Response",
+    ) -> Document:
+        """Fetch and parse a TwiML document, or raise `WebhookError` with Twilio's code."""
+        final, response = self.send(method, url, params, sid=sid, purpose=purpose)
+        if response.status >= 300 or response.status < 200:
+            raise WebhookError(11200, f"the app answered HTTP {response.status}", final)
+        ctype = response.content_type
+        if ctype in TWIML_TYPES:
+            try:
+                node = parse_twiml(response.body, root=root)
+            except TwiMLParseError as exc:
+                raise WebhookError(exc.code, str(exc).split(": ", 1)[1], final) from None
+        elif ctype == "text/plain":  # Twilio reads plain text aloud
+            node = Node(root, {}, [Node("Say", {}, [response.text])])
+        elif ctype.startswith("audio/"):  # and plays audio
+            node = Node(root, {}, [Node("Play", {}, [final])])
+        else:
+            raise WebhookError(12300, f"Content-Type {ctype!r} is not TwiML", final)
+        self._trace(sid, "twiml", url=final, twiml=node.to_xml())
+        return Document(final, method.upper(), node, response.text)
+
+    def callback(
+        self, method: str, url: str, params: Params, *, sid: str, event: str
+    ) -> HttpResponse | None:
+        """A status callback: the answer is not used, failures are logged as warnings."""
+        try:
+            final, response = self.send(method, url, params, sid=sid, purpose=f"callback:{event}")
+        except WebhookError as exc:
+            self.warn(sid, exc.code, exc.detail, url=url)
+            return None
+        if response.status >= 400:
+            self.warn(sid, 15003, f"the callback answered HTTP {response.status}", url=final)
+        return response
+
+    def warn(self, sid: str, code: int | None, message: str, **where: Any) -> None:
+        """A Twilio debugger warning (the call goes on)."""
+        self._trace(sid, "warning", code=code, message=message, **where)
