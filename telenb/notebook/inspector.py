@@ -79,7 +79,8 @@ class AudioInspector(Fallback, anywidget.AnyWidget):
             edges = np.linspace(0, s.size, min(COLUMNS, s.size) + 1).astype(int)
             env = np.stack([np.minimum.reduceat(s, edges[:-1]), np.maximum.reduceat(s, edges[:-1])])
             self.envelope = env.T.astype("<f4").tobytes()
-        spec = spectrogram(audio)
+        # long signals: a coarser hop, so there are never many more frames than pixels
+        spec = spectrogram(audio, hop_ms=max(8.0, audio.duration * 1000 / MAX_SPEC_COLUMNS))
         if spec.times.size:
             db = spec.db
             if db.shape[1] > MAX_SPEC_COLUMNS:  # keep the loudest of neighbouring frames
