@@ -115,10 +115,9 @@ class Phone(Fallback, anywidget.AnyWidget):
             self.transcript = [*self.transcript, ev.text]
         elif ev.kind == "prompt" and ev.audio is not None:
             self.prompts_sent += 1
-            self.send(
-                {"type": "play", "id": self.prompts_sent, "rate": ev.audio.rate, "text": ev.text},
-                [ev.audio.to_pcm16()],
-            )
+            msg = {"type": "play", "phone": self.model_id, "id": self.prompts_sent}
+            msg.update(rate=ev.audio.rate, text=ev.text)
+            self.send(msg, [ev.audio.to_pcm16()])
         elif ev.kind == "stop":
             self.send({"type": "stop"})
         elif ev.kind == "error":

@@ -21,6 +21,7 @@ class TelenbCapture extends AudioWorkletProcessor {
 registerProcessor("telenb-capture", TelenbCapture);
 `;
 
+const playedKeys = new Set(); // one play per prompt even when a phone is shown twice
 let sharedContext = null;
 function audioContext() {
   // one context for the page; created (or resumed) from a click, as autoplay rules require
@@ -101,6 +102,9 @@ function render({ model, el: root }) {
   }
 
   function play(msg, buffers) {
+    const key = `${msg.phone}:${msg.id}`;
+    if (playedKeys.has(key)) return;
+    playedKeys.add(key);
     const pcm = int16From(buffers[0]);
     if (!pcm.length) return;
     const ctx = audioContext();
