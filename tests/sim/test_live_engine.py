@@ -2,6 +2,7 @@
 
 import asyncio
 import time
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -134,3 +135,39 @@ def test_recorded_speech_reaches_the_question_and_its_recogniser():
     assert utt.audio.rate == 8000 and utt.duration == pytest.approx(0.5)
     heard = result.trace.filter("input")[0]
     assert heard["value"] == "<speech 0.50s>" and heard["mode"] == "speech"
+
+
+def colour_call(monkeypatch, recognize):
+    """A text-fidelity question answered with recorded speech; `recognize` stands in for the
+    speech layer's recogniser."""
+    import telenb.speech
+
+    monkeypatch.setattr(telenb.speech, "recognize", recognize, raising=False)
+    carrier = telenb.Carrier(seed=1)
+    got = []
+    carrier.app(APP, lambda call: got.append(call.ask("Colour?", choices="red, blue", timeout=5)))
+    result = carrier.call(APP, run=False)
+    carrier.run(until=1.5)
+    result.leg.party_speak_audio(Audio(np.full(4000, 0.1, np.float32), 8000), carrier.clock.now)
+    carrier.run_until(lambda: result.done)
+    return got[0]
+
+
+def test_text_fidelity_hands_recorded_speech_to_the_speech_layer(monkeypatch):
+    seen = []
+
+    def recognize(audio, grammar=None, engine=None):
+        seen.append((audio.rate, audio.frames, str(grammar), engine))
+        return SimpleNamespace(text="blue", confidence=0.7)
+
+    event = colour_call(monkeypatch, recognize)
+    assert (event.name, event.value) == ("choice", "blue")
+    assert seen == [(8000, 4000, "red, blue", None)]
+
+
+def test_a_recogniser_crash_is_the_questions_error_event(monkeypatch):
+    def recognize(audio, grammar=None, engine=None):
+        raise RuntimeError("model missing")
+
+    event = colour_call(monkeypatch, recognize)
+    assert event.name == "error" and "model missing" in event.error
