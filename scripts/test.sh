@@ -35,4 +35,4 @@ echo "== ruff"
 $PY -m ruff check .
 
 echo "== pytest (tests/ and notebooks/ under nbval)"
-exec $PY -m pytest tests --nbval notebooks -p no:cacheprovider "$@"
+exec $PY -m pytest tests --nbval notebooks --nbval-sanitize-with notebooks/nbval-sanitize.cfg -p no:cacheprovider "$@"

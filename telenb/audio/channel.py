@@ -27,11 +27,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import AudioError
-from .core import LINE_RATE, Audio
+from .core import DBM0_DBFS, LINE_RATE, Audio
 from .emodel import CODECS, EModel
 
 CODECS_SUPPORTED = ("pcmu", "pcma", "l16", "none")
 _FADE_PACKETS = 3
+_PSOPHOMETRIC_WHITE_DB = -3.5  # O.41 weighting of white noise over 0-4 kHz
 
 
 @dataclass(frozen=True)
@@ -128,15 +129,36 @@ class Channel:
 
         "repeat" concealment is rated with G.711 Appendix I's Bpl (25.1), "silence" with
         Bpl 4.3. Our repeat is simpler than Appendix I, so the estimate is optimistic.
+        Line noise (`noise_dbfs`) enters as circuit noise Nc: its level in dBm0,
+        psophometrically weighted, power-added to G.107's default -70 dBm0p.
         """
         ie, bpl = CODECS["g711+plc" if self.concealment == "repeat" else "g711"]
+        extra = {}
+        if self.noise_dbfs is not None:
+            nc = EModel.Nc  # the G.107 default
+            extra["Nc"] = 10 * math.log10(10 ** (nc / 10) + 10 ** (self.noise_dbm0p / 10))
         return EModel(
             Ie=ie,
             Bpl=bpl,
             Ppl=100 * self.effective_loss,
             BurstR=self.burst_ratio,
             Ta=self.latency_ms,
+            **extra,
         )
+
+    @property
+    def noise_dbm0p(self) -> float | None:
+        """The added noise as a telephone circuit-noise level (dBm0p), or None.
+
+        The noise is white from 0 to rate/2. Psophometric weighting (ITU-T O.41) takes
+        3.5 dB off white noise spread over 0-4 kHz (the familiar 2.5 dB for a 300-3400 Hz
+        band, less the share outside it); above 4 kHz the weighting removes practically
+        everything, so a higher rate leaves a proportionally smaller share in the band.
+        """
+        if self.noise_dbfs is None:
+            return None
+        in_band = 10 * math.log10(min(1.0, LINE_RATE / self.rate))
+        return self.noise_dbfs - DBM0_DBFS + _PSOPHOMETRIC_WHITE_DB + in_band
 
     # -- processing ---------------------------------------------------------------------------
     def apply(self, audio: Audio, rng: np.random.Generator | None = None) -> Audio:

@@ -175,6 +175,6 @@ class EModel:
     def report(self) -> dict[str, float]:
         """The terms, rounded for display."""
         return {
-            k: round(getattr(self, k), 2)
+            k: round(getattr(self, k), 2) + 0.0  # + 0.0 turns -0.0 (Idte at no delay) into 0.0
             for k in ("Ro", "Is", "Idte", "Idle", "Idd", "Ie_eff", "A", "R", "MOS")
         }

@@ -125,6 +125,23 @@ def test_inspect_html_has_png_table_and_players(demo):
     assert repr(view).count("DTMF: 147") == 2
 
 
+def test_inspect_in_jupyter_keeps_the_png_out_of_the_html(demo, monkeypatch):
+    """nbval compares HTML but skips images: the figure must be an output of its own."""
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj, raw=False: shown.append(obj))
+    view = inspect(demo, Channel(loss=0.0, noise_dbfs=-45).apply(demo))
+    view._ipython_display_()
+    figure, details = shown
+    assert set(figure) == {"image/png", "text/plain"}
+    assert base64.b64decode(figure["image/png"])[:8] == b"\x89PNG\r\n\x1a\n"
+    assert figure["text/plain"] == "<waveform and spectrogram of 'before', 'after'>"
+    assert "image/png" not in details["text/html"] and "<img" not in details["text/html"]
+    assert details["text/html"].count("<audio controls") == 2 and "<table>" in details["text/html"]
+    assert details["text/plain"] == repr(view)
+
+
 def test_inspect_paths_empty_audio_and_errors(tmp_path, demo):
     path = demo.save(tmp_path / "call.wav")
     view = inspect(path)

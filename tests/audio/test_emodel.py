@@ -70,3 +70,25 @@ def test_channel_rating_tracks_loss_delay_and_concealment():
     assert late.Ppl == pytest.approx(100 * math.exp(-2))
     assert late.Ta == 20 + 40
     assert Channel(delay_ms=300).emodel().R < 75
+
+
+def test_channel_rating_counts_line_noise_as_circuit_noise():
+    assert Channel().emodel().Nc == EModel().Nc == -70  # no noise: the G.107 default
+    quiet = Channel(noise_dbfs=-110).emodel()
+    assert pytest.approx(Channel().emodel().R, abs=0.01) == quiet.R
+    noisy = Channel(noise_dbfs=-40)
+    # -40 dBFS is -33.8 dBm0 of white noise; weighted over 0-4 kHz: -37.32 dBm0p
+    assert noisy.noise_dbm0p == pytest.approx(-40 + 6.18 - 3.5)
+    assert noisy.emodel().Nc == pytest.approx(-37.32, abs=0.005)
+    assert noisy.emodel().R < Channel().emodel().R - 25
+    assert Channel(noise_dbfs=-30).emodel().R < noisy.emodel().R
+    # at 16 kHz the same noise power is spread over twice the band: 3 dB less of it counts
+    wide = Channel(codec="none", rate=16000, noise_dbfs=-40)
+    assert wide.noise_dbm0p == pytest.approx(noisy.noise_dbm0p - 10 * math.log10(2))
+    assert Channel().noise_dbm0p is None
+
+
+def test_report_rounds_without_negative_zero():
+    report = EModel().report()
+    assert str(report["Idte"]) == "0.0"  # the term itself is -0.0 at zero delay
+    assert report["R"] == 93.21 and report["MOS"] == 4.41

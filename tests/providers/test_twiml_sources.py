@@ -283,3 +283,19 @@ def test_asgi_apps_work_while_an_event_loop_runs_as_in_jupyter():
         return run_twiml(asgi)
 
     assert asyncio.run(kernel_cell()).said() == ["From ASGI inside a loop."]
+
+
+def test_plain_callables_read_parameters_as_flask_does():
+    import telenb
+
+    carrier = telenb.Carrier(seed=1)
+    seen = []
+
+    def menu(request):
+        seen.append((request.form["Digits"], request.values["CallStatus"], request["Digits"]))
+        return "<Response><Say>ok</Say></Response>"
+
+    gather = '<Response><Gather numDigits="1" action="/menu"><Say>Hi</Say></Gather></Response>'
+    carrier.app("+15550100", twiml={"/voice": gather, "/menu": menu}, url="/voice")
+    carrier.call("+15550100", caller="press: 7")
+    assert seen == [("7", "in-progress", "7")]

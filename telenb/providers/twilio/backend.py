@@ -72,7 +72,13 @@ class DryRun:
             f"{self.steps}\n\nEstimated cost: {self.estimate}"
         )
 
-    __repr__ = __str__
+    def __repr__(self) -> str:
+        """Short, because `call()` has already printed the whole report."""
+        req = self.request
+        return (
+            f"<DryRun {req.method} {req.url.rsplit('/', 1)[-1]}: "
+            f"{len(self.steps)} TwiML step(s), {self.estimate}>"
+        )
 
 
 class TwilioBackend:

@@ -66,6 +66,13 @@ class WebhookRequest(dict):
     def params(self) -> dict[str, str]:
         return dict(self)
 
+    @property
+    def form(self) -> dict[str, str]:
+        """The parameters under Flask's name, so `request.form["Digits"]` works here too."""
+        return dict(self)
+
+    values = form
+
 
 def detect_kind(target: Any) -> str:
     """Which kind of site `target` is; explicit `kind=` overrides this guess."""
