@@ -1,0 +1,183 @@
+"""Speech benchmark: accuracy and speed of every installed engine.
+
+    python bench/speech.py                 # everything (FSDD: all 2000 files)
+    python bench/speech.py --limit 300     # a quicker FSDD subset (every k-th file)
+    python bench/speech.py --engines pocketsphinx,whisper
+
+(a) spoken-digit accuracy on FSDD (real 8 kHz human speech) with a one-digit grammar;
+(b) dress-shop colours ("black, red, blue, green") synthesised in several voices, passed
+    through G.711 mu-law at 8 kHz, plus out-of-grammar words that must be rejected
+    (vosk: the Korean equivalent, since its only installable model is Korean);
+(c) real-time factors of TTS and ASR, cache hit time and model load times.
+Prints a table; asserts nothing (timings depend on the machine).
+"""
+
+from __future__ import annotations
+
+import argparse
+import audioop  # stdlib G.711 (3.11); the project's own codec lives in telenb.audio
+import os
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+warnings.filterwarnings("ignore", category=DeprecationWarning)
+
+from telenb.audio import Audio  # noqa: E402
+from telenb.flow.grammar import parse  # noqa: E402
+from telenb.speech import recognize, synthesize  # noqa: E402
+from telenb.speech.cache import SynthesisCache, set_default_cache  # noqa: E402
+
+FSDD = Path(os.environ.get("TELENB_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+FSDD = FSDD / "data" / "fsdd"
+COLOURS = ["black", "red", "blue", "green"]
+OUT_OF_GRAMMAR = ["purple", "yellow", "orange", "white", "pink", "brown"]
+VOICES = ["Allison", "Tom", "Kate", "Daniel", "Karen", "Samantha", "Victor", "Veena"]
+KO_COLOURS = ["검정", "빨강", "파랑", "초록"]
+KO_OOG = ["보라", "노랑", "주황", "하양"]
+KO_VOICES = ["Sora", "Yuna", "espeak:ko+m3", "espeak:ko+f2"]
+
+
+def ulaw(a: Audio) -> Audio:
+    """8 kHz mu-law round trip (what a PSTN leg does to the audio)."""
+    a = a.resample(8000)
+    return Audio.from_pcm16(audioop.ulaw2lin(audioop.lin2ulaw(a.to_pcm16(), 2), 2), 8000)
+
+
+def fsdd_files(limit: int | None) -> list[Path]:
+    files = sorted(FSDD.glob("*.wav"))
+    if limit and limit < len(files):
+        step = len(files) / limit
+        files = [files[int(i * step)] for i in range(limit)]
+    return files
+
+
+def bench_fsdd(engine: str, files: list[Path]) -> tuple[float, float]:
+    grammar = parse("[1 DIGIT]")
+    ok = 0
+    audio_s = cpu_s = 0.0
+    for f in files:
+        a = Audio.load(f)
+        t = time.perf_counter()
+        r = recognize(a, grammar, engine, min_confidence=0.0)
+        cpu_s += time.perf_counter() - t
+        audio_s += a.duration
+        ok += r.value == f.name[0]
+    return ok / len(files), cpu_s / audio_s
+
+
+def bench_colours(engine: str) -> tuple[float, float]:
+    korean = engine == "vosk"
+    words, oog, voices = (KO_COLOURS, KO_OOG, KO_VOICES) if korean else (
+        COLOURS, OUT_OF_GRAMMAR, VOICES)
+    grammar = parse(", ".join(words))
+    lang = "ko-KR" if korean else "en-US"
+    hit = tot = rej = n_oog = 0
+    for v in voices:
+        for w in words + oog:
+            audio = ulaw(synthesize(w, v))
+            r = recognize(audio, grammar, engine, language=lang)
+            if w in words:
+                tot += 1
+                hit += r.value == w
+            else:
+                n_oog += 1
+                rej += r.nomatch
+    return hit / tot, rej / n_oog
+
+
+def bench_tts(engine: str) -> float:
+    text = ("Welcome to the dress shop. Which colour would you like: black, red, blue or "
+            "green? Press one for sales or two for support.")
+    voice = "Tom"
+    set_default_cache(None)
+    synthesize("warm up", voice, engine=engine, cache=False)
+    t = time.perf_counter()
+    a = synthesize(text, voice, engine=engine, cache=False)
+    return (time.perf_counter() - t) / a.duration
+
+
+def bench_cache() -> tuple[float, float]:
+    with tempfile.TemporaryDirectory() as d:
+        cache = SynthesisCache(d)
+        synthesize("Your order is on its way.", "Allison", cache=cache)
+        n = 1000
+        t = time.perf_counter()
+        for _ in range(n):
+            synthesize("Your order is on its way.", "Allison", cache=cache)
+        mem = (time.perf_counter() - t) / n
+        t_disk = 0.0
+        for _ in range(50):
+            cache.clear_memory()
+            t = time.perf_counter()
+            synthesize("Your order is on its way.", "Allison", cache=cache)
+            t_disk += time.perf_counter() - t
+        return mem, t_disk / 50
+
+
+def load_time(engine: str) -> float:
+    from telenb.speech.asr import get_recognizer
+
+    lang = "ko-KR" if engine == "vosk" else "en-US"
+    t = time.perf_counter()
+    get_recognizer(engine, lang)
+    return time.perf_counter() - t
+
+
+def installed(engine: str) -> bool:
+    import importlib.util
+
+    module = {"pocketsphinx": "pocketsphinx", "vosk": "vosk", "whisper": "faster_whisper",
+              "piper": "piper", "espeak": "espeakng_loader"}[engine]
+    return importlib.util.find_spec(module) is not None
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--limit", type=int, default=None, help="FSDD files (default all)")
+    ap.add_argument("--engines", default="pocketsphinx,vosk,whisper")
+    args = ap.parse_args(argv)
+    set_default_cache(SynthesisCache(tempfile.mkdtemp(prefix="telenb-bench-")))
+    files = fsdd_files(args.limit) if FSDD.exists() else []
+    if installed("piper"):
+        from telenb.speech.tts.piper import voice_files
+
+        VOICES.extend(f"piper:{v}" for v in voice_files())
+    rows = []
+    for engine in args.engines.split(","):
+        if not installed(engine):
+            rows.append((engine, "not installed", "", "", "", ""))
+            continue
+        load = load_time(engine)
+        if engine == "vosk":
+            acc, rtf = float("nan"), float("nan")  # no English vosk model can be had here
+        elif files:
+            acc, rtf = bench_fsdd(engine, files)
+        else:
+            acc, rtf = float("nan"), float("nan")
+        c_acc, c_rej = bench_colours(engine)
+        rows.append((engine, f"{acc:.1%}" if acc == acc else "n/a (no en model)",
+                     f"{c_acc:.1%}", f"{c_rej:.1%}", f"{rtf:.3f}" if rtf == rtf else "n/a",
+                     f"{load:.2f} s"))
+        print(f"  done {engine}", file=sys.stderr, flush=True)
+    print(f"\nASR (FSDD: {len(files)} files; colours: {len(VOICES)} voices via G.711 "
+          f"mu-law, 8 kHz; vosk: Korean words, {len(KO_VOICES)} voices)")
+    head = ("engine", "FSDD digits", "colours in-grammar", "out-of-grammar rejected",
+            "ASR RTF", "model load")
+    widths = [14, 20, 20, 25, 9, 11]
+    print("".join(h.ljust(w) for h, w in zip(head, widths, strict=True)))
+    for r in rows:
+        print("".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)))
+    print("\nTTS and cache")
+    for engine in ("espeak", "piper"):
+        if installed(engine):
+            print(f"  {engine:<8} RTF {bench_tts(engine):.4f}")
+    mem, disk = bench_cache()
+    print(f"  cache hit: memory {mem * 1e6:.0f} us, disk {disk * 1e6:.0f} us")
+
+
+if __name__ == "__main__":
+    main()

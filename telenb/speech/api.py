@@ -1,0 +1,64 @@
+"""The plain functions the simulator, notebooks and tests call.
+
+``synthesize(text, voice) -> Audio`` renders a prompt (or a simulated caller's speech);
+``recognize(audio, grammar) -> Recognition`` hears an answer.  Both pick engines lazily.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..audio import LINE_RATE, Audio
+from . import ssml as _ssml
+from .cache import SynthesisCache, cache_key, default_cache
+from .registry import VoiceChoice, resolve_voice
+
+
+def synthesize(
+    text: str,
+    voice: str | None = None,
+    rate: int = LINE_RATE,
+    *,
+    engine: str | None = None,
+    language: str | None = None,
+    provider: str | None = None,
+    cache: SynthesisCache | bool = True,
+) -> Audio:
+    """Speak `text` (plain or SSML) in `voice` (a Tropo, Twilio or local name) at `rate` Hz.
+
+    Deterministic: the same text, voice and rate always give the same samples; repeated
+    calls are served from the synthesis cache.
+    """
+    choice = resolve_voice(voice, language, engine, provider)
+    from .tts import get_synthesizer
+
+    synth = get_synthesizer(choice.engine)
+    store = default_cache() if cache is True else (cache or None)
+    key = cache_key(engine=choice.engine, version=synth.version, voice=choice.engine_voice,
+                    text=text, rate=int(rate), params={"v": 1})
+    if store is not None:
+        hit = store.get(key)
+        if hit is not None:
+            return hit
+    audio = render(text, choice, int(rate))
+    return store.put(key, audio) if store is not None else audio
+
+
+def render(text: str, choice: VoiceChoice, rate: int) -> Audio:
+    """Synthesise without the cache: SSML items rendered one by one, then resampled."""
+    from .tts import get_synthesizer
+
+    synth = get_synthesizer(choice.engine)
+    native = getattr(synth, "native_rate", 22050)
+    parts: list[Audio] = []
+    for item in _ssml.parse(text):
+        if isinstance(item, _ssml.Break):
+            parts.append(Audio.silence(item.seconds, native))
+            continue
+        a = synth.synthesize(item.text, choice.engine_voice, speed=item.speed, pitch=item.pitch)
+        if item.volume_db:
+            a = a.gain(item.volume_db)
+        parts.append(a)
+    if not parts:
+        return Audio(np.zeros(0, np.float32), rate)
+    return Audio.concat(parts, native).resample(rate)

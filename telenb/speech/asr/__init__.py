@@ -1,0 +1,73 @@
+"""Speech recognisers behind the `Recognizer` protocol, created lazily by name."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+from ...errors import SpeechError
+from ..types import Recognizer
+
+ENGINES = ("pocketsphinx", "vosk", "whisper")
+_instances: dict[tuple[str, str], Recognizer] = {}
+_lock = threading.Lock()
+
+
+def default_engine(language: str = "en-US") -> str:
+    """`TELENB_ASR_ENGINE`, else vosk when a vosk model for the language is found, else
+    pocketsphinx for English (the pip-only default)."""
+    env = os.environ.get("TELENB_ASR_ENGINE")
+    if env:
+        return env.lower()
+    from ..models import find_model
+
+    try:
+        find_model("vosk", language)
+        import importlib.util
+
+        if importlib.util.find_spec("vosk") is not None:
+            return "vosk"
+    except SpeechError:
+        pass
+    if language.lower().startswith("en"):
+        return "pocketsphinx"
+    raise SpeechError(
+        f"no speech recogniser for language {language!r}: pocketsphinx and Whisper here are "
+        f"English only. {_vosk_hint(language)}"
+    )
+
+
+def _vosk_hint(language: str) -> str:
+    from ..models import _how_to_get
+
+    return _how_to_get("vosk", language.split("-")[0].lower())
+
+
+def get_recognizer(name: str | None = None, language: str = "en-US") -> Recognizer:
+    """The shared recogniser for an engine and language (loaded on first use)."""
+    key = ((name or default_engine(language)).lower(), language.split("-")[0].lower())
+    with _lock:
+        if key not in _instances:
+            engine, lang = key
+            if engine in ("pocketsphinx", "whisper") and lang != "en":
+                raise SpeechError(
+                    f"the {engine} model here is English only; for {language!r} use vosk: "
+                    f"{_vosk_hint(language)}"
+                )
+            if engine == "pocketsphinx":
+                from .pocketsphinx import PocketsphinxRecognizer
+
+                _instances[key] = PocketsphinxRecognizer()
+            elif engine == "vosk":
+                from .vosk import VoskRecognizer
+
+                _instances[key] = VoskRecognizer(language)
+            elif engine == "whisper":
+                from .whisper import WhisperRecognizer
+
+                _instances[key] = WhisperRecognizer(language)
+            else:
+                raise SpeechError(
+                    f"unknown speech recogniser {name!r}; choose one of {', '.join(ENGINES)}"
+                )
+        return _instances[key]

