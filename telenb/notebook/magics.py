@@ -37,8 +37,8 @@ HELP = """telenb magics
   %tel voices                     the voice registry (Tropo and Twilio names)
   %tel twiml NUMBER               the TwiML a flow produces, step by step
   %tel help                       this list
-  %say TEXT [--voice V]           speak TEXT and play it
-  %transcribe PATH [--choices C]  recognise speech in an audio file
+  %say TEXT [--voice V] [--rate R]   speak TEXT (or the %%say cell) and play it
+  %transcribe PATH [--choices C] [--engine E]   recognise speech in an audio file
   %inspect PATH [--static] [--no-dtmf]   interactive inspector of an audio file: waveform,
                                   spectrogram, DTMF and speech marked, select and play
   %%sms TO [--from N]             text the cell to TO (an app's number: a text session starts)
@@ -160,27 +160,38 @@ class TelenbMagics(Magics):
         args = _parse(self.sms, line)
         return session.send_sms(cell.strip("\n"), to=args.to, from_=args.from_)
 
+    @magic_arguments()
+    @argument("text", nargs="*", help="what to say (or the cell, for %%say)")
+    @argument("--voice", "-v", default=None, help="a Tropo, Twilio or local voice name")
+    @argument("--rate", type=int, default=8000, help="sample rate (8000: the phone line)")
     @line_cell_magic
     def say(self, line: str, cell: str | None = None) -> Any:
         """Speak text with a voice and play it: `%say Hello --voice Kate`."""
-        text, voice = _split_option(line, "--voice")
-        if cell:
-            text = cell.strip()
+        args = _parse(self.say, line, free_text=True)
+        text = cell.strip() if cell else " ".join(args.text)
         if not text:
             raise UsageError("%say needs text, e.g. %say Hello there --voice Kate")
-        from ..speech import say_audio
+        from ..speech import synthesize
 
-        return say_audio(text, voice=voice)
+        return synthesize(text, voice=args.voice, rate=args.rate)
 
+    @magic_arguments()
+    @argument("path", help="an audio file (WAV, FLAC, OGG)")
+    @argument("--choices", "-c", default=None, help="Tropo choices, e.g. 'yes, no'")
+    @argument("--engine", "-e", default=None, help="pocketsphinx, vosk or whisper")
     @line_magic
     def transcribe(self, line: str) -> Any:
-        """Recognise speech in an audio file: `%transcribe file.wav --choices "yes, no"`."""
-        path, choices = _split_option(line, "--choices")
-        if not path:
-            raise UsageError("%transcribe needs a path to an audio file")
+        """Recognise speech in an audio file: `%transcribe file.wav --choices "yes, no"`
+        (with choices: a `Recognition` against them; without: a `Transcript`)."""
+        args = _parse(self.transcribe, line)
+        path = os.path.expanduser(args.path)
+        if args.choices:
+            from ..speech import recognize
+
+            return recognize(path, grammar=args.choices, engine=args.engine)
         from ..speech import transcribe
 
-        return transcribe(path.strip("'\""), choices=choices)
+        return transcribe(path, engine=args.engine)
 
     @magic_arguments()
     @argument("path", help="an audio file (WAV, FLAC, OGG)")
@@ -212,24 +223,16 @@ class Help:
         return f"<pre>{html.escape(HELP)}</pre>"
 
 
-def _parse(magic: Any, line: str) -> Any:
-    """Parse magic arguments POSIX-style, so quoted values lose their quotes."""
+def _parse(magic: Any, line: str, free_text: bool = False) -> Any:
+    """Parse magic arguments POSIX-style, so quoted values lose their quotes.  With
+    `free_text` an unbalanced quote is just a character (`%say Don't worry`)."""
     try:
         argv = shlex.split(line)
     except ValueError as exc:
-        raise UsageError(f"cannot read the arguments: {exc}") from None
+        if not free_text:
+            raise UsageError(f"cannot read the arguments: {exc}") from None
+        argv = line.split()
     return magic.parser.parse_args(argv)
-
-
-def _split_option(line: str, option: str) -> tuple[str, str | None]:
-    """'some words --voice Kate' -> ('some words', 'Kate'); quotes allowed around values."""
-    if option not in line:
-        return line.strip(), None
-    head, _, tail = line.partition(option)
-    value = tail.strip()
-    if value[:1] in "'\"" and value[-1:] == value[:1]:
-        value = value[1:-1]
-    return head.strip(), value or None
 
 
 def compile_flow_cell(cell: str, namespace: dict[str, Any], name: str) -> Any:

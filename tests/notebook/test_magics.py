@@ -168,3 +168,25 @@ def test_inspect_is_interactive_unless_static(shell, tmp_path):
     assert isinstance(static, Inspection) and isinstance(static[0].audio, Audio)
     with pytest.raises(UsageError):
         shell.run_line_magic("inspect", "")
+
+
+def test_say_speaks_with_a_voice_and_free_text(shell):
+    from telenb.audio import Audio
+
+    audio = shell.run_line_magic("say", "Don't worry --voice Kate")  # an apostrophe is fine
+    assert isinstance(audio, Audio) and audio.rate == 8000 and audio.duration > 0.5
+    cell = shell.run_cell_magic("say", "--rate 16000", "Hello there.\n")
+    assert cell.rate == 16000
+    with pytest.raises(UsageError):
+        shell.run_line_magic("say", "--voice Kate")
+
+
+def test_transcribe_recognises_a_file_against_choices_or_freely(shell, tmp_path):
+    from telenb.speech import synthesize
+
+    path = tmp_path / "answer.wav"
+    synthesize("red", rate=16000).pad(0.3, 0.3).save(path)
+    rec = shell.run_line_magic("transcribe", f"'{path}' --choices 'red, blue'")
+    assert rec.value == "red"
+    free = shell.run_line_magic("transcribe", str(path))
+    assert type(free).__name__ == "Transcript" and free.duration == pytest.approx(1.02, abs=0.01)
