@@ -5,6 +5,7 @@ tested for real in tests/e2e."""
 import asyncio
 
 import numpy as np
+import pytest
 
 import telenb
 from telenb.audio import Audio
@@ -124,3 +125,28 @@ def test_without_javascript_the_phone_shows_deterministic_text_and_html():
     assert data["text/plain"] == "<telenb Phone: +15550100 (text fidelity)>"
     assert "dialling +15550100" in data["text/html"] and "model_id" not in data["text/html"]
     assert repr(phone) == data["text/plain"]
+
+
+@pytest.mark.parametrize("fidelity", ["text", "audio"])
+def test_spoken_words_from_the_microphone_are_recognised_in_either_fidelity(fidelity):
+    from telenb.speech import synthesize
+
+    carrier = telenb.Carrier(seed=2, fidelity=fidelity)
+
+    @carrier.app(APP)
+    def flow(call):
+        call.ask("Red or blue?", choices="red, blue", timeout=8)
+
+    phone = Phone(APP, carrier, speed=FAST, speak_prompts=False)
+    FakeFrontEnd(phone)
+    rate = 48000
+    said = synthesize("blue", rate=rate).pad(0.5, 1.0)
+
+    async def main():
+        phone.dial()
+        await until(lambda: phone.live.elapsed > 2.5)  # the question is listening
+        for chunk in pcm_chunks(said.samples, rate):
+            phone._on_msg(phone, {"type": "mic", "rate": rate}, [memoryview(chunk)])
+        return await phone.live.wait()
+
+    assert asyncio.run(main()).results() == [("choice", "blue")]
