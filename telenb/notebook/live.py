@@ -67,6 +67,8 @@ class LiveCall:
 
     `speak_prompts`: in text fidelity prompts have no audio; with True the speech layer
     synthesises what the flow says so it can be heard (audio files are played either way).
+    The simulation still times such prompts by its text-fidelity estimate, so the sound may
+    end a little before or after the flow starts listening; audio fidelity is exact.
     """
 
     def __init__(
