@@ -48,14 +48,14 @@ def pytest_runtest_makereport(item, call):
     print(f"\nscreenshot: {path}", file=sys.stderr)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def lab(tmp_path_factory):
     server = LabServer(tmp_path_factory.mktemp("lab")).start()
     yield server
     server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def fake_mic_wav(tmp_path_factory) -> Path:
     """What chromium's fake microphone plays (looped): see mic_audio.py."""
     from .mic_audio import fake_mic_wav as make
@@ -63,7 +63,7 @@ def fake_mic_wav(tmp_path_factory) -> Path:
     return make(tmp_path_factory.mktemp("mic"))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(tmp_path_factory, fake_mic_wav):
     from playwright.sync_api import sync_playwright
 
