@@ -5,14 +5,27 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
 
-if ! command -v chromium >/dev/null 2>&1; then
+# The browser tests launch exactly /usr/bin/chromium (Debian's package; Playwright never
+# downloads a browser) and skip, saying why, only when it is absent.
+CHROMIUM=/usr/bin/chromium
+if [ ! -x "$CHROMIUM" ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "== installing Debian chromium for the browser tests"
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    log=$(mktemp)
+    if ! { DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+           DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >"$log" 2>&1; then
+      cat "$log"
+      echo "== apt-get could not install chromium (output above)" >&2
+      exit 1
+    fi
+    rm -f "$log"
+    [ -x "$CHROMIUM" ] || { echo "== chromium installed but $CHROMIUM is missing" >&2; exit 1; }
   else
-    echo "== chromium not found and cannot apt-get: browser tests will skip"
+    echo "== $CHROMIUM not found and cannot apt-get (not root): browser tests will skip"
   fi
+fi
+if [ -x "$CHROMIUM" ]; then
+  echo "== browser: $("$CHROMIUM" --version 2>/dev/null || echo "$CHROMIUM")"
 fi
 
 echo "== installing telenb with its test, piper and whisper extras"

@@ -5,10 +5,12 @@
 %%tropo +15550101         (cell body = a Tropo script, run unmodified)
 %tel call +15550100 --caller "say: red"
 %tel calls | %tel trace SID | %tel config --seed 7 | %tel help
+%tel phone +15550100 | %tel log | %inspect file.wav   (widgets)
 """
 
 from __future__ import annotations
 
+import os
 import shlex
 import textwrap
 from typing import Any
@@ -28,14 +30,17 @@ HELP = """telenb magics
   %tel messages                   every text message so far, with segment and price totals
   %tel threads                    the text conversations as chat threads
   %tel trace SID                  the trace of one call
+  %tel phone NUMBER [--from N] [--speed X]   a live Phone widget dialling NUMBER (real time)
+  %tel log [--limit N]            the Call log widget: sortable, click a call for its timeline
   %tel config [--seed N] [--fidelity text|audio]   show or start a fresh session carrier
   %tel use VARIABLE               make a Carrier from your namespace the session carrier
   %tel voices                     the voice registry (Tropo and Twilio names)
   %tel twiml NUMBER               the TwiML a flow produces, step by step
   %tel help                       this list
-  %say TEXT [--voice V]           speak TEXT and play it
-  %transcribe PATH [--choices C]  recognise speech in an audio file
-  %inspect PATH                   waveform, spectrogram, DTMF and levels of an audio file
+  %say TEXT [--voice V] [--rate R]   speak TEXT (or the %%say cell) and play it
+  %transcribe PATH [--choices C] [--engine E]   recognise speech in an audio file
+  %inspect PATH [--static] [--no-dtmf]   interactive inspector of an audio file: waveform,
+                                  spectrogram, DTMF and speech marked, select and play
   %%sms TO [--from N]             text the cell to TO (an app's number: a text session starts)
 Caller scripts: 'say: red; press: 12#; silence; wait: 2s; hangup' (see telenb.Caller)."""
 
@@ -48,8 +53,7 @@ class TelenbMagics(Magics):
         """Telephony commands: `%tel help` lists them."""
         words = shlex.split(line)
         if not words or words[0] in ("help", "-h", "--help"):
-            print(HELP)
-            return None
+            return Help()
         command, rest = words[0], line.split(None, 1)[1] if len(words) > 1 else ""
         handler = getattr(self, f"_tel_{command.replace('-', '_')}", None)
         if handler is None:
@@ -72,6 +76,24 @@ class TelenbMagics(Magics):
 
     def _tel_threads(self, rest: str) -> Any:
         return session.carrier().messages.threads()
+
+    @magic_arguments()
+    @argument("number", nargs="?", default="", help="the number the phone dials")
+    @argument("--from", dest="from_", default=None, help="the phone's own number")
+    @argument("--speed", type=float, default=1.0, help="simulated seconds per real second")
+    def _tel_phone(self, rest: str) -> Any:
+        args = _parse(self._tel_phone, rest)
+        from .phone import Phone
+
+        return Phone(args.number, session.carrier(), from_=args.from_, speed=args.speed)
+
+    @magic_arguments()
+    @argument("--limit", type=int, default=500, help="show the newest N call legs")
+    def _tel_log(self, rest: str) -> Any:
+        args = _parse(self._tel_log, rest)
+        from .calllog import CallLogWidget
+
+        return CallLogWidget(session.carrier(), limit=args.limit)
 
     @magic_arguments()
     @argument("sid", help="a call SID (a unique prefix is enough)")
@@ -138,57 +160,74 @@ class TelenbMagics(Magics):
         args = _parse(self.sms, line)
         return session.send_sms(cell.strip("\n"), to=args.to, from_=args.from_)
 
+    @magic_arguments()
+    @argument("text", nargs="*", help="what to say (or the cell, for %%say)")
+    @argument("--voice", "-v", default=None, help="a Tropo, Twilio or local voice name")
+    @argument("--rate", type=int, default=8000, help="sample rate (8000: the phone line)")
     @line_cell_magic
     def say(self, line: str, cell: str | None = None) -> Any:
         """Speak text with a voice and play it: `%say Hello --voice Kate`."""
-        text, voice = _split_option(line, "--voice")
-        if cell:
-            text = cell.strip()
+        args = _parse(self.say, line, free_text=True)
+        text = cell.strip() if cell else " ".join(args.text)
         if not text:
             raise UsageError("%say needs text, e.g. %say Hello there --voice Kate")
         from .speaking import say_audio
 
-        return say_audio(text, voice=voice)
+        return say_audio(text, voice=args.voice, rate=args.rate)
 
+    @magic_arguments()
+    @argument("path", help="an audio file (WAV, FLAC, OGG)")
+    @argument("--choices", "-c", default=None, help="Tropo choices, e.g. 'yes, no'")
+    @argument("--engine", "-e", default=None, help="pocketsphinx, vosk or whisper")
     @line_magic
     def transcribe(self, line: str) -> Any:
-        """Recognise speech in an audio file: `%transcribe file.wav --choices "yes, no"`."""
-        path, choices = _split_option(line, "--choices")
-        if not path:
-            raise UsageError("%transcribe needs a path to an audio file")
+        """Recognise speech in an audio file: `%transcribe file.wav --choices "yes, no"`
+        (with choices: a `Recognition` against them; without: a `Transcript`)."""
+        args = _parse(self.transcribe, line)
         from .speaking import transcribe_file
 
-        return transcribe_file(path.strip("'\""), choices=choices)
+        return transcribe_file(os.path.expanduser(args.path), args.choices, args.engine)
 
+    @magic_arguments()
+    @argument("path", help="an audio file (WAV, FLAC, OGG)")
+    @argument("--static", action="store_true", help="a static figure instead of the widget")
+    @argument("--no-dtmf", dest="dtmf", action="store_false", help="skip DTMF detection")
     @line_magic
     def inspect(self, line: str) -> Any:
         """Look at an audio file: waveform, spectrogram, DTMF, speech segments, levels."""
-        path = line.strip().strip("'\"")
-        if not path:
-            raise UsageError("%inspect needs a path to an audio file")
-        from ..audio import inspect
+        args = _parse(self.inspect, line)
+        path = os.path.expanduser(args.path)
+        if args.static:
+            from ..audio import inspect
 
-        return inspect(path)
+            return inspect(path, dtmf=args.dtmf)
+        from .inspector import AudioInspector
+
+        return AudioInspector(path, dtmf=args.dtmf)
 
 
-def _parse(magic: Any, line: str) -> Any:
-    """Parse magic arguments POSIX-style, so quoted values lose their quotes."""
+class Help:
+    """What `%tel help` returns: the list of magics (text and HTML)."""
+
+    def __repr__(self) -> str:
+        return HELP
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return f"<pre>{html.escape(HELP)}</pre>"
+
+
+def _parse(magic: Any, line: str, free_text: bool = False) -> Any:
+    """Parse magic arguments POSIX-style, so quoted values lose their quotes.  With
+    `free_text` an unbalanced quote is just a character (`%say Don't worry`)."""
     try:
         argv = shlex.split(line)
     except ValueError as exc:
-        raise UsageError(f"cannot read the arguments: {exc}") from None
+        if not free_text:
+            raise UsageError(f"cannot read the arguments: {exc}") from None
+        argv = line.split()
     return magic.parser.parse_args(argv)
-
-
-def _split_option(line: str, option: str) -> tuple[str, str | None]:
-    """'some words --voice Kate' -> ('some words', 'Kate'); quotes allowed around values."""
-    if option not in line:
-        return line.strip(), None
-    head, _, tail = line.partition(option)
-    value = tail.strip()
-    if value[:1] in "'\"" and value[-1:] == value[:1]:
-        value = value[1:-1]
-    return head.strip(), value or None
 
 
 def compile_flow_cell(cell: str, namespace: dict[str, Any], name: str) -> Any:

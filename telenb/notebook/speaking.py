@@ -35,11 +35,11 @@ class Spoken:
         )
 
 
-def say_audio(text: str, voice: str | None = None) -> Spoken:
+def say_audio(text: str, voice: str | None = None, rate: int = 8000) -> Spoken:
     """Speak `text` with a Tropo, Twilio or local voice name, for listening in a notebook."""
     from ..speech import resolve_voice, synthesize
 
-    return Spoken(text, synthesize(text, voice=voice), resolve_voice(voice))
+    return Spoken(text, synthesize(text, voice=voice, rate=rate), resolve_voice(voice))
 
 
 def transcribe_file(path: str, choices: str | None = None, engine: str | None = None) -> Any:

@@ -302,6 +302,28 @@ class Carrier(Routing):
     def run_until(self, condition: Callable[[], bool]) -> None:
         self.clock.run(stop=condition)
 
+    @property
+    def realtime(self) -> bool:
+        return self.clock.realtime
+
+    def set_realtime(self, realtime: bool, speed: float = 1.0) -> None:
+        """Switch between virtual and wall-clock time between calls (a notebook phone's live
+        call).  Time and pending events carry over; refused while calls are active (their
+        legs and operations hold the clock they started on)."""
+        self._check_not_in_flow("set_realtime")
+        old = self.clock
+        if bool(realtime) == old.realtime and (not realtime or old.speed == speed):
+            return
+        active = sum(not leg.ended for leg in self.legs)
+        active += sum(r.leg is None and not r.finished for r in self.runners)
+        if active:
+            raise ConfigurationError(
+                f"cannot change the clock while {active} call(s) are active; let them end first"
+            )
+        now = max(old.now, old.elapsed()) if old.realtime else old.now
+        self.clock = RealtimeClock(speed, start=now) if realtime else Clock(now)
+        self.clock.adopt(old)
+
     def _check_not_in_flow(self, what: str) -> None:
         if getcurrent().parent is not None:
             raise FlowError(

@@ -54,6 +54,13 @@ class Clock:
             heapq.heappop(q)
         return q[0][0] if q else None
 
+    def adopt(self, other: Clock) -> None:
+        """Take over `other`'s pending events (a carrier switching between virtual and real
+        time keeps its scheduled work); `other` is left empty."""
+        self._queue, other._queue = other._queue, []
+        self._seq = max(self._seq, other._seq)
+        heapq.heapify(self._queue)
+
     def step(self) -> bool:
         """Run the next event; False when nothing is left."""
         q = self._queue
@@ -90,16 +97,22 @@ class RealtimeClock(Clock):
     """Runs events when the wall clock reaches them (scaled by `speed`).
 
     Events may be injected from other callbacks with `call_soon`; `run_async` drives the queue
-    from an asyncio loop (such as the Jupyter kernel's) without blocking it.
+    from an asyncio loop (such as the Jupyter kernel's) without blocking it.  `start` is the
+    simulated time the clock starts at (a carrier going live continues its virtual time).
+
+    Time spent inside event callbacks (synthesising a prompt, recognising speech) does not
+    count: the simulated network is instantaneous, so a person hears a prompt when the
+    simulation says it starts, and a slow first prompt does not eat into their timeout.
     """
 
     realtime = True
 
-    def __init__(self, speed: float = 1.0):
-        super().__init__()
+    def __init__(self, speed: float = 1.0, start: float = 0.0):
+        super().__init__(start)
         if speed <= 0:
             raise ValueError("speed must be positive")
         self.speed = speed
+        self._start = float(start)
         self._origin = time.monotonic()
         self._lock = threading.RLock()
         self._wake = threading.Event()
@@ -107,7 +120,7 @@ class RealtimeClock(Clock):
 
     def elapsed(self) -> float:
         """Simulated seconds since the clock started, read from the wall clock."""
-        return (time.monotonic() - self._origin) * self.speed
+        return self._start + (time.monotonic() - self._origin) * self.speed
 
     def at(self, when: float, fn: Callable[..., Any], *args: Any) -> Entry:
         with self._lock:
@@ -131,6 +144,14 @@ class RealtimeClock(Clock):
                 return wait, None
             return 0.0, heapq.heappop(self._queue)
 
+    def _fire(self, entry: Entry) -> None:
+        self.now = max(self.now, entry[0])
+        began = time.monotonic()
+        try:
+            entry[2](*entry[3])
+        finally:
+            self._origin += time.monotonic() - began  # computing takes no simulated time
+
     def run(self, until: float | None = None, stop: Callable[[], bool] | None = None) -> None:
         while True:
             if stop is not None and stop():
@@ -144,8 +165,7 @@ class RealtimeClock(Clock):
                 self._wake.clear()
                 self._wake.wait(min(wait, 0.05))
                 continue
-            self.now = max(self.now, entry[0])
-            entry[2](*entry[3])
+            self._fire(entry)
 
     async def run_async(self, stop: Callable[[], bool] | None = None) -> None:
         """Drive the queue from a running asyncio loop until `stop()` (or nothing is left)."""
@@ -156,8 +176,7 @@ class RealtimeClock(Clock):
                     return
                 wait, entry = self._due()
                 if entry is not None:
-                    self.now = max(self.now, entry[0])
-                    entry[2](*entry[3])
+                    self._fire(entry)
                     await asyncio.sleep(0)
                     continue
                 self._async_wake.clear()

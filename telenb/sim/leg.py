@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .carrier import Carrier
 
+LINE_RATE = 8000  # telenb.audio.LINE_RATE, without importing numpy here
 FINAL = frozenset({"completed", "busy", "no-answer", "failed", "canceled"})
 TROPO_STATE = {
     "queued": "RINGING", "initiated": "RINGING", "ringing": "RINGING",
@@ -199,6 +200,20 @@ class Leg:
         self.clock.at(start, self._speech, utt)
         return start + utt.duration
 
+    def party_speak_audio(
+        self, audio: Any, start: float, text: str = "", confidence: float = 1.0
+    ) -> float:
+        """Schedule recorded speech by this leg's party (e.g. a person at a notebook
+        microphone); returns when it ends.  The flow's recogniser decides what was said
+        (`text`, if given, only labels the input in the trace).  Audio at another rate is
+        resampled to the 8 kHz line."""
+        from .media import Utterance
+
+        audio = audio.mono().resample(LINE_RATE)
+        utt = Utterance(text, round(audio.duration, 6), confidence, audio)
+        self.clock.at(start, self._speech, utt)
+        return start + utt.duration
+
     def _speech(self, utt: Any) -> None:
         if self.ended:
             return
@@ -216,18 +231,20 @@ class Leg:
             if not peer.flow_driven:
                 peer.hear(by, utt, now)
             elif peer.op is not None:
-                peer.trace("input", by=by, mode="speech", value=utt.text, confidence=utt.confidence)
+                peer.trace(
+                    "input", by=by, mode="speech", value=_said(utt), confidence=utt.confidence
+                )
                 peer.op.on_speech(utt, now)
             else:
-                peer.trace("unheard", by=by, mode="speech", value=utt.text)
+                peer.trace("unheard", by=by, mode="speech", value=_said(utt))
         elif self.conference is not None:
             self.trace("speech", by=by, text=utt.text)
             self.conference.speak(self, utt, now)
         elif self.op is not None:
-            self.trace("input", by=by, mode="speech", value=utt.text, confidence=utt.confidence)
+            self.trace("input", by=by, mode="speech", value=_said(utt), confidence=utt.confidence)
             self.op.on_speech(utt, now)
         else:
-            self.trace("unheard", by=by, mode="speech", value=utt.text)
+            self.trace("unheard", by=by, mode="speech", value=_said(utt))
 
     def hear(self, by: str, utt: Any, start: float) -> None:
         """Someone connected to this leg spoke: tell this leg's party, or its flow."""
@@ -287,3 +304,10 @@ class Leg:
 
 def _side(leg: Leg) -> str:
     return "caller" if leg.direction == "inbound" else "callee"
+
+
+def _said(utt: Any) -> str:
+    """How speech shows in the trace: its words, or (live audio not yet recognised) its length."""
+    if utt.text or utt.audio is None:
+        return utt.text
+    return f"<speech {utt.duration:.2f}s>"

@@ -76,7 +76,12 @@ class TextMedia:
     def recognize(
         self, utterance: Utterance, ask: V.Ask | None, leg: Any = None
     ) -> tuple[str, float]:
-        """What the flow's recogniser makes of an utterance: (text, confidence)."""
+        """What the flow's recogniser makes of an utterance: (text, confidence).
+
+        Recorded speech with no words attached (a person at a notebook microphone) goes to
+        the speech layer's recogniser even in text fidelity: there is nothing else to hear."""
+        if utterance.audio is not None and not utterance.text:
+            return recognize_audio(utterance.audio, ask)
         return utterance.text, utterance.confidence
 
     def track(self, leg: Any, side: str, start: float, audio: Any) -> None:
@@ -92,6 +97,25 @@ class TextMedia:
         how long the keying lasts."""
         step = KEY_TONE + KEY_GAP
         return [(k, round(i * step, 6)) for i, k in enumerate(keys)], len(keys) * step - KEY_GAP
+
+
+def recognize_audio(audio: Any, ask: V.Ask | None, engine: str | None = None) -> tuple[str, float]:
+    """Real recognition of `audio` with the question's grammar and engine: (text, confidence).
+    An engine failure is a `SpeechError` (the question's error event), not a crash."""
+    from ..errors import SpeechError
+    from ..speech import recognize
+
+    try:
+        result = recognize(
+            audio,
+            grammar=ask.grammar if ask else None,
+            engine=(ask.recognizer if ask else None) or engine,
+        )
+    except SpeechError:
+        raise
+    except Exception as exc:
+        raise SpeechError(f"speech recognition failed: {exc}") from exc
+    return result.text or "", float(result.confidence)
 
 
 def audio_file_duration(ref: str, default: float = 3.0) -> float:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 
@@ -141,10 +141,15 @@ class Trace:
 
     def __init__(self, events: Iterable[TraceEvent] | None = None):
         self.events: list[TraceEvent] = list(events) if events is not None else []
+        # told of each event as it is added: live views (a notebook phone's transcript)
+        self.listeners: list[Callable[[TraceEvent], None]] = []
 
     def add(self, t: float, sid: str, kind: str, /, **data: Any) -> TraceEvent:
         ev = TraceEvent(t, sid, kind, data)
         self.events.append(ev)
+        if self.listeners:
+            for fn in list(self.listeners):
+                fn(ev)
         return ev
 
     def __iter__(self) -> Iterator[TraceEvent]:

@@ -33,6 +33,12 @@ def test_load_ext_is_light():
         "telenb.sim",
         "telenb.speech",
         "telenb.audio.core",
+        "anywidget",
+        "ipywidgets",
+        "telenb.notebook.phone",
+        "telenb.notebook.calllog",
+        "telenb.notebook.inspector",
+        "telenb.notebook.live",
     ]
     code = (
         "from IPython.core.interactiveshell import InteractiveShell\n"
@@ -103,9 +109,10 @@ def test_tel_use_picks_a_carrier_from_the_namespace(shell):
         shell.run_line_magic("tel", "use nothing_here")
 
 
-def test_help_and_usage_errors(shell, capsys):
-    shell.run_line_magic("tel", "help")
-    assert "%%tropo NUMBER" in capsys.readouterr().out
+def test_help_and_usage_errors(shell):
+    helped = shell.run_line_magic("tel", "help")
+    assert "%%tropo NUMBER" in repr(helped) and "%tel phone NUMBER" in repr(helped)
+    assert "<pre>" in helped._repr_html_()
     with pytest.raises(UsageError, match="unknown %tel command"):
         shell.run_line_magic("tel", "dance")
     with pytest.raises(UsageError):
@@ -132,6 +139,58 @@ def test_say_speaks_a_tropo_persona(shell):
         shell.run_line_magic("say", "Your table is ready. --voice Daniel").audio.to_pcm16()
         == spoken.audio.to_pcm16()
     )  # deterministic
+
+
+def test_help_lists_every_magic_and_tel_command():
+    from telenb.notebook.magics import HELP, TelenbMagics
+
+    listed = HELP.split("\n")
+    for kind, names in TelenbMagics.magics.items():
+        for name in names:
+            line_too = kind == "cell" and name in TelenbMagics.magics["line"]
+            prefix = "%%" if kind == "cell" and not line_too else "%"
+            assert any(line.strip().startswith(prefix + name) for line in listed), name
+    commands = [n[5:] for n in dir(TelenbMagics) if n.startswith("_tel_")]
+    for command in commands:
+        assert any(line.strip().startswith(f"%tel {command}") for line in listed), command
+
+
+def test_tel_phone_and_log_return_widgets_on_the_session_carrier(shell):
+    from telenb.notebook.calllog import CallLogWidget
+    from telenb.notebook.phone import Phone
+
+    phone = shell.run_line_magic("tel", "phone +15550100 --from '+15550123' --speed 2")
+    assert isinstance(phone, Phone) and phone.carrier is shell.user_ns["carrier"]
+    assert (phone.number, phone.from_, phone.speed) == ("+15550100", "+15550123", 2.0)
+    shell.run_cell_magic("flow", "+15550100", "call.say('hi')")
+    shell.run_line_magic("tel", "call +15550100")
+    log = shell.run_line_magic("tel", "log --limit 10")
+    assert isinstance(log, CallLogWidget) and log.limit == 10
+    assert [r["status"] for r in log.rows] == ["completed"]
+
+
+def test_inspect_is_interactive_unless_static(shell, tmp_path):
+    from telenb.audio import Audio, Inspection, generate_dtmf
+    from telenb.notebook.inspector import AudioInspector
+
+    path = tmp_path / "my keys.wav"
+    generate_dtmf("42", rate=8000).pad(0.2, 0.2).save(path)
+    widget = shell.run_line_magic("inspect", f'"{path}"')  # quotes are removed
+    assert isinstance(widget, AudioInspector)
+    assert [d["digit"] for d in widget.dtmf] == ["4", "2"]
+    static = shell.run_line_magic("inspect", f"'{path}' --static")
+    assert isinstance(static, Inspection) and isinstance(static[0].audio, Audio)
+    with pytest.raises(UsageError):
+        shell.run_line_magic("inspect", "")
+
+
+def test_say_speaks_with_a_voice_and_free_text(shell):
+    from telenb.audio import Audio
+
+    audio = shell.run_line_magic("say", "Don't worry --voice Kate").audio  # an apostrophe is fine
+    assert isinstance(audio, Audio) and audio.rate == 8000 and audio.duration > 0.5
+    cell = shell.run_cell_magic("say", "--rate 16000", "Hello there.\n")
+    assert cell.audio.rate == 16000
     with pytest.raises(UsageError):
         shell.run_line_magic("say", "--voice Kate")
 
@@ -151,3 +210,14 @@ def test_tel_voices_lists_tropo_and_twilio_names(shell):
     table = shell.run_line_magic("tel", "voices")
     names = {v.requested for v in table}
     assert {"Daniel", "Kate", "Polly.Joanna", "alice"} <= names
+
+
+def test_transcribe_recognises_a_file_against_choices_or_freely(shell, tmp_path):
+    from telenb.speech import synthesize
+
+    path = tmp_path / "answer.wav"
+    synthesize("red", rate=16000).pad(0.3, 0.3).save(path)
+    rec = shell.run_line_magic("transcribe", f"'{path}' --choices 'red, blue'")
+    assert rec.value == "red"
+    free = shell.run_line_magic("transcribe", str(path))
+    assert type(free).__name__ == "Transcript" and free.duration == pytest.approx(1.02, abs=0.01)
