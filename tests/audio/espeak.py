@@ -33,6 +33,9 @@ def _synth_here(voice: str, pitch: int, rate_wpm: int, text: str) -> tuple[int, 
             chunks.append(ctypes.string_at(wav, n * 2))
         return 0
 
+    libc = ctypes.CDLL(None)
+    libc.srand(ctypes.c_uint(1))  # some variant voices draw on rand(): same speech every run
+
     cb = _CALLBACK(on_audio)
     lib.espeak_SetSynthCallback(cb)
     if lib.espeak_SetVoiceByName(voice.encode()) != 0:
