@@ -156,10 +156,12 @@ class RealtimeClock(Clock):
         while True:
             if stop is not None and stop():
                 return
+            if until is not None:
+                head = self.peek()
+                if head is None or head > until:  # look before taking: nothing is dropped
+                    return
             wait, entry = self._due()
             if wait is None:
-                return
-            if until is not None and (entry[0] if entry else self.peek() or 0) > until:
                 return
             if entry is None:
                 self._wake.clear()

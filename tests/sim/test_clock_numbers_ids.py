@@ -95,3 +95,13 @@ def test_sids_are_twilio_shaped_and_deterministic():
     assert all(is_sid(s) for s in first) and is_sid(first[0], "call")
     assert SidFactory(8).new("call") != first[0]
     assert not is_sid("CA123") and not is_sid("XX" + "0" * 32)
+
+
+def test_realtime_run_until_keeps_later_events():
+    clock, seen = RealtimeClock(speed=100.0), []
+    clock.at(0.5, seen.append, "early")
+    clock.at(3.0, seen.append, "late")
+    clock.run(until=1.0)
+    assert seen == ["early"] and clock.peek() == 3.0
+    clock.run()
+    assert seen == ["early", "late"]
