@@ -101,6 +101,7 @@ def test_realtime_run_until_keeps_later_events():
     clock, seen = RealtimeClock(speed=100.0), []
     clock.at(0.5, seen.append, "early")
     clock.at(3.0, seen.append, "late")
+    time.sleep(0.05)  # both are due by the wall clock before run() looks at them
     clock.run(until=1.0)
     assert seen == ["early"] and clock.peek() == 3.0
     clock.run()
