@@ -185,3 +185,14 @@ def is_audio_reference(text: str) -> bool:
     if t.startswith(("http://", "https://", "file://")):
         return True
     return " " not in t and t.endswith(AUDIO_SUFFIXES)
+
+
+def hangup_outcome(verb: object) -> object:
+    """What a verb returns once the call is gone: the outcome shaped for that verb."""
+    if isinstance(verb, Ask):
+        return AskOutcome("hangup")
+    if isinstance(verb, Record):
+        return RecordOutcome("hangup")
+    if isinstance(verb, Transfer):
+        return DialOutcome("hangup")
+    return Done(hangup=True)

@@ -92,7 +92,7 @@ class Leg:
 
     # -- status ---------------------------------------------------------------------------------
     def set_status(self, status: str, cause: str | None = None) -> None:
-        if self.status in FINAL:
+        if self.status in FINAL or status == self.status:
             return
         now = self.clock.now
         self.status = status

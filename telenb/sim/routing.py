@@ -84,14 +84,17 @@ class Routing:
         self.clock.schedule(SETUP, leg.hangup, "network", cause, "failed")
 
     def _route_inbound(self, leg: Leg, dest: str) -> None:
-        if not self._seize_trunk(leg):
-            return
+        if self._seize_trunk(leg):
+            self._connect(leg, dest)
+
+    def _connect(self, leg: Leg, dest: str) -> None:
+        """Send a caller's leg to `dest`: an app answers it, a phone rings (the two people
+        then talk), an unknown number fails as a network would."""
         app = self.apps.get(dest)
         if app is not None:
             leg.set_status("ringing")
             self.clock.schedule(app.ring, self._start_app, leg, app)
-            return
-        if dest in self.phones:
+        elif dest in self.phones:
             leg.set_status("ringing")
             self.place_leg(
                 leg.from_,
@@ -101,10 +104,10 @@ class Routing:
                 listener=_PersonToPerson(self, leg),
                 seize=False,
             )
-            return
-        self.clock.schedule(
-            SETUP, leg.hangup, "network", "number not in service (SIP 404)", "failed"
-        )
+        else:
+            self.clock.schedule(
+                SETUP, leg.hangup, "network", "number not in service (SIP 404)", "failed"
+            )
 
     def _start_app(self, leg: Leg, app: App) -> None:
         if leg.ended:
@@ -174,22 +177,7 @@ class Routing:
         leg.runner = None
         leg.op = None
         leg.trace("redirect", to=dest)
-        app = self.apps.get(dest)
-        if app is not None:
-            self.clock.schedule(app.ring, self._start_app, leg, app)
-        elif dest in self.phones:
-            self.place_leg(
-                leg.from_,
-                dest,
-                "outbound-dial",
-                parent=leg,
-                listener=_PersonToPerson(self, leg),
-                seize=False,
-            )
-        else:
-            self.clock.schedule(
-                SETUP, leg.hangup, "network", "number not in service (SIP 404)", "failed"
-            )
+        self._connect(leg, dest)
 
     def _seize_trunk(self, leg: Leg) -> bool:
         for tg in self.trunk_groups:

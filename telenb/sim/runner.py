@@ -197,13 +197,7 @@ class FlowRunner:
         name = type(verb).__name__.lower()
         if not isinstance(verb, V.Hangup):
             self.trace("refused", verb=name, why="the call has ended")
-        if isinstance(verb, V.Ask):
-            return V.AskOutcome("hangup")
-        if isinstance(verb, V.Record):
-            return V.RecordOutcome("hangup")
-        if isinstance(verb, V.Transfer):
-            return V.DialOutcome("hangup")
-        return V.Done(hangup=True)
+        return V.hangup_outcome(verb)
 
     # -- prompts --------------------------------------------------------------------------------
     def render(self, say: V.Say) -> Prompt:

@@ -318,6 +318,7 @@ def test_redirect_sends_an_unanswered_call_to_another_app():
     carrier.app(APP, lambda call: call.redirect("+15550101"))
     result = carrier.call(APP)
     assert result.status == "completed" and result.said() == ["Overflow desk."]
+    assert result.statuses() == ["initiated", "ringing", "in-progress", "completed"]
 
 
 def test_call_recording_captures_both_sides():

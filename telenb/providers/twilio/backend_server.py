@@ -183,13 +183,7 @@ class RemoteCall:
         if isinstance(verb, V.Log):
             self.trace("log", message=verb.message)
             return V.Done()
-        if isinstance(verb, V.Ask):
-            return V.AskOutcome("hangup")
-        if isinstance(verb, V.Record):
-            return V.RecordOutcome("hangup")
-        if isinstance(verb, V.Transfer):
-            return V.DialOutcome("hangup")
-        return V.Done(hangup=True)
+        return V.hangup_outcome(verb)
 
     def _finished(self, renderer: Renderer) -> None:
         err = self.session.error
