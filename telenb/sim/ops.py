@@ -55,6 +55,14 @@ class Op:
     def start(self) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def open_prompt(self, say: V.Say | None) -> tuple[Prompt | None, float]:
+        """Render the verb's prompt starting now: (the prompt or None, its duration)."""
+        if say is None:
+            return None, 0.0
+        prompt = self.runner.render(say)
+        prompt.start = self.clock.now
+        return prompt, prompt.duration
+
     def after(self, delay: float, fn: Any, *args: Any) -> list:
         entry = self.clock.schedule(delay, fn, *args)
         self.timers.append(entry)
@@ -114,10 +122,7 @@ class AskOp(Op):
     def start(self) -> Any:
         v = self.verb
         now = self.clock.now
-        prompt = self.runner.render(v.prompt) if v.prompt else None
-        dur = prompt.duration if prompt else 0.0
-        if prompt is not None:
-            prompt.start = now
+        prompt, dur = self.open_prompt(v.prompt)
         self.prompt_end = now + dur
         self.listen_from = now if v.bargein else self.prompt_end
         self.digits = ""
@@ -215,10 +220,8 @@ class RecordOp(Op):
     def start(self) -> Any:
         v = self.verb
         now = self.clock.now
-        prompt = self.runner.render(v.prompt) if v.prompt else None
-        dur = prompt.duration if prompt else 0.0
+        prompt, dur = self.open_prompt(v.prompt)
         if prompt is not None:
-            prompt.start = now
             self.runner.record_prompt(prompt)
         self.leg.trace(
             "record",

@@ -6,7 +6,7 @@ import html
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from .trace import Trace, timeline_html
+from .trace import Trace, TraceQuestions, timeline_html
 
 if TYPE_CHECKING:
     from .carrier import Carrier
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 MESSAGE_FINAL = frozenset({"delivered", "undelivered", "failed", "received", "read"})
 
 
-class CallResult:
+class CallResult(TraceQuestions):
     """A call (or a launched session) and everything that happened on it."""
 
     def __init__(self, carrier: Carrier, leg: Leg | None, runner: FlowRunner | None = None):
@@ -118,15 +118,6 @@ class CallResult:
         call_audio = getattr(self.carrier.media, "call_audio", None)
         root = self.root
         return call_audio(root) if call_audio is not None and root is not None else None
-
-    def said(self) -> list[str]:
-        return self.trace.said()
-
-    def asked(self) -> list[str]:
-        return self.trace.asked()
-
-    def results(self) -> list[tuple[str, Any]]:
-        return self.trace.results()
 
     def statuses(self) -> list[str]:
         return self.trace.statuses(self.sid)

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from .messagelog import MessageLog, _plural
+from .trace import TraceQuestions
 
 if TYPE_CHECKING:
     from .carrier import Carrier
@@ -135,7 +136,7 @@ def _guess_ours(messages: MessageLog, a: str, b: str) -> str:
     return b
 
 
-class TextResult:
+class TextResult(TraceQuestions):
     """A texted conversation (what `carrier.text()` returns): messages, sessions, trace."""
 
     def __init__(
@@ -202,15 +203,6 @@ class TextResult:
     def trace(self) -> Trace:
         sids = {s.sid for s in self.sessions} | {m.sid for m in self.messages}
         return self.carrier.trace.filter(sid=sids)
-
-    def said(self) -> list[str]:
-        return self.trace.said()
-
-    def asked(self) -> list[str]:
-        return self.trace.asked()
-
-    def results(self) -> list[tuple[str, Any]]:
-        return self.trace.results()
 
     def replies(self) -> list[str]:
         """The bodies the app texted back to the person, in order."""

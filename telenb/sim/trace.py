@@ -253,3 +253,18 @@ def timeline_html(events: Iterable[TraceEvent]) -> str:
         "<thead><tr><th>time</th><th>call</th><th>event</th><th>details</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
+
+
+class TraceQuestions:
+    """What tests ask of a result, answered from its `trace` (mixed into result types)."""
+
+    trace: Trace
+
+    def said(self) -> list[str]:
+        return self.trace.said()
+
+    def asked(self) -> list[str]:
+        return self.trace.asked()
+
+    def results(self) -> list[tuple[str, Any]]:
+        return self.trace.results()
