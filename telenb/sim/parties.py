@@ -21,7 +21,7 @@ prompt is playing.  When the steps run out the person stays on the line, silent.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,19 +58,22 @@ def parse_duration(text: str, where: str = "") -> float:
     return value / 1000 if unit == "ms" else value * 60 if unit in ("m", "min") else value
 
 
-def parse_script(script: str) -> list[Step]:
-    """Parse the caller script language; errors name the step and say what is expected."""
+def script_items(script: str, kind: str = "party") -> Iterator[tuple[str, str, str]]:
+    """(verb, argument, where) for each step of a script; `where` names the step in errors."""
     if not isinstance(script, str):
-        raise ConfigurationError(f"a party script must be a string, got {type(script).__name__}")
-    steps: list[Step] = []
+        raise ConfigurationError(f"a {kind} script must be a string, got {type(script).__name__}")
     for n, raw in enumerate(re.split(r"[;\n]", script), 1):
         item = raw.strip()
         if not item or item.startswith("#"):
             continue
-        where = f" in step {n} ({item!r})"
         verb, _, arg = item.partition(":")
-        verb = verb.strip().lower()
-        arg = arg.strip()
+        yield verb.strip().lower(), arg.strip(), f" in step {n} ({item!r})"
+
+
+def parse_script(script: str) -> list[Step]:
+    """Parse the caller script language; errors name the step and say what is expected."""
+    steps: list[Step] = []
+    for verb, arg, where in script_items(script):
         if verb == "say":
             confidence, at = None, None
             m = _MODS.search(arg)

@@ -18,13 +18,12 @@ reactive texter and a flow could otherwise text each other forever).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigurationError
-from .parties import parse_duration
+from .parties import parse_duration, script_items
 
 if TYPE_CHECKING:
     from .messaging import Message, SmsNetwork
@@ -41,16 +40,8 @@ class TextStep:
 
 def parse_texter_script(script: str) -> list[TextStep]:
     """Parse the texter script language; errors name the step and say what is expected."""
-    if not isinstance(script, str):
-        raise ConfigurationError(f"a texter script must be a string, got {type(script).__name__}")
     steps: list[TextStep] = []
-    for n, raw in enumerate(re.split(r"[;\n]", script), 1):
-        item = raw.strip()
-        if not item or item.startswith("#"):
-            continue
-        where = f" in step {n} ({item!r})"
-        verb, _, arg = item.partition(":")
-        verb, arg = verb.strip().lower(), arg.strip()
+    for verb, arg, where in script_items(script, "texter"):
         if verb in ("text", "send"):
             if not arg:
                 raise ConfigurationError(f"'{verb}:' needs the words to text{where}")
