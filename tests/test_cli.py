@@ -74,12 +74,3 @@ def test_voices_and_models_commands():
     assert out.returncode == 0 and "whisper" in out.stdout and "vosk" in out.stdout
     out = telenb("models", "--help")
     assert out.returncode == 0 and "download" in out.stdout
-
-
-def test_top_level_names_the_issues_promise():
-    import telenb
-
-    for name in ("Carrier", "Caller", "Phone", "Texter", "connect", "erlang_b", "inspect",
-                 "synthesize", "recognize", "transcribe", "voices", "Audio"):
-        assert callable(getattr(telenb, name)), name
-    assert "inspect" in dir(telenb)
