@@ -33,8 +33,11 @@ def _synth_here(voice: str, pitch: int, rate_wpm: int, text: str) -> tuple[int, 
             chunks.append(ctypes.string_at(wav, n * 2))
         return 0
 
-    libc = ctypes.CDLL(None)
-    libc.srand(ctypes.c_uint(1))  # some variant voices draw on rand(): same speech every run
+    # variant voices draw noise from espeak's generator and from rand(): seed both, so the
+    # talk-off speech is the same on every run and machine
+    if hasattr(lib, "espeak_ng_SetRandSeed"):
+        lib.espeak_ng_SetRandSeed(ctypes.c_long(1))
+    ctypes.CDLL(None).srand(ctypes.c_uint(1))
 
     cb = _CALLBACK(on_audio)
     lib.espeak_SetSynthCallback(cb)
