@@ -111,8 +111,9 @@ def bench_q24() -> None:
         digits = sum(len(r.case.expected) for r in results)
         hits = sum(len(r.case.expected) for r in results if r.passed)
         cats = ", ".join(f"{c} {p}/{n}" for c, (p, n) in by_cat.items())
-        print(f"  {law or 'linear':<7} {passed}/{len(results)} cases, "
-              f"{hits}/{digits} digits: {cats}")
+        print(
+            f"  {law or 'linear':<7} {passed}/{len(results)} cases, {hits}/{digits} digits: {cats}"
+        )
         for r in results:
             if not r.passed:
                 print(f"    FAILED {r.case.name}: expected {r.case.expected!r}, got {r.got!r}")
@@ -128,8 +129,10 @@ def bench_talk_off() -> None:
     t = time.perf_counter()
     false = detect_dtmf(speech)
     dt = time.perf_counter() - t
-    print(f"\nTalk-off on FSDD ({speech.duration / 60:.1f} min of speech): "
-          f"{len(false)} false digits, {speech.duration / dt:,.0f} x real time")
+    print(
+        f"\nTalk-off on FSDD ({speech.duration / 60:.1f} min of speech): "
+        f"{len(false)} false digits, {speech.duration / dt:,.0f} x real time"
+    )
 
 
 if __name__ == "__main__":

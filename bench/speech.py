@@ -71,8 +71,9 @@ def bench_fsdd(engine: str, files: list[Path]) -> tuple[float, float]:
 
 def bench_colours(engine: str) -> tuple[float, float]:
     korean = engine == "vosk"
-    words, oog, voices = (KO_COLOURS, KO_OOG, KO_VOICES) if korean else (
-        COLOURS, OUT_OF_GRAMMAR, VOICES)
+    words, oog, voices = (
+        (KO_COLOURS, KO_OOG, KO_VOICES) if korean else (COLOURS, OUT_OF_GRAMMAR, VOICES)
+    )
     grammar = parse(", ".join(words))
     lang = "ko-KR" if korean else "en-US"
     hit = tot = rej = n_oog = 0
@@ -90,8 +91,10 @@ def bench_colours(engine: str) -> tuple[float, float]:
 
 
 def bench_tts(engine: str) -> float:
-    text = ("Welcome to the dress shop. Which colour would you like: black, red, blue or "
-            "green? Press one for sales or two for support.")
+    text = (
+        "Welcome to the dress shop. Which colour would you like: black, red, blue or "
+        "green? Press one for sales or two for support."
+    )
     voice = "Tom"
     set_default_cache(None)
     synthesize("warm up", voice, engine=engine, cache=False)
@@ -130,8 +133,13 @@ def load_time(engine: str) -> float:
 def installed(engine: str) -> bool:
     import importlib.util
 
-    module = {"pocketsphinx": "pocketsphinx", "vosk": "vosk", "whisper": "faster_whisper",
-              "piper": "piper", "espeak": "espeakng_loader"}[engine]
+    module = {
+        "pocketsphinx": "pocketsphinx",
+        "vosk": "vosk",
+        "whisper": "faster_whisper",
+        "piper": "piper",
+        "espeak": "espeakng_loader",
+    }[engine]
     return importlib.util.find_spec(module) is not None
 
 
@@ -159,14 +167,29 @@ def main(argv: list[str] | None = None) -> None:
         else:
             acc, rtf = float("nan"), float("nan")
         c_acc, c_rej = bench_colours(engine)
-        rows.append((engine, f"{acc:.1%}" if acc == acc else "n/a (no en model)",
-                     f"{c_acc:.1%}", f"{c_rej:.1%}", f"{rtf:.3f}" if rtf == rtf else "n/a",
-                     f"{load:.2f} s"))
+        rows.append(
+            (
+                engine,
+                f"{acc:.1%}" if acc == acc else "n/a (no en model)",
+                f"{c_acc:.1%}",
+                f"{c_rej:.1%}",
+                f"{rtf:.3f}" if rtf == rtf else "n/a",
+                f"{load:.2f} s",
+            )
+        )
         print(f"  done {engine}", file=sys.stderr, flush=True)
-    print(f"\nASR (FSDD: {len(files)} files; colours: {len(VOICES)} voices via G.711 "
-          f"mu-law, 8 kHz; vosk: Korean words, {len(KO_VOICES)} voices)")
-    head = ("engine", "FSDD digits", "colours in-grammar", "out-of-grammar rejected",
-            "ASR RTF", "model load")
+    print(
+        f"\nASR (FSDD: {len(files)} files; colours: {len(VOICES)} voices via G.711 "
+        f"mu-law, 8 kHz; vosk: Korean words, {len(KO_VOICES)} voices)"
+    )
+    head = (
+        "engine",
+        "FSDD digits",
+        "colours in-grammar",
+        "out-of-grammar rejected",
+        "ASR RTF",
+        "model load",
+    )
     widths = [14, 20, 20, 25, 9, 11]
     print("".join(h.ljust(w) for h, w in zip(head, widths, strict=True)))
     for r in rows:
