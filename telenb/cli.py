@@ -58,7 +58,12 @@ def _main(argv: list[str]) -> int:
         "--seed", type=int, default=0, help="seed for a carrier the file does not make"
     )
     run.add_argument("--tropo", action="store_true", help="treat the file as a Tropo script")
-    run.add_argument("--fidelity", choices=("text", "audio"), default="text")
+    run.add_argument(
+        "--fidelity",
+        choices=("text", "audio"),
+        default=None,
+        help="text (fast, the default) or audio: real TTS, channel, DTMF and speech recognition",
+    )
     run.add_argument("--json", metavar="PATH", help="also write the trace as JSON")
 
     erl = sub.add_parser("erlang", help="Erlang B blocking, or trunks needed for a target")
@@ -101,6 +106,8 @@ def _run(args: argparse.Namespace) -> int:
         else:
             carriers = [v for v in namespace.values() if isinstance(v, Carrier)]
             carrier = carriers[-1] if carriers else None
+            if carrier is not None and args.fidelity not in (None, carrier.fidelity):
+                carrier.set_fidelity(args.fidelity)
             if carrier is None:
                 flows = [
                     v
@@ -111,10 +118,10 @@ def _run(args: argparse.Namespace) -> int:
                 ]
                 if len(flows) != 1:
                     raise KeyError(f"{path} defines no Carrier and not exactly one flow function")
-                carrier = Carrier(seed=args.seed, fidelity=args.fidelity)
+                carrier = Carrier(seed=args.seed, fidelity=args.fidelity or "text")
                 carrier.app(args.to, flows[0])
     if args.tropo:
-        carrier = Carrier(seed=args.seed, fidelity=args.fidelity)
+        carrier = Carrier(seed=args.seed, fidelity=args.fidelity or "text")
         carrier.app(args.to, script=path)
     result = carrier.call(args.to, caller=args.caller, from_=args.from_)
     print(result)

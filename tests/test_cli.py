@@ -32,6 +32,22 @@ def test_readme_demo_command(tmp_path):
     assert events[0]["status"] == "initiated" and events[-1]["status"] == "delivered"
 
 
+def test_fidelity_option_applies_to_the_files_own_carrier(tmp_path):
+    """examples/dress_shop.py makes its own Carrier; --fidelity audio must still apply."""
+    trace = tmp_path / "trace.json"
+    args = ["run", "examples/dress_shop.py", "--to", "+15550100", "--caller", "say: red"]
+    out = telenb(*args, "--fidelity", "audio", "--json", str(trace))
+    assert out.returncode == 0, out.stderr
+    events = json.loads(trace.read_text())
+    heard = [(e["name"], e["value"]) for e in events if e["kind"] == "result"]
+    assert heard == [("choice", "red")]
+    assert telenb(*args, "--json", str(trace)).returncode == 0
+    text_events = json.loads(trace.read_text())
+    # audio fidelity times prompts by their synthesised audio, text fidelity by an estimate
+    says = [[e["duration"] for e in evs if e["kind"] == "say"] for evs in (events, text_events)]
+    assert says[0] != says[1]
+
+
 def test_output_is_deterministic():
     args = ("run", "examples/dress_shop.py", "--to", "+15550100", "--caller", "say: red")
     assert telenb(*args).stdout == telenb(*args).stdout

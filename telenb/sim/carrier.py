@@ -126,6 +126,18 @@ class Carrier(Routing):
         self.message_listeners: list[Callable[[messaging.Message, str], None]] = []
         make_current(self)
 
+    def set_fidelity(self, fidelity: str, recognizer: str | None = None) -> None:
+        """Switch text/audio fidelity before the first call (a script's own carrier can
+        then be run in audio fidelity from the command line)."""
+        if fidelity not in FIDELITIES:
+            raise ConfigurationError(f"fidelity must be 'text' or 'audio', not {fidelity!r}")
+        if self.legs:
+            raise ConfigurationError("fidelity can only change before the carrier's first call")
+        if recognizer is not None and fidelity != "audio":
+            raise ConfigurationError("recognizer= picks the speech recogniser of audio fidelity")
+        self.fidelity = fidelity
+        self.media = self._default_media(fidelity, self.seed, recognizer)
+
     @staticmethod
     def _default_media(fidelity: str, seed: int | str, recognizer: str | None) -> Any:
         if fidelity == "audio":

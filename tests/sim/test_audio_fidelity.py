@@ -5,6 +5,7 @@ import pytest
 
 import telenb
 from telenb.audio import Audio, Channel, detect_dtmf
+from telenb.errors import ConfigurationError
 from telenb.sim.audio_media import AudioMedia
 
 APP = "+15550100"
@@ -165,3 +166,17 @@ def test_record_writes_the_callers_voice_where_asked_and_transcribes_it(tmp_path
     assert saved.level_dbfs() > -45  # speech, not silence
     words = got[0].transcription.lower()
     assert "call me back" in words and "tomorrow" in words
+
+
+def test_a_carrier_switches_to_audio_fidelity_before_its_first_call():
+    carrier = telenb.Carrier(seed=2)
+    got = []
+    carrier.app(APP, lambda call: got.append(call.ask("Colour?", choices="red, green")))
+    carrier.set_fidelity("audio", recognizer="pocketsphinx")
+    result = carrier.call(APP, caller="say: green")
+    assert (got[0].name, got[0].value) == ("choice", "green")
+    assert result.audio is not None and result.audio.duration > 1  # the call was heard
+    with pytest.raises(ConfigurationError, match="before the carrier's first"):
+        carrier.set_fidelity("text")
+    with pytest.raises(ConfigurationError, match="'text' or 'audio'"):
+        telenb.Carrier().set_fidelity("video")
