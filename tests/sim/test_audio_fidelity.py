@@ -8,6 +8,8 @@ from telenb.audio import Audio, Channel, detect_dtmf
 from telenb.errors import ConfigurationError
 from telenb.sim.audio_media import AudioMedia
 
+from .helpers import example_flow
+
 APP = "+15550100"
 
 
@@ -84,19 +86,7 @@ def test_text_fidelity_has_no_call_audio():
 
 
 # -- real speech: TTS prompts and caller speech, recognised through the channel -------------------
-def dress_shop(call):
-    call.say("Hello, how are you today?", voice="Daniel")
-    r = call.ask(
-        "What color dress do you want? Choose from black, red, blue or green.",
-        choices="black, red, blue, green",
-        timeout=10,
-        attempts=3,
-        on_bad_choice=lambda e: call.say("I didn't understand."),
-    )
-    if r.name == "choice":
-        call.say(f"Then you should get a {r.value} dress! I'll text you a link.")
-        call.message(f"Your {r.value} dress: https://shop.example/{r.value}", to=call.caller_id)
-    call.hangup()
+dress_shop = example_flow("dress_shop.py", "dress_shop")
 
 
 def test_dress_shop_in_audio_fidelity_hears_purple_then_red():
