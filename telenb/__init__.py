@@ -7,8 +7,9 @@ faster than real time) or on a real provider.  Heavy parts import lazily so that
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
+
+from ._lazy import lazy_exports
 
 __version__ = "0.1.0"
 
@@ -39,20 +40,9 @@ _EXPORTS = {
     "MessageError": "telenb.errors",
 }
 
-__all__ = sorted([*_EXPORTS, "load_ipython_extension", "unload_ipython_extension"])
-
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'telenb' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return __all__
+__all__, __getattr__, __dir__ = lazy_exports(
+    __name__, _EXPORTS, extra=("load_ipython_extension", "unload_ipython_extension")
+)
 
 
 def load_ipython_extension(ipython: Any) -> None:

@@ -10,29 +10,15 @@ The widgets and live calls load on first use (``%load_ext telenb`` imports only 
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from .._lazy import lazy_exports
 
 _EXPORTS = {
-    "Phone": "phone",
-    "CallLogWidget": "calllog",
-    "AudioInspector": "inspector",
-    "LiveCall": "live",
-    "LiveEvent": "live",
-    "Endpointer": "mic",
+    "Phone": ".phone",
+    "CallLogWidget": ".calllog",
+    "AudioInspector": ".inspector",
+    "LiveCall": ".live",
+    "LiveEvent": ".live",
+    "Endpointer": ".mic",
 }
 
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'telenb.notebook' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return __all__
+__all__, __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

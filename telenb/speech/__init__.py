@@ -12,23 +12,24 @@ ctranslate2, vosk or pocketsphinx) until a function needs one.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_exports
 
 _EXPORTS = {
-    "synthesize": "api", "render": "api",
-    "recognize": "recognition", "stream": "recognition", "get_recognizer": "asr",
-    "transcribe": "transcription",
-    "voices": "registry", "resolve_voice": "registry", "preview": "registry",
-    "VoiceChoice": "registry", "VoiceTable": "registry",
-    "Recognition": "types", "Transcript": "types", "Word": "types",
-    "Synthesizer": "types", "Recognizer": "types", "RecognitionStream": "types",
-    "SynthesisCache": "cache", "default_cache": "cache", "set_default_cache": "cache",
-    "get_synthesizer": "tts", "download_model": "models", "find_model": "models",
-    "FrontEnd": "frontend", "prepare": "frontend", "is_silent": "frontend",
+    "synthesize": ".api", "render": ".api",
+    "recognize": ".recognition", "stream": ".recognition", "get_recognizer": ".asr",
+    "transcribe": ".transcription",
+    "voices": ".registry", "resolve_voice": ".registry", "preview": ".registry",
+    "VoiceChoice": ".registry", "VoiceTable": ".registry",
+    "Recognition": ".types", "Transcript": ".types", "Word": ".types",
+    "Synthesizer": ".types", "Recognizer": ".types", "RecognitionStream": ".types",
+    "SynthesisCache": ".cache", "default_cache": ".cache", "set_default_cache": ".cache",
+    "get_synthesizer": ".tts", "download_model": ".models", "find_model": ".models",
+    "FrontEnd": ".frontend", "prepare": ".frontend", "is_silent": ".frontend",
 }  # fmt: skip
 
-__all__ = sorted(_EXPORTS)
+__all__, __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
     from .api import render, synthesize  # noqa: F401
@@ -41,16 +42,3 @@ if TYPE_CHECKING:
     from .transcription import transcribe  # noqa: F401
     from .tts import get_synthesizer  # noqa: F401
     from .types import Recognition, RecognitionStream, Recognizer, Synthesizer, Transcript, Word  # noqa: F401
-
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'telenb.speech' has no attribute {name!r}")
-    value = getattr(import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return __all__
