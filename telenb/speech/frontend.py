@@ -7,7 +7,8 @@ DC offset or hum.  Every engine gets the same treatment before recognition:
 2. endpointing: the speech region is found from frame energies and the rest trimmed,
    keeping a margin so soft onsets survive;
 3. the edges are faded (a tight clip that starts on background noise otherwise looks like
-   a plosive, which made pocketsphinx hear "two" for "zero");
+   a plosive, which made pocketsphinx hear "two" for "zero"; Whisper wants the opposite,
+   see its recogniser);
 4. the speech is normalised to a fixed level;
 5. resampled to the engine's rate (16 kHz for all bundled models);
 6. padded with a little low-level, seeded (so deterministic) noise: models expect

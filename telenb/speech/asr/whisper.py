@@ -9,6 +9,11 @@ second pass rescues near misses only when it is about as likely as the free deco
 Whisper always encodes a 30 s window, which makes a 0.5 s answer cost as much as 30 s of
 speech; for short answers the encoder runs on a window just long enough for the audio
 (at least 10 s: shorter windows made it repeat itself), about 5x faster.
+
+Its front end keeps a wide margin around the speech and fades the edges over only 5 ms.
+The 100 ms fades other engines get ate a third of a tightly clipped 0.35 s recording
+(one FSDD speaker's): FSDD accuracy went from 92.9 % to 95.5 % with short fades, and the
+wider margin keeps the soft start of a synthesised word.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import numpy as np
 from ...audio import Audio
 from ...errors import SpeechError
 from .. import grammars as G
+from ..frontend import FrontEnd
 from ..models import find_model
 from ..types import Recognition, Word
 
@@ -40,6 +46,7 @@ class WhisperRecognizer:
     name = "whisper"
     rate = 16000
     fuzzy = True
+    frontend = FrontEnd(rate=16000, fade=0.005, margin=0.3)
 
     def __init__(self, language: str = "en-US", model_path: str | None = None):
         import time
