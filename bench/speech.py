@@ -8,7 +8,8 @@
 (b) dress-shop colours ("black, red, blue, green") synthesised in several voices, passed
     through G.711 mu-law at 8 kHz, plus out-of-grammar words that must be rejected
     (vosk: the Korean equivalent, since its only installable model is Korean);
-(c) real-time factors of TTS and ASR, cache hit time and model load times.
+(c) real-time factors of TTS and ASR, cache hit time and model load times; ASR on short
+    answers (where Whisper's fixed 10 s encoder window dominates) and on a minute of speech.
 Prints a table; asserts nothing (timings depend on the machine).
 """
 
@@ -103,6 +104,47 @@ def bench_tts(engine: str) -> float:
     return (time.perf_counter() - t) / a.duration
 
 
+LONG_TEXT = (
+    "Thank you for calling the dress shop. Our store is open from nine in the morning until "
+    "six in the evening, Monday to Saturday. We have black, red, blue and green dresses in "
+    "every size this week. To check an order, have your order number ready. To speak to "
+    "somebody in the store, stay on the line and the next person will answer your call."
+)
+
+
+def bench_long(engine: str) -> tuple[float, float]:
+    """(RTF, word accuracy) transcribing about a minute of speech through G.711: what a
+    recorded message costs, where a short answer's fixed costs do not dominate."""
+    import re
+
+    from telenb.speech import transcribe
+
+    parts = []
+    for v in ("Tom", "Allison", "Daniel"):
+        parts += [ulaw(synthesize(LONG_TEXT, v)), Audio.silence(0.7, 8000)]
+    audio = Audio.concat(parts)
+    t = time.perf_counter()
+    text = transcribe(audio, engine).text
+    rtf = (time.perf_counter() - t) / audio.duration
+    names = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+    digits = {str(i): w for i, w in enumerate(names)}
+    ref = re.findall(r"[a-z']+", (LONG_TEXT.lower() + " ") * 3)
+    hyp = [digits.get(w, w) for w in re.findall(r"[a-z0-9']+", text.lower())]
+    matched = _lcs(ref, hyp)
+    return rtf, matched / len(ref)
+
+
+def _lcs(a: list[str], b: list[str]) -> int:
+    """Length of the longest common subsequence: reference words found, in order."""
+    prev = [0] * (len(b) + 1)
+    for x in a:
+        cur = [0]
+        for j, y in enumerate(b):
+            cur.append(prev[j] + 1 if x == y else max(prev[j + 1], cur[j]))
+        prev = cur
+    return prev[-1]
+
+
 def bench_cache() -> tuple[float, float]:
     with tempfile.TemporaryDirectory() as d:
         cache = SynthesisCache(d)
@@ -155,6 +197,7 @@ def main(argv: list[str] | None = None) -> None:
 
         VOICES.extend(f"piper:{v}" for v in voice_files())
     rows = []
+    longs: list[str] = []
     for engine in args.engines.split(","):
         if not installed(engine):
             rows.append((engine, "not installed", "", "", "", ""))
@@ -167,6 +210,9 @@ def main(argv: list[str] | None = None) -> None:
         else:
             acc, rtf = float("nan"), float("nan")
         c_acc, c_rej = bench_colours(engine)
+        if engine != "vosk":
+            long_rtf, long_acc = bench_long(engine)
+            longs.append(f"  {engine:<13} RTF {long_rtf:.3f}, {long_acc:.1%} of the words found")
         rows.append(
             (
                 engine,
@@ -194,6 +240,9 @@ def main(argv: list[str] | None = None) -> None:
     print("".join(h.ljust(w) for h, w in zip(head, widths, strict=True)))
     for r in rows:
         print("".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)))
+    if longs:
+        print("\nTranscribing about a minute of speech (3 voices via G.711)")
+        print("\n".join(longs))
     print("\nTTS and cache")
     for engine in ("espeak", "piper"):
         if installed(engine):
