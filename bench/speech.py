@@ -118,6 +118,7 @@ def bench_long(engine: str) -> tuple[float, float]:
     import re
 
     from telenb.speech import transcribe
+    from telenb.speech.grammars import DIGIT_WORDS_EN
 
     parts = []
     for v in ("Tom", "Allison", "Daniel"):
@@ -126,7 +127,7 @@ def bench_long(engine: str) -> tuple[float, float]:
     t = time.perf_counter()
     text = transcribe(audio, engine).text
     rtf = (time.perf_counter() - t) / audio.duration
-    names = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+    names = [w for w in DIGIT_WORDS_EN if w != "oh"]
     digits = {str(i): w for i, w in enumerate(names)}
     ref = re.findall(r"[a-z']+", (LONG_TEXT.lower() + " ") * 3)
     hyp = [digits.get(w, w) for w in re.findall(r"[a-z0-9']+", text.lower())]
