@@ -34,5 +34,11 @@ $PY -m pip install -q --disable-pip-version-check -e ".[test,piper,whisper]"
 echo "== ruff"
 $PY -m ruff check .
 
+# A fresh synthesis cache: every output the suite compares is computed by this checkout's
+# code, never served from a cache that older code filled on this machine.
+TELENB_CACHE_DIR=$(mktemp -d)
+export TELENB_CACHE_DIR
+trap 'rm -rf "$TELENB_CACHE_DIR"' EXIT
+
 echo "== pytest (tests/ and notebooks/ under nbval)"
-exec $PY -m pytest tests --nbval notebooks --nbval-sanitize-with notebooks/nbval-sanitize.cfg -p no:cacheprovider "$@"
+$PY -m pytest tests --nbval notebooks --nbval-sanitize-with notebooks/nbval-sanitize.cfg -p no:cacheprovider "$@"

@@ -22,7 +22,7 @@ from typing import Any
 from greenlet import getcurrent
 
 from ..errors import ConfigurationError, FlowError
-from . import messaging
+from . import frontdoors, messaging
 from .bridge import Conference
 from .clock import Clock, RealtimeClock
 from .ids import SidFactory
@@ -62,7 +62,7 @@ class App:
     number: str
     target: Callable[[Any], Any]
     name: str
-    kind: str = "flow"  # flow, tropo, twiml
+    kind: str = "flow"  # flow, tropo, or a front door (twiml, ...)
     ring: float = 0.0
     source: str | None = None
 
@@ -166,28 +166,36 @@ class Carrier(Routing):
         name: str | None = None,
         ring: float = 0.0,
         params: dict[str, Any] | None = None,
-        **twiml_options: Any,
+        **options: Any,
     ) -> Any:
         """Answer `number` with a flow: a function (usable as a decorator), a Tropo script
-        (`script=path` or source text), or TwiML (`twiml=` string, VoiceResponse, callable,
-        WSGI/ASGI app or URL)."""
+        (`script=path` or source text), or an app document through a provider's front door:
+        `twiml=` (a string, VoiceResponse, callable, WSGI/ASGI app or URL) and any keyword in
+        `telenb.sim.frontdoors.kinds()`; the remaining keywords are that door's options."""
         num = self.normalize(number)
-        given = sum(x is not None for x in (fn, script, twiml))
+        doors = {k: options.pop(k) for k in list(options) if k in frontdoors.kinds()}
+        if twiml is not None:
+            doors["twiml"] = twiml
+        doors = {k: v for k, v in doors.items() if v is not None}
+        given = sum(x is not None for x in (fn, script)) + len(doors)
         if given > 1:
-            raise ConfigurationError("give one of a function, script= or twiml=, not several")
-        if twiml_options and twiml is None:
-            raise ConfigurationError(f"unknown app option(s): {', '.join(twiml_options)}")
+            raise ConfigurationError(
+                "give one of a function, script= or an app document "
+                f"({', '.join(f'{k}=' for k in frontdoors.kinds())}), not several"
+            )
+        if options and not doors:
+            raise ConfigurationError(f"unknown app option(s): {', '.join(options)}")
         if script is not None:
             from ..flow.tropo import tropo_flow
 
             target, label = tropo_flow(script, params=params)
             self.apps[num] = App(num, target, name or label, "tropo", ring, str(script))
             return self.apps[num]
-        if twiml is not None:
-            from ..providers.twilio.sim import twiml_flow
-
-            target = twiml_flow(twiml, carrier=self, number=num, **twiml_options)
-            self.apps[num] = App(num, target, name or "twiml", "twiml", ring)
+        if doors:
+            ((kind, document),) = doors.items()
+            build = frontdoors.builder(kind)
+            target = build(document, carrier=self, number=num, **options)
+            self.apps[num] = App(num, target, name or kind, kind, ring)
             return self.apps[num]
 
         def register(f: Callable[[Any], Any]) -> Callable[[Any], Any]:

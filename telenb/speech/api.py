@@ -40,7 +40,8 @@ def synthesize(
         voice=choice.engine_voice,
         text=text,
         rate=int(rate),
-        params={"v": 1},
+        resampler=_resampler_version(),
+        recipe=RECIPE,
     )
     if store is not None:
         hit = store.get(key)
@@ -48,6 +49,18 @@ def synthesize(
             return hit
     audio = render(text, choice, int(rate))
     return store.put(key, audio) if store is not None else audio
+
+
+# Bumped whenever synthesis or its post-processing changes, so that a disk cache filled by
+# older code is never served as today's output (v2: espeak's noise generators are seeded).
+RECIPE = 2
+
+
+def _resampler_version() -> str:
+    """Resampled samples depend on libsoxr's version: part of the cache key."""
+    import soxr
+
+    return getattr(soxr, "__version__", "?")
 
 
 def render(text: str, choice: VoiceChoice, rate: int) -> Audio:

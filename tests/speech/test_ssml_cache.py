@@ -88,3 +88,23 @@ def test_cache_dir_from_environment(tmp_path, monkeypatch):
     c = SynthesisCache()
     synthesize("hello", "Kate", cache=c)
     assert not os.path.exists(tmp_path / "x")
+
+
+@pytest.mark.parametrize("change", ["recipe", "resampler"])
+def test_cache_from_older_code_or_another_resampler_is_not_served(tmp_path, monkeypatch, change):
+    """A cache filled before a synthesis change (notebook 05's stored call audio came from
+    one filled before espeak's noise was seeded) must miss, not serve stale samples."""
+    import soxr
+
+    from telenb.speech import api
+
+    cache = SynthesisCache(tmp_path)
+    fresh = synthesize("Purple.", "woman", rate=8000, cache=cache)
+    if change == "recipe":
+        monkeypatch.setattr(api, "RECIPE", api.RECIPE + 1)
+    else:
+        monkeypatch.setattr(soxr, "__version__", "0.0-other", raising=False)
+    cache2 = SynthesisCache(tmp_path)
+    again = synthesize("Purple.", "woman", rate=8000, cache=cache2)
+    assert cache2.disk_hits == 0 and cache2.misses == 1
+    assert np.array_equal(fresh.samples, again.samples)  # the same code gives the same bytes
