@@ -3,6 +3,7 @@ until signed.  Each attack is sent as raw bytes to a real server on 127.0.0.1.""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import socket
 import time
@@ -136,10 +137,8 @@ def test_slow_clients_are_cut_off():
             socks.append(s)
         started = time.monotonic()
         for s in socks:
-            try:
+            with contextlib.suppress(ConnectionResetError):
                 assert s.recv(100) == b"", "the server answered a half-sent request"
-            except ConnectionResetError:
-                pass
         assert time.monotonic() - started < 5
     finally:
         for s in socks:

@@ -6,6 +6,7 @@ the ones an attacker sends, so the fault tests write them to a socket themselves
 
 from __future__ import annotations
 
+import contextlib
 import socket
 from collections.abc import Iterable
 
@@ -28,10 +29,8 @@ def send(
                 sock.sendall(chunk)
         except (BrokenPipeError, ConnectionResetError):
             pass
-        try:
+        with contextlib.suppress(OSError):
             sock.shutdown(socket.SHUT_WR)
-        except OSError:
-            pass
         data = b""
         try:
             while len(data) < 1 << 20:
@@ -39,7 +38,7 @@ def send(
                 if not got:
                     break
                 data += got
-        except (ConnectionResetError, TimeoutError, socket.timeout):
+        except (ConnectionResetError, TimeoutError):
             pass
     return parse(data)
 

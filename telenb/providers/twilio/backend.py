@@ -279,10 +279,11 @@ class TwilioBackend:
         return self._httpd.address
 
     def stop(self) -> None:
-        """Stop the webhook server (calls still waiting for a webhook are left as they are)."""
+        """Stop the webhook server and end the flows of calls still waiting for a webhook."""
         if self._httpd is not None:
             self._httpd.stop()
             self._httpd = None
+            self.server.close()
 
 
 def _ask_on_terminal(question: str) -> bool:

@@ -120,6 +120,19 @@ class WebhookServer:
         if call is not None and call.executor is not self.executor:
             call.executor.shutdown(wait=False)  # the call's thread ends after this task
 
+    def close(self, reason: str = "the webhook server stopped") -> None:
+        """End every call still waiting for a webhook (none can arrive) and its thread."""
+        with self._lock:
+            calls = list(self.calls.values())
+            self.calls.clear()
+        for call in calls:
+            try:
+                call.executor.submit(call.stop, reason).result(timeout=2)
+            except Exception:  # a flow blocked in its own work: its thread ends when it returns
+                log.warning("call %s did not stop within 2 s", clean(call.sid, 64))
+            if call.executor is not self.executor:
+                call.executor.shutdown(wait=False)
+
     def send_message(self, verb: V.Message, params: dict[str, str]) -> Any:
         if self.messenger is None:
             raise FlowError("this backend cannot send messages (no REST client)")
