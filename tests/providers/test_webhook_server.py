@@ -65,10 +65,9 @@ def test_a_flow_that_blocks_does_not_stall_other_calls(backend):
         held = pool.submit(post, address, "/twilio/voice", params(1), 30)
         time.sleep(0.3)
         try:
-            started = time.monotonic()
             status, twiml = post(address, "/twilio/voice", params(2, to=OTHER), timeout=5)
             assert status == 200 and "<Gather" in twiml
-            assert time.monotonic() - started < 2
+            assert not held.done()  # answered while the other call's flow was still stuck
         finally:
             gate.set()
         assert "Sorry for the wait." in held.result(timeout=10)[1]

@@ -214,8 +214,9 @@ class WebhookServer:
             future, repeated = self.replies.answer(sid, key, lambda: self._start(route, q, params))
         try:
             twiml = future.result(timeout=WEBHOOK_TIMEOUT)
-        except Exception as exc:
-            log.error("webhook %s failed: %s", clean(path), clean(f"{type(exc).__name__}: {exc}"))
+        except Exception as exc:  # a timeout (the flow is still busy) or a telenb bug
+            trace = None if isinstance(exc, TimeoutError) else exc
+            log.error("webhook %s failed: %s", clean(path), clean(repr(exc)), exc_info=trace)
             self.log(sid, "error", error=type(exc).__name__, message=str(exc))
             return "500 Internal Server Error", "text/plain", "flow error"
         if repeated:
