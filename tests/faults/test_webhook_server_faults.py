@@ -47,6 +47,7 @@ def chunked(total: int, size: int = 64 * 1024):
 
 
 HUGE = b"a" * (4 * MIB)
+FIELDS = b"&".join(b"f%d=" % n for n in range(600))
 # (attack, request head, body, expected status)
 ATTACKS = [
     ("100 MB declared, 4 MiB sent", post_head("/twilio/voice", 100 * MIB), HUGE, 413),
@@ -56,6 +57,8 @@ ATTACKS = [
     ("Content-Length negative", post_head("/twilio/voice", "-5"), b"CallSid=CA1", 400),
     ("two Content-Lengths", post_head("/twilio/voice", 11, "Content-Length: 5"),
      b"CallSid=CA1", 400),
+    ("a 70 KiB form", post_head("/twilio/voice", 70 * 1024), b"a" * (70 * 1024), 413),
+    ("600 form fields", post_head("/twilio/voice", len(FIELDS)), FIELDS, 400),
     ("non-UTF-8 body", post_head("/twilio/voice", 12), b"CallSid=\xff\xfe\xfd\r\n", 400),
     ("non-UTF-8 percent escape", post_head("/twilio/voice", 12), b"CallSid=%FF1", 400),
     ("a 20 KiB header", post_head("/twilio/voice", 11, "X-Pad: " + "p" * 20_000),

@@ -114,3 +114,18 @@ def test_many_calls_at_once_each_resume_their_own_flow(backend):
         assert f"You said {n:04d}." in first
         assert f"Then {n + 1:04d}." in second and "<Hangup" in second
     assert backend.server.calls == {}
+
+
+def test_serving_refuses_an_inline_executor():
+    from telenb.errors import ConfigurationError
+    from telenb.providers.twilio.backend_server import InlineExecutor
+
+    b = telenb.connect(
+        "twilio",
+        public_url=PUBLIC,
+        credentials=Credentials(SID, TOKEN),
+        from_=NUMBER,
+        executor=InlineExecutor(),
+    )
+    with pytest.raises(ConfigurationError, match="a thread per call"):
+        b.serve(port=0)

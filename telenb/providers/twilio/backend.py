@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from ...errors import ConfigurationError, FlowError, NumberError
 from ...flow import verbs as V
 from ...sim.numbers import matches, normalize
-from .backend_server import PREFIX, WebhookServer
+from .backend_server import PREFIX, InlineExecutor, WebhookServer
 from .credentials import Credentials
 
 log = logging.getLogger("telenb.twilio.backend")
@@ -274,6 +274,11 @@ class TwilioBackend:
 
         if self._httpd is not None:
             raise ConfigurationError("the webhook server is already running; stop() it first")
+        if isinstance(self.server.executor, InlineExecutor):
+            raise ConfigurationError(
+                "an InlineExecutor runs a flow on whichever thread answers its webhook, and a "
+                "flow must stay on one thread: leave executor= out (a thread per call) to serve()"
+            )
         self._httpd = RunningServer(self.server, host, port, name="telenb-twilio", limits=limits)
         log.info("webhook server on %s:%s for %s", *self._httpd.address, self.server.public_url)
         return self._httpd.address
