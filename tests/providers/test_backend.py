@@ -278,6 +278,15 @@ def test_dry_run_shows_request_twiml_and_cost_and_sends_nothing(capsys):
     assert dry.estimate.cost == pytest.approx(0.014 + 0.0083)
 
 
+def test_a_dry_run_keeps_only_a_masked_authorization_header(capsys):
+    dry = backend(dry_run=True, http_client=RecordingHttpClient()).call(PERSON, support_line)
+    capsys.readouterr()
+    secret = base64.b64encode(f"{SID}:{TOKEN}".encode()).decode()
+    assert dry.request.headers["Authorization"] == "Basic ****"
+    assert dry.request.authorization == "Basic ****"
+    assert secret not in repr(vars(dry.request)) and TOKEN not in repr(vars(dry.request))
+
+
 def test_credentials_come_from_the_environment_and_stay_masked():
     with pytest.raises(ConfigurationError, match="TWILIO_ACCOUNT_SID"):
         Credentials.from_env({})

@@ -16,7 +16,6 @@ nothing.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,7 +24,7 @@ from urllib.parse import urlsplit
 from ...errors import ConfigurationError, FlowError, NumberError
 from ...flow import verbs as V
 from ...sim.numbers import matches, normalize
-from .backend_server import PREFIX, WebhookServer
+from .backend_server import PREFIX, InlineExecutor, WebhookServer
 from .credentials import Credentials
 
 log = logging.getLogger("telenb.twilio.backend")
@@ -241,7 +240,8 @@ class TwilioBackend:
             **self._call_request(to, origin, flow)
         )
         steps = flow_twiml(flow, to, caller=caller, direction="outbound-api")
-        result = DryRun(recorder.requests[0], steps, self.estimate(flow, caller, steps=steps))
+        request = recorder.requests[0].masked()  # a dry run keeps no usable credential
+        result = DryRun(request, steps, self.estimate(flow, caller, steps=steps))
         print(result)
         return result
 
@@ -259,34 +259,36 @@ class TwilioBackend:
         return Estimate(seconds, minutes, len(steps.messages), segments, cost, dict(self.rates))
 
     # -- the webhook server ---------------------------------------------------------------
-    def serve(self, host: str = "127.0.0.1", port: int = 8080) -> tuple[str, int]:
-        """Start the webhook server in a background thread; returns (host, port)."""
-        from socketserver import ThreadingMixIn
-        from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+    def serve(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 8080,
+        *,
+        limits: Mapping[str, Any] | None = None,
+    ) -> tuple[str, int]:
+        """Start the webhook server (waitress, on background threads); returns (host, port).
 
-        class Server(ThreadingMixIn, WSGIServer):
-            daemon_threads = True
-
-        class Quiet(WSGIRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:
-                log.debug(format, *args)
+        It faces the internet through your tunnel, so it runs with limits (`serving.WEBHOOK_LIMITS`:
+        body and header sizes, idle connections, threads); `limits` overrides them by name."""
+        from .serving import RunningServer
 
         if self._httpd is not None:
             raise ConfigurationError("the webhook server is already running; stop() it first")
-        self._httpd = make_server(host, port, self.server, Server, Quiet)
-        thread = threading.Thread(
-            target=self._httpd.serve_forever, name="telenb-twilio", daemon=True
-        )
-        thread.start()
-        address = self._httpd.server_address[:2]
-        log.info("webhook server on %s:%s for %s", *address, self.server.public_url)
-        return address
+        if isinstance(self.server.executor, InlineExecutor):
+            raise ConfigurationError(
+                "an InlineExecutor runs a flow on whichever thread answers its webhook, and a "
+                "flow must stay on one thread: leave executor= out (a thread per call) to serve()"
+            )
+        self._httpd = RunningServer(self.server, host, port, name="telenb-twilio", limits=limits)
+        log.info("webhook server on %s:%s for %s", *self._httpd.address, self.server.public_url)
+        return self._httpd.address
 
     def stop(self) -> None:
+        """Stop the webhook server and end the flows of calls still waiting for a webhook."""
         if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
+            self._httpd.stop()
             self._httpd = None
+            self.server.close()
 
 
 def _ask_on_terminal(question: str) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from twilio.http import HttpClient
@@ -28,9 +28,20 @@ class RecordedRequest:
     def authorization(self) -> str | None:
         return self.headers.get("Authorization")
 
+    def masked(self) -> RecordedRequest:
+        """A copy whose Authorization header says only its scheme (for dry runs and logs)."""
+        return replace(self, headers=_masked(self.headers))
+
     def __repr__(self) -> str:
-        shown = {k: ("Basic ****" if k == "Authorization" else v) for k, v in self.headers.items()}
-        return f"<{self.method} {self.url} body={self.body!r} headers={shown}>"
+        return f"<{self.method} {self.url} body={self.body!r} headers={_masked(self.headers)}>"
+
+
+def _masked(headers: dict[str, str]) -> dict[str, str]:
+    out = dict(headers)
+    if "Authorization" in out:
+        scheme = out["Authorization"].split(" ", 1)[0]
+        out["Authorization"] = f"{scheme} ****"
+    return out
 
 
 class RecordingHttpClient(HttpClient):
