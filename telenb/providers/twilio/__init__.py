@@ -3,6 +3,7 @@ backend that runs telenb flows on real Twilio numbers, and TwiML export of flows
 
     carrier.app("+15550100", twiml=flask_app, url="/voice")   # TwiML on the simulator
     client = offline_client(carrier)                          # twilio.rest.Client, offline
+    with offline(carrier): myapp.run()                        # the app's own Client, offline
     backend = telenb.connect("twilio", public_url="https://...")  # real phones
     flow_twiml(carrier, "+15550100")                          # the TwiML a flow produces
 
@@ -25,6 +26,7 @@ _EXPORTS = {
     "WebhookRequest": ".web",
     "OfflineHttpClient": ".rest_offline",
     "offline_client": ".rest_offline",
+    "offline": ".offline_sdk",
     "TwilioBackend": ".backend",
     "Credentials": ".credentials",
     "RecordingHttpClient": ".rest_recorder",

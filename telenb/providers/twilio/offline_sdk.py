@@ -1,0 +1,172 @@
+"""Run an app's own `twilio.rest.Client` against the simulated carrier, unmodified.
+
+Real apps build their client themselves, usually from the environment
+(``Client(os.environ["TWILIO_ACCOUNT_SID"], os.environ["TWILIO_AUTH_TOKEN"])``), often at
+import time. Inside ``with offline(carrier):`` every such client, whenever it was created,
+sends its requests to the carrier instead of the network:
+
+    with offline(carrier):
+        import myapp                      # its module-level Client is offline too
+        myapp.notify_customers()          # Messages.create -> the carrier's message log
+
+The environment's TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN are set to the carrier's simulated
+account for the duration (and restored after), so credentials an app reads from it are valid.
+Credentials the app brings itself (a .env file, a settings module) are mapped onto the carrier's
+account with ``credentials={"AC...": "token"}``; API keys with ``api_keys={"SK...": "secret"}``.
+Any other credentials get Twilio's 20003 (authentication failed), as on the real network.
+Nothing here ever reaches the network: a request that cannot be served is answered 404.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, TypeVar
+from urllib.parse import urlsplit, urlunsplit
+
+from twilio.http import HttpClient
+from twilio.http.http_client import TwilioHttpClient
+from twilio.http.response import Response
+
+from ...errors import ConfigurationError
+from .account import API_VERSION, twilio_account
+from .rest_offline import OfflineHttpClient
+
+F = TypeVar("F", bound=Callable[..., Any])
+_ENV_NAMES = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN")
+
+
+class _Mapped(OfflineHttpClient):
+    """The carrier's REST API, with the app's own credentials standing for the account."""
+
+    def __init__(self, carrier: Any, aliases: Mapping[str, str], **options: Any):
+        super().__init__(carrier, **options)
+        self.aliases = dict(aliases)
+
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Response:
+        auth = kwargs.get("auth")
+        if auth is None and len(args) >= 4:
+            auth = args[3]
+        user, secret = auth or ("", "")
+        if user in self.aliases and self.aliases[user] == secret:
+            acct = self.account
+            if user.startswith("SK"):
+                acct.api_keys.setdefault(user, secret)
+            else:
+                url = _with_account(url, user, acct.account_sid)
+                auth = (acct.account_sid, acct.auth_token)
+            if len(args) >= 4:
+                args = (*args[:3], auth, *args[4:])
+            else:
+                kwargs["auth"] = auth
+        return super().request(method, url, *args, **kwargs)
+
+
+def _with_account(url: str, alias: str, sid: str) -> str:
+    parts = urlsplit(url)
+    prefix = f"/{API_VERSION}/Accounts/{alias}"
+    if not parts.path.startswith(prefix):
+        return url
+    rest = parts.path[len(prefix) :]
+    return urlunsplit(parts._replace(path=f"/{API_VERSION}/Accounts/{sid}{rest}"))
+
+
+class offline(contextlib.ContextDecorator):  # a class used like a function, as contextlib's
+    """Every `twilio.rest.Client` talks to `carrier` while this is active (a context manager
+    or a decorator). `advance` runs that many seconds of virtual time before each request."""
+
+    def __init__(
+        self,
+        carrier: Any,
+        *,
+        credentials: Mapping[str, str] | None = None,
+        api_keys: Mapping[str, str] | None = None,
+        environ: bool = True,
+        advance: float | None = None,
+    ):
+        for sid in credentials or {}:
+            if not str(sid).startswith("AC"):
+                raise ConfigurationError(f"credentials maps Account SIDs (AC...), not {sid!r}")
+        for sid in api_keys or {}:
+            if not str(sid).startswith("SK"):
+                raise ConfigurationError(f"api_keys maps API key SIDs (SK...), not {sid!r}")
+        self.carrier = carrier
+        self.account = twilio_account(carrier)
+        self.aliases = {**(credentials or {}), **(api_keys or {})}
+        self.environ = environ
+        self.advance = advance
+        self.client = _Mapped(carrier, self.aliases, advance=advance)
+        self._stack: list[contextlib.ExitStack] = []
+
+    def __repr__(self) -> str:
+        return f"<offline twilio for {self.account.account_sid}, {len(self.aliases)} mapped>"
+
+    def __enter__(self) -> offline:
+        stack = contextlib.ExitStack()
+        stack.enter_context(_patched(TwilioHttpClient, "request", self._request))
+        stack.enter_context(_patched_client_init(self.client))
+        if self.environ:
+            values = {"TWILIO_ACCOUNT_SID": self.account.account_sid,
+                      "TWILIO_AUTH_TOKEN": self.account.auth_token}  # fmt: skip
+            stack.enter_context(_environ(values))
+        self._stack.append(stack)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stack.pop().close()
+
+    def _request(self, _http: Any, method: str, url: str, *args: Any, **kwargs: Any) -> Response:
+        return self.client.request(method, url, *args, **kwargs)
+
+
+@contextlib.contextmanager
+def _patched(owner: type, name: str, replacement: Callable[..., Any]) -> Iterator[None]:
+    original = owner.__dict__[name]
+
+    @functools.wraps(original)
+    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        return replacement(self, *args, **kwargs)
+
+    setattr(owner, name, method)
+    try:
+        yield
+    finally:
+        setattr(owner, name, original)
+
+
+@contextlib.contextmanager
+def _patched_client_init(client: HttpClient) -> Iterator[None]:
+    """Clients created inside get the offline HTTP client, whatever they asked for."""
+    from twilio.base.client_base import ClientBase
+
+    original = ClientBase.__dict__["__init__"]
+
+    @functools.wraps(original)
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
+        if len(args) >= 5:
+            args = (*args[:4], client, *args[5:])
+        else:
+            kwargs["http_client"] = client
+        original(self, *args, **kwargs)
+
+    ClientBase.__init__ = init  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        ClientBase.__init__ = original  # type: ignore[method-assign]
+
+
+@contextlib.contextmanager
+def _environ(values: Mapping[str, str]) -> Iterator[None]:
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, old in saved.items():
+            if old is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = old
