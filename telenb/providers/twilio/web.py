@@ -46,7 +46,7 @@ class HttpResponse:
 
 
 class Unreachable(Exception):
-    """The request could not be delivered: `kind` is host, connect or timeout."""
+    """The request could not be delivered: `kind` is url, host, connect, timeout or size."""
 
     def __init__(self, kind: str, message: str):
         self.kind = kind
@@ -72,6 +72,21 @@ class WebhookRequest(dict):
         return dict(self)
 
     values = form
+
+
+def not_fetchable(url: str) -> str | None:
+    """Why Twilio would not fetch `url`, or None.  Twilio fetches only absolute http(s) URLs
+    (error 11100, Invalid URL format: "Bad URL in Play or Redirect Verb Body", "Bad URL
+    provided for a verb's action attribute"; https://www.twilio.com/docs/api/errors/11100).
+    The answer never depends on what exists on this machine."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() in ("http", "https") and parts.hostname:
+        return None
+    shown = url if len(url) <= 80 else url[:77] + "..."
+    return (
+        f"{shown!r} is not an http(s) URL; Twilio fetches only absolute http:// or https:// "
+        "URLs (give the app's URL, or a path relative to the document)"
+    )
 
 
 def detect_kind(target: Any) -> str:
@@ -156,6 +171,9 @@ class Web:
     ) -> HttpResponse:
         """Deliver one request; raise `Unreachable` when it cannot be delivered."""
         headers = dict(headers or {})
+        refused = not_fetchable(url)
+        if refused:
+            raise Unreachable("url", refused)
         site = self.site_for(url)
         start = time.monotonic()
         if site is not None:
@@ -217,7 +235,8 @@ def _document(value: Any) -> HttpResponse:
         return HttpResponse(204, {}, b"")
     if hasattr(value, "to_xml"):
         value = value.to_xml()
-    data = value.encode("utf-8") if isinstance(value, str) else bytes(value)
+    # a lone surrogate cannot be UTF-8; sent as is, the TwiML parser names its position (12100)
+    data = value.encode("utf-8", "surrogatepass") if isinstance(value, str) else bytes(value)
     return HttpResponse(200, {"content-type": "text/xml; charset=utf-8"}, data)
 
 

@@ -1,11 +1,11 @@
 """Twilio's side of a webhook: sign, send, follow redirects, time out, and judge the answer.
 
 Each request carries the parameters and the `X-Twilio-Signature` Twilio would send, computed
-with the account's auth token.  Failures map to Twilio's error codes (11200 retrieval
-failure, 11205 connection failure or timeout, 11210 unknown host, 11215 too many redirects,
-11750 body too large, 12100 parse failure, 12102 wrong root, 12300 bad Content-Type), so the
-interpreter can fall back or play the application error exactly as Twilio does.  Every
-request, response and TwiML document goes into the trace.
+with the account's auth token.  Failures map to Twilio's error codes (11100 a URL that is
+not http(s), 11200 retrieval failure, 11205 connection failure or timeout, 11210 unknown
+host, 11215 too many redirects, 11750 body too large, 12100 parse failure, 12102 wrong root,
+12300 bad Content-Type), so the interpreter can fall back or play the application error
+exactly as Twilio does.  Every request, response and TwiML document goes into the trace.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ USER_AGENT = "TwilioProxy/1.1"
 TWIML_TYPES = ("text/xml", "application/xml", "text/html", "")
 REDIRECTS = (301, 302, 303, 307, 308)
 MESSAGES = {
+    11100: "Invalid URL format",
     11200: "HTTP retrieval failure",
     11205: "HTTP connection failure",
     11210: "HTTP bad host name",
@@ -39,6 +40,9 @@ MESSAGES = {
     12300: "Invalid Content-Type",
     15003: "Call Progress: Error Response to Callback URL",
 }
+
+# why a request was not delivered (`Unreachable.kind`) -> Twilio's code for it
+UNREACHABLE = {"url": 11100, "host": 11210, "connect": 11205, "timeout": 11205, "size": 11750}
 
 Params = list[tuple[str, str]]
 
@@ -152,9 +156,9 @@ class Webhooks:
                     sid, "webhook", method=method, url=target, purpose=purpose,
                     params=dict(params), status=None, error=str(exc),
                 )  # fmt: skip
-                if attempt < retries and exc.kind != "host":
+                if attempt < retries and exc.kind in ("connect", "timeout"):
                     continue
-                raise WebhookError(11210 if exc.kind == "host" else 11205, str(exc), url) from None
+                raise WebhookError(UNREACHABLE[exc.kind], str(exc), url) from None
             except Exception as exc:  # the app itself blew up: a server would answer 500
                 tb = "".join(traceback.format_exception(exc))
                 response = HttpResponse(500, {"content-type": "text/plain"}, tb.encode())
