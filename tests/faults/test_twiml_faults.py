@@ -7,13 +7,19 @@ Twilio error a real account would log, with the call itself finishing normally.
 
 from __future__ import annotations
 
+import asyncio
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
 import numpy as np
 import pytest
 import soundfile as sf
-from providers.helpers import AGENT, APP, run_twiml, warnings
+from flask import Flask
+from providers.helpers import AGENT, APP, run_twiml, warnings, webhooks
 
 import telenb
-from telenb.providers.twilio.twiml_parse import TwiMLParseError, parse_twiml
+from telenb.providers.twilio.twiml_parse import MAX_BYTES, TwiMLParseError, parse_twiml
 
 APP_ERROR = "We're sorry, an application error has occurred. Goodbye."
 SAY_HI = b"<Response><Say>Hi</Say></Response>"
@@ -121,6 +127,198 @@ def test_inline_twiml_from_the_rest_api_with_a_surrogate_is_12100():
     assert carrier.find_call(call.sid).status == "completed"
     codes = [e["error"] for e in carrier.trace.filter("error", call.sid)]
     assert codes == ["Twilio 12100"]
+
+
+# -- fetching over loopback HTTP ------------------------------------------------------------------
+class _Server:
+    """A bounded HTTP server on 127.0.0.1 whose paths misbehave; records what it managed to send."""
+
+    def __init__(self) -> None:
+        self.sent: dict[str, int] = {}
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                path = self.path.split("?")[0]
+                outer.sent[path] = 0
+                self.send_response(200)
+                self.send_header("Content-Type", "text/xml")
+                if path == "/drip":
+                    self.send_header("Content-Length", str(len(SAY_HI)))
+                elif path == "/huge-declared":
+                    self.send_header("Content-Length", str(200 * 2**20))
+                self.end_headers()
+                try:
+                    if path == "/drip":  # one byte every 0.2 s: 6.8 s for the document
+                        for i in range(len(SAY_HI)):
+                            self.wfile.write(SAY_HI[i : i + 1])
+                            self.wfile.flush()
+                            outer.sent[path] += 1
+                            time.sleep(0.2)
+                    else:  # 200 MB of TwiML, or as much as the client reads
+                        self.wfile.write(b"<Response>")
+                        for _ in range(200 * 16):
+                            self.wfile.write(CHUNK)
+                            outer.sent[path] += len(CHUNK)
+                except (TimeoutError, BrokenPipeError, ConnectionResetError):
+                    pass  # the client stopped reading, as it should
+
+            do_GET = do_POST
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def server():
+    s = _Server()
+    yield s
+    s.stop()
+
+
+def _timed(twiml, **options):
+    start = time.monotonic()
+    r = run_twiml(twiml, **options)
+    return r, time.monotonic() - start
+
+
+def test_a_dripping_server_is_cut_off_at_the_total_deadline(server):
+    r, took = _timed(f"{server.base}/drip", timeout=1)
+    assert errors(r)[0][0] == "Twilio 11205" and r.said() == [APP_ERROR]
+    assert took < 1.8, f"the call waited {took:.1f}s with timeout=1"
+    assert server.sent["/drip"] < len(SAY_HI)
+
+
+@pytest.mark.parametrize("path", ["/huge", "/huge-declared"])
+def test_a_huge_response_is_refused_without_reading_it_whole(server, path):
+    r, took = _timed(f"{server.base}{path}")
+    assert errors(r)[0][0] == "Twilio 11750" and r.said() == [APP_ERROR]
+    assert server.sent[path] < 32 * 2**20, "the client read far past the 64 kB limit"
+    assert took < 10
+
+
+# -- in-process apps ------------------------------------------------------------------------------
+@pytest.fixture
+def release():
+    """Released at the end of the test, so an abandoned app's thread always finishes."""
+    event = threading.Event()
+    yield event
+    event.set()
+
+
+def _slow_apps(release: threading.Event) -> dict:
+    def plain(req):
+        release.wait(5)
+        return SAY_HI.decode()
+
+    flask_app = Flask("slow")
+
+    @flask_app.post("/")
+    def voice():
+        release.wait(5)
+        return SAY_HI, 200, {"Content-Type": "text/xml"}
+
+    def drip_wsgi(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/xml")])
+        for i in range(len(SAY_HI)):
+            if release.wait(0.2):
+                break
+            yield SAY_HI[i : i + 1]
+
+    async def blocking_asgi(scope, receive, send):
+        await receive()
+        release.wait(5)  # blocks the event loop: no await point for wait_for to cancel at
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": SAY_HI})
+
+    async def sleepy_asgi(scope, receive, send):
+        await receive()
+        await asyncio.sleep(5)
+
+    return {
+        "callable": plain,
+        "flask": flask_app,
+        "dripping wsgi": drip_wsgi,
+        "blocking asgi": blocking_asgi,
+        "sleeping asgi": sleepy_asgi,
+    }
+
+
+SLOW = ["callable", "flask", "dripping wsgi", "blocking asgi", "sleeping asgi"]
+
+
+@pytest.mark.parametrize("kind", SLOW)
+def test_a_slow_in_process_app_is_abandoned_at_the_deadline(kind, release):
+    app = _slow_apps(release)[kind]
+    fallback = {"/": app, "/fallback": "<Response><Say>Fallback.</Say></Response>"}
+    r, took = _timed(fallback, url="/", fallback_url="/fallback", timeout=0.5)
+    assert errors(r)[0][0] == "Twilio 11205"
+    assert r.said() == ["Fallback."]
+    assert [p.get("ErrorCode") for _m, _u, p in webhooks(r)][-1] == "11205"
+    assert took < 1.5, f"the call waited {took:.1f}s with timeout=0.5"
+
+
+def test_an_app_that_answers_in_time_still_works_and_may_use_the_rest_api():
+    from telenb.providers.twilio import offline_client
+
+    carrier = telenb.Carrier(seed=3)
+    client = offline_client(carrier)
+    carrier.phone(AGENT, script="wait: 1s; hangup")
+    placed = []
+
+    def app(req):
+        placed.append(client.calls.create(to=AGENT, from_=APP, twiml="<Response/>").sid)
+        return SAY_HI.decode()
+
+    carrier.app(APP, twiml=app, timeout=2)
+    r = carrier.call(APP, caller="")
+    carrier.run()
+    assert r.said() == ["Hi"] and len(placed) == 1
+    assert carrier.find_call(placed[0]).status == "completed"
+
+
+def _huge_apps(produced: dict) -> dict:
+    def wsgi(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/xml")])
+        try:
+            yield b"<Response>"
+            for _ in range(512):  # 32 MB
+                produced["chunks"] += 1
+                yield CHUNK
+        finally:
+            produced["closed"] = True
+
+    async def asgi(scope, receive, send):
+        await receive()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"<Response>", "more_body": True})
+        for _ in range(512):
+            produced["chunks"] += 1
+            await send({"type": "http.response.body", "body": CHUNK, "more_body": True})
+        await send({"type": "http.response.body", "body": b"</Response>"})
+
+    return {"wsgi": wsgi, "asgi": asgi}
+
+
+@pytest.mark.parametrize("kind", ["wsgi", "asgi"])
+def test_an_in_process_app_streaming_a_huge_body_is_stopped_at_the_limit(kind):
+    produced = {"chunks": 0, "closed": False}
+    r = run_twiml(_huge_apps(produced)[kind], kind=kind)
+    assert errors(r)[0][0] == "Twilio 11750" and r.said() == [APP_ERROR]
+    assert produced["chunks"] <= MAX_BYTES // len(CHUNK) + 2
+    if kind == "wsgi":
+        assert produced["closed"], "the WSGI iterable was not closed"
 
 
 # -- only http(s) is fetched ----------------------------------------------------------------------

@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from ...errors import CallEnded
 from .signing import HEADER, signature
-from .twiml_parse import Node, TwiMLParseError, parse_twiml
+from .twiml_parse import MAX_BYTES, Node, TwiMLParseError, parse_twiml
 from .web import HttpResponse, Unreachable
 
 if TYPE_CHECKING:
@@ -147,8 +147,9 @@ class Webhooks:
         for attempt in range(retries + 1):
             try:
                 response = self.account.web.request(
-                    method, target, body=body, headers=headers, form=form, timeout=timeout
-                )
+                    method, target, body=body, headers=headers, form=form, timeout=timeout,
+                    max_bytes=MAX_BYTES,
+                )  # fmt: skip
             except CallEnded:
                 raise
             except Unreachable as exc:
@@ -187,6 +188,13 @@ class Webhooks:
         final, response = self.send(method, url, params, sid=sid, purpose=purpose)
         if response.status >= 300 or response.status < 200:
             raise WebhookError(11200, f"the app answered HTTP {response.status}", final)
+        if response.truncated:
+            raise WebhookError(
+                11750,
+                f"the response body is larger than {MAX_BYTES} bytes, Twilio's limit "
+                "(telenb stopped reading there)",
+                final,
+            )
         ctype = response.content_type
         if ctype in TWIML_TYPES:
             try:
@@ -211,6 +219,8 @@ class Webhooks:
         except WebhookError as exc:
             self.warn(sid, exc.code, exc.detail, url=url)
             return None
+        # a long answer is no fault here: "Twilio does not read or store the body of
+        # status-callback responses" (https://www.twilio.com/docs/api/errors/17583)
         if response.status >= 400:
             self.warn(sid, 15003, f"the callback answered HTTP {response.status}", url=final)
         return response

@@ -1,0 +1,97 @@
+"""A webhook app runs on a worker thread so that the carrier can stop waiting at the deadline.
+
+Twilio waits a fixed time for an answer, however the app spends it (sleeping, computing,
+dripping its body), then takes its timeout path (11205, the fallback URL).  Python cannot
+interrupt a function that is running, so the app runs on a thread of its own while the
+calling thread waits at most `timeout` seconds; an app that is too late is abandoned and its
+answer, when it comes, is thrown away.
+
+The simulated network itself belongs to the calling thread (flows are greenlets, which
+cannot switch across threads), so what an app does to the carrier through the REST client
+(`on_caller_thread`) is handed back to the waiting thread and runs there, exactly where it
+used to run, while the app waits for the result.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+_local = threading.local()
+
+
+class Abandoned(Exception):
+    """Raised in an app's thread when it reaches the carrier after the deadline passed."""
+
+
+class _Exchange:
+    """One request's mailbox between the waiting thread and the app's worker thread."""
+
+    def __init__(self) -> None:
+        self.inbox: queue.SimpleQueue[tuple[str, Any, Any]] = queue.SimpleQueue()
+        self.lock = threading.Lock()
+        self.abandoned = False
+
+    def abandon(self) -> None:
+        with self.lock:
+            self.abandoned = True
+            while True:  # answer what the app asked for meanwhile, so its thread ends
+                try:
+                    kind, _fn, reply = self.inbox.get_nowait()
+                except queue.Empty:
+                    return
+                if kind == "call":
+                    reply.put((None, Abandoned("the webhook was abandoned at its deadline")))
+
+
+def run_bounded(fn: Callable[[], T], timeout: float, late: Callable[[], BaseException]) -> T:
+    """`fn()` on a worker thread; its result, or `late()` raised once `timeout` has passed."""
+    exchange = _Exchange()
+
+    def worker() -> None:
+        _local.exchange = exchange
+        try:
+            exchange.inbox.put(("done", fn(), None))
+        except BaseException as exc:  # re-raised on the waiting thread
+            exchange.inbox.put(("done", None, exc))
+
+    deadline = time.monotonic() + timeout
+    threading.Thread(target=worker, name="telenb-webhook", daemon=True).start()
+    while True:
+        remaining = deadline - time.monotonic()
+        try:
+            if remaining <= 0:
+                raise queue.Empty
+            kind, value, extra = exchange.inbox.get(timeout=remaining)
+        except queue.Empty:
+            exchange.abandon()
+            raise late() from None
+        if kind == "done":
+            if extra is not None:
+                raise extra
+            return value
+        try:  # the app asks the carrier for something: do it here, on the network's thread
+            extra.put((value(), None))
+        except BaseException as exc:
+            extra.put((None, exc))
+
+
+def on_caller_thread(fn: Callable[[], T]) -> T:
+    """Run `fn` on the thread that is waiting for this webhook (directly when there is none)."""
+    exchange: _Exchange | None = getattr(_local, "exchange", None)
+    if exchange is None:
+        return fn()
+    reply: queue.SimpleQueue[tuple[Any, BaseException | None]] = queue.SimpleQueue()
+    with exchange.lock:
+        if exchange.abandoned:
+            raise Abandoned("the webhook was abandoned at its deadline; the carrier moved on")
+        exchange.inbox.put(("call", fn, reply))
+    value, error = reply.get()
+    if error is not None:
+        raise error
+    return value
