@@ -372,3 +372,38 @@ def test_a_status_callback_that_is_not_http_is_a_11100_warning(url):
     r = run_twiml("<Response><Say>Hi</Say></Response>", status_callback=url)
     assert [c for c, _m in warnings(r)] == [11100]
     assert r.status == "completed"
+
+
+# -- anything else the parser is given ------------------------------------------------------------
+_RICH = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n<Response><Gather numDigits="1" action="/a?x=1&amp;'
+    b'y=2"><Say voice="alice">Hi &lt;there&gt; <prosody rate="slow">x</prosody></Say>'
+    b"<Play>https://x.test/a.mp3</Play></Gather><![CDATA[raw]]><!-- c --><?pi x?>"
+    b'<Redirect method="GET">/r</Redirect></Response>'
+)
+_NASTY = [b"<", b">", b"&", b"&#0;", b"&#xD800;", b"&#x110000;", b"\xff", b"\xed\xa0\x80",
+          b"\x00", b"<![CDATA[", b"<!DOCTYPE r [<!ENTITY a 'b'>]>", b'encoding="bad"',
+          b"\xef\xbb\xbf", b"\xfe\xff", b"xmlns:a='u'", b"<a:b/>", b"\r"]  # fmt: skip
+
+
+def test_any_mutation_of_a_document_parses_or_is_a_twiml_error():
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    edit = st.tuples(st.integers(0, len(_RICH)), st.integers(0, 5), st.sampled_from(_NASTY))
+
+    @settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.lists(edit, min_size=1, max_size=4), st.booleans())
+    def check(edits, as_text):
+        data = bytearray(_RICH)
+        for at, cut, insert in edits:
+            data[at : at + cut] = insert
+        source = bytes(data).decode("utf-8", "surrogateescape") if as_text else bytes(data)
+        try:
+            node = parse_twiml(source)
+        except TwiMLParseError as exc:
+            assert exc.code in (11750, 12100, 12102)
+        else:
+            node.to_xml(), node.all_text()
+
+    check()
