@@ -288,6 +288,34 @@ def test_an_app_that_answers_in_time_still_works_and_may_use_the_rest_api():
     assert carrier.find_call(placed[0]).status == "completed"
 
 
+def test_an_abandoned_app_cannot_touch_the_carrier_afterwards(release):
+    from telenb.providers.twilio import offline_client
+
+    carrier = telenb.Carrier(seed=5)
+    client = offline_client(carrier)
+    carrier.phone(AGENT, script="wait: 1s; hangup")
+    seen, done = [], threading.Event()
+
+    def late_app(req):
+        try:
+            release.wait(5)
+            client.calls.create(to=AGENT, from_=APP, twiml="<Response/>")
+            seen.append("placed")
+        except Exception as exc:
+            seen.append(type(exc).__name__)
+        finally:
+            done.set()
+        return SAY_HI.decode()
+
+    carrier.app(APP, twiml=late_app, timeout=0.3)
+    r = carrier.call(APP, caller="")
+    assert errors(r)[0][0] == "Twilio 11205"
+    release.set()
+    assert done.wait(5)
+    assert seen == ["Abandoned"]  # the carrier had moved on; it is not driven from the side
+    assert len(carrier.calls) == 1
+
+
 def _huge_apps(produced: dict) -> dict:
     def wsgi(environ, start_response):
         start_response("200 OK", [("Content-Type", "text/xml")])

@@ -49,19 +49,58 @@ class _Exchange:
                     reply.put((None, Abandoned("the webhook was abandoned at its deadline")))
 
 
+class _Workers:
+    """Idle worker threads are reused (starting a thread costs about as much as a webhook);
+    one that an abandoned app still holds is simply busy, and another is started."""
+
+    IDLE_SECONDS = 30.0  # an idle worker ends after this long
+
+    def __init__(self) -> None:
+        self.jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self.lock = threading.Lock()
+        self.idle = 0
+
+    def submit(self, job: Callable[[], None]) -> None:
+        with self.lock:
+            if self.idle:
+                self.idle -= 1  # that worker is now taken, whichever picks the job up
+            else:
+                threading.Thread(target=self._loop, name="telenb-webhook", daemon=True).start()
+        self.jobs.put(job)
+
+    def _loop(self) -> None:
+        while True:
+            try:
+                job = self.jobs.get(timeout=self.IDLE_SECONDS)
+            except queue.Empty:
+                with self.lock:
+                    if self.idle:  # still counted as idle: no job is on its way to it
+                        self.idle -= 1
+                        return
+                continue  # a job was promised to an idle worker: wait for it
+            job()
+            with self.lock:
+                self.idle += 1
+
+
+_workers = _Workers()
+
+
 def run_bounded(fn: Callable[[], T], timeout: float, late: Callable[[], BaseException]) -> T:
     """`fn()` on a worker thread; its result, or `late()` raised once `timeout` has passed."""
     exchange = _Exchange()
 
-    def worker() -> None:
+    def job() -> None:
         _local.exchange = exchange
         try:
             exchange.inbox.put(("done", fn(), None))
         except BaseException as exc:  # re-raised on the waiting thread
             exchange.inbox.put(("done", None, exc))
+        finally:
+            _local.exchange = None
 
     deadline = time.monotonic() + timeout
-    threading.Thread(target=worker, name="telenb-webhook", daemon=True).start()
+    _workers.submit(job)
     while True:
         remaining = deadline - time.monotonic()
         try:
