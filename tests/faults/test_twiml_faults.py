@@ -377,9 +377,11 @@ BAD_URLS = [
 
 
 @pytest.mark.parametrize("url", BAD_URLS)
-@pytest.mark.parametrize("where", ["Redirect", "Gather action", "fallback"])
+@pytest.mark.parametrize("where", ["Redirect", "Gather action", "fallback", "HTTP 302"])
 def test_a_url_that_is_not_http_is_11100(url, where):
     from xml.sax.saxutils import escape, quoteattr
+
+    from telenb.providers.twilio.web import HttpResponse
 
     if where == "Redirect":
         r = run_twiml(f"<Response><Redirect>{escape(url)}</Redirect></Response>")
@@ -387,8 +389,10 @@ def test_a_url_that_is_not_http_is_11100(url, where):
         gather = f"<Gather numDigits='1' action={quoteattr(url)}><Say>Key</Say></Gather>"
         gather = f"<Response>{gather}</Response>"
         r = run_twiml(gather, "press: 1")
-    else:
+    elif where == "fallback":
         r = run_twiml({"/": lambda req: ("down", 503)}, url="/", fallback_url=url)
+    else:
+        r = run_twiml(lambda req: HttpResponse(302, {"location": url}))
     codes = [name for name, _m in errors(r)]
     assert codes[-1] == "Twilio 11100", errors(r)
     assert not any("cannot be resolved" in m for _n, m in errors(r))
