@@ -23,13 +23,19 @@ from urllib.parse import parse_qsl, urlsplit
 
 from ...errors import ConfigurationError
 from .web_deadline import run_bounded
-from .web_transport import HttpResponse, Unreachable, call_asgi, call_wsgi, fetch_loopback
+from .web_transport import (
+    NO_LIMIT,
+    HttpResponse,
+    Unreachable,
+    call_asgi,
+    call_wsgi,
+    fetch_loopback,
+)
 
 __all__ = ["HttpResponse", "Unreachable", "Web", "WebhookRequest", "call_wsgi", "detect_kind"]
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 KINDS = ("wsgi", "asgi", "callable", "static", "routes")
-NO_LIMIT = 2**62
 
 
 class WebhookRequest(dict):

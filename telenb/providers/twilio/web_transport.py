@@ -43,6 +43,7 @@ class Unreachable(Exception):
         super().__init__(message)
 
 
+NO_LIMIT = 2**62  # bytes: no size limit
 # httpx's own defaults that Twilio's requests do not carry
 _DROP = ("accept-encoding", "connection")
 
@@ -95,7 +96,7 @@ def call_wsgi(
     body: bytes,
     headers: dict[str, str],
     *,
-    max_bytes: int = 2**31,
+    max_bytes: int = NO_LIMIT,
     deadline: float = float("inf"),
 ) -> HttpResponse:
     """Call a WSGI app with the environ a front-end server would build for this request."""
@@ -134,7 +135,7 @@ def call_asgi(
     headers: dict[str, str],
     timeout: float,
     *,
-    max_bytes: int = 2**31,
+    max_bytes: int = NO_LIMIT,
 ) -> HttpResponse:
     """Call an ASGI app once, on an event loop of its own (the kernel's loop may be running
     on this thread, so call it from a thread without one, as `Web.request` does)."""

@@ -42,7 +42,7 @@ MESSAGES = {
 }
 
 # why a request was not delivered (`Unreachable.kind`) -> Twilio's code for it
-UNREACHABLE = {"url": 11100, "host": 11210, "connect": 11205, "timeout": 11205, "size": 11750}
+UNREACHABLE = {"url": 11100, "host": 11210, "connect": 11205, "timeout": 11205}
 
 Params = list[tuple[str, str]]
 
