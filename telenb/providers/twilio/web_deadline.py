@@ -14,6 +14,7 @@ used to run, while the app waits for the result.
 
 from __future__ import annotations
 
+import contextvars
 import queue
 import threading
 import time
@@ -89,11 +90,12 @@ _workers = _Workers()
 def run_bounded(fn: Callable[[], T], timeout: float, late: Callable[[], BaseException]) -> T:
     """`fn()` on a worker thread; its result, or `late()` raised once `timeout` has passed."""
     exchange = _Exchange()
+    context = contextvars.copy_context()  # the context vars it saw on the caller's thread
 
     def job() -> None:
         _local.exchange = exchange
         try:
-            exchange.inbox.put(("done", fn(), None))
+            exchange.inbox.put(("done", context.run(fn), None))
         except BaseException as exc:  # re-raised on the waiting thread
             exchange.inbox.put(("done", None, exc))
         finally:
