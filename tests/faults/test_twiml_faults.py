@@ -187,25 +187,18 @@ def server():
     s.stop()
 
 
-def _timed(twiml, **options):
-    start = time.monotonic()
-    r = run_twiml(twiml, **options)
-    return r, time.monotonic() - start
-
-
 def test_a_dripping_server_is_cut_off_at_the_total_deadline(server):
-    r, took = _timed(f"{server.base}/drip", timeout=1)
+    # each byte comes well inside the timeout, the whole body (6.8 s) far outside it
+    r = run_twiml(f"{server.base}/drip", timeout=1)
     assert errors(r)[0][0] == "Twilio 11205" and r.said() == [APP_ERROR]
-    assert took < 1.8, f"the call waited {took:.1f}s with timeout=1"
-    assert server.sent["/drip"] < len(SAY_HI)
+    assert server.sent["/drip"] < len(SAY_HI), "the client waited for the whole body"
 
 
 @pytest.mark.parametrize("path", ["/huge", "/huge-declared"])
 def test_a_huge_response_is_refused_without_reading_it_whole(server, path):
-    r, took = _timed(f"{server.base}{path}")
+    r = run_twiml(f"{server.base}{path}")
     assert errors(r)[0][0] == "Twilio 11750" and r.said() == [APP_ERROR]
     assert server.sent[path] < 32 * 2**20, "the client read far past the 64 kB limit"
-    assert took < 10
 
 
 # -- in-process apps ------------------------------------------------------------------------------
@@ -217,9 +210,12 @@ def release():
     event.set()
 
 
-def _slow_apps(release: threading.Event) -> dict:
+def _slow_apps(release: threading.Event, answered: list) -> dict:
+    """Apps that take 5 s (or until released); each notes in `answered` when it answers."""
+
     def plain(req):
         release.wait(5)
+        answered.append("callable")
         return SAY_HI.decode()
 
     flask_app = Flask("slow")
@@ -227,6 +223,7 @@ def _slow_apps(release: threading.Event) -> dict:
     @flask_app.post("/")
     def voice():
         release.wait(5)
+        answered.append("flask")
         return SAY_HI, 200, {"Content-Type": "text/xml"}
 
     def drip_wsgi(environ, start_response):
@@ -235,16 +232,19 @@ def _slow_apps(release: threading.Event) -> dict:
             if release.wait(0.2):
                 break
             yield SAY_HI[i : i + 1]
+        answered.append("dripping wsgi")
 
     async def blocking_asgi(scope, receive, send):
         await receive()
         release.wait(5)  # blocks the event loop: no await point for wait_for to cancel at
         await send({"type": "http.response.start", "status": 200, "headers": []})
         await send({"type": "http.response.body", "body": SAY_HI})
+        answered.append("blocking asgi")
 
     async def sleepy_asgi(scope, receive, send):
         await receive()
         await asyncio.sleep(5)
+        answered.append("sleeping asgi")
 
     return {
         "callable": plain,
@@ -260,13 +260,14 @@ SLOW = ["callable", "flask", "dripping wsgi", "blocking asgi", "sleeping asgi"]
 
 @pytest.mark.parametrize("kind", SLOW)
 def test_a_slow_in_process_app_is_abandoned_at_the_deadline(kind, release):
-    app = _slow_apps(release)[kind]
+    answered = []
+    app = _slow_apps(release, answered)[kind]
     fallback = {"/": app, "/fallback": "<Response><Say>Fallback.</Say></Response>"}
-    r, took = _timed(fallback, url="/", fallback_url="/fallback", timeout=0.5)
+    r = run_twiml(fallback, url="/", fallback_url="/fallback", timeout=0.5)
+    assert answered == [], "the call waited for the app to answer"  # it is still busy
     assert errors(r)[0][0] == "Twilio 11205"
     assert r.said() == ["Fallback."]
     assert [p.get("ErrorCode") for _m, _u, p in webhooks(r)][-1] == "11205"
-    assert took < 1.5, f"the call waited {took:.1f}s with timeout=0.5"
 
 
 def test_an_app_that_answers_in_time_still_works_and_may_use_the_rest_api():
