@@ -21,12 +21,18 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from ...errors import FlowError
+
 T = TypeVar("T")
 
 _local = threading.local()
+_LATE = (
+    "this webhook answered after its timeout; the call has moved on without it, so it can no "
+    "longer act on the carrier (answer in time, or give carrier.app(..., timeout=) more seconds)"
+)
 
 
-class Abandoned(Exception):
+class Abandoned(FlowError):
     """Raised in an app's thread when it reaches the carrier after the deadline passed."""
 
 
@@ -47,7 +53,7 @@ class _Exchange:
                 except queue.Empty:
                     return
                 if kind == "call":
-                    reply.put((None, Abandoned("the webhook was abandoned at its deadline")))
+                    reply.put((None, Abandoned(_LATE)))
 
 
 class _Workers:
@@ -130,7 +136,7 @@ def on_caller_thread(fn: Callable[[], T]) -> T:
     reply: queue.SimpleQueue[tuple[Any, BaseException | None]] = queue.SimpleQueue()
     with exchange.lock:
         if exchange.abandoned:
-            raise Abandoned("the webhook was abandoned at its deadline; the carrier moved on")
+            raise Abandoned(_LATE)
         exchange.inbox.put(("call", fn, reply))
     value, error = reply.get()
     if error is not None:
