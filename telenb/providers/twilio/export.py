@@ -162,6 +162,7 @@ def _flow(flow: Callable, number: str, caller: str, seed: int, direction: str) -
     server.numbers[sim.normalize(number)] = flow
     if direction == "inbound":
         sim.app(number, twiml=server, url=f"{PREFIX}/voice", base_url=ORIGIN, kind="wsgi")
+        acct.web.mount(ORIGIN, server, "wsgi", same_thread=True)  # it runs the flow inline
         result = sim.call(number, caller=caller)
     else:
         from .interpreter import TwimlApp
@@ -169,7 +170,7 @@ def _flow(flow: Callable, number: str, caller: str, seed: int, direction: str) -
         sim.phone(number, script=caller or None)
         token = server.session_token(flow)
         app = TwimlApp(acct, f"{ORIGIN}{PREFIX}/voice?session={token}")
-        acct.web.mount(ORIGIN, server, "wsgi")
+        acct.web.mount(ORIGIN, server, "wsgi", same_thread=True)
         result = sim.call(number, flow=app, from_="+15550000")
         sim.run()
     steps = [

@@ -19,6 +19,7 @@ from ...flow import verbs as V
 from .sim_ops import GatherVerb, Item, PlayVerb, RecordVerb
 from .twiml_attrs import Attrs
 from .twiml_parse import Node, TwiMLParseError, parse_twiml
+from .web import not_fetchable
 from .webhooks import Document, WebhookError
 
 APP_ERROR = "We're sorry, an application error has occurred. Goodbye."
@@ -263,7 +264,10 @@ class Interpreter:
                 else:
                     self.warn(13410, f"Play: digits={digits!r} may hold only 0-9, *, # and w")
             url = self.resolve(node.text) if node.text else None
-            if url:
+            refused = not_fetchable(url) if url else None
+            if refused:  # never read from this machine, and say nothing about what exists
+                self.warn(11100, f"Play: {refused}; skipped")
+            elif url:
                 loop = a.int("loop", 1, 13410, zero=1000) or 1
                 items.append(Item("play", url, loop=loop))
             elif digits is None:

@@ -36,6 +36,7 @@ from .rest_resources import (
     page,
     recording_json,
 )  # fmt: skip
+from .web_deadline import on_caller_thread
 
 _logger = logging.getLogger("telenb.twilio.rest")
 TEST_RESOURCES = ("Calls", "Messages", "IncomingPhoneNumbers")
@@ -68,6 +69,18 @@ class OfflineHttpClient(HttpClient):
         auth: tuple[str, str] | None = None,
         timeout: float | None = None,
         allow_redirects: bool = False,
+    ) -> Response:
+        # a webhook app calling the API runs on a worker thread; the carrier is the caller's
+        return on_caller_thread(lambda: self._request(method, url, params, data, headers, auth))
+
+    def _request(
+        self,
+        method: str,
+        url: str,
+        params: dict[str, object] | None,
+        data: dict[str, object] | None,
+        headers: dict[str, str] | None,
+        auth: tuple[str, str] | None,
     ) -> Response:
         method = method.upper()
         record = TwilioRequest(method, url, params=params, data=data, headers=headers)

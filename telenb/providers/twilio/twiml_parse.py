@@ -8,6 +8,7 @@ and errors can point at the offending spot, and errors carry Twilio's error code
 
 from __future__ import annotations
 
+import io
 import re
 import xml.sax
 from dataclasses import dataclass, field
@@ -16,7 +17,13 @@ from typing import Any
 from ...errors import TwiMLError
 
 MAX_BYTES = 64 * 1024  # Twilio refuses larger TwiML responses (error 11750)
+# Elements inside elements: real TwiML needs about six (Response > Gather > Say > SSML > ...).
+# Twilio documents no limit; telenb's stops hostile nesting before it exhausts the stack.
+MAX_DEPTH = 100
 _DECL = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*['\"]([A-Za-z0-9._-]+)['\"][^>]*\?>")
+# what a codec named in the declaration can raise from inside expat (unknown, not a text
+# encoding, multi-byte, or failing to decode): the document is unusable, not a telenb bug
+_CODEC_ERRORS = (LookupError, ValueError, UnicodeError)
 
 
 class TwiMLParseError(TwiMLError):
@@ -86,6 +93,11 @@ class Node:
         return f"<Node {self.tag} {self.attrs} {len(self.children)} children at {self.where}>"
 
 
+class _TooDeep(Exception):
+    def __init__(self, line: int | None, column: int | None):
+        self.line, self.column = line, column
+
+
 class _Builder(xml.sax.handler.ContentHandler):
     def __init__(self) -> None:
         super().__init__()
@@ -103,6 +115,8 @@ class _Builder(xml.sax.handler.ContentHandler):
 
     def startElement(self, name: str, attrs: Any) -> None:
         line, col = self.position()
+        if len(self.stack) >= MAX_DEPTH:
+            raise _TooDeep(line, col)
         node = Node(name, {k: attrs[k] for k in attrs.getNames()}, [], line or 0, col or 0)
         if self.stack:
             self.stack[-1].parts.append(node)
@@ -131,7 +145,8 @@ def parse_twiml(source: str | bytes, *, root: str | tuple[str, ...] = "Response"
     from defusedxml import DefusedXmlException
     from defusedxml.sax import make_parser
 
-    data = source.encode("utf-8") if isinstance(source, str) else bytes(source)
+    # a lone surrogate in a str cannot be UTF-8: encoded as is, the parser points at it
+    data = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else bytes(source)
     text = data.decode("utf-8", "replace")
     if len(data) > MAX_BYTES:
         raise TwiMLParseError(
@@ -147,8 +162,6 @@ def parse_twiml(source: str | bytes, *, root: str | tuple[str, ...] = "Response"
     parser = make_parser()
     parser.setContentHandler(builder)
     parser.setErrorHandler(xml.sax.handler.ErrorHandler())
-    import io
-
     try:
         parser.parse(io.BytesIO(data))
     except xml.sax.SAXParseException as exc:
@@ -163,6 +176,29 @@ def parse_twiml(source: str | bytes, *, root: str | tuple[str, ...] = "Response"
         line, col = builder.position()
         raise TwiMLParseError(
             f"refused for safety: {_describe(exc)}", 12100, line, col, text
+        ) from None
+    except _TooDeep as exc:
+        raise TwiMLParseError(
+            f"elements are nested more than {MAX_DEPTH} deep (TwiML needs a handful)",
+            12100,
+            exc.line,
+            exc.column,
+            text,
+        ) from None
+    except _CODEC_ERRORS as exc:
+        m = _DECL.match(data)
+        if m is None:  # not the declaration's codec: a fault of ours, not the document's
+            raise
+        name = m.group(1).decode("ascii")
+        line = data.count(b"\n", 0, m.start(1)) + 1
+        column = m.start(1) - (data.rfind(b"\n", 0, m.start(1)) + 1) + 1
+        raise TwiMLParseError(
+            f"the XML declaration names the encoding {name!r}, which cannot be used "
+            f"({exc}); declare UTF-8",
+            12100,
+            line,
+            column,
+            text,
         ) from None
     node = builder.root
     assert node is not None

@@ -1,11 +1,11 @@
 """Twilio's side of a webhook: sign, send, follow redirects, time out, and judge the answer.
 
 Each request carries the parameters and the `X-Twilio-Signature` Twilio would send, computed
-with the account's auth token.  Failures map to Twilio's error codes (11200 retrieval
-failure, 11205 connection failure or timeout, 11210 unknown host, 11215 too many redirects,
-11750 body too large, 12100 parse failure, 12102 wrong root, 12300 bad Content-Type), so the
-interpreter can fall back or play the application error exactly as Twilio does.  Every
-request, response and TwiML document goes into the trace.
+with the account's auth token.  Failures map to Twilio's error codes (11100 a URL that is
+not http(s), 11200 retrieval failure, 11205 connection failure or timeout, 11210 unknown
+host, 11215 too many redirects, 11750 body too large, 12100 parse failure, 12102 wrong root,
+12300 bad Content-Type), so the interpreter can fall back or play the application error
+exactly as Twilio does.  Every request, response and TwiML document goes into the trace.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from ...errors import CallEnded
 from .signing import HEADER, signature
-from .twiml_parse import Node, TwiMLParseError, parse_twiml
+from .twiml_parse import MAX_BYTES, Node, TwiMLParseError, parse_twiml
 from .web import HttpResponse, Unreachable
 
 if TYPE_CHECKING:
@@ -29,6 +29,7 @@ USER_AGENT = "TwilioProxy/1.1"
 TWIML_TYPES = ("text/xml", "application/xml", "text/html", "")
 REDIRECTS = (301, 302, 303, 307, 308)
 MESSAGES = {
+    11100: "Invalid URL format",
     11200: "HTTP retrieval failure",
     11205: "HTTP connection failure",
     11210: "HTTP bad host name",
@@ -39,6 +40,9 @@ MESSAGES = {
     12300: "Invalid Content-Type",
     15003: "Call Progress: Error Response to Callback URL",
 }
+
+# why a request was not delivered (`Unreachable.kind`) -> Twilio's code for it
+UNREACHABLE = {"url": 11100, "host": 11210, "connect": 11205, "timeout": 11205}
 
 Params = list[tuple[str, str]]
 
@@ -143,8 +147,9 @@ class Webhooks:
         for attempt in range(retries + 1):
             try:
                 response = self.account.web.request(
-                    method, target, body=body, headers=headers, form=form, timeout=timeout
-                )
+                    method, target, body=body, headers=headers, form=form, timeout=timeout,
+                    max_bytes=MAX_BYTES,
+                )  # fmt: skip
             except CallEnded:
                 raise
             except Unreachable as exc:
@@ -152,9 +157,9 @@ class Webhooks:
                     sid, "webhook", method=method, url=target, purpose=purpose,
                     params=dict(params), status=None, error=str(exc),
                 )  # fmt: skip
-                if attempt < retries and exc.kind != "host":
+                if attempt < retries and exc.kind in ("connect", "timeout"):
                     continue
-                raise WebhookError(11210 if exc.kind == "host" else 11205, str(exc), url) from None
+                raise WebhookError(UNREACHABLE[exc.kind], str(exc), url) from None
             except Exception as exc:  # the app itself blew up: a server would answer 500
                 tb = "".join(traceback.format_exception(exc))
                 response = HttpResponse(500, {"content-type": "text/plain"}, tb.encode())
@@ -183,6 +188,13 @@ class Webhooks:
         final, response = self.send(method, url, params, sid=sid, purpose=purpose)
         if response.status >= 300 or response.status < 200:
             raise WebhookError(11200, f"the app answered HTTP {response.status}", final)
+        if response.truncated:
+            raise WebhookError(
+                11750,
+                f"the response body is larger than {MAX_BYTES} bytes, Twilio's limit "
+                "(telenb stopped reading there)",
+                final,
+            )
         ctype = response.content_type
         if ctype in TWIML_TYPES:
             try:
@@ -207,6 +219,8 @@ class Webhooks:
         except WebhookError as exc:
             self.warn(sid, exc.code, exc.detail, url=url)
             return None
+        # a long answer is no fault here: "Twilio does not read or store the body of
+        # status-callback responses" (https://www.twilio.com/docs/api/errors/17583)
         if response.status >= 400:
             self.warn(sid, 15003, f"the callback answered HTTP {response.status}", url=final)
         return response
