@@ -120,7 +120,7 @@ class TelenbMagics(Magics):
         return voices()
 
     def _tel_twiml(self, rest: str) -> Any:
-        from ..providers.twilio.export import flow_twiml
+        from ..providers.twilio.backend.export import flow_twiml
 
         return flow_twiml(session.carrier(), rest.strip())
 

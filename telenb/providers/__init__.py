@@ -15,7 +15,7 @@ def connect(provider: str, **options: Any) -> Any:
     See `telenb.providers.twilio.TwilioBackend` for the options (allow-list, dry run,
     confirmation, credentials from the environment)."""
     if str(provider).lower() == "twilio":
-        from .twilio.backend import TwilioBackend
+        from .twilio.backend.backend import TwilioBackend
 
         return TwilioBackend(**options)
     raise ConfigurationError(

@@ -19,7 +19,7 @@ from flask import Flask
 from providers.helpers import AGENT, APP, run_twiml, warnings, webhooks
 
 import telenb
-from telenb.providers.twilio.twiml_parse import MAX_BYTES, TwiMLParseError, parse_twiml
+from telenb.providers.twilio.twiml.parse import MAX_BYTES, TwiMLParseError, parse_twiml
 
 APP_ERROR = "We're sorry, an application error has occurred. Goodbye."
 SAY_HI = b"<Response><Say>Hi</Say></Response>"
@@ -382,7 +382,7 @@ BAD_URLS = [
 def test_a_url_that_is_not_http_is_11100(url, where):
     from xml.sax.saxutils import escape, quoteattr
 
-    from telenb.providers.twilio.web import HttpResponse
+    from telenb.providers.webhooks.web import HttpResponse
 
     if where == "Redirect":
         r = run_twiml(f"<Response><Redirect>{escape(url)}</Redirect></Response>")

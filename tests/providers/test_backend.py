@@ -15,8 +15,8 @@ from twilio.request_validator import RequestValidator
 import telenb
 from telenb.errors import ConfigurationError, FlowError
 from telenb.providers.twilio import Credentials, RecordingHttpClient
-from telenb.providers.twilio.backend_server import InlineExecutor
-from telenb.providers.twilio.web import call_wsgi
+from telenb.providers.twilio.backend.server import InlineExecutor
+from telenb.providers.webhooks.web import call_wsgi
 
 SID = "AC" + "a1" * 16
 TOKEN = "f" * 32

@@ -2,7 +2,7 @@
 
 import pytest
 
-from telenb.providers.twilio.twiml_parse import MAX_BYTES, TwiMLParseError, parse_twiml
+from telenb.providers.twilio.twiml.parse import MAX_BYTES, TwiMLParseError, parse_twiml
 
 
 def test_elements_keep_their_positions_and_text_order():

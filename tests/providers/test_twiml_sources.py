@@ -220,7 +220,7 @@ def test_plain_text_is_read_aloud_and_bad_content_types_are_12300():
             return telenb_response(b"Hello in plain text", "text/plain")
         return telenb_response(json.dumps({"say": "hi"}).encode(), "application/json")
 
-    from telenb.providers.twilio.web import HttpResponse
+    from telenb.providers.webhooks.web import HttpResponse
 
     def telenb_response(body, ctype):
         return HttpResponse(200, {"content-type": ctype}, body)

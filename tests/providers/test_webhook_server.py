@@ -118,7 +118,7 @@ def test_many_calls_at_once_each_resume_their_own_flow(backend):
 
 def test_serving_refuses_an_inline_executor():
     from telenb.errors import ConfigurationError
-    from telenb.providers.twilio.backend_server import InlineExecutor
+    from telenb.providers.twilio.backend.server import InlineExecutor
 
     b = telenb.connect(
         "twilio",

@@ -18,7 +18,8 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import TYPE_CHECKING, Any
 
-from .web import Web
+from ..webhooks.web import Web
+from .credentials import mask
 
 if TYPE_CHECKING:
     from ...sim.carrier import Carrier
@@ -26,13 +27,6 @@ if TYPE_CHECKING:
 
 API_VERSION = "2010-04-01"
 EPOCH = datetime(2025, 1, 1, tzinfo=UTC)  # virtual time 0 on the account's clock
-
-
-def mask(secret: str | None) -> str:
-    """'4f2a…' style: enough to tell two secrets apart, never enough to use one."""
-    if not secret:
-        return "<unset>"
-    return f"{secret[:4]}…({len(secret)} chars)" if len(secret) > 8 else "****"
 
 
 @dataclass
@@ -146,13 +140,13 @@ class SimAccount:
     @property
     def webhooks(self) -> Any:
         if self._webhooks is None:
-            from .webhooks import Webhooks
+            from .sim.webhooks import Webhooks
 
             self._webhooks = Webhooks(self)
         return self._webhooks
 
     def queue(self, name: str, max_size: int = 100) -> Any:
-        from .queues import SimQueue
+        from .sim.queues import SimQueue
 
         q = self.queues.get(name)
         if q is None:

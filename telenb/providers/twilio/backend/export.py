@@ -14,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...errors import ConfigurationError
-from .account import twilio_account
-from .backend_server import PREFIX, InlineExecutor, WebhookServer
+from ....errors import ConfigurationError
+from ..account import twilio_account
+from .server import PREFIX, InlineExecutor, WebhookServer
 
 ORIGIN = "https://telenb-backend.test"
 SHOWN = (
@@ -117,7 +117,7 @@ def flow_twiml(
     `source`: a `Carrier` (the app answering `number`: a Python flow, a Tropo script, or a
     TwiML app) or a flow function.  `caller` is a caller script (default: silent).
     ``direction="outbound-api"`` runs it as a call the backend places."""
-    from ...sim.carrier import Carrier, current, make_current
+    from ....sim.carrier import Carrier, current, make_current
 
     previous = current()  # the scratch carrier must not become the session's carrier
     try:
@@ -146,8 +146,8 @@ def flow_twiml(
 
 
 def _flow(flow: Callable, number: str, caller: str, seed: int, direction: str) -> TwimlSteps:
-    from ...flow import verbs as V
-    from ...sim.carrier import Carrier
+    from ....flow import verbs as V
+    from ....sim.carrier import Carrier
 
     sim = Carrier(seed=seed)
     acct = twilio_account(sim)
@@ -165,7 +165,7 @@ def _flow(flow: Callable, number: str, caller: str, seed: int, direction: str) -
         acct.web.mount(ORIGIN, server, "wsgi", same_thread=True)  # it runs the flow inline
         result = sim.call(number, caller=caller)
     else:
-        from .interpreter import TwimlApp
+        from ..sim.interpreter import TwimlApp
 
         sim.phone(number, script=caller or None)
         token = server.session_token(flow)
@@ -186,7 +186,7 @@ def _flow(flow: Callable, number: str, caller: str, seed: int, direction: str) -
 
 def _caller_notes(caller: str) -> list[str]:
     """Things in the caller script that exist only in simulation."""
-    from ...sim.parties import parse_script
+    from ....sim.parties import parse_script
 
     notes = []
     for step in parse_script(caller or ""):
@@ -206,8 +206,8 @@ def _caller_notes(caller: str) -> list[str]:
 
 def _twiml_app(carrier: Any, app: Any, number: str, caller: str, seed: int) -> TwimlSteps:
     """A TwiML app's own documents, from a call on a scratch carrier sharing its web."""
-    from ...sim.carrier import Carrier
-    from .interpreter import TwimlApp
+    from ....sim.carrier import Carrier
+    from ..sim.interpreter import TwimlApp
 
     original = app.target
     acct = twilio_account(carrier)

@@ -12,17 +12,17 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ...errors import FlowError
-from ...flow import verbs as V
-from ...flow.api import Call
-from ...flow.runtime import FlowSession
-from .twiml_render import Renderer
-from .webhook_guard import clean
+from ....errors import FlowError
+from ....flow import verbs as V
+from ....flow.api import Call
+from ....flow.runtime import FlowSession
+from ..twiml.render import Renderer
+from .guard import clean
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from .backend_server import WebhookServer
+    from .server import WebhookServer
 
 log = logging.getLogger("telenb.twilio.backend")
 PREFIX = "/twilio"

@@ -14,7 +14,7 @@ import xml.sax
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...errors import TwiMLError
+from ....errors import TwiMLError
 
 MAX_BYTES = 64 * 1024  # Twilio refuses larger TwiML responses (error 11750)
 # Elements inside elements: real TwiML needs about six (Response > Gather > Say > SSML > ...).

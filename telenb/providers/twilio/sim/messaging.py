@@ -14,9 +14,9 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urljoin
 
-from ...errors import ConfigurationError, NumberError
-from .account import API_VERSION, SimAccount
-from .twiml_attrs import Attrs
+from ....errors import ConfigurationError, NumberError
+from ..account import API_VERSION, SimAccount
+from ..twiml.attrs import Attrs
 from .webhooks import WebhookError
 
 MAX_REPLIES = 10

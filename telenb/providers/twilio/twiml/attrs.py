@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from .twiml_parse import Node
+from .parse import Node
 
 Warn = Callable[[int | None, str], None]
 DTMF = "0123456789*#"

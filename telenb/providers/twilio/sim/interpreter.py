@@ -14,12 +14,12 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from ...errors import ConfigurationError, NumberError
-from ...flow import verbs as V
-from .sim_ops import GatherVerb, Item, PlayVerb, RecordVerb
-from .twiml_attrs import Attrs
-from .twiml_parse import Node, TwiMLParseError, parse_twiml
-from .web import not_fetchable
+from ....errors import ConfigurationError, NumberError
+from ....flow import verbs as V
+from ...webhooks.web import not_fetchable
+from ..twiml.attrs import Attrs
+from ..twiml.parse import Node, TwiMLParseError, parse_twiml
+from .ops import GatherVerb, Item, PlayVerb, RecordVerb
 from .webhooks import Document, WebhookError
 
 APP_ERROR = "We're sorry, an application error has occurred. Goodbye."

@@ -7,7 +7,7 @@ Twilio requests ``/twilio/voice`` when a call starts; the flow runs until it nee
 what the caller did.  ``/twilio/status`` hears the call end and stops its flow.  Every request
 must carry a valid X-Twilio-Signature (403 otherwise), checked with the SDK's
 `RequestValidator` against the public URL; before that, only a bounded, well-formed form is
-read (`webhook_guard`), and a repeated webhook gets its first answer (`Replies`).
+read (`guard`), and a repeated webhook gets its first answer (`Replies`).
 
 Flows run in greenlets, which belong to the thread that made them, so each call's flow has a
 thread of its own: a flow that blocks (slow work of its own) holds up only its own call's
@@ -28,10 +28,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
-from ...errors import FlowError
-from ...flow import verbs as V
+from ....errors import FlowError
+from ....flow import verbs as V
+from .guard import Refusals, Refused, Replies, clean, read_form
 from .remote_call import FINAL, PREFIX, RemoteCall, RemoteRecording, decode
-from .webhook_guard import Refusals, Refused, Replies, clean, read_form
 
 __all__ = ["PREFIX", "Exchange", "InlineExecutor", "RemoteRecording", "WebhookServer", "decode"]
 

@@ -30,9 +30,9 @@ from twilio.http import HttpClient
 from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
 
-from ...errors import ConfigurationError
-from .account import API_VERSION, twilio_account
-from .rest_offline import OfflineHttpClient
+from ....errors import ConfigurationError
+from ..account import API_VERSION, twilio_account
+from .offline import OfflineHttpClient
 
 F = TypeVar("F", bound=Callable[..., Any])
 _ENV_NAMES = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN")

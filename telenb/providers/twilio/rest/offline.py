@@ -26,9 +26,10 @@ from twilio.http import HttpClient
 from twilio.http.request import Request as TwilioRequest
 from twilio.http.response import Response
 
-from ...errors import NumberError
-from .account import API_VERSION, SimAccount, twilio_account
-from .rest_resources import (
+from ....errors import NumberError
+from ...webhooks.deadline import on_caller_thread
+from ..account import API_VERSION, SimAccount, twilio_account
+from .resources import (
     RestError,
     call_json,
     message_json,
@@ -36,7 +37,6 @@ from .rest_resources import (
     page,
     recording_json,
 )  # fmt: skip
-from .web_deadline import on_caller_thread
 
 _logger = logging.getLogger("telenb.twilio.rest")
 TEST_RESOURCES = ("Calls", "Messages", "IncomingPhoneNumbers")
@@ -162,7 +162,7 @@ class OfflineHttpClient(HttpClient):
 
     # -- Calls ----------------------------------------------------------------------------------
     def _calls(self, method, rest, query, form, path, test) -> tuple[int, Any]:
-        from .rest_calls import create_call, update_call
+        from .calls import create_call, update_call
 
         acct = self.account
         if not rest:
@@ -199,7 +199,7 @@ class OfflineHttpClient(HttpClient):
 
     # -- Messages -------------------------------------------------------------------------------
     def _messages(self, method, rest, query, form, path, test) -> tuple[int, Any]:
-        from .rest_calls import create_message
+        from .calls import create_message
 
         acct = self.account
         if not rest:
@@ -220,7 +220,7 @@ class OfflineHttpClient(HttpClient):
 
     # -- IncomingPhoneNumbers -------------------------------------------------------------------
     def _incomingphonenumbers(self, method, rest, query, form, path, test) -> tuple[int, Any]:
-        from .rest_calls import buy_number, configure_number
+        from .calls import buy_number, configure_number
 
         acct = self.account
         if not rest:

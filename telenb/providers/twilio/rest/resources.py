@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from .account import API_VERSION, SimAccount, _friendly
+from ..account import API_VERSION, SimAccount, _friendly
 
 # Test credentials' magic numbers (twilio.com/docs/iam/test-credentials), number -> error code
 MAGIC_CALL_FROM = {"+15005550001": 21212, "+15005550006": None}
@@ -193,7 +193,7 @@ def number_json(acct: SimAccount, entry: Any, account_sid: str | None = None) ->
 
 
 def recording_json(acct: SimAccount, rec: Any) -> dict[str, Any]:
-    from .recordings import seconds
+    from ..sim.recordings import seconds
 
     uri = f"{base(acct.account_sid)}/Recordings/{rec.sid}"
     return {

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...flow import verbs as V
-from ...sim.ops import PENDING, Op
+from ....flow import verbs as V
+from ....sim.ops import PENDING, Op
 
 
 @dataclass

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from ...errors import ConfigurationError, check_options
-from .account import twilio_account
+from ....errors import ConfigurationError, check_options
+from ...webhooks.web import detect_kind
+from ..account import twilio_account
 from .interpreter import MAX_DOCUMENTS_AT_ONCE, TwimlApp
-from .web import detect_kind
 
 OPTIONS = (
     "url", "method", "fallback_url", "fallback_method", "status_callback",

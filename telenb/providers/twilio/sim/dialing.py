@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ...errors import NumberError
-from ...flow import verbs as V
+from ....errors import NumberError
+from ....flow import verbs as V
 from .interpreter import NEXT, QueueExit
+from .ops import ConferenceVerb, DialVerb, Item, PlayVerb
 from .queues import BridgeWait, DequeueVerb
-from .sim_ops import ConferenceVerb, DialVerb, Item, PlayVerb
 
 if TYPE_CHECKING:
+    from ..twiml.parse import Node
     from .interpreter import Interpreter
-    from .twiml_parse import Node
 
 # Twilio's default hold music for <Enqueue> without waitUrl (the simulator does not fetch it)
 HOLD_MUSIC = "http://com.twilio.music.classical.s3.amazonaws.com/BusyStrings.mp3"

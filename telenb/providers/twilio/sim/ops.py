@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...errors import SpeechError
-from ...flow import verbs as V
-from ...sim.bridge import ConferenceOp, TransferOp
-from ...sim.media import Prompt
-from ...sim.ops import ENDPOINT, PENDING, Op, Question, RecordOp
+from ....errors import SpeechError
+from ....flow import verbs as V
+from ....sim.bridge import ConferenceOp, TransferOp
+from ....sim.media import Prompt
+from ....sim.ops import ENDPOINT, PENDING, Op, Question, RecordOp
 
 KEY_TONE = 0.1  # seconds per DTMF tone played by <Play digits>
 KEY_WAIT = 0.5  # 'w' in <Play digits>

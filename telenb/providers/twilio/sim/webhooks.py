@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-from ...errors import CallEnded
-from .signing import HEADER, signature
-from .twiml_parse import MAX_BYTES, Node, TwiMLParseError, parse_twiml
-from .web import HttpResponse, Unreachable
+from ....errors import CallEnded
+from ...webhooks.web import HttpResponse, Unreachable
+from ..signing import HEADER, signature
+from ..twiml.parse import MAX_BYTES, Node, TwiMLParseError, parse_twiml
 
 if TYPE_CHECKING:
-    from .account import SimAccount
+    from ..account import SimAccount
 
 TIMEOUT = 15.0  # seconds Twilio waits for a response
 MAX_HTTP_REDIRECTS = 10

@@ -22,8 +22,8 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from ...errors import ConfigurationError
-from .web_deadline import run_bounded
-from .web_transport import (
+from .deadline import run_bounded
+from .transport import (
     NO_LIMIT,
     HttpResponse,
     Unreachable,

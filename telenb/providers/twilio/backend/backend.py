@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from ...errors import ConfigurationError, FlowError, NumberError
-from ...flow import verbs as V
-from ...sim.numbers import matches, normalize
-from .backend_server import PREFIX, InlineExecutor, WebhookServer
-from .credentials import Credentials
+from ....errors import ConfigurationError, FlowError, NumberError
+from ....flow import verbs as V
+from ....sim.numbers import matches, normalize
+from ..credentials import Credentials
+from .server import PREFIX, InlineExecutor, WebhookServer
 
 log = logging.getLogger("telenb.twilio.backend")
 RATES = {  # assumed US list prices in USD; pass rates= for your own
@@ -232,7 +232,7 @@ class TwilioBackend:
         from twilio.rest import Client
 
         from .export import flow_twiml
-        from .rest_recorder import RecordingHttpClient
+        from .recorder import RecordingHttpClient
 
         recorder = RecordingHttpClient([(201, {"sid": "CA" + "0" * 32, "status": "queued"})])
         user, secret, account = self.credentials.client_args()
@@ -270,7 +270,7 @@ class TwilioBackend:
 
         It faces the internet through your tunnel, so it runs with limits (`serving.WEBHOOK_LIMITS`:
         body and header sizes, idle connections, threads); `limits` overrides them by name."""
-        from .serving import RunningServer
+        from ...webhooks.serving import RunningServer
 
         if self._httpd is not None:
             raise ConfigurationError("the webhook server is already running; stop() it first")

@@ -11,14 +11,14 @@ from collections.abc import Iterator
 
 import pytest
 
-from .offline_sdk import offline
+from .sdk import offline
 
 
 @pytest.fixture
 def twilio_offline() -> Iterator[offline]:
     """A fresh simulated carrier (seed 0) with every `twilio.rest.Client` wired to it and the
     TWILIO_* environment set to its account; `.carrier` and `.account` are at hand."""
-    from ...sim.carrier import Carrier
+    from ....sim.carrier import Carrier
 
     with offline(Carrier(seed=0)) as active:
         yield active

@@ -8,9 +8,9 @@ import random
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-from .interpreter import TwimlApp
-from .rest_offline import normalize_or
-from .rest_resources import (
+from ..sim.interpreter import TwimlApp
+from .offline import normalize_or
+from .resources import (
     MAGIC_AREA,
     MAGIC_BUY,
     MAGIC_CALL_FROM,
@@ -25,7 +25,7 @@ from .rest_resources import (
 )
 
 if TYPE_CHECKING:
-    from .rest_offline import OfflineHttpClient
+    from .offline import OfflineHttpClient
 
 MAX_BODY = 1600
 EVENTS = ("initiated", "ringing", "answered", "completed")
@@ -180,8 +180,8 @@ def create_message(client: OfflineHttpClient, form: dict, test: bool) -> dict[st
 
 
 def _test_message(client: OfflineHttpClient, to: str, from_: str, body: str) -> dict[str, Any]:
-    from ...sim.messaging import Message
-    from ...sms import segments as segment
+    from ....sim.messaging import Message
+    from ....sms import segments as segment
 
     acct, carrier = client.account, client.carrier
     seg = segment(body)  # test credentials never send: count only, as Twilio does
@@ -210,7 +210,7 @@ def buy_number(client: OfflineHttpClient, form: dict, test: bool) -> dict[str, A
         code = MAGIC_BUY.get(wanted, 21422) if wanted else MAGIC_AREA.get(area, 21452)
         if code:
             raise RestError(400, code, area=area)
-        from .account import IncomingNumber  # a test purchase leaves the account as it was
+        from ..account import IncomingNumber  # a test purchase leaves the account as it was
 
         entry = IncomingNumber(
             carrier.sids.new("number"), MAGIC_VALID, "(500) 555-0006", carrier.clock.now, test=True
@@ -271,6 +271,6 @@ def configure_number(client: OfflineHttpClient, entry: Any, form: dict) -> None:
             status_callback_method=entry.status_callback_method,
         )
     if entry.sms_url:
-        from .messaging import enable_sms
+        from ..sim.messaging import enable_sms
 
         enable_sms(client.account)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ...flow import verbs as V
+from ....flow import verbs as V
 
 TWILIO_VOICES = ("man", "woman", "alice")
 _POLLY_NAMES = (

@@ -1,0 +1,1 @@
+"""TwiML documents: safe parsing, typed attributes, and rendering telenb verbs as TwiML."""
