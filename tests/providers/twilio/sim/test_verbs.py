@@ -4,7 +4,7 @@ import pytest
 
 from telenb.sim.media import speech_duration
 
-from .helpers import AGENT, events, run_twiml, warnings, webhooks
+from ...helpers import AGENT, events, run_twiml, warnings, webhooks
 
 
 def doc(*verbs: str) -> str:

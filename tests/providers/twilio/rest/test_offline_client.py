@@ -8,7 +8,7 @@ from twilio.rest import Client
 import telenb
 from telenb.providers.twilio import OfflineHttpClient, offline_client, twilio_account
 
-from .helpers import AGENT, APP
+from ...helpers import AGENT, APP
 
 ORIGIN = "https://15550100.twiml.test"
 APP_DOCS = {

@@ -339,7 +339,7 @@ def test_unknown_provider_and_lazy_imports():
 def _repo():
     from pathlib import Path
 
-    return Path(__file__).resolve().parents[2]
+    return Path(__file__).resolve().parents[4]
 
 
 def test_recording_client_matches_the_sdk_http_client_encoding():

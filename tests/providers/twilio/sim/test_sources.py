@@ -16,7 +16,7 @@ import telenb
 from telenb.providers.twilio import twilio_account
 from telenb.sim.media import speech_duration
 
-from .helpers import APP, events, run_twiml, warnings, webhooks
+from ...helpers import APP, events, run_twiml, warnings, webhooks
 
 SAY_HI = "<Response><Say>Hi.</Say></Response>"
 APP_ERROR = "We're sorry, an application error has occurred. Goodbye."

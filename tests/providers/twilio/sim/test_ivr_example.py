@@ -10,9 +10,9 @@ import pytest
 import telenb
 from telenb.providers.twilio import twilio_account
 
-from .helpers import APP, events, warnings, webhooks
+from ...helpers import APP, events, warnings, webhooks
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "twilio_ivr.py"
+EXAMPLE = Path(__file__).resolve().parents[4] / "examples" / "twilio_ivr.py"
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import pytest
 import telenb
 from telenb.sim.media import speech_duration
 
-from .helpers import events, webhooks
+from ...helpers import events, webhooks
 
 CALLER_LINE, AGENT_LINE = "+15550100", "+15550101"
 
