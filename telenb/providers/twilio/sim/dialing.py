@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from ....errors import NumberError
 from ....flow import verbs as V
-from .interpreter import NEXT, QueueExit
 from .ops import ConferenceVerb, DialVerb, Item, PlayVerb
+from .outcomes import NEXT, QueueExit
 from .queues import BridgeWait, DequeueVerb
 
 if TYPE_CHECKING:

@@ -19,12 +19,13 @@ from ....flow import verbs as V
 from ...webhooks.web import not_fetchable
 from ..twiml.attrs import Attrs
 from ..twiml.parse import Node, TwiMLParseError, parse_twiml
+from .dialing import v_dial, v_enqueue
 from .ops import GatherVerb, Item, PlayVerb, RecordVerb
+from .outcomes import NEXT, QueueExit
 from .webhooks import Document, WebhookError
 
 APP_ERROR = "We're sorry, an application error has occurred. Goodbye."
 MAX_DOCUMENTS_AT_ONCE = 50  # documents fetched without the call moving on: a redirect loop
-NEXT = object()  # go on with the next verb of the document
 UNSUPPORTED = {
     "Connect": "it streams media to your own server (Media Streams, ConversationRelay)",
     "Pay": "it collects card numbers through a payment processor",
@@ -34,14 +35,6 @@ UNSUPPORTED = {
     "Refer": "it sends a SIP REFER to a SIP trunk",
     "Echo": "it is a test verb Twilio does not document for production",
 }
-
-
-class QueueExit(Exception):
-    """Leaves the <Enqueue> wait loop: `result` is Twilio's QueueResult."""
-
-    def __init__(self, result: str):
-        self.result = result
-        super().__init__(result)
 
 
 class TwimlApp:
@@ -471,18 +464,6 @@ class Interpreter:
         return self.fetch(a.method("method", 14104), action, extra, "sms")
 
 
-def _dial(interp: Interpreter, node: Node) -> Any:
-    from .dialing import v_dial
-
-    return v_dial(interp, node)
-
-
-def _enqueue(interp: Interpreter, node: Node) -> Any:
-    from .dialing import v_enqueue
-
-    return v_enqueue(interp, node)
-
-
 VERBS: dict[str, Callable[[Interpreter, Node], Any]] = {
     "Say": Interpreter.v_say,
     "Play": Interpreter.v_say,
@@ -495,6 +476,6 @@ VERBS: dict[str, Callable[[Interpreter, Node], Any]] = {
     "Leave": Interpreter.v_leave,
     "Sms": Interpreter.v_sms,
     "Message": Interpreter.v_sms,
-    "Dial": _dial,
-    "Enqueue": _enqueue,
+    "Dial": v_dial,
+    "Enqueue": v_enqueue,
 }
