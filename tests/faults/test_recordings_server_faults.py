@@ -9,8 +9,8 @@ import urllib.request
 import pytest
 
 import telenb
-from telenb.providers.twilio.sim import recordings
 from telenb.providers.twilio.account import twilio_account
+from telenb.providers.twilio.sim import recordings
 from telenb.providers.webhooks.web import call_wsgi
 
 from .webhook_client import send
