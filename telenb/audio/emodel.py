@@ -11,7 +11,7 @@ T = Ta and Tr = 2 Ta (an echo-cancelled four-wire connection).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from ..errors import AudioError
 
@@ -80,9 +80,6 @@ class EModel:
                 f"no G.113 values for codec {codec!r}; known: {', '.join(CODECS)}"
             ) from None
         return cls(Ie=ie, Bpl=bpl, **kw)
-
-    def with_(self, **kw: float) -> EModel:
-        return replace(self, **kw)
 
     # -- the G.107 terms ----------------------------------------------------------------------
     @property

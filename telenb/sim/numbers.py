@@ -72,10 +72,6 @@ def _normalize(address: object, region: str, allow_short_code: bool) -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
-def is_phone_number(address: str) -> bool:
-    return address.startswith("+")
-
-
 def matches(pattern: str, address: str) -> bool:
     """Trunk-group patterns: an exact address, or a prefix ending in '*' ('+1555*')."""
     if pattern.endswith("*"):

@@ -149,6 +149,16 @@ class Heard:
     by: str | None = None
 
 
+def fresh_copy(scripted: Any) -> Any:
+    """A fresh copy of a scripted party or texter: same settings, its own script position
+    (both keep per-call state, so one object must not serve two calls)."""
+    clone = object.__new__(type(scripted))
+    clone.__dict__.update(scripted.__dict__)
+    clone.steps = list(scripted.steps)
+    clone._reset()
+    return clone
+
+
 class Party:
     """A person (or machine) on one end of a simulated call.
 
@@ -204,11 +214,7 @@ class Party:
 
     def copy(self) -> Party:
         """A fresh party with the same settings (parties keep per-call state)."""
-        clone = object.__new__(type(self))
-        clone.__dict__.update(self.__dict__)
-        clone.steps = list(self.steps)
-        clone._reset()
-        return clone
+        return fresh_copy(self)
 
     def __repr__(self) -> str:
         what = repr(self.script) if self.script else ("reactive" if self.react else "silent")

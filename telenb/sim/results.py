@@ -6,7 +6,7 @@ import html
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from .trace import Trace, TraceQuestions, timeline_html
+from .trace import Trace, TraceQuestions, error_note_html, timeline_html
 
 if TYPE_CHECKING:
     from .carrier import Carrier
@@ -136,15 +136,7 @@ class CallResult(TraceQuestions):
         return f"{self.header()}\n{self.trace.text()}"
 
     def _repr_html_(self) -> str:
-        err = self.error
-        note = (
-            (
-                f"<div style='color:#c0392b'>flow raised {html.escape(type(err).__name__)}: "
-                f"{html.escape(str(err))}</div>"
-            )
-            if err
-            else ""
-        )
+        note = error_note_html(self.error)
         msgs = "".join(m._repr_html_() for m in self.messages)
         return (
             f"<div class='telenb-call'><b>{html.escape(self.header())}</b>{note}"

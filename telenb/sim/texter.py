@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigurationError
-from .parties import parse_duration, script_items
+from .parties import fresh_copy, parse_duration, script_items
 
 if TYPE_CHECKING:
     from .messaging import Message, SmsNetwork
@@ -101,11 +101,7 @@ class Texter:
 
     def copy(self) -> Texter:
         """A fresh texter with the same settings (texters keep per-conversation state)."""
-        clone = object.__new__(type(self))
-        clone.__dict__.update(self.__dict__)
-        clone.steps = list(self.steps)
-        clone._reset()
-        return clone
+        return fresh_copy(self)
 
     def __repr__(self) -> str:
         what = repr(self.script) if self.script else ("reactive" if self.react else "silent")

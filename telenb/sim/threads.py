@@ -224,15 +224,9 @@ class TextResult(TraceQuestions):
         p.text(repr(self))
 
     def _repr_html_(self) -> str:
-        from .trace import timeline_html
+        from .trace import error_note_html, timeline_html
 
-        err = self.error
-        note = (
-            f"<div style='color:#c0392b'>flow raised {html.escape(type(err).__name__)}: "
-            f"{html.escape(str(err))}</div>"
-            if err
-            else ""
-        )
+        note = error_note_html(self.error)
         return (
             f"<div class='telenb-text'><b>{html.escape(self.header())}</b>{note}"
             f"{self.thread._repr_html_()}<details><summary>trace</summary>"

@@ -268,3 +268,13 @@ class TraceQuestions:
 
     def results(self) -> list[tuple[str, Any]]:
         return self.trace.results()
+
+
+def error_note_html(err: BaseException | None) -> str:
+    """The red line a call or text session shows when its flow raised (empty otherwise)."""
+    if err is None:
+        return ""
+    return (
+        f"<div style='color:#c0392b'>flow raised {html.escape(type(err).__name__)}: "
+        f"{html.escape(str(err))}</div>"
+    )

@@ -30,15 +30,3 @@ def get_synthesizer(name: str = "espeak") -> Synthesizer:
                     f"unknown TTS engine {name!r}; choose one of {', '.join(ENGINES)}"
                 )
         return _instances[key]
-
-
-def engine_available(name: str) -> bool:
-    if name == "espeak":
-        import importlib.util
-
-        return importlib.util.find_spec("espeakng_loader") is not None
-    if name == "piper":
-        from .piper import available, voice_files
-
-        return available() and bool(voice_files())
-    return False
