@@ -5,19 +5,15 @@ import sys
 
 import pytest
 from IPython.core.error import UsageError
-from IPython.core.interactiveshell import InteractiveShell
 
 import telenb
 from telenb.sim.results import CallLog, CallResult
 
 
 @pytest.fixture
-def shell():
-    sh = InteractiveShell.instance()
-    sh.run_line_magic("load_ext", "telenb")
-    sh.run_cell("import telenb\ncarrier = telenb.Carrier(seed=7)")
-    yield sh
-    InteractiveShell.clear_instance()
+def shell(ipython):
+    ipython.run_cell("import telenb\ncarrier = telenb.Carrier(seed=7)")
+    return ipython
 
 
 def test_load_ext_is_light():
@@ -221,3 +217,11 @@ def test_transcribe_recognises_a_file_against_choices_or_freely(shell, tmp_path)
     assert rec.value == "red"
     free = shell.run_line_magic("transcribe", str(path))
     assert type(free).__name__ == "Transcript" and free.duration == pytest.approx(1.02, abs=0.01)
+
+
+def test_the_testing_shell_fails_a_test_whose_cell_fails(ipython):
+    """IPython prints a cell's error and carries on; the shared shell raises it instead."""
+    with pytest.raises(ZeroDivisionError):
+        ipython.run_cell("1 / 0")
+    with pytest.raises(UsageError, match="no-such-option"):
+        ipython.run_cell("%tel call +15550100 --no-such-option")

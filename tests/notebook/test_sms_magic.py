@@ -1,7 +1,6 @@
 """%%sms, %tel messages and %tel threads, run through a real IPython shell."""
 
 import pytest
-from IPython.core.interactiveshell import InteractiveShell
 
 import telenb
 from telenb.errors import MessageError
@@ -10,11 +9,8 @@ from telenb.sim.threads import TextResult, Threads
 
 
 @pytest.fixture
-def shell():
-    sh = InteractiveShell.instance()
-    sh.run_line_magic("load_ext", "telenb")
-    yield sh
-    InteractiveShell.clear_instance()
+def shell(ipython):
+    return ipython
 
 
 def test_sms_to_a_handset_sends_from_the_carriers_number_and_shows_the_final_message(shell):

@@ -108,11 +108,8 @@ def test_errors_say_what_to_give():
         flow_twiml(carrier)
 
 
-def test_the_tel_twiml_magic_and_the_twiml_cell_magic():
-    from IPython.core.interactiveshell import InteractiveShell
-
-    shell = InteractiveShell.instance()
-    shell.run_line_magic("load_ext", "telenb")
+def test_the_tel_twiml_magic_and_the_twiml_cell_magic(ipython):
+    shell = ipython
     carrier = telenb.Carrier(seed=7)
     shell.run_cell_magic("twiml", "+15550103", "<Response><Say>From a cell.</Say></Response>")
     assert carrier.call("+15550103", caller="").said() == ["From a cell."]
