@@ -4,17 +4,20 @@ JavaScript (nbval, GitHub previews, a notebook opened without its kernel)."""
 from __future__ import annotations
 
 import html
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 STATIC = Path(__file__).parent / "static"
 
 
-@cache
-def static(name: str) -> str:
-    """A front-end file's text (plain ES modules and CSS: there is no JS build step)."""
-    return (STATIC / name).read_text(encoding="utf-8")
+def static(name: str) -> Path:
+    """A front-end file (plain ES modules and CSS: there is no JS build step). Widgets give
+    anywidget the path, not the text: it reads the file, and with ``ANYWIDGET_HMR=1`` reloads
+    the widget in the browser when the file changes."""
+    path = STATIC / name
+    if not path.is_file():
+        raise FileNotFoundError(f"telenb is missing its front-end file {path}; reinstall telenb")
+    return path
 
 
 class Fallback:
