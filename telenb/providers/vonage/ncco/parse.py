@@ -51,8 +51,9 @@ def loads(body: bytes | str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        return _raise("", f"the answer is not JSON ({exc.msg} at line {exc.lineno} column "
-                      f"{exc.colno})")  # fmt: skip
+        return _raise(
+            "", f"the answer is not JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
+        )
 
 
 def parse_ncco(document: Any) -> list[Action]:
@@ -100,8 +101,10 @@ def _check_barge_in(actions: list[Action]) -> None:
             )
         pending = None
     if pending is not None:
-        _raise(f"[{pending.index}].bargeIn",
-               f"a {pending.name} with bargeIn true must be followed by an input action")  # fmt: skip
+        _raise(
+            f"[{pending.index}].bargeIn",
+            f"a {pending.name} with bargeIn true must be followed by an input action",
+        )
 
 
 # -- checking options ---------------------------------------------------------------------------
@@ -152,8 +155,9 @@ class _Checker:
 
     def choice(self, key: str, values: tuple[str, ...]) -> str:
         if self.present(key) and self.obj[key] not in values:
-            _raise(self.at(key), f"must be one of {', '.join(values)}, not "
-                   f"{json.dumps(self.obj[key])}")  # fmt: skip
+            _raise(
+                self.at(key), f"must be one of {', '.join(values)}, not {json.dumps(self.obj[key])}"
+            )
         return key
 
     def urls(self, key: str, *, single: bool = False) -> str:
@@ -161,8 +165,11 @@ class _Checker:
         if self.present(key):
             value = self.obj[key]
             if not isinstance(value, list) or not all(isinstance(u, str) for u in value):
-                _raise(self.at(key), f"must be an array of URL strings, such as "
-                       f"[\"https://example.com/event\"], not {json.dumps(value)[:60]}")  # fmt: skip
+                _raise(
+                    self.at(key),
+                    f"must be an array of URL strings, such as "
+                    f'["https://example.com/event"], not {json.dumps(value)[:60]}',
+                )
             if not value or (single and len(value) != 1):
                 _raise(self.at(key), "must hold exactly one URL" if single else "is empty")
         return key
@@ -211,8 +218,10 @@ def _input(c: _Checker) -> set[str]:
     c.require("type")
     types = c.obj["type"]
     if not isinstance(types, list) or not types or not all(t in ("dtmf", "speech") for t in types):
-        _raise(c.at("type"), 'must be ["dtmf"], ["speech"] or ["dtmf", "speech"], not '
-               f"{json.dumps(types)[:60]}")  # fmt: skip
+        _raise(
+            c.at("type"),
+            f'must be ["dtmf"], ["speech"] or ["dtmf", "speech"], not {json.dumps(types)[:60]}',
+        )
     dtmf, speech = c.object("dtmf"), c.object("speech")
     if dtmf is not None:
         dtmf.number("timeOut", 0, 10)
@@ -255,8 +264,11 @@ def _connect(c: _Checker) -> set[str]:
     c.require("endpoint")
     endpoints = c.obj["endpoint"]
     if not isinstance(endpoints, list) or len(endpoints) != 1:
-        _raise(c.at("endpoint"), "must be an array of one endpoint object (Vonage connects "
-               "to one endpoint per connect action)")  # fmt: skip
+        _raise(
+            c.at("endpoint"),
+            "must be an array of one endpoint object (Vonage connects "
+            "to one endpoint per connect action)",
+        )
     _endpoint(_Checker(c.at("endpoint[0]"), _as_object(c.at("endpoint[0]"), endpoints[0])))
     if c.present("from") and c.obj.get("randomFromNumber") is True:
         _raise(c.at("randomFromNumber"), "cannot be used together with from")
@@ -328,9 +340,13 @@ def _kind(value: Any) -> str:
     if value is None:
         return "null"
     return {
-        bool: "a boolean", int: "a number", float: "a number", str: "a string",
-        list: "an array", dict: "an object",
-    }.get(type(value), type(value).__name__)  # fmt: skip
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        str: "a string",
+        list: "an array",
+        dict: "an object",
+    }.get(type(value), type(value).__name__)
 
 
 def _raise(where: str, problem: str) -> Any:

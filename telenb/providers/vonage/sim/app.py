@@ -26,9 +26,19 @@ from ..ncco.parse import loads, parse_ncco
 from .interpreter import NccoApp
 
 OPTIONS = (
-    "url", "method", "event_url", "event_method", "fallback_answer_url", "base_url",
-    "signature_secret", "api_key", "application_id", "signed", "kind", "timeout",
-)  # fmt: skip
+    "url",
+    "method",
+    "event_url",
+    "event_method",
+    "fallback_answer_url",
+    "base_url",
+    "signature_secret",
+    "api_key",
+    "application_id",
+    "signed",
+    "kind",
+    "timeout",
+)
 
 
 def ncco_flow(source: Any, *, carrier: Any, number: str, **options: Any) -> Callable[[Any], Any]:

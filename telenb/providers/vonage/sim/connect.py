@@ -94,5 +94,7 @@ def conversation(interp: Interpreter, action: Action) -> None:
     verb = ConferenceVerb(conf, action.get("endOnExit") is True, MAX_PARTICIPANTS)
     out: Any = interp.perform(verb)
     if out.detail.get("full"):
-        interp.error(f"[{action.index}]: conversation {conf.id!r} already has "
-                     f"{MAX_PARTICIPANTS} participants")  # fmt: skip
+        interp.error(
+            f"[{action.index}]: conversation {conf.id!r} already has "
+            f"{MAX_PARTICIPANTS} participants"
+        )

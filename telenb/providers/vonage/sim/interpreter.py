@@ -18,7 +18,7 @@ from typing import Any
 
 from ....errors import ConfigurationError
 from ....flow import verbs as V
-from ...twilio.sim.ops import GatherVerb, Item, PlayVerb, RecordVerb
+from ...twilio.sim.ops import GatherVerb, Item, PlayVerb
 from ..ncco.parse import Action, NccoError, parse_ncco
 from .webhooks import WebhookFailure
 
@@ -103,8 +103,9 @@ class Interpreter:
                 "conversation_uuid": self.vapp.conversation_uuid(self.leg),
                 "timestamp": self.vapp.timestamp(),
             }
-            self.hooks.callback(self.app.event_method, self.app.event_url, payload,
-                                sid=self.leg.sid, event="error")  # fmt: skip
+            self.hooks.callback(
+                self.app.event_method, self.app.event_url, payload, sid=self.leg.sid, event="error"
+            )
 
     def ask(self, method: str, url: str | None, payload: dict, purpose: str) -> list | None:
         """Send an event whose answer may be an NCCO; the replacement NCCO, or None."""
@@ -113,8 +114,9 @@ class Interpreter:
             return None
         sid = self.leg.sid
         try:
-            return self.hooks.fetch_ncco(method, url, payload, sid=sid, purpose=purpose,
-                                         required=False)  # fmt: skip
+            return self.hooks.fetch_ncco(
+                method, url, payload, sid=sid, purpose=purpose, required=False
+            )
         except NccoError as exc:
             self.error(str(exc))
             return None
@@ -122,8 +124,9 @@ class Interpreter:
             fallback = self.app.fallback_answer_url
             if fallback:
                 try:
-                    return self.hooks.fetch_ncco("POST", fallback, payload, sid=sid,
-                                                 purpose="fallback", required=False)  # fmt: skip
+                    return self.hooks.fetch_ncco(
+                        "POST", fallback, payload, sid=sid, purpose="fallback", required=False
+                    )
                 except (NccoError, WebhookFailure) as exc2:
                     self.error(f"fallback_answer_url failed: {exc2}")
                     return None
@@ -173,8 +176,10 @@ class Interpreter:
         while i < len(actions) and not self.over:
             action = actions[i]
             for name in action.unknown:
-                self.warn(f"[{action.index}].{name}: telenb does not know this {action.name} "
-                          "option; ignored")  # fmt: skip
+                self.warn(
+                    f"[{action.index}].{name}: telenb does not know this {action.name} "
+                    "option; ignored"
+                )
             if action.name in ("talk", "stream") and action.get("bargeIn") is True:
                 j = next(k for k in range(i, len(actions)) if actions[k].name == "input")
                 prompts = [item for a in actions[i:j] for item in self.items(a)]
@@ -183,8 +188,10 @@ class Interpreter:
             else:
                 handler = HANDLERS.get(action.name)
                 if handler is None:
-                    self.warn(f"telenb does not simulate the {action.name} action "
-                              f"({UNSUPPORTED.get(action.name, 'not modelled')}); skipped")  # fmt: skip
+                    self.warn(
+                        f"telenb does not simulate the {action.name} action "
+                        f"({UNSUPPORTED.get(action.name, 'not modelled')}); skipped"
+                    )
                     replacement = None
                 else:
                     replacement = handler(self, action)
@@ -200,8 +207,10 @@ class Interpreter:
         self._replaced = self._replaced + 1 if now == self._instant else 1
         self._instant = now
         if self._replaced > MAX_NCCOS_AT_ONCE:
-            self.error(f"{self._replaced - 1} NCCOs replaced one another without the call "
-                       "moving on in time: a loop (telenb stops it)")  # fmt: skip
+            self.error(
+                f"{self._replaced - 1} NCCOs replaced one another without the call "
+                "moving on in time: a loop (telenb stops it)"
+            )
             return True
         return False
 

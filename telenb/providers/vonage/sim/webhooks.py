@@ -78,8 +78,16 @@ class Webhooks:
         method = method.upper()
         parts = urlsplit(url)
         if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-            self._trace(sid, "webhook", method=method, url=url, purpose=purpose,
-                        params=payload, status=None, error="not an absolute URL")  # fmt: skip
+            self._trace(
+                sid,
+                "webhook",
+                method=method,
+                url=url,
+                purpose=purpose,
+                params=payload,
+                status=None,
+                error="not an absolute URL",
+            )
             raise WebhookFailure(
                 f"{url[:80]!r} is not an absolute http(s) URL; Vonage calls only those (build "
                 "eventUrl from the request's base URL, as Vonage's samples do)",
@@ -96,22 +104,41 @@ class Webhooks:
             headers = {"Content-Type": "application/json", "Accept": "application/json"}
         headers["User-Agent"] = USER_AGENT
         if app.signed and app.signature_secret:
-            iat = int(round(app.timestamp_seconds()))
-            token = sign(app.signature_secret, body, api_key=app.api_key,
-                         application_id=app.application_id, iat=iat, jti=app.next_jti())  # fmt: skip
+            iat = round(app.timestamp_seconds())
+            token = sign(
+                app.signature_secret,
+                body,
+                api_key=app.api_key,
+                application_id=app.application_id,
+                iat=iat,
+                jti=app.next_jti(),
+            )
             headers[HEADER] = f"Bearer {token}"
         problem = ""
         for attempt in range(ATTEMPTS):
             try:
                 response = app.web.request(
-                    method, target, body=body, headers=headers, form=form,
-                    timeout=self.timeout, max_bytes=MAX_BYTES,
-                )  # fmt: skip
+                    method,
+                    target,
+                    body=body,
+                    headers=headers,
+                    form=form,
+                    timeout=self.timeout,
+                    max_bytes=MAX_BYTES,
+                )
             except CallEnded:
                 raise
             except Unreachable as exc:
-                self._trace(sid, "webhook", method=method, url=target, purpose=purpose,
-                            params=payload, status=None, error=str(exc))  # fmt: skip
+                self._trace(
+                    sid,
+                    "webhook",
+                    method=method,
+                    url=target,
+                    purpose=purpose,
+                    params=payload,
+                    status=None,
+                    error=str(exc),
+                )
                 problem = str(exc)
                 if exc.kind in ("connect", "timeout") and attempt + 1 < ATTEMPTS:
                     continue
@@ -120,10 +147,15 @@ class Webhooks:
                 tb = "".join(traceback.format_exception(exc))
                 response = HttpResponse(500, {"content-type": "text/plain"}, tb.encode())
             self._trace(
-                sid, "webhook", method=method, url=target, purpose=purpose, params=payload,
+                sid,
+                "webhook",
+                method=method,
+                url=target,
+                purpose=purpose,
+                params=payload,
                 status=response.status,
                 response=response.text[:2000] if response.status >= 400 else None,
-            )  # fmt: skip
+            )
             if response.status in RETRY_STATUSES and attempt + 1 < ATTEMPTS:
                 continue
             return response
