@@ -407,3 +407,34 @@ def test_the_application_credentials_are_masked():
     carrier = telenb.Carrier(seed=1)
     vapp = vonage_application(carrier, signature_secret="topsecretvalue")
     assert "topsecretvalue" not in repr(vapp)
+
+
+# -- stream, loop and wait ------------------------------------------------------------------------
+def test_stream_loop_zero_plays_until_the_caller_hangs_up():
+    ncco = [{"action": "stream", "streamUrl": ["https://cdn.test/hold.mp3"], "loop": 0}]
+    carrier = telenb.Carrier(seed=1)
+    carrier.app(APP, ncco=ncco)
+    r = carrier.call(APP, caller="wait: 20s; hangup")
+    [play] = r.trace.filter("play")
+    assert play["url"] == "https://cdn.test/hold.mp3" and play["loop"] == 1000
+    assert r.leg.duration == pytest.approx(20.0)
+
+
+def test_wait_pauses_between_talks():
+    ncco = [
+        {"action": "talk", "text": "One."},
+        {"action": "wait", "timeout": 2},
+        {"action": "talk", "text": "Two."},
+    ]
+    carrier = telenb.Carrier(seed=1)
+    carrier.app(APP, ncco=ncco)
+    r = carrier.call(APP, caller="")
+    one, two = r.trace.filter("say")
+    assert two.t - one.t == pytest.approx(speech_duration("One.") + 2)
+
+
+def test_hanging_up_during_input_sends_no_input_event():
+    app = ivr_app()
+    r = call(app, "hangup")
+    assert [p for p, _d in app.received if p == "/webhooks/dtmf"] == []
+    assert statuses(r)[-1] == "completed"

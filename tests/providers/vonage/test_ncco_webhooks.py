@@ -247,3 +247,40 @@ def test_same_seed_same_trace():
     a, b = run(), run()
     assert [(e.t, e.kind, e.data) for e in a.trace] == [(e.t, e.kind, e.data) for e in b.trace]
     assert events(a) == events(b) and events(a)[0]["uuid"]
+
+
+def test_an_asgi_app_is_called_in_process():
+    calls = []
+
+    async def asgi(scope, receive, send):
+        query = dict(parse_qsl(scope["query_string"].decode()))
+        calls.append((scope["method"], scope["path"], query["uuid"]))
+        ncco = json.dumps([{"action": "talk", "text": f"ASGI to {query['to']}"}]).encode()
+        headers = [(b"content-type", b"application/json")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": ncco})
+
+    carrier = telenb.Carrier(seed=1)
+    carrier.app(APP, ncco=asgi, url="/webhooks/answer")
+    r = carrier.call(APP, caller="")
+    assert [(m, p) for m, p, _u in calls] == [("GET", "/webhooks/answer")]
+    assert r.said() == ["ASGI to 15550100"]
+
+
+def test_ncco_is_a_built_in_front_door_imported_only_when_used():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, telenb\n"
+        "from telenb.sim import frontdoors\n"
+        "assert 'ncco' in frontdoors.kinds()\n"
+        "assert not any(m.startswith('telenb.providers.vonage') for m in sys.modules)\n"
+        "c = telenb.Carrier(seed=1)\n"
+        "c.app('+15550100', ncco=[{'action': 'talk', 'text': 'hi'}])\n"
+        "assert 'telenb.providers.vonage.sim.app' in sys.modules\n"
+        "print(c.call('+15550100', caller='').said())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=".")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "['hi']"
