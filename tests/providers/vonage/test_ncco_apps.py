@@ -438,3 +438,10 @@ def test_hanging_up_during_input_sends_no_input_event():
     r = call(app, "hangup")
     assert [p for p, _d in app.received if p == "/webhooks/dtmf"] == []
     assert statuses(r)[-1] == "completed"
+
+
+def test_when_the_callee_hangs_up_the_caller_goes_on_with_the_ncco():
+    agent = lambda c: c.phone(AGENT, script="say: hello; hangup")  # noqa: E731
+    r = call(connect_app(), setup=agent)
+    assert r.said()[-1] == "The call has ended."
+    assert r.status == "completed"

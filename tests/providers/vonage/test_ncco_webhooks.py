@@ -102,6 +102,9 @@ def test_503_is_tried_twice_then_the_fallback_answer_url(loopback):
     carrier.app(APP, ncco=f"{base}/busy", fallback_answer_url=f"{base}/fallback")
     r = carrier.call(APP, caller="")
     assert [p for _m, p, _q, _h in seen] == ["/busy", "/busy", "/fallback"]
+    fallback = seen[-1][2]
+    assert fallback["reason"] == "the app answered HTTP 503" and fallback["to"] == "15550100"
+    assert json.loads(fallback["original_request"]) == {"url": f"{base}/busy", "type": "answer"}
     assert r.said() == ["Hi from the NCCO."]
 
 

@@ -71,12 +71,9 @@ def connect(interp: Interpreter, action: Action) -> list | None:
 
 
 def _caller_id(interp: Interpreter, action: Action) -> str:
+    """`from`, or (randomFromNumber, or nothing given) the number the app answers."""
     given = action.get("from")
-    if given:
-        return "+" + given.lstrip("+")
-    if action.get("randomFromNumber") is True:
-        return interp.leg.to  # the application's (only) number
-    return interp.leg.to
+    return "+" + given.lstrip("+") if given else interp.leg.to
 
 
 def conversation(interp: Interpreter, action: Action) -> None:

@@ -123,10 +123,15 @@ class Interpreter:
         except WebhookFailure as exc:
             fallback = self.app.fallback_answer_url
             if fallback:
+                payload = payload | {
+                    "reason": exc.detail,
+                    "original_request": {"url": url, "type": "event"},
+                }
                 try:
                     return self.hooks.fetch_ncco(
-                        "POST", fallback, payload, sid=sid, purpose="fallback", required=False
-                    )
+                        self.app.answer_method, fallback, payload, sid=sid, purpose="fallback",
+                        required=False,
+                    )  # fmt: skip
                 except (NccoError, WebhookFailure) as exc2:
                     self.error(f"fallback_answer_url failed: {exc2}")
                     return None
@@ -151,24 +156,36 @@ class Interpreter:
             self.perform(V.Hangup())
 
     def answer(self) -> list[Action] | None:
+        """The first NCCO: from the answer_url, else the fallback_answer_url (which also gets
+        ``reason`` and ``original_request``, as the webhook reference shows)."""
         app = self.app
         if app.ncco is not None:
             return app.ncco
-        payload = self.fields()
-        sid = self.leg.sid
-        for url, method, purpose in (
-            (app.answer_url, app.answer_method, "answer"),
-            (app.fallback_answer_url, app.answer_method, "fallback"),
-        ):
-            if not url:
-                continue
+        payload, sid = self.fields(), self.leg.sid
+        try:
+            return self.hooks.fetch_ncco(
+                app.answer_method, app.answer_url, payload, sid=sid, purpose="answer"
+            )
+        except NccoError as exc:
+            self.error(str(exc))
+            return None
+        except WebhookFailure as exc:
+            failure = exc
+        if app.fallback_answer_url:
+            payload |= {
+                "reason": failure.detail,
+                "original_request": {"url": app.answer_url, "type": "answer"},
+            }
             try:
-                return self.hooks.fetch_ncco(method, url, payload, sid=sid, purpose=purpose)
-            except NccoError as exc:
-                self.error(str(exc))
+                return self.hooks.fetch_ncco(
+                    app.answer_method, app.fallback_answer_url, payload, sid=sid,
+                    purpose="fallback",
+                )  # fmt: skip
+            except (NccoError, WebhookFailure) as exc:
+                self.error(f"answer_url failed ({failure.detail}), and then the "
+                           f"fallback_answer_url: {exc}")  # fmt: skip
                 return None
-            except WebhookFailure as exc:
-                self.error(f"{purpose}_url failed: {exc.detail}")
+        self.error(f"answer_url failed: {failure.detail}")
         return None
 
     def execute(self, actions: list[Action]) -> None:
