@@ -8,7 +8,7 @@ import telenb
 from telenb.providers.vonage import vonage_application
 from telenb.sim.media import speech_duration
 
-from .helpers import AGENT, APP, ORIGIN, body, events, requests, statuses
+from .helpers import AGENT, APP, ORIGIN, body, events, requests, statuses, warnings
 
 
 def voice_app(**routes) -> Flask:
@@ -445,3 +445,27 @@ def test_when_the_callee_hangs_up_the_caller_goes_on_with_the_ncco():
     r = call(connect_app(), setup=agent)
     assert r.said()[-1] == "The call has ended."
     assert r.status == "completed"
+
+
+def test_connect_to_a_sip_endpoint_the_carrier_knows():
+    ncco = [
+        {"action": "connect", "endpoint": [{"type": "sip", "uri": "sip:alice@pbx.example.com"}]},
+        {"action": "talk", "text": "After the SIP call."},
+    ]
+    carrier = telenb.Carrier(seed=1)
+    carrier.phone("sip:alice@pbx.example.com", script="say: alice here; hangup")
+    carrier.app(APP, ncco=ncco)
+    r = carrier.call(APP, caller="")
+    callee = carrier.legs[-1]
+    assert callee.to == "sip:alice@pbx.example.com" and callee.answered
+    assert r.said()[-1] == "After the SIP call."
+
+
+def test_connect_options_telenb_does_not_simulate_are_named():
+    ncco = [{"action": "connect", "machineDetection": "hangup",
+             "endpoint": [{"type": "phone", "number": "15550123"}]}]  # fmt: skip
+    carrier = telenb.Carrier(seed=1)
+    carrier.phone(AGENT, script="hangup")
+    carrier.app(APP, ncco=ncco)
+    r = carrier.call(APP, caller="")
+    assert "[0].machineDetection: telenb does not simulate it; ignored" in warnings(r)

@@ -48,6 +48,9 @@ def connect(interp: Interpreter, action: Action) -> list | None:
     except NumberError as exc:
         interp.error(f"[{action.index}].endpoint[0]: cannot connect to {raw!r}: {exc}")
         return None
+    for key in ("machineDetection", "advanced_machine_detection", "ringbackTone"):
+        if action.get(key) is not None:
+            interp.warn(f"[{action.index}].{key}: telenb does not simulate it; ignored")
     if endpoint.get("onAnswer"):
         interp.warn(f"[{action.index}]: telenb does not run onAnswer NCCOs for the callee")
     if endpoint.get("dtmfAnswer"):
