@@ -469,3 +469,27 @@ def test_connect_options_telenb_does_not_simulate_are_named():
     carrier.app(APP, ncco=ncco)
     r = carrier.call(APP, caller="")
     assert "[0].machineDetection: telenb does not simulate it; ignored" in warnings(r)
+
+
+def test_conversation_mute_and_end_on_exit():
+    def answer(req):
+        moderator = req["from"] == "15550142"
+        return [
+            {
+                "action": "conversation",
+                "name": "townhall",
+                "mute": not moderator,
+                "endOnExit": moderator,
+            }
+        ]
+
+    carrier = telenb.Carrier(seed=1)
+    carrier.app(APP, ncco=answer)
+    listener = carrier.call(APP, caller="say: can you hear me", run=False)
+    carrier.call(APP, caller="wait: 3s; hangup", from_="+15550142", run=False)
+    carrier.run()
+    joins = {e.sid: e["muted"] for e in carrier.trace.filter("conference") if e["action"] == "join"}
+    assert joins[listener.sid] is True
+    assert [e["text"] for e in carrier.trace.filter("muted")] == ["can you hear me"]
+    leave = [e for e in carrier.trace.filter("conference", listener.sid) if e["action"] == "leave"]
+    assert leave[0]["why"] == "the conference ended"  # the moderator left: endOnExit
