@@ -1,0 +1,200 @@
+"""NCCO apps on the simulated carrier: `carrier.app(number, ncco=...)` lands here.
+
+    carrier.app("+15550100", ncco=[{"action": "talk", "text": "Hi"}])      # the NCCO itself
+    carrier.app("+15550100", ncco=flask_app, url="/webhooks/answer",       # unmodified WSGI
+                event_url="/webhooks/events")
+    carrier.app("+15550100", ncco="http://127.0.0.1:3000/webhooks/answer") # a local server
+    carrier.app("+15550100", ncco=lambda req: [{"action": "talk", "text": req["from"]}])
+
+The source is served on the simulated web (``https://15550100.ncco.test`` unless `base_url`
+says otherwise) and the number's answer_url points there, so every request goes through
+Vonage's webhook rules: GET or POST, JSON bodies, JWT signatures, retries, error events.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from ....errors import ConfigurationError, check_options
+from ...webhooks.web import HttpResponse, detect_kind
+from ..application import vonage_application
+from ..ncco.parse import loads, parse_ncco
+from .interpreter import NccoApp
+
+OPTIONS = (
+    "url",
+    "method",
+    "event_url",
+    "event_method",
+    "fallback_answer_url",
+    "base_url",
+    "signature_secret",
+    "api_key",
+    "application_id",
+    "signed",
+    "kind",
+    "timeout",
+)
+
+
+def ncco_flow(source: Any, *, carrier: Any, number: str, **options: Any) -> Callable[[Any], Any]:
+    """A flow that answers `number` with the NCCO app `source`; see `_ncco_flow`."""
+    check_options("app", options, OPTIONS)
+    return _ncco_flow(source, carrier=carrier, number=number, **options)
+
+
+def _ncco_flow(
+    source: Any,
+    *,
+    carrier: Any,
+    number: str,
+    url: str | None = None,
+    method: str = "GET",
+    event_url: str | None = None,
+    event_method: str = "POST",
+    fallback_answer_url: str | None = None,
+    base_url: str | None = None,
+    signature_secret: str | None = None,
+    api_key: str | None = None,
+    application_id: str | None = None,
+    signed: bool | None = None,
+    kind: str | None = None,
+    timeout: float | None = None,
+) -> Callable[[Any], Any]:
+    """A flow that answers `number` with an NCCO app.
+
+    `source`: an NCCO (a list of actions, its JSON text or a .json file), a callable
+    ``f(request) -> NCCO``, a WSGI or ASGI app, a dict of paths to any of these, or the URL
+    of an answer webhook (on the simulated web or on 127.0.0.1).  `url` is the answer
+    webhook's path on the app and `method` its method (Vonage's answer_method, GET by
+    default); `event_url`/`event_method` and `fallback_answer_url` are the application's
+    other webhooks (paths are relative to the answer URL).  `signature_secret`, `api_key`
+    and `application_id` are the account's; `signed=False` turns JWT signing off.
+    `timeout` overrides Vonage's 5 s socket timeout.
+    """
+    vapp = vonage_application(
+        carrier, signature_secret=signature_secret, api_key=api_key, application_id=application_id
+    )
+    if signed is not None:
+        vapp.signed = bool(signed)
+    if timeout is not None:
+        if timeout <= 0:
+            raise ConfigurationError(f"timeout must be positive seconds, not {timeout!r}")
+        vapp.webhooks.timeout = float(timeout)
+    if method.upper() not in ("GET", "POST") or event_method.upper() not in ("GET", "POST"):
+        raise ConfigurationError("method and event_method must be GET or POST")
+    inline = _inline(source)
+    if inline is not None and url is None and event_url is None:
+        app = NccoApp(vapp, ncco=parse_ncco(inline), name="ncco")
+        vapp.numbers[number] = {"ncco": "inline"}
+        return app
+    answer_url = mount(vapp, source, number, url=url, base_url=base_url, kind=kind)
+    app = NccoApp(
+        vapp,
+        answer_url,
+        answer_method=method,
+        event_url=_absolute(event_url, answer_url),
+        event_method=event_method,
+        fallback_answer_url=_absolute(fallback_answer_url, answer_url),
+        name=_label(source),
+    )
+    vapp.numbers[number] = {"answer_url": answer_url, "event_url": app.event_url}
+    return app
+
+
+def _inline(source: Any) -> Any:
+    """The NCCO itself when `source` is one (a list, JSON text or a .json file)."""
+    if isinstance(source, Path) or (
+        isinstance(source, str) and source.strip().endswith(".json") and "\n" not in source
+    ):
+        path = Path(source)
+        if not path.exists():
+            raise ConfigurationError(f"no NCCO file at {path}")
+        source = path.read_text(encoding="utf-8")
+    if isinstance(source, list):
+        return source
+    if isinstance(source, str) and source.strip()[:1] in ("[", "{"):
+        return loads(source)  # an object is refused by parse_ncco, with the fix
+    return None
+
+
+def mount(
+    vapp: Any,
+    source: Any,
+    number: str,
+    *,
+    url: str | None = None,
+    base_url: str | None = None,
+    kind: str | None = None,
+) -> str:
+    """Serve `source` on the simulated web; returns the answer webhook URL."""
+    if isinstance(source, str) and urlsplit(source.strip()).scheme in ("http", "https"):
+        if url is not None or base_url is not None:
+            raise ConfigurationError("give the answer URL as the source, or url=, not both")
+        return source.strip()
+    origin = (base_url or vapp.origin_for(number)).rstrip("/")
+    path = url or "/"
+    if urlsplit(path).scheme:
+        raise ConfigurationError(
+            f"url= is the answer webhook's path on the app, such as '/webhooks/answer', not "
+            f"{path!r}; give the origin as base_url="
+        )
+    path = path if path.startswith("/") else "/" + path
+    inline = _inline(source)
+    if inline is not None:  # an NCCO served at one URL; events go nowhere else
+        source, kind = {urlsplit(path).path: JsonSite(inline)}, "routes"
+    elif isinstance(source, Mapping):
+        source, kind = {p: _site(v) for p, v in source.items()}, "routes"
+    else:
+        source = _site(source, kind)
+        kind = kind or detect_kind(source)
+    vapp.web.mount(origin, source, kind)
+    return origin + path
+
+
+class JsonSite:
+    """A plain callable (or a fixed NCCO) as a webhook: what it returns goes out as JSON."""
+
+    def __init__(self, target: Any):
+        self.target = target
+        self.__name__ = getattr(target, "__name__", "ncco")
+
+    def __call__(self, request: Any) -> HttpResponse:
+        value = self.target(request) if callable(self.target) else self.target
+        status = 200
+        if isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], int):
+            value, status = value
+        if isinstance(value, HttpResponse):
+            return value
+        if value is None:
+            return HttpResponse(204, {}, b"")
+        if isinstance(value, (bytes, str)):
+            body = value.encode("utf-8") if isinstance(value, str) else value
+        else:
+            body = json.dumps(value).encode("utf-8")
+        return HttpResponse(status, {"content-type": "application/json"}, body)
+
+
+def _site(target: Any, kind: str | None = None) -> Any:
+    if isinstance(target, (list, dict)):
+        return JsonSite(target)
+    if isinstance(target, str):
+        return JsonSite(target)
+    if (kind or detect_kind(target)) == "callable":
+        return JsonSite(target)
+    return target
+
+
+def _absolute(url: str | None, base: str) -> str | None:
+    return None if url is None else urljoin(base, url)
+
+
+def _label(source: Any) -> str:
+    if isinstance(source, str):
+        return "ncco-url" if "://" in source else "ncco"
+    name = getattr(source, "name", None) or getattr(source, "__name__", None)
+    return f"ncco:{name}" if isinstance(name, str) else f"ncco:{type(source).__name__}"
