@@ -36,6 +36,9 @@ $PY -m pip install -q --disable-pip-version-check -e ".[test,piper,whisper]"
 echo "== ruff"
 $PY -m ruff check .
 
+echo "== mypy (configured in pyproject.toml)"
+$PY -m mypy
+
 # A fresh synthesis cache: every output the suite compares is computed by this checkout's
 # code, never served from a cache that older code filled on this machine.
 TELENB_CACHE_DIR=$(mktemp -d)

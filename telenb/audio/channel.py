@@ -134,9 +134,10 @@ class Channel:
         """
         ie, bpl = CODECS["g711+plc" if self.concealment == "repeat" else "g711"]
         extra = {}
-        if self.noise_dbfs is not None:
+        noise = self.noise_dbm0p
+        if noise is not None:
             nc = EModel.Nc  # the G.107 default
-            extra["Nc"] = 10 * math.log10(10 ** (nc / 10) + 10 ** (self.noise_dbm0p / 10))
+            extra["Nc"] = 10 * math.log10(10 ** (nc / 10) + 10 ** (noise / 10))
         return EModel(
             Ie=ie,
             Bpl=bpl,

@@ -215,7 +215,7 @@ def inspect(
     audio_or_path: Audio | str | os.PathLike,
     compare: Audio | str | os.PathLike | None = None,
     *,
-    labels: tuple[str, str] | None = None,
+    labels: tuple[str] | tuple[str, str] | None = None,
     dtmf: bool = True,
 ) -> Inspection:
     """Analyse a signal (and optionally a second one to compare, e.g. after a channel).

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any, Literal
 
 import numpy as np
 
@@ -53,7 +54,7 @@ def _plus(audio: Audio, other: np.ndarray) -> Audio:
     return Audio(audio.samples + other[: audio.frames].astype(np.float32), audio.rate)
 
 
-def q24_cases(law: str | None = None, seed: int = 0) -> list[Q24Case]:
+def q24_cases(law: Literal["pcmu", "pcma"] | None = None, seed: int = 0) -> list[Q24Case]:
     """The receiver test matrix; `law` = None, "pcmu" or "pcma"."""
     rng = np.random.default_rng(seed)
     nominal = -10.0  # dBFS per tone
@@ -62,7 +63,7 @@ def q24_cases(law: str | None = None, seed: int = 0) -> list[Q24Case]:
     def add(category: str, name: str, audio: Audio, expected: str) -> None:
         cases.append(Q24Case(category, name, audio, expected))
 
-    def dt(digits: str = ALL, **kw) -> Audio:
+    def dt(digits: str = ALL, **kw: Any) -> Audio:
         kw.setdefault("lead_ms", 20)
         return generate_dtmf(digits, **kw)
 
@@ -85,14 +86,14 @@ def q24_cases(law: str | None = None, seed: int = 0) -> list[Q24Case]:
             add(
                 "frequency",
                 f"{group} {pct:+.1f}% accepted",
-                dt(**{f"{group}_offset": pct / 100}),
+                dt(ALL, **{f"{group}_offset": pct / 100}),
                 ALL,
             )
         for pct in (-5.0, -3.5, 3.5, 5.0):
             add(
                 "frequency",
                 f"{group} {pct:+.1f}% rejected",
-                dt(**{f"{group}_offset": pct / 100}),
+                dt(ALL, **{f"{group}_offset": pct / 100}),
                 "",
             )
     for twist in (-8.0, -4.0, 4.0):

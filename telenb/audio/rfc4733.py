@@ -127,5 +127,5 @@ def packets_to_dtmf(
         if prev is not None and prev.digit == pay.digit and abs(prev.end - start) < 1e-9:
             events[-1] = DtmfEvent(prev.digit, prev.start, end)  # a continued segment
         else:
-            events.append(DtmfEvent(pay.digit, start, end))
+            events.append(DtmfEvent(pay.digit or "", start, end))  # digits only, see above
     return events

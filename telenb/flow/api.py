@@ -31,7 +31,7 @@ class FlowHost(Protocol):
     """What a backend gives a flow: carry out verbs, record events, describe the call."""
 
     def perform(self, verb: Any) -> Any: ...
-    def trace(self, kind: str, **data: Any) -> None: ...
+    def trace(self, kind: str, /, **data: Any) -> None: ...
     def info(self) -> dict[str, Any]: ...
 
 
@@ -107,10 +107,24 @@ class Call:
         loop: int = 1,
         **unknown: Any,
     ) -> Event:
-        """Speak `text` (or play it, when it is an audio URL or file, as Tropo did)."""
+        """Speak `text` (or play it, when it is an audio URL or file, as Tropo did).
+
+        Args:
+            text: words to speak, a small SSML subset, or an audio URL or file to play.
+            voice: a Tropo or Twilio voice name (``"Daniel"``, ``"Polly.Joanna"``).
+            say_as: ``"DATE"``, ``"DIGITS"``, ``"NUMBER"``... (Tropo's say-as).
+            language: a language tag (``"en-GB"``) when no voice is named.
+            loop: how many times to say it.
+        """
         reject_unknown("say", self.say, unknown)
         out = self._host.perform(
-            V.Say(text_arg("say", text), voice, say_as, language, pos_int("loop", loop))
+            V.Say(
+                text=text_arg("say", text),
+                voice=voice,
+                say_as=say_as,
+                language=language,
+                loop=pos_int("loop", loop),
+            )
         )
         return Event("hangup" if out.hangup else "say")
 
@@ -137,7 +151,32 @@ class Call:
         on_event: Handler = None,
         **unknown: Any,
     ) -> Event:
-        """Prompt and collect speech or keys, matched against Tropo choices."""
+        """Prompt and collect speech or keys, matched against Tropo choices.
+
+        Each attempt speaks `prompt`, listens, and ends in one event: ``choice`` (a match),
+        ``badChoice`` (heard, but no match), ``timeout`` (nothing heard), ``hangup`` or
+        ``error``. It retries on ``badChoice`` and ``timeout`` until `attempts` run out and
+        returns the last event (``.name``, ``.value``, ``.choice.utterance``,
+        ``.choice.confidence``, ``.choice.interpretation``, ``.attempt``).
+
+        Args:
+            prompt: what to say first (text or an audio URL); None listens at once.
+            choices: Tropo Simple Grammar (``"red, blue(navy, dark blue)"``, ``"[4 DIGITS]"``)
+                or a parsed `Grammar`.
+            mode: ``"speech"``, ``"dtmf"`` (keys only) or ``"any"``.
+            attempts: how many times to ask before giving up.
+            timeout: seconds to wait for the caller to start answering, after the prompt.
+            interdigit_timeout: seconds allowed between keys.
+            terminator: a key that ends keyed input (``"#"``), or None.
+            bargein: whether the caller may answer while the prompt still plays.
+            min_confidence: recognitions below this (0..1) count as ``badChoice``.
+            voice: the voice for the prompt (Tropo and Twilio names: ``"Daniel"``).
+            say_as: how to read the prompt (``"DATE"``, ``"DIGITS"``, ``"NUMBER"``...).
+            recognizer: the speech engine or language for this question (e.g. ``"en-us"``).
+            on_choice, on_bad_choice, on_timeout, on_hangup, on_error: called with the event
+                of each attempt that ends that way (Tropo's ``onChoice``...).
+            on_event: called with every attempt's event, whatever it is.
+        """
         reject_unknown("ask", self.ask, unknown)
         grammar = choices if isinstance(choices, Grammar) else parse(choices)
         if grammar.any and self.channel == "VOICE":
@@ -155,7 +194,7 @@ class Call:
             raise ConfigurationError(
                 f"min_confidence must be between 0 and 1, not {min_confidence!r}"
             )
-        say = V.Say(text_arg("ask", prompt), voice, say_as) if prompt else None
+        say = V.Say(text=text_arg("ask", prompt), voice=voice, say_as=say_as) if prompt else None
         handlers = {
             "choice": on_choice, "badChoice": on_bad_choice, "timeout": on_timeout,
             "hangup": on_hangup, "error": on_error,
@@ -163,17 +202,17 @@ class Call:
         event = Event("error")
         for attempt in range(1, attempts + 1):
             verb = V.Ask(
-                say,
-                grammar,
-                mode,
-                timeout,
-                interdigit_timeout,
-                terminator,
-                bool(bargein),
-                float(min_confidence),
-                recognizer,
-                attempt,
-                attempts,
+                prompt=say,
+                grammar=grammar,
+                mode=mode,
+                timeout=timeout,
+                interdigit_timeout=interdigit_timeout,
+                terminator=terminator,
+                bargein=bool(bargein),
+                min_confidence=float(min_confidence),
+                recognizer=recognizer,
+                attempt=attempt,
+                attempts=attempts,
             )
             out = self._host.perform(verb)
             event = self._interpret(out, grammar, float(min_confidence), attempt)
@@ -242,9 +281,29 @@ class Call:
         on_event: Handler = None,
         **unknown: Any,
     ) -> Event:
-        """Record the caller.  `path` is where the file goes (audio fidelity writes it)."""
+        """Record the caller.  `path` is where the file goes (audio fidelity writes it).
+
+        Ends in ``record`` (``.value`` is the recording's URL, ``.recording`` the recording),
+        ``timeout`` (no sound at all), ``hangup`` or ``error``; retries on ``timeout``.
+
+        Args:
+            prompt: what to say before recording, or None.
+            beep: play a beep when recording starts.
+            max_time: the longest recording, in seconds.
+            silence_timeout: seconds of silence that end the recording.
+            timeout: seconds to wait for the caller to start speaking.
+            terminator: a key that ends the recording (``"#"``), or None.
+            path: a local file (``.wav``, ``.flac``...) or URI to keep the recording at.
+            format: the MIME type Tropo named (``"audio/wav"``, ``"audio/mp3"``).
+            transcribe: also transcribe it with the speech recogniser.
+            attempts: how many times to try when nothing is recorded.
+            bargein: whether the caller may start while the prompt still plays.
+            voice: the voice for the prompt.
+            on_record, on_timeout, on_hangup, on_error: called with the event of each attempt
+                that ends that way; on_event: with every attempt's event.
+        """
         reject_unknown("record", self.record, unknown)
-        say = V.Say(text_arg("record", prompt), voice) if prompt else None
+        say = V.Say(text=text_arg("record", prompt), voice=voice) if prompt else None
         handlers = {
             "record": on_record,
             "timeout": on_timeout,
@@ -254,17 +313,17 @@ class Call:
         event = Event("error")
         for attempt in range(1, pos_int("attempts", attempts) + 1):
             verb = V.Record(
-                say,
-                bool(beep),
-                duration_arg("max_time", max_time),
-                duration_arg("silence_timeout", silence_timeout),
-                duration_arg("timeout", timeout),
-                keypad_key("terminator", terminator),
-                path,
-                format,
-                bool(transcribe),
-                bool(bargein),
-                attempt,
+                prompt=say,
+                beep=bool(beep),
+                max_time=duration_arg("max_time", max_time),
+                silence_timeout=duration_arg("silence_timeout", silence_timeout),
+                timeout=duration_arg("timeout", timeout),
+                terminator=keypad_key("terminator", terminator),
+                path=path,
+                format=format,
+                transcribe=bool(transcribe),
+                bargein=bool(bargein),
+                attempt=attempt,
             )
             out: V.RecordOutcome = self._host.perform(verb)
             rec = out.recording
@@ -301,17 +360,34 @@ class Call:
         on_event: Handler = None,
         **unknown: Any,
     ) -> Event:
-        """Connect the caller to another number (first of several to answer wins)."""
+        """Connect the caller to another number (first of several to answer wins).
+
+        Ends in ``success`` (bridged, then the far side hung up or the call ended),
+        ``timeout`` (nobody answered), ``callFailure`` (busy or failed), ``hangup`` or
+        ``error``.
+
+        Args:
+            to: a number, SIP address, or several to ring at once.
+            caller_id: the number the callee sees (default: the caller's).
+            timeout: seconds to ring before giving up.
+            answer_on_media: treat early media as an answer.
+            ring_audio: what the caller hears while it rings (text or audio URL).
+            terminator: a key the caller may press to cancel while it rings.
+            headers: SIP headers (``x-...``) for the new leg.
+            record: record the bridged conversation.
+            on_success, on_timeout, on_call_failure, on_hangup, on_error: called with the
+                event that ends it that way; on_event: with it whatever it is.
+        """
         reject_unknown("transfer", self.transfer, unknown)
         verb = V.Transfer(
-            destinations(to),
-            caller_id,
-            duration_arg("timeout", timeout),
-            bool(answer_on_media),
-            ring_audio,
-            keypad_key("terminator", terminator),
-            dict(headers or {}),
-            bool(record),
+            to=destinations(to),
+            caller_id=caller_id,
+            timeout=duration_arg("timeout", timeout),
+            answer_on_media=bool(answer_on_media),
+            ring_audio=ring_audio,
+            terminator=keypad_key("terminator", terminator),
+            headers=dict(headers or {}),
+            record=bool(record),
         )
         out: V.DialOutcome = self._host.perform(verb)
         name = {
@@ -360,16 +436,30 @@ class Call:
         on_event: Handler = None,
         **unknown: Any,
     ) -> Event:
-        """Place an outbound call that becomes this flow's call (Tropo's `call()`)."""
+        """Place an outbound call that becomes this flow's call (Tropo's `call()`).
+
+        Ends in ``answer``, ``timeout``, ``callFailure`` or ``error``.
+
+        Args:
+            to: a number or SIP address, or several to try at once.
+            caller_id: the number the callee sees (default: the carrier's).
+            timeout: seconds to ring before giving up.
+            answer_on_media: treat early media as an answer.
+            channel: ``"VOICE"`` or ``"TEXT"`` (a text session over SMS).
+            network: ``"PSTN"``, ``"SIP"``, ``"SMS"``...
+            headers: SIP headers (``x-...``) for the new leg.
+            on_answer, on_timeout, on_call_failure, on_error: called with the event that ends
+                it that way; on_event: with it whatever it is.
+        """
         reject_unknown("call", self.call, unknown)
         verb = V.Dial(
-            destinations(to),
-            caller_id,
-            duration_arg("timeout", timeout),
-            bool(answer_on_media),
-            channel.upper(),
-            network.upper(),
-            dict(headers or {}),
+            to=destinations(to),
+            caller_id=caller_id,
+            timeout=duration_arg("timeout", timeout),
+            answer_on_media=bool(answer_on_media),
+            channel=channel.upper(),
+            network=network.upper(),
+            headers=dict(headers or {}),
         )
         out: V.DialOutcome = self._host.perform(verb)
         name = {
@@ -405,17 +495,26 @@ class Call:
         on_choice: Handler = None,
         **unknown: Any,
     ) -> Event:
-        """Join conference room `id` until the caller leaves (hangs up or keys the terminator)."""
+        """Join conference room `id` until the caller leaves (hangs up or keys the terminator).
+
+        Args:
+            id: the room; everyone who joins the same id talks together.
+            mute: join listening only.
+            play_tones: let the others hear this caller's keypad tones.
+            terminator: a key that leaves the room, or None.
+            beep: play a beep to the room when this caller joins and leaves.
+            on_choice: called when the caller leaves the room without hanging up (the terminator).
+        """
         reject_unknown("conference", self.conference, unknown)
         if not str(id).strip():
             raise ConfigurationError("conference() needs a room id, such as 'team-standup'")
         out: V.Done = self._host.perform(
             V.Conference(
-                str(id),
-                bool(mute),
-                bool(play_tones),
-                keypad_key("terminator", terminator),
-                bool(beep),
+                id=str(id),
+                mute=bool(mute),
+                play_tones=bool(play_tones),
+                terminator=keypad_key("terminator", terminator),
+                beep=bool(beep),
             )
         )
         event = Event("hangup" if out.hangup else "conference", str(id), **out.detail)
@@ -440,11 +539,11 @@ class Call:
         reject_unknown("message", self.message, unknown)
         out: V.Done = self._host.perform(
             V.Message(
-                sms_body(text),
-                to,
-                from_,
-                network.upper(),
-                channel.upper(),
+                text=sms_body(text),
+                to=to,
+                from_=from_,
+                network=network.upper(),
+                channel=channel.upper(),
             )
         )
         return Event("message", out.detail.get("sid", ""), **out.detail)
@@ -487,9 +586,17 @@ class Call:
         transcribe: bool = False,
         **unknown: Any,
     ) -> Event:
-        """Record the whole call (both sides) from now on."""
+        """Record the whole call (both sides) from now on.
+
+        Args:
+            path: a local file or URI to keep the recording at, or None (kept in memory).
+            format: the MIME type Tropo named (``"audio/wav"``, ``"audio/mp3"``).
+            transcribe: also transcribe it when the recording stops.
+        """
         reject_unknown("start_recording", self.start_recording, unknown)
-        out = self._host.perform(V.StartRecording(path, format, bool(transcribe)))
+        out = self._host.perform(
+            V.StartRecording(path=path, format=format, transcribe=bool(transcribe))
+        )
         return Event("hangup" if out.hangup else "recording", path or "")
 
     def stop_recording(self, **unknown: Any) -> Event:

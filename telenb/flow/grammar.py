@@ -128,7 +128,8 @@ class Grammar:
         if self.digits is not None and self.digits.max is None:
             return None
         longest = max((len(k) for k in self._key_index), default=0)
-        return max(longest, self.digits.max if self.digits else 0) or None
+        keyed = self.digits.max if self.digits is not None and self.digits.max is not None else 0
+        return max(longest, keyed) or None
 
     def phrases(self) -> list[str]:
         """Every spoken phrase the grammar accepts (digit grammars excluded)."""

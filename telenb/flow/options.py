@@ -19,7 +19,9 @@ def valid_options(fn: Callable[..., Any]) -> tuple[str, ...]:
 
 def reject_unknown(verb: str, method: Callable[..., Any], unknown: dict[str, Any]) -> None:
     if unknown:
-        raise UnknownOptionError(verb, next(iter(unknown)), valid_options(method.__func__))
+        raise UnknownOptionError(
+            verb, next(iter(unknown)), valid_options(getattr(method, "__func__", method))
+        )
 
 
 def text_arg(verb: str, text: Any, allow_empty: bool = True) -> str:

@@ -47,6 +47,13 @@ Caller scripts: 'say: red; press: 12#; silence; wait: 2s; hangup' (see telenb.Ca
 
 @magics_class
 class TelenbMagics(Magics):
+    @property
+    def _user_ns(self) -> dict[str, Any]:
+        """The notebook's variables (a magic always runs in a shell)."""
+        if self.shell is None:
+            raise UsageError("telenb's magics need an IPython shell: use %load_ext telenb")
+        return self.shell.user_ns
+
     # -- %tel -----------------------------------------------------------------------------------
     @line_magic
     def tel(self, line: str) -> Any:
@@ -110,9 +117,9 @@ class TelenbMagics(Magics):
 
     def _tel_use(self, rest: str) -> Any:
         name = rest.strip()
-        if not name or name not in self.shell.user_ns:
+        if not name or name not in self._user_ns:
             raise UsageError(f"%tel use needs the name of a Carrier variable, got {name!r}")
-        return session.use(self.shell.user_ns[name])
+        return session.use(self._user_ns[name])
 
     def _tel_voices(self, rest: str) -> Any:
         from ..speech import voices
@@ -132,7 +139,7 @@ class TelenbMagics(Magics):
     def flow(self, line: str, cell: str) -> Any:
         """Register the cell as a flow: the body runs with `call` bound to the current call."""
         args = _parse(self.flow, line)
-        fn = compile_flow_cell(cell, self.shell.user_ns, args.name or "cell_flow")
+        fn = compile_flow_cell(cell, self._user_ns, args.name or "cell_flow")
         return session.carrier().app(args.number, fn, name=args.name)
 
     @magic_arguments()

@@ -118,7 +118,7 @@ class DialOp(_Placing):
     def __init__(self, runner: Any, verb: V.Dial):
         self.runner = runner
         self.verb = verb
-        self.leg = None
+        self.leg = None  # type: ignore[assignment]  # the answered leg becomes the call
         self.clock = runner.carrier.clock
         self.timers = []
         self.done = False

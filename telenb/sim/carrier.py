@@ -201,7 +201,7 @@ class Carrier(Routing):
         def register(f: Callable[[Any], Any]) -> Callable[[Any], Any]:
             if not callable(f):
                 raise ConfigurationError(f"an app must be callable as f(call), got {f!r}")
-            self.apps[num] = App(num, f, name or getattr(f, "__name__", "flow"), "flow", ring)
+            self.apps[num] = App(num, f, str(name or getattr(f, "__name__", "flow")), "flow", ring)
             return f
 
         return register if fn is None else register(fn)
@@ -301,10 +301,10 @@ class Carrier(Routing):
         self._check_not_in_flow("launch")
         if (flow is None) == (script is None):
             raise ConfigurationError("launch() needs a flow function or script=, exactly one")
-        if script is not None:
+        if flow is None:
             from ..flow.tropo import tropo_flow
 
-            flow, _name = tropo_flow(script, params=params)
+            flow, _name = tropo_flow(str(script), params=params)
         runner = FlowRunner(self, None, flow, getattr(flow, "__name__", "session"))
         self.runners.append(runner)
         self.clock.schedule(0, runner.start)
@@ -332,7 +332,7 @@ class Carrier(Routing):
         legs and operations hold the clock they started on)."""
         self._check_not_in_flow("set_realtime")
         old = self.clock
-        if bool(realtime) == old.realtime and (not realtime or old.speed == speed):
+        if bool(realtime) == old.realtime and (not realtime or getattr(old, "speed", 1.0) == speed):
             return
         active = sum(not leg.ended for leg in self.legs)
         active += sum(r.leg is None and not r.finished for r in self.runners)
@@ -340,7 +340,7 @@ class Carrier(Routing):
             raise ConfigurationError(
                 f"cannot change the clock while {active} call(s) are active; let them end first"
             )
-        now = max(old.now, old.elapsed()) if old.realtime else old.now
+        now = max(old.now, old.elapsed()) if isinstance(old, RealtimeClock) else old.now
         self.clock = RealtimeClock(speed, start=now) if realtime else Clock(now)
         self.clock.adopt(old)
 

@@ -63,7 +63,7 @@ class MessageLog(list):
 
         return MessageLog(m for m in self if ok(m.record()))
 
-    def count(self, *value: Any, **conditions: Any) -> int:  # type: ignore[override]
+    def count(self, *value: Any, **conditions: Any) -> int:
         """`count(status="delivered")`; with one positional argument, list.count as usual."""
         if value:
             return super().count(*value)

@@ -416,11 +416,13 @@ class SmsNetwork:
         params = msg.callback_params(status)
         cb = msg.status_callback
         msg.callbacks.append((self.carrier.clock.now, cb if isinstance(cb, str) else "", params))
-        target = cb if callable(cb) else self.webhook
-        if target is None:
+        if not callable(cb) and self.webhook is None:
             return
         try:
-            target(params) if callable(cb) else target(cb, params)
+            if callable(cb):
+                cb(params)
+            elif self.webhook is not None:
+                self.webhook(cb, params)
         except Exception as exc:  # the user's callback: report it, keep the network running
             self._hook_error(msg, "status callback", exc)
 

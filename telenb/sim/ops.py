@@ -11,11 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..errors import SpeechError
+from ..errors import FlowError, SpeechError
 from ..flow import verbs as V
 from .media import Prompt
 
 if TYPE_CHECKING:
+    from .leg import Leg
     from .runner import FlowRunner
 
 ENDPOINT = 0.5  # seconds of silence after speech before the recogniser decides
@@ -44,7 +45,11 @@ class Question:
 class Op:
     """Base: unheard input is traced; a hang-up finishes with `hangup_outcome`."""
 
+    leg: Leg
+
     def __init__(self, runner: FlowRunner, verb: Any):
+        if runner.leg is None:  # FlowRunner._execute runs leg verbs only on a call
+            raise FlowError(f"{type(verb).__name__.lower()}() needs a call, and this flow has none")
         self.runner = runner
         self.verb = verb
         self.leg = runner.leg
@@ -141,7 +146,7 @@ class AskOp(Op):
         if prompt is not None:
             self.runner.record_prompt(prompt)
         self.leg.op = self
-        self.prompt_timer = self.after(dur, self._prompt_done)
+        self.prompt_timer: list | None = self.after(dur, self._prompt_done)
         q = Question(prompt, now, self.prompt_end, self.listen_from, str(v.grammar), v.mode)
         self.question = q
         if self.leg.party is not None:

@@ -17,6 +17,10 @@ from .runner import FlowRunner
 
 if TYPE_CHECKING:
     from .carrier import App, Carrier
+    from .clock import Clock
+    from .ids import SidFactory
+    from .parties import Party
+    from .trunks import TrunkGroup
 
 SETUP = 0.1  # seconds for the network to set up a leg (ringing starts)
 BUSY_AFTER = 0.5
@@ -24,6 +28,26 @@ FAIL_AFTER = 0.2
 
 
 class Routing:
+    """The part of `Carrier` that connects legs; only `Carrier` uses it."""
+
+    if TYPE_CHECKING:  # what the mixin uses of the carrier it is part of
+        clock: Clock
+        sids: SidFactory
+        apps: dict[str, App]
+        phones: dict[str, Party]
+        legs: list[Leg]
+        runners: list[FlowRunner]
+        trunk_groups: list[TrunkGroup]
+        status_listeners: list[Callable[[Leg, str], None]]
+        max_call_duration: float
+
+        def normalize(self, number: str) -> str: ...
+        def find_call(self, sid: str) -> Leg: ...
+
+    @property
+    def _carrier(self) -> Carrier:
+        return self  # type: ignore[return-value]  # Routing is only ever a Carrier
+
     def place_leg(
         self,
         from_: str,
@@ -38,7 +62,9 @@ class Routing:
         """Create an outgoing leg and start routing it; its listener hears its statuses.
 
         `seize=False` when the leg continues a call that already holds a trunk."""
-        leg = Leg(self, self.sids.new("call"), from_, self.normalize(to), direction, parent)
+        leg = Leg(
+            self._carrier, self.sids.new("call"), from_, self.normalize(to), direction, parent
+        )
         leg.listener = listener
         leg.headers = dict(headers or {})
         self.legs.append(leg)
@@ -101,7 +127,7 @@ class Routing:
                 dest,
                 "outbound-dial",
                 parent=leg,
-                listener=_PersonToPerson(self, leg),
+                listener=_PersonToPerson(self._carrier, leg),
                 seize=False,
             )
         else:
@@ -112,7 +138,7 @@ class Routing:
     def _start_app(self, leg: Leg, app: App) -> None:
         if leg.ended:
             return
-        runner = FlowRunner(self, leg, app.target, app.name)
+        runner = FlowRunner(self._carrier, leg, app.target, app.name)
         self.runners.append(runner)
         runner.start()
 
@@ -137,7 +163,7 @@ class Routing:
     def _redirect_now(self, leg: Leg, flow: Callable[[Any], Any], name: str | None) -> None:
         if leg.ended:
             return
-        label = name or getattr(flow, "__name__", "flow")
+        label = str(name or getattr(flow, "__name__", "flow"))
         listener = leg.listener
         if not leg.answered and isinstance(listener, StartFlowOnAnswer):
             listener.flow = flow
@@ -167,7 +193,7 @@ class Routing:
             old.leg = None
             old.stop("the call was redirected")
         leg.trace("redirect", flow=label)
-        runner = FlowRunner(self, leg, flow, label)
+        runner = FlowRunner(self._carrier, leg, flow, label)
         self.runners.append(runner)
         runner.start()
 

@@ -137,7 +137,7 @@ class FlowRunner:
         kind = type(verb)
         leg = self.leg
         if self.channel == "TEXT" and leg is not None:  # a text session (sim/textchannel.py)
-            return leg.execute(self, verb)
+            return leg.execute(self, verb)  # type: ignore[attr-defined]  # a TextSession
         if kind is V.Log:
             self.trace("log", message=verb.message)
             return V.Done()
@@ -205,7 +205,7 @@ class FlowRunner:
 
     def play_prompt(self, say: V.Say) -> Prompt:
         prompt = self.render(say)
-        leg = self.leg
+        leg = self.on_call()
         prompt.start = self.carrier.clock.now
         if prompt.url:
             leg.trace("play", url=prompt.url, duration=prompt.duration)
@@ -217,16 +217,22 @@ class FlowRunner:
         return prompt
 
     def record_prompt(self, prompt: Prompt) -> None:
-        self.carrier.media.track(self.leg, "far", prompt.start, prompt.audio)
-        if self.leg.recorder is not None:
-            self.leg.recorder.add(
-                self.leg, "flow", prompt.text, prompt.start, prompt.duration, prompt.audio
-            )
+        leg = self.on_call()
+        self.carrier.media.track(leg, "far", prompt.start, prompt.audio)
+        if leg.recorder is not None:
+            leg.recorder.add(leg, "flow", prompt.text, prompt.start, prompt.duration, prompt.audio)
 
     def cut_prompt(self, at: float) -> None:
-        self.carrier.media.cut(self.leg, at)
-        if self.leg.recorder is not None:
-            self.leg.recorder.cut(self.leg, at)
+        leg = self.on_call()
+        self.carrier.media.cut(leg, at)
+        if leg.recorder is not None:
+            leg.recorder.cut(leg, at)
+
+    def on_call(self) -> Leg:
+        """The flow's leg; prompts need one (a session launched without a call has none)."""
+        if self.leg is None:
+            raise FlowError("this flow has no call to play to: place one with call.call(to)")
+        return self.leg
 
     # -- endings --------------------------------------------------------------------------------
     def leg_ended(self, leg: Leg) -> None:

@@ -113,6 +113,13 @@ class Texter:
         return self._pending == 0
 
     # -- wiring (called by the carrier) ---------------------------------------------------------
+    def _network(self) -> SmsNetwork:
+        if self.network is None:
+            raise ConfigurationError(
+                "this texter is in no conversation yet: pass it to carrier.text()"
+            )
+        return self.network
+
     def attach(self, network: SmsNetwork, number: str, peer: str) -> None:
         self.network, self.number, self.peer = network, number, peer
         self._t = network.carrier.clock.now
@@ -123,7 +130,7 @@ class Texter:
 
     def on_message(self, msg: Message) -> None:
         """A message reached this person's phone."""
-        now = self.network.carrier.clock.now
+        now = self._network().carrier.clock.now
         self.received.append(msg)
         self.peer = msg.from_
         self._arrived = now
@@ -137,7 +144,7 @@ class Texter:
 
     # -- the script timeline --------------------------------------------------------------------
     def _advance(self) -> None:
-        clock = self.network.carrier.clock
+        clock = self._network().carrier.clock
         now = clock.now
         if self._timer is not None and self._timer[2] is not None:
             clock.cancel(self._timer)
@@ -170,7 +177,7 @@ class Texter:
 
     def _later(self, when: float, fn: Callable[..., Any], *args: Any) -> list:
         self._pending += 1
-        return self.network.carrier.clock.at(when, self._fire, fn, args)
+        return self._network().carrier.clock.at(when, self._fire, fn, args)
 
     def _fire(self, fn: Callable[..., Any], args: tuple) -> None:
         self._pending -= 1
@@ -183,4 +190,4 @@ class Texter:
             raise ConfigurationError("the texter has nobody to text yet")
         if len(self.sent) >= self.limit:
             return  # stop: see `limit`
-        self.sent.append(self.network.receive(body, to=to, from_=self.number))
+        self.sent.append(self._network().receive(body, to=to, from_=self.number))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 
 class TraceEvent:
@@ -123,7 +123,7 @@ def _fmt(v: Any) -> str:
 
 
 def _jsonable(d: dict[str, Any]) -> dict[str, Any]:
-    out = {}
+    out: dict[str, Any] = {}
     for k, v in d.items():
         if isinstance(v, (str, int, float, bool)) or v is None:
             out[k] = v
@@ -258,7 +258,10 @@ def timeline_html(events: Iterable[TraceEvent]) -> str:
 class TraceQuestions:
     """What tests ask of a result, answered from its `trace` (mixed into result types)."""
 
-    trace: Trace
+    if TYPE_CHECKING:
+
+        @property
+        def trace(self) -> Trace: ...
 
     def said(self) -> list[str]:
         return self.trace.said()

@@ -16,6 +16,7 @@ from .leg import Leg
 
 if TYPE_CHECKING:
     from .carrier import Carrier
+    from .trunks import TrunkGroup
 
 
 class Holding:
@@ -123,7 +124,9 @@ class Traffic:
             self.legs.append(self.carrier._signalling_call(self.from_, to, hold, self.trace))
         else:
             script = f"{self.caller + '; ' if self.caller else ''}wait: {hold:.6f}s; hangup"
-            self.legs.append(self.carrier.call(to, caller=script, from_=self.from_, run=False).leg)
+            leg = self.carrier.call(to, caller=script, from_=self.from_, run=False).leg
+            if leg is not None:  # a caller's call always has its first leg
+                self.legs.append(leg)
         if self.limit_calls is None or self.offered < self.limit_calls:
             clock.schedule(self.rng.expovariate(self.rate), self._arrive)
 
@@ -145,7 +148,7 @@ def signalling_call(carrier: Carrier, from_: str, to: str, hold: float, trace: b
     carrier.legs.append(leg)
     now = clock.now
     leg.start_time = now
-    seized = []
+    seized: list[TrunkGroup] = []
     for tg in carrier.trunk_groups:
         if tg.matches(to):
             if not tg.seize(now):

@@ -316,7 +316,8 @@ def segments(
     Raises `MessageError` for a body that cannot be sent (see `check_body`).
     """
     check_body(text, max_length)
-    body, replacements = text, ()
+    body = text
+    replacements: tuple[Replacement, ...] = ()
     gsm = is_gsm7(text)
     if smart and not gsm:
         replaced, reps = smart_replace(text)

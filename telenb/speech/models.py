@@ -106,9 +106,9 @@ def find_model(engine: str, language: str = "en") -> Path:
                 return p
     module = PIP_MODELS.get((engine, lang))
     if module is not None:
-        p = _pip_model(module)
-        if p is not None:
-            return p
+        found = _pip_model(module)
+        if found is not None:
+            return found
     for info in CATALOG.values():
         if info.engine == engine and _base(info.language) == lang:
             p = models_dir() / info.name

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from ..audio import Audio
     from ..flow.grammar import Grammar, Match
 
@@ -114,6 +116,15 @@ class Synthesizer(Protocol):
     ) -> Audio: ...
 
 
+class EngineStream(Protocol):
+    """An engine's incremental recogniser: it takes samples the front end prepared, at the
+    engine's rate; the last ones may come with `finish`."""
+
+    def feed(self, samples: np.ndarray) -> str: ...
+
+    def finish(self, samples: np.ndarray | None = None) -> Recognition: ...
+
+
 @runtime_checkable
 class RecognitionStream(Protocol):
     """Incremental recognition for live audio: feed chunks, read partials, then finish.
@@ -135,4 +146,4 @@ class Recognizer(Protocol):
 
     def recognize(self, audio: Audio, grammar: Grammar | None = None) -> Recognition: ...
 
-    def stream(self, grammar: Grammar | None = None) -> RecognitionStream: ...
+    def stream(self, grammar: Grammar | None = None) -> EngineStream: ...

@@ -256,7 +256,7 @@ def _geo(prefix: str, number: str) -> list[tuple[str, str]]:
 
             parsed = phonenumbers.parse(number)
             country = phonenumbers.region_code_for_number(parsed) or (
-                phonenumbers.region_code_for_country_code(parsed.country_code)
+                phonenumbers.region_code_for_country_code(parsed.country_code or 0)
             )  # fictional numbers (555-01xx) have no region of their own: the country's main one
             country = "" if country == "ZZ" else country
         except Exception:
@@ -277,7 +277,7 @@ def twilio_account(carrier: Carrier, **settings: Any) -> SimAccount:
     acct = getattr(carrier, "_twilio_account", None)
     if acct is None:
         acct = SimAccount(carrier, **settings)
-        carrier._twilio_account = acct  # goes away with the carrier
+        setattr(carrier, "_twilio_account", acct)  # noqa: B010 - goes away with the carrier
     else:
         for key, value in settings.items():
             if value is not None:

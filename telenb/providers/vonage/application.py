@@ -189,7 +189,7 @@ def vonage_application(carrier: Carrier, **settings: Any) -> VonageApplication:
     app = getattr(carrier, "_vonage_application", None)
     if app is None:
         app = VonageApplication(carrier, **settings)
-        carrier._vonage_application = app
+        setattr(carrier, "_vonage_application", app)  # noqa: B010 - goes away with the carrier
     else:
         for key, value in settings.items():
             if value is not None:

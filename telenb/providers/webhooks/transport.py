@@ -164,7 +164,7 @@ def call_asgi(
         await app(scope, receive, counting_send)
 
     async def run() -> HttpResponse:
-        transport = httpx.ASGITransport(app=limited, client=("127.0.0.1", 0))
+        transport = httpx.ASGITransport(app=limited, client=("127.0.0.1", 0))  # type: ignore[arg-type]
         async with httpx.AsyncClient(transport=transport, trust_env=False) as ac:
             for name in _DROP:
                 del ac.headers[name]

@@ -56,7 +56,10 @@ class WebhookRequest(dict):
         """The parameters under Flask's name, so `request.form["Digits"]` works here too."""
         return dict(self)
 
-    values = form
+    @property
+    def values(self) -> dict[str, str]:  # type: ignore[override]  # Flask's name wins here
+        """`request.values`, as in Flask (form and query arguments together)."""
+        return dict(self)
 
 
 def not_fetchable(url: str) -> str | None:

@@ -163,7 +163,7 @@ class WhisperRecognizer:
             and not digits_only
             and (G.match_text(grammar, text, fuzzy=True, language=self.language).match is None)
         )
-        if missed:
+        if missed and grammar is not None:
             r_text, r_lp, _ = self._decode(samples, grammar, True, feats)
             if grammar.match_speech(r_text) is not None and r_lp - lp >= LIKELIHOOD_MARGIN:
                 text, conf = r_text, conf * min(1.0, math.exp(r_lp - lp))

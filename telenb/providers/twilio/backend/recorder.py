@@ -79,8 +79,8 @@ class RecordingHttpClient(HttpClient):
             RecordedRequest(
                 prepared.method or method.upper(),
                 prepared.url or url,
-                body.encode() if isinstance(body, str) else body,
-                dict(prepared.headers),
+                body.encode() if isinstance(body, str) else bytes(body),  # type: ignore[arg-type]
+                {k: str(v) for k, v in prepared.headers.items()},
             )
         )
         status, payload = self.responses.pop(0) if self.responses else (200, {})

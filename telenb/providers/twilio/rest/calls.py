@@ -207,7 +207,7 @@ def buy_number(client: OfflineHttpClient, form: dict, test: bool) -> dict[str, A
     if not wanted and not area:
         raise RestError(400, 21451)
     if test:
-        code = MAGIC_BUY.get(wanted, 21422) if wanted else MAGIC_AREA.get(area, 21452)
+        code = MAGIC_BUY.get(wanted, 21422) if wanted else MAGIC_AREA.get(area or "", 21452)
         if code:
             raise RestError(400, code, area=area)
         from ..account import IncomingNumber  # a test purchase leaves the account as it was

@@ -151,11 +151,11 @@ def _patched_client_init(client: HttpClient) -> Iterator[None]:
             kwargs["http_client"] = client
         original(self, *args, **kwargs)
 
-    ClientBase.__init__ = init  # type: ignore[method-assign]
+    ClientBase.__init__ = init
     try:
         yield
     finally:
-        ClientBase.__init__ = original  # type: ignore[method-assign]
+        ClientBase.__init__ = original
 
 
 @contextlib.contextmanager

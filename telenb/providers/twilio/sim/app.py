@@ -114,10 +114,10 @@ def mount(
     if isinstance(source, Path) or (
         isinstance(source, str) and source.strip().endswith(".xml") and "\n" not in source
     ):
-        path = Path(source)
-        if not path.exists():
-            raise ConfigurationError(f"no TwiML file at {path}")
-        source = path.read_text(encoding="utf-8")
+        file = Path(source)
+        if not file.exists():
+            raise ConfigurationError(f"no TwiML file at {file}")
+        source = file.read_text(encoding="utf-8")
     if isinstance(source, str) and urlsplit(source.strip()).scheme in ("http", "https"):
         if url is not None or base_url is not None:
             raise ConfigurationError("give the webhook URL as the source, or url=, not both")

@@ -27,7 +27,7 @@ def enable_sms(account: SimAccount) -> None:
     """Start answering texts to the account's numbers that have an SMS URL (idempotent)."""
     if getattr(account, "_sms_enabled", False):
         return
-    account._sms_enabled = True
+    setattr(account, "_sms_enabled", True)  # noqa: B010
     account.carrier.message_listeners.append(lambda msg, status: _delivered(account, msg, status))
 
 
@@ -102,7 +102,7 @@ def _reply(account: SimAccount, msg: Any, node: Any, a: Attrs, base: str) -> Non
         return
     try:
         reply = account.carrier.send_message(
-            body, to=a.text("to", msg.from_), from_=a.text("from", msg.to)
+            body, to=a.text("to") or msg.from_, from_=a.text("from", msg.to)
         )
     except (NumberError, ConfigurationError) as exc:
         account.webhooks.warn(msg.sid, 14101, f"<Message>: {exc}")

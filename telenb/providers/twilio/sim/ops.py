@@ -160,7 +160,7 @@ class GatherOp(_Playing):
             finishOnKey=v.finish_keys,
             duration=round(total, 3),
         )
-        self.prompt_timer = self.after(total, self._prompts_done)
+        self.prompt_timer: list | None = self.after(total, self._prompts_done)
         leg.op = self
         text = " ".join(p.text for p in self.rendered)
         prompt = Prompt(text, total, start=now) if self.rendered else None

@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable
 
 from .parse import Node
 
+ErrorCode = int  # a Twilio error code (the class's own `int` method hides the builtin)
+
 Warn = Callable[[int | None, str], None]
 DTMF = "0123456789*#"
 _TRUE = ("true", "1", "yes")
@@ -122,7 +124,7 @@ class Attrs:
             return maximum
         return value
 
-    def bool(self, name: str, default: bool, code: int | None) -> bool:
+    def bool(self, name: str, default: bool, code: ErrorCode | None) -> bool:
         text = self.raw(name)
         if text is None or text == "":
             return default
@@ -133,7 +135,7 @@ class Attrs:
         self._warn(code, f"{self.label}: {name} must be true or false, not {text!r}")
         return default
 
-    def method(self, name: str = "method", code: int | None = None) -> str:
+    def method(self, name: str = "method", code: ErrorCode | None = None) -> str:
         text = self.raw(name)
         if not text:
             return "POST"
@@ -142,7 +144,7 @@ class Attrs:
         self._warn(code, f"{self.label}: {name} must be GET or POST, not {text!r}; using POST")
         return "POST"
 
-    def keys(self, name: str, default: str, code: int | None) -> str:
+    def keys(self, name: str, default: str, code: ErrorCode | None) -> str:
         """A set of keypad keys (finishOnKey); "" means none."""
         text = self.raw(name)
         if text is None:
@@ -152,7 +154,9 @@ class Attrs:
         self._warn(code, f"{self.label}: {name}={text!r} is not made of keys 0-9, * and #")
         return default
 
-    def choice(self, name: str, options: Iterable[str], default: str, code: int | None) -> str:
+    def choice(
+        self, name: str, options: Iterable[str], default: str, code: ErrorCode | None
+    ) -> str:
         text = self.raw(name)
         if text is None or text == "":
             return default

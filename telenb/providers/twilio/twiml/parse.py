@@ -169,7 +169,7 @@ def parse_twiml(source: str | bytes, *, root: str | tuple[str, ...] = "Response"
             f"the document is not well-formed XML ({exc.getMessage()})",
             12100,
             exc.getLineNumber(),
-            exc.getColumnNumber() + 1,
+            (exc.getColumnNumber() or 0) + 1,
             text,
         ) from None
     except DefusedXmlException as exc:

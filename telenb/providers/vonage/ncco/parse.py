@@ -15,7 +15,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 from ....errors import TelenbError
 
@@ -349,5 +349,5 @@ def _kind(value: Any) -> str:
     }.get(type(value), type(value).__name__)
 
 
-def _raise(where: str, problem: str) -> Any:
+def _raise(where: str, problem: str) -> NoReturn:
     raise NccoError(where, problem)

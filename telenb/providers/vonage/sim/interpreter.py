@@ -14,6 +14,7 @@ on a key set, dials and conferences) are the same operations TwiML apps use
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ....errors import ConfigurationError
@@ -328,7 +329,7 @@ def input_result(out: Any, types: frozenset[str], max_digits: int) -> dict[str, 
     return {"dtmf": dtmf, "speech": speech}
 
 
-HANDLERS = {
+HANDLERS: dict[str, Callable[[Interpreter, Any], Any]] = {
     "talk": Interpreter.v_play,
     "stream": Interpreter.v_play,
     "wait": Interpreter.v_wait,
