@@ -6,6 +6,7 @@ Samples are float32 in [-1, 1], shape (n,) for mono or (n, channels).
 from __future__ import annotations
 
 import base64
+import html
 import io
 import os
 from collections.abc import Sequence
@@ -292,7 +293,6 @@ class Audio:
 
 
 def _html_escape(text: str) -> str:
-    import html
 
     return html.escape(text)
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
 
-from ..errors import ConfigurationError, UnknownOptionError
+from ..errors import ConfigurationError, MessageError, UnknownOptionError
 from .grammar import DTMF_KEYS
 
 
@@ -35,7 +35,6 @@ def text_arg(verb: str, text: Any, allow_empty: bool = True) -> str:
 def sms_body(text: Any) -> str:
     """The SMS rules (telenb.sms): not empty or blank, no lone surrogates or control
     characters, at most 1,600 UTF-16 units; MessageError with Twilio's code otherwise."""
-    from ..errors import MessageError
     from ..sms.encoding import check_body
 
     if check_body(text).strip() == "":

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import shlex
 import textwrap
@@ -220,7 +221,6 @@ class Help:
         return HELP
 
     def _repr_html_(self) -> str:
-        import html
 
         return f"<pre>{html.escape(HELP)}</pre>"
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..errors import SpeechError
 from ..flow import verbs as V
 
 KEY_TONE = 0.08  # seconds a simulated person holds a key
@@ -102,7 +103,6 @@ class TextMedia:
 def recognize_audio(audio: Any, ask: V.Ask | None, engine: str | None = None) -> tuple[str, float]:
     """Real recognition of `audio` with the question's grammar and engine: (text, confidence).
     An engine failure is a `SpeechError` (the question's error event), not a crash."""
-    from ..errors import SpeechError
     from ..speech import recognize
 
     try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -208,7 +209,6 @@ class Trace:
         return json.dumps(self.to_dicts(), indent=indent, ensure_ascii=False)
 
     def save_json(self, path: str) -> None:
-        import os
 
         tmp = f"{path}.tmp"
         with open(tmp, "w", encoding="utf-8") as fh:

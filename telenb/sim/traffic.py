@@ -7,6 +7,7 @@ With `signalling_only=False` every arrival is a full simulated call (parties, fl
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -51,7 +52,6 @@ def uniform(low: float, high: float) -> Holding:
 
 def lognormal(mean: float, sigma: float = 0.5) -> Holding:
     """Log-normal holding times with the given mean (closer to measured call lengths)."""
-    import math
 
     mu = math.log(mean) - sigma * sigma / 2
     return Holding(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import os
 import shutil
 import sys
@@ -118,7 +119,6 @@ def find_model(engine: str, language: str = "en") -> Path:
 
 
 def _pip_model(module: str) -> Path | None:
-    import importlib.util
 
     spec = importlib.util.find_spec(module)
     if spec is None or not spec.submodule_search_locations:

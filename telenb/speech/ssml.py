@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from xml.etree.ElementTree import ParseError
 
 from ..errors import SpeechError
 
@@ -53,7 +54,6 @@ def parse(text: str) -> list[Item]:
     """SSML (or a fragment with tags) -> segments and breaks; plain text -> one segment."""
     if not is_ssml(text):
         return [Segment(text)] if text.strip() else []
-    from xml.etree.ElementTree import ParseError
 
     import defusedxml.ElementTree as DET
     from defusedxml import DefusedXmlException

@@ -6,6 +6,7 @@ depend on which engine ran.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
@@ -87,7 +88,6 @@ class Transcript:
         return self.text
 
     def _repr_html_(self) -> str:
-        import html
 
         rows = "".join(
             f"<tr><td>{s:.2f}</td><td>{e:.2f}</td><td>{html.escape(t)}</td></tr>"

@@ -13,6 +13,7 @@ import base64
 import hashlib
 import hmac
 from collections.abc import Iterable, Mapping
+from urllib.parse import urlsplit, urlunsplit
 
 HEADER = "X-Twilio-Signature"
 
@@ -47,7 +48,6 @@ def is_valid(auth_token: str, url: str, params: Params | None, given: str | None
     default port, since proxies differ on whether they keep it."""
     if not given:
         return False
-    from urllib.parse import urlsplit, urlunsplit
 
     candidates = {url}
     parts = urlsplit(url)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import threading
 
@@ -21,7 +22,6 @@ def default_engine(language: str = "en-US") -> str:
     env = os.environ.get("TELENB_ASR_ENGINE")
     if env:
         return env.lower()
-    import importlib.util
 
     from ..models import find_model
 

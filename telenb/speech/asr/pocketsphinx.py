@@ -15,6 +15,7 @@ and 100 common English words beside the choices also swallowed 40 % of real spok
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 
 import numpy as np
@@ -44,7 +45,6 @@ class PocketsphinxRecognizer:
             import pocketsphinx
         except ImportError as exc:
             raise SpeechError(f"pocketsphinx is not installed: {INSTALL_HINT}") from exc
-        import time
 
         t = time.perf_counter()
         self._ps = pocketsphinx

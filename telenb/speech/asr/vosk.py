@@ -15,6 +15,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 import warnings
 from pathlib import Path
 
@@ -79,7 +80,6 @@ class VoskRecognizer:
     fuzzy = False
 
     def __init__(self, language: str = "en-US", model_path: str | None = None):
-        import time
 
         self.language = language
         path = str(model_path or find_model("vosk", language))

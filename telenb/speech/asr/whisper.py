@@ -23,6 +23,7 @@ import math
 import os
 import re
 import threading
+import time
 from functools import cache
 
 import numpy as np
@@ -50,7 +51,6 @@ class WhisperRecognizer:
     frontend = FrontEnd(rate=16000, fade=0.005, margin=0.3)
 
     def __init__(self, language: str = "en-US", model_path: str | None = None):
-        import time
 
         try:
             from faster_whisper import WhisperModel

