@@ -293,7 +293,6 @@ class Audio:
 
 
 def _html_escape(text: str) -> str:
-
     return html.escape(text)
 
 

@@ -221,7 +221,6 @@ class Help:
         return HELP
 
     def _repr_html_(self) -> str:
-
         return f"<pre>{html.escape(HELP)}</pre>"
 
 

@@ -209,7 +209,6 @@ class Trace:
         return json.dumps(self.to_dicts(), indent=indent, ensure_ascii=False)
 
     def save_json(self, path: str) -> None:
-
         tmp = f"{path}.tmp"
         with open(tmp, "w", encoding="utf-8") as fh:
             fh.write(self.to_json(indent=1))

@@ -119,7 +119,6 @@ def find_model(engine: str, language: str = "en") -> Path:
 
 
 def _pip_model(module: str) -> Path | None:
-
     spec = importlib.util.find_spec(module)
     if spec is None or not spec.submodule_search_locations:
         return None

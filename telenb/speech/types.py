@@ -88,7 +88,6 @@ class Transcript:
         return self.text
 
     def _repr_html_(self) -> str:
-
         rows = "".join(
             f"<tr><td>{s:.2f}</td><td>{e:.2f}</td><td>{html.escape(t)}</td></tr>"
             for s, e, t in self.segments

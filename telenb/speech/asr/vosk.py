@@ -80,7 +80,6 @@ class VoskRecognizer:
     fuzzy = False
 
     def __init__(self, language: str = "en-US", model_path: str | None = None):
-
         self.language = language
         path = str(model_path or find_model("vosk", language))
         t = time.perf_counter()

