@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import weakref
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anywidget
 import traitlets as t
 
 from ._widget import Fallback, static
+
+if TYPE_CHECKING:
+    from ..sim.carrier import Carrier
+    from ..sim.leg import Leg
 
 FIELDS = ("sid", "parent_call_sid", "from", "to", "direction", "status", "start_time", "duration")
 REFRESH_S = 0.25
@@ -32,7 +36,7 @@ class CallLogWidget(Fallback, anywidget.AnyWidget):
     detail = t.Dict().tag(sync=True)
     recording = t.Bytes(b"").tag(sync=True)  # WAV of the selected call (audio fidelity)
 
-    def __init__(self, carrier: Any = None, *, limit: int = 500, **kwargs: Any):
+    def __init__(self, carrier: Carrier | None = None, *, limit: int = 500, **kwargs: Any):
         if carrier is None:
             from . import session
 
@@ -43,7 +47,7 @@ class CallLogWidget(Fallback, anywidget.AnyWidget):
         self._pending: Any = None
         ref = weakref.ref(self)
 
-        def listener(leg: Any, status: str) -> None:
+        def listener(leg: Leg, status: str) -> None:
             me = ref()  # (ipywidgets keeps open widgets alive; close() unsubscribes)
             if me is not None:
                 me._changed(leg)
@@ -69,7 +73,7 @@ class CallLogWidget(Fallback, anywidget.AnyWidget):
         if self.selected:
             self._open()
 
-    def _changed(self, leg: Any) -> None:
+    def _changed(self, leg: Leg) -> None:
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:  # plain Python: no loop to batch on

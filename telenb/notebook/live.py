@@ -19,9 +19,16 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ..sim.clock import RealtimeClock
 from ..sim.parties import Party
+
+if TYPE_CHECKING:
+    from ..sim.carrier import Carrier
+    from ..sim.leg import Leg
+    from ..sim.media import Prompt
+    from ..sim.ops import Question
 
 # trace events shown in a live transcript
 TRANSCRIPT_KINDS = frozenset(
@@ -52,11 +59,11 @@ class LiveParty(Party):
         super().__init__(None, number=number)
         self._live = live
 
-    def on_prompt(self, leg: Any, prompt: Any) -> None:
+    def on_prompt(self, leg: Leg, prompt: Prompt) -> None:
         super().on_prompt(leg, prompt)
         self._live._prompt(prompt)
 
-    def on_question(self, leg: Any, question: Any) -> None:
+    def on_question(self, leg: Leg, question: Question) -> None:
         super().on_question(leg, question)
         if question.prompt is not None:
             self._live._prompt(question.prompt)
@@ -73,7 +80,7 @@ class LiveCall:
 
     def __init__(
         self,
-        carrier: Any,
+        carrier: Carrier,
         to: str,
         *,
         from_: str | None = None,
@@ -141,7 +148,7 @@ class LiveCall:
         if self.result is None:
             return 0.0
         clock = self.carrier.clock
-        now = max(clock.now, clock.elapsed()) if clock.realtime else clock.now
+        now = max(clock.now, clock.elapsed()) if isinstance(clock, RealtimeClock) else clock.now
         return now - self._origin
 
     def transcript(self) -> list[str]:
@@ -172,7 +179,11 @@ class LiveCall:
             if not leg.ended:
                 action(leg)
 
-        self.carrier.clock.call_soon(run)
+        clock = self.carrier.clock
+        if isinstance(clock, RealtimeClock):
+            clock.call_soon(run)
+        else:  # the carrier is back in virtual time: nothing runs it later, so now
+            run()
 
     # -- what happens on the call ---------------------------------------------------------------
     def _emit(self, kind: str, text: str = "", audio: Any = None) -> None:
@@ -198,10 +209,10 @@ class LiveCall:
             self._emit("line", f"{ev.t - self._origin:6.2f}s  {who}{ev.kind:<8} {ev.summary()}")
         self._check_done()
 
-    def _prompt(self, prompt: Any) -> None:
+    def _prompt(self, prompt: Prompt) -> None:
         self._emit("prompt", prompt.text, self._prompt_audio(prompt))
 
-    def _prompt_audio(self, prompt: Any) -> Any:
+    def _prompt_audio(self, prompt: Prompt) -> Any:
         if prompt.audio is not None:
             return prompt.audio.mono().resample(LINE_RATE)
         try:
@@ -249,20 +260,25 @@ class _Driver:
     _by_carrier: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     @classmethod
-    def for_carrier(cls, carrier: Any, speed: float, loop: asyncio.AbstractEventLoop) -> _Driver:
+    def for_carrier(
+        cls, carrier: Carrier, speed: float, loop: asyncio.AbstractEventLoop
+    ) -> _Driver:
         driver = cls._by_carrier.get(carrier)
         if driver is None or driver.task.done():
             driver = cls(carrier, speed, loop)
             cls._by_carrier[carrier] = driver
         return driver
 
-    def __init__(self, carrier: Any, speed: float, loop: asyncio.AbstractEventLoop):
+    def __init__(self, carrier: Carrier, speed: float, loop: asyncio.AbstractEventLoop):
         self.carrier = carrier
         self.calls: list[LiveCall] = []
         self.went_live = not carrier.realtime
         if self.went_live:
             carrier.set_realtime(True, speed)
-        self.clock = carrier.clock
+        clock = carrier.clock
+        if not isinstance(clock, RealtimeClock):
+            raise TypeError("a live call runs on the wall clock: carrier.set_realtime(True) first")
+        self.clock = clock
         self.task = loop.create_task(self._run())
 
     def add(self, call: LiveCall) -> None:

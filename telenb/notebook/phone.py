@@ -10,13 +10,16 @@ the flow as caller speech).  Everything the buttons do is a method here, on `Liv
 from __future__ import annotations
 
 import html
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anywidget
 import traitlets as t
 
 from ._widget import Fallback, static
 from .live import LiveCall, LiveEvent
+
+if TYPE_CHECKING:
+    from ..sim.carrier import Carrier
 
 FINAL = ("completed", "busy", "no-answer", "failed", "canceled")
 
@@ -37,7 +40,7 @@ class Phone(Fallback, anywidget.AnyWidget):
     def __init__(
         self,
         number: str = "",
-        carrier: Any = None,
+        carrier: Carrier | None = None,
         *,
         from_: str | None = None,
         speed: float = 1.0,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -20,6 +20,9 @@ from ..audio import LINE_RATE, Audio
 from ..errors import SpeechError
 from ..flow import verbs as V
 from .media import Prompt, Utterance
+
+if TYPE_CHECKING:
+    from .leg import Leg
 
 KEY_TONE_MS = 80  # a person holds a key about this long
 KEY_GAP_MS = 120
@@ -60,20 +63,20 @@ class AudioMedia:
         self._draws = 0
 
     # -- the channel -------------------------------------------------------------------------
-    def _rng(self, leg: Any, what: str) -> np.random.Generator:
+    def _rng(self, leg: Leg | None, what: str) -> np.random.Generator:
         """A generator per transmission, so results do not depend on other calls' timing."""
         self._draws += 1
         sid = getattr(leg, "sid", "-")
         key = f"{self.seed}:{sid}:{what}:{self._draws}".encode()
         return np.random.default_rng(zlib.crc32(key))
 
-    def transmit(self, audio: Audio, leg: Any, what: str) -> Audio:
+    def transmit(self, audio: Audio, leg: Leg | None, what: str) -> Audio:
         if audio.frames == 0:
             return audio
         return self.channel.apply(audio, rng=self._rng(leg, what))
 
     # -- what the flow plays ---------------------------------------------------------------------
-    def prompt(self, say: V.Say, leg: Any = None) -> Prompt:
+    def prompt(self, say: V.Say, leg: Leg | None = None) -> Prompt:
         if say.is_audio:
             audio = self._audio_file(say.text)
         else:
@@ -118,7 +121,7 @@ class AudioMedia:
         return Utterance(text, round(audio.duration, 6), confidence, audio)
 
     def recognize(
-        self, utterance: Utterance, ask: V.Ask | None, leg: Any = None
+        self, utterance: Utterance, ask: V.Ask | None, leg: Leg | None = None
     ) -> tuple[str, float]:
         """The caller's speech crosses the channel; the flow's recogniser decides."""
         from ..speech import recognize
@@ -137,7 +140,7 @@ class AudioMedia:
         return result.text or "", float(result.confidence)
 
     def press(
-        self, keys: str, leg: Any = None, start: float = 0.0
+        self, keys: str, leg: Leg | None = None, start: float = 0.0
     ) -> tuple[list[tuple[str, float]], float]:
         """Real DTMF: the tones cross the channel and the detector says what arrived."""
         from ..audio import detect_dtmf, generate_dtmf
@@ -152,26 +155,26 @@ class AudioMedia:
         return [(e.digit, round(e.start, 6)) for e in events], audio.duration
 
     # -- tracks and recordings ---------------------------------------------------------------------
-    def track(self, leg: Any, side: str, start: float, audio: Any) -> None:
+    def track(self, leg: Leg, side: str, start: float, audio: Any) -> None:
         if audio is None or leg is None:
             return
         t = self._tracks.setdefault(leg.sid, _Track())
         getattr(t, side).append((start, audio))
 
-    def cut(self, leg: Any, at: float) -> None:
+    def cut(self, leg: Leg, at: float) -> None:
         t = self._tracks.get(leg.sid)
         if t and t.far:
             start, audio = t.far[-1]
             t.far[-1] = (start, audio.slice(0, max(0.0, at - start)))
 
-    def call_audio(self, leg: Any) -> Audio:
+    def call_audio(self, leg: Leg) -> Audio:
         """The whole leg in stereo: left its party, right what the party heard."""
         t = self._tracks.get(leg.sid, _Track())
         origin = leg.created
         end = (leg.ended_at if leg.ended_at is not None else leg.clock.now) - origin
         return Audio.stereo(_mix(t.near, origin, end), _mix(t.far, origin, end))
 
-    def render_recording(self, rec: Any, leg: Any) -> Audio | None:
+    def render_recording(self, rec: Any, leg: Leg) -> Audio | None:
         """Audio for a `record` verb (mono, the party) or a call recording (stereo)."""
         if rec.source == "call":
             near = [(s.start, s.audio) for s in rec.segments if s.side == "party" and s.audio]

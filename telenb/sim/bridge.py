@@ -9,6 +9,7 @@ from ..flow import verbs as V
 from .ops import PENDING, Op, Question
 
 if TYPE_CHECKING:
+    from .carrier import Carrier
     from .leg import Leg
 
 
@@ -150,7 +151,7 @@ class DialOp(_Placing):
 class Conference:
     """A conference room: participants hear each other; it ends when the last one leaves."""
 
-    def __init__(self, carrier: Any, sid: str, name: str):
+    def __init__(self, carrier: Carrier, sid: str, name: str):
         self.carrier, self.sid, self.name = carrier, sid, name
         self.participants: dict[str, dict[str, Any]] = {}
         self.status = "init"

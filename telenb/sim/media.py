@@ -10,10 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import SpeechError
 from ..flow import verbs as V
+
+if TYPE_CHECKING:
+    from .leg import Leg
 
 KEY_TONE = 0.08  # seconds a simulated person holds a key
 KEY_GAP = 0.12  # seconds between keys
@@ -61,7 +64,7 @@ class TextMedia:
 
     fidelity = "text"
 
-    def prompt(self, say: V.Say, leg: Any = None) -> Prompt:
+    def prompt(self, say: V.Say, leg: Leg | None = None) -> Prompt:
         loops = max(1, say.loop)
         if say.is_audio:
             duration = audio_file_duration(say.text)
@@ -75,7 +78,7 @@ class TextMedia:
         return Utterance(text, speech_duration(text), confidence)
 
     def recognize(
-        self, utterance: Utterance, ask: V.Ask | None, leg: Any = None
+        self, utterance: Utterance, ask: V.Ask | None, leg: Leg | None = None
     ) -> tuple[str, float]:
         """What the flow's recogniser makes of an utterance: (text, confidence).
 
@@ -85,14 +88,14 @@ class TextMedia:
             return recognize_audio(utterance.audio, ask)
         return utterance.text, utterance.confidence
 
-    def track(self, leg: Any, side: str, start: float, audio: Any) -> None:
+    def track(self, leg: Leg, side: str, start: float, audio: Any) -> None:
         """Sound on a call: `near` is the leg's own party, `far` what that party hears."""
 
-    def cut(self, leg: Any, at: float) -> None:
+    def cut(self, leg: Leg, at: float) -> None:
         """The far-end sound playing on `leg` stopped at `at` (barge-in)."""
 
     def press(
-        self, keys: str, leg: Any = None, start: float = 0.0
+        self, keys: str, leg: Leg | None = None, start: float = 0.0
     ) -> tuple[list[tuple[str, float]], float]:
         """Keys as heard at the far end: [(key, seconds after the first tone starts)], and
         how long the keying lasts."""

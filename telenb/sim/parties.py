@@ -23,10 +23,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigurationError
 from ..flow.grammar import DTMF_KEYS
+
+if TYPE_CHECKING:
+    from .leg import Leg
+    from .media import Prompt
+    from .ops import Question
 
 BEHAVIOURS = ("answer", "busy", "no-answer", "fail", "voicemail")
 VOICEMAIL_GREETING = (
@@ -202,7 +207,7 @@ class Party:
         self._reset()
 
     def _reset(self) -> None:
-        self.leg: Any = None
+        self.leg: Leg | None = None
         self._i = 0
         self._t = 0.0
         self._question: Any = None
@@ -222,18 +227,18 @@ class Party:
         return f"{type(self).__name__}({what}, number={self.number!r}{extra})"
 
     # -- events from the network ---------------------------------------------------------------
-    def on_connect(self, leg: Any) -> None:
+    def on_connect(self, leg: Leg) -> None:
         """The call is connected: start the script timeline."""
         self.leg = leg
         self._t = leg.clock.now
         self._advance()
 
-    def on_prompt(self, leg: Any, prompt: Any) -> None:
+    def on_prompt(self, leg: Leg, prompt: Prompt) -> None:
         h = Heard("prompt", prompt.text, prompt.start, prompt.end)
         self.heard.append(h)
         self._react(h)
 
-    def on_question(self, leg: Any, question: Any) -> None:
+    def on_question(self, leg: Leg, question: Question) -> None:
         self._question = question
         p = question.prompt
         h = Heard(
@@ -249,13 +254,13 @@ class Party:
         if self._waiting:
             self._advance()
 
-    def on_heard(self, leg: Any, by: str, text: str, start: float, end: float) -> None:
+    def on_heard(self, leg: Leg, by: str, text: str, start: float, end: float) -> None:
         self._heard_until = max(self._heard_until, end)
         h = Heard("speech", text, start, end, by=by)
         self.heard.append(h)
         self._react(h)
 
-    def on_bridge(self, leg: Any) -> None:
+    def on_bridge(self, leg: Leg) -> None:
         """Connected to another person or a conference: answers no longer wait for questions."""
         self._question = None
         if leg.direction == "inbound":  # whoever placed the call lets the answerer speak first
@@ -263,7 +268,7 @@ class Party:
         if self._waiting:
             self._advance()
 
-    def on_end(self, leg: Any) -> None:
+    def on_end(self, leg: Leg) -> None:
         self._done = True
         for entry in self._pending:
             leg.clock.cancel(entry)
