@@ -354,14 +354,18 @@ class Carrier(Routing):
     # -- records ----------------------------------------------------------------------------------
     @property
     def calls(self) -> CallLog:
-        """Every call leg so far (the call detail records)."""
+        """Every leg so far, as call detail records: one row per Call SID, as Twilio's
+        `calls.list()` has one per leg (a transfer makes two rows for one conversation)."""
         return CallLog(self.legs)
 
-    def find_call(self, sid: str) -> Leg:
+    def find_leg(self, sid: str) -> Leg:
+        """The leg with this Call SID."""
         for leg in self.legs:
             if leg.sid == sid:
                 return leg
-        raise KeyError(f"no call with SID {sid!r}")
+        raise KeyError(f"no call leg with SID {sid!r}")
+
+    find_call = find_leg  # the earlier name, kept for code written against it
 
     # -- messages ---------------------------------------------------------------------------------
     def send_message(

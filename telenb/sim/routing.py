@@ -42,7 +42,7 @@ class Routing:
         max_call_duration: float
 
         def normalize(self, number: str) -> str: ...
-        def find_call(self, sid: str) -> Leg: ...
+        def find_leg(self, sid: str) -> Leg: ...
 
     @property
     def _carrier(self) -> Carrier:
@@ -152,7 +152,7 @@ class Routing:
         the call.  A call not answered yet runs `flow` once it is answered.  Inside a flow the
         switch happens at the next event (a flow cannot stop itself mid-verb).
         """
-        leg = self.find_call(call) if isinstance(call, str) else call
+        leg = self.find_leg(call) if isinstance(call, str) else call
         if leg.ended:
             raise FlowError(f"call {leg.sid} has ended ({leg.status}); it cannot be redirected")
         if getcurrent().parent is not None:

@@ -124,7 +124,7 @@ def test_inline_twiml_from_the_rest_api_with_a_surrogate_is_12100():
     bad = "<Response><Say>\udce9</Say></Response>"
     call = client.calls.create(to=AGENT, from_=APP, twiml=bad)
     carrier.run()
-    assert carrier.find_call(call.sid).status == "completed"
+    assert carrier.find_leg(call.sid).status == "completed"
     codes = [e["error"] for e in carrier.trace.filter("error", call.sid)]
     assert codes == ["Twilio 12100"]
 
@@ -286,7 +286,7 @@ def test_an_app_that_answers_in_time_still_works_and_may_use_the_rest_api():
     r = carrier.call(APP, caller="")
     carrier.run()
     assert r.said() == ["Hi"] and len(placed) == 1
-    assert carrier.find_call(placed[0]).status == "completed"
+    assert carrier.find_leg(placed[0]).status == "completed"
 
 
 def test_an_abandoned_app_cannot_touch_the_carrier_afterwards(release):

@@ -165,3 +165,13 @@ def test_person_to_person_call_bridges_two_parties():
     assert [leg.status for leg in result.legs] == ["completed", "completed"]
     speech = [(e["by"], e["text"]) for e in result.trace.filter("speech")]
     assert ("caller", "hi, it's me") in speech and ("callee", "hello?") in speech
+
+
+def test_find_leg_finds_a_leg_by_sid_and_keeps_its_earlier_name():
+    c = telenb.Carrier(seed=3)
+    c.app("+15550100", lambda call: call.say("hi"))
+    result = c.call("+15550100", caller="")
+    leg = c.find_leg(result.sid)
+    assert leg is result.leg and c.find_call(result.sid) is leg
+    with pytest.raises(KeyError, match="no call leg with SID"):
+        c.find_leg("CA" + "0" * 32)

@@ -74,7 +74,7 @@ def v_dial(interp: Interpreter, node: Node) -> Any:
         if sid:
             extra.append(("DialCallSid", sid))
         if out.sid:
-            child = interp.carrier.find_call(out.sid)
+            child = interp.carrier.find_leg(out.sid)
             extra.append(("DialCallDuration", str(round(child.duration))))
         extra.append(("DialBridged", "true" if out.sid else "false"))
         if verb.recording is not None:

@@ -49,7 +49,7 @@ def test_create_a_call_and_follow_its_progress(carrier):
     assert call.status == "initiated" and call.to == AGENT and call._from == APP
     carrier.run()
     done = client.calls(call.sid).fetch()
-    leg = carrier.find_call(call.sid)
+    leg = carrier.find_leg(call.sid)
     assert done.status == "completed" and done.duration == str(round(leg.duration))
     assert done.start_time.year == 2025 and done.end_time > done.start_time
     hooks = [p for _m, u, p in webhooks_for(carrier, call.sid)]
@@ -93,7 +93,7 @@ def test_update_redirects_a_live_call_and_hangs_it_up(carrier):
     said = [e["text"] for e in carrier.trace.filter("say", call.sid)]
     assert said[-1] == "Redirected."
     updated = client.calls(call.sid).update(status="completed")
-    assert updated.status == "completed" and carrier.find_call(call.sid).end_reason == "api"
+    assert updated.status == "completed" and carrier.find_leg(call.sid).end_reason == "api"
     with pytest.raises(TwilioRestException) as err:
         client.calls(call.sid).update(twiml="<Response/>")
     assert (err.value.status, err.value.code) == (400, 21220)
@@ -215,7 +215,7 @@ def test_a_webhook_app_can_place_calls_through_the_api(carrier):
     carrier.call("+15550103", caller="")
     carrier.run()
     [sid] = placed
-    assert carrier.find_call(sid).status == "completed"
+    assert carrier.find_leg(sid).status == "completed"
 
 
 def test_requests_are_traced_without_credentials(carrier):
