@@ -41,7 +41,12 @@ for v in $VERSIONS; do
   start=$(date +%s)
   "$PY" -m venv "$WORK/venv$v"
   VPY="$WORK/venv$v/bin/python"
-  "$VPY" -m pip install -q --disable-pip-version-check -e ".[test]"
+  if ! "$VPY" -m pip install -q --disable-pip-version-check -e ".[test]" >"$WORK/pip$v.log" 2>&1
+  then
+    cat "$WORK/pip$v.log"
+    echo "== Python $v: pip could not install telenb's test extra (output above)" >&2
+    exit 1
+  fi
   echo "== Python $v: installed in $(( $(date +%s) - start )) s"
   # the Quick start, as the README gives it, from this venv's own `telenb` command
   "$WORK/venv$v/bin/telenb" run examples/dress_shop.py --to +15550100 \
