@@ -16,7 +16,6 @@ Prints a table; asserts nothing (timings depend on the machine).
 from __future__ import annotations
 
 import argparse
-import audioop  # stdlib G.711 (3.11); the project's own codec lives in telenb.audio
 import os
 import sys
 import tempfile
@@ -28,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
 from telenb.audio import Audio  # noqa: E402
+from telenb.audio.g711 import codec_roundtrip  # noqa: E402
 from telenb.flow.grammar import parse  # noqa: E402
 from telenb.speech import recognize, synthesize  # noqa: E402
 from telenb.speech.cache import SynthesisCache, set_default_cache  # noqa: E402
@@ -43,9 +43,8 @@ KO_VOICES = ["Sora", "Yuna", "espeak:ko+m3", "espeak:ko+f2"]
 
 
 def ulaw(a: Audio) -> Audio:
-    """8 kHz mu-law round trip (what a PSTN leg does to the audio)."""
-    a = a.resample(8000)
-    return Audio.from_pcm16(audioop.ulaw2lin(audioop.lin2ulaw(a.to_pcm16(), 2), 2), 8000)
+    """8 kHz mu-law round trip (what a PSTN leg does to the audio), with telenb's G.711."""
+    return codec_roundtrip(a, "pcmu")
 
 
 def fsdd_files(limit: int | None) -> list[Path]:

@@ -172,7 +172,7 @@ def test_audioop_is_not_a_reference_for_mu_law(g711_dir):
     """CPython's audioop rounds some negative mu-law inputs differently from G.191."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
-        import audioop  # stdlib on 3.11 (the project's Python); audioop-lts on 3.13+
+        import audioop  # stdlib up to 3.12; the test extra installs audioop-lts on 3.13+
     src = _vector(g711_dir, "sweep.src")
     theirs = np.frombuffer(audioop.lin2ulaw(src.tobytes(), 2), np.uint8)
     itu = _codes(g711_dir, "sweep-r.u")
