@@ -20,6 +20,7 @@ Builder = Callable[..., Callable[[Any], Any]]
 # keyword -> "module:attribute" of its builder; a new vendor adds a row, not an import
 _BUILT_IN: dict[str, str] = {
     "twiml": "telenb.providers.twilio.sim.app:twiml_flow",
+    "tropo_webapi": "telenb.providers.tropo.webapi.app:tropo_webapi_flow",
 }
 _registered: dict[str, Builder] = {}
 
