@@ -82,9 +82,10 @@ def ask(s: WebApiSession, step: Step) -> Outcome:
     if s.call.channel == "TEXT" and s.initial_text is not None:
         heard, s.initial_text = s.initial_text, None
         action = _initial_text_answer(step, choices["value"], heard)
-        s.trace("result", name=action["disposition"], value=action.get("value"), utterance=heard,
-                mode="text", source="initialText")  # fmt: skip
-        return Outcome("ok" if action["disposition"] == "SUCCESS" else "incomplete", action)
+        ok = action["disposition"] == "SUCCESS"
+        s.trace("result", name="choice" if ok else "badChoice", value=action.get("value", heard),
+                attempt=1, utterance=heard, mode="text", source="initialText")  # fmt: skip
+        return Outcome("ok" if ok else "incomplete", action)
     counts = {"badChoice": 0, "timeout": 0}
 
     def on(kind: str) -> Callable[[Event], None]:
@@ -277,7 +278,9 @@ def answer(s: WebApiSession, step: Step) -> Outcome:
 
 def start_recording(s: WebApiSession, step: Step) -> Outcome:
     fmt = step.fields.get("format") or "audio/wav"
-    s.call.start_recording(None, format=fmt, transcribe=bool(step.fields.get("transcriptionOutURI")))
+    s.call.start_recording(
+        None, format=fmt, transcribe=bool(step.fields.get("transcriptionOutURI"))
+    )
     return OK
 
 

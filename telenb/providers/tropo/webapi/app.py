@@ -89,8 +89,10 @@ def as_wsgi(fn: Callable[[TropoRequest], Any]) -> Callable[..., Any]:
         headers = {k[5:].replace("_", "-").lower(): v for k, v in environ.items()
                    if k.startswith("HTTP_")}  # fmt: skip
         status, out = render(fn(TropoRequest(data, body, url, environ["REQUEST_METHOD"], headers)))
-        start_response(f"{status} {'OK' if status < 400 else 'Error'}",
-                       [("Content-Type", "application/json"), ("Content-Length", str(len(out)))])
+        start_response(
+            f"{status} {'OK' if status < 400 else 'Error'}",
+            [("Content-Type", "application/json"), ("Content-Length", str(len(out)))],
+        )
         return [out]  # fmt: skip
 
     app.__name__ = getattr(fn, "__name__", "tropo_app")

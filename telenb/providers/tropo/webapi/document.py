@@ -219,7 +219,9 @@ def prompts_of(value: Any, where: str, voice: str | None = None) -> list[Prompt]
         if unknown:
             raise WebApiError(f"{here}: unknown field {sorted(unknown)[0]!r} in say")
         out.append(
-            Prompt(str(item["value"]), item.get("voice") or voice, item.get("as"), item.get("event"))
+            Prompt(
+                str(item["value"]), item.get("voice") or voice, item.get("as"), item.get("event")
+            )
         )
     return out
 

@@ -118,7 +118,7 @@ def ask_action(name: str | None, event: Any) -> dict[str, Any]:
     if event.name in ("choice", "badChoice"):
         confidence = 1.0 if info.mode == "dtmf" else float(info.confidence or 0.0)
         action.update(
-            confidence=int(round(confidence * 100)),
+            confidence=round(confidence * 100),
             interpretation=info.interpretation,
             utterance=info.utterance,
         )
