@@ -68,10 +68,10 @@ class Tropo:
     def redirect(self, to: str, name: str) -> None:
         self._add("redirect", {"to": to, "name": name})
 
-    def startRecording(self, url: str, **options: Any) -> None:  # noqa: N802 (library name)
+    def startRecording(self, url: str, **options: Any) -> None:
         self._add("startRecording", {"url": url, **options})
 
-    def stopRecording(self) -> None:  # noqa: N802
+    def stopRecording(self) -> None:
         self._add("stopRecording", None)
 
     def hangup(self) -> None:
@@ -80,7 +80,7 @@ class Tropo:
     def reject(self) -> None:
         self._add("reject", None)
 
-    def RenderJson(self) -> str:  # noqa: N802
+    def RenderJson(self) -> str:
         return json.dumps({"tropo": self.steps})
 
 
@@ -99,11 +99,11 @@ class Result:
         actions = self.dict.get("actions", [])
         self.actions = actions if isinstance(actions, list) else [actions]
 
-    def getValue(self) -> Any:  # noqa: N802
+    def getValue(self) -> Any:
         return self.actions[0].get("value")
 
-    def getInterpretation(self) -> Any:  # noqa: N802
+    def getInterpretation(self) -> Any:
         return self.actions[0].get("interpretation")
 
-    def getNamedActionValue(self, name: str) -> Any:  # noqa: N802
+    def getNamedActionValue(self, name: str) -> Any:
         return next(a.get("value") for a in self.actions if a.get("name") == name)
