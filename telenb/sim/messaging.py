@@ -344,7 +344,9 @@ class SmsNetwork:
             self._call_handler(handler, msg)
         elif session is not None:
             session.inbound(msg)
-        elif app is not None and app.kind in ("flow", "tropo"):
+        elif app is not None and (
+            app.kind in ("flow", "tropo") or getattr(app.target, "text_sessions", False)
+        ):  # a front door's flow that also answers texts says so (Tropo WebAPI apps)
             from .textchannel import start_session
 
             start_session(self, msg, app)
