@@ -40,6 +40,7 @@ def failing(answer):
          "tropo[0].transfer: unknown field 'ringtone'"),
         ("<Response><Say>TwiML</Say></Response>", "is not JSON"),
         (("oops", 500), "answered HTTP 500"),
+        ('{"tropo": ' + "[" * 100_000 + "]" * 100_000 + "}", "nests JSON too deeply"),
     ],
 )  # fmt: skip
 def test_a_bad_answer_ends_the_call_with_the_error_named(answer, says):

@@ -148,7 +148,7 @@ def tropo_webapi_flow(
         start = origin + (path if path.startswith("/") else "/" + path)
     token = options.get("token") or _token(carrier, number)
     app = WebApiApp(cloud, start, number=number, token=token, voice=options.get("voice"))
-    app.text_sessions = True  # texts to the number start a session with this app
+    setattr(app, "text_sessions", True)  # noqa: B010 - texts to the number start a session with this app
     cloud.apps[token] = app
     return app
 

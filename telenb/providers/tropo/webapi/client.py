@@ -109,5 +109,5 @@ def tropo_cloud(carrier: Carrier) -> TropoCloud:
     cloud = getattr(carrier, "_tropo_cloud", None)
     if cloud is None:
         cloud = TropoCloud(carrier)
-        carrier._tropo_cloud = cloud  # goes away with the carrier
+        setattr(carrier, "_tropo_cloud", cloud)  # noqa: B010 - goes away with the carrier
     return cloud

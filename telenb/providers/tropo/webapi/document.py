@@ -139,10 +139,14 @@ def parse_document(body: bytes | str, url: str = "") -> Document:
         return Document(url, [], {}, "")
     try:
         data = json.loads(text)
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         raise WebApiError(
             f"the app's answer is not JSON ({exc.msg} at line {exc.lineno} column {exc.colno}); "
             'a WebAPI app answers {"tropo": [...]}'
+        ) from None
+    except RecursionError:
+        raise WebApiError(
+            'the app\'s answer nests JSON too deeply to read; a WebAPI app answers {"tropo": [...]}'
         ) from None
     if not isinstance(data, dict) or "tropo" not in data:
         got = type(data).__name__ if not isinstance(data, dict) else f"keys {sorted(data)}"

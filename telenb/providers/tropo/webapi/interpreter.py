@@ -133,11 +133,13 @@ class WebApiSession:
         """The next document, or None after tracing why there is none (the call then ends)."""
         self.documents += 1
         if self.documents > MAX_DOCUMENTS:
-            return self.fail(None, f"more than {MAX_DOCUMENTS} documents in one session: a loop")
+            self.fail(None, f"more than {MAX_DOCUMENTS} documents in one session: a loop")
+            return None
         try:
             return self.cloud.post(url, payload, sid=self.sid, purpose=purpose)
         except WebApiError as exc:
-            return self.fail(url, str(exc))
+            self.fail(url, str(exc))
+            return None
 
     def fail(self, url: str | None, message: str) -> None:
         data = {"url": url} if url else {}
