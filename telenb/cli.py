@@ -10,8 +10,11 @@ from __future__ import annotations
 import argparse
 import runpy
 import sys
+import traceback
 from pathlib import Path
 from typing import Any
+
+PACKAGE = Path(__file__).resolve().parent
 
 TROPO_NAMES = {
     "answer",
@@ -81,28 +84,108 @@ def _main(argv: list[str]) -> int:
     except Exception as exc:  # a person at a shell: a clear line, not a traceback
         from .errors import TelenbError
 
-        if isinstance(exc, TelenbError | FileNotFoundError | KeyError):
+        if isinstance(exc, TelenbError):
             print(f"telenb: {exc}", file=sys.stderr)
             return 2
         raise
 
 
+class UserCodeFailed(Exception):
+    """The user's file raised while it was imported: shown as Python shows a script's error."""
+
+    def __init__(self, exc: BaseException):
+        super().__init__(str(exc))
+        self.exc = exc
+
+
+def _user_frames(te: traceback.TracebackException) -> None:
+    """Drop telenb's and runpy's frames, all the way down the chain of causes: what is left
+    is the user's code (and any library it called), as a traceback of a script shows it."""
+    seen: set[int] = set()
+    while te is not None and id(te) not in seen:
+        seen.add(id(te))
+        keep = [f for f in te.stack if _is_user_frame(f.filename)]
+        te.stack = traceback.StackSummary.from_list(keep)
+        if te.__cause__ is not None:
+            _user_frames(te.__cause__)
+        te = te.__context__  # type: ignore[assignment]
+
+
+def _is_user_frame(filename: str) -> bool:
+    if filename.startswith("<frozen ") or Path(filename).name == "runpy.py":
+        return False
+    try:
+        return not Path(filename).resolve().is_relative_to(PACKAGE)
+    except (OSError, ValueError):  # "<string>" and the like: code the user made
+        return True
+
+
+def user_traceback(exc: BaseException) -> str:
+    """The traceback of `exc` with only the user's frames, ending in the message."""
+    te = traceback.TracebackException.from_exception(exc)
+    _user_frames(te)
+    return "".join(te.format())
+
+
+def where(exc: BaseException) -> str:
+    """' at FILE:LINE in FUNC' for the user's innermost frame, or ''."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if _is_user_frame(f.filename)]
+    if not frames:
+        return ""
+    f = frames[-1]
+    return f" at {f.filename}:{f.lineno} in {f.name}"
+
+
+def _check_output(path: str) -> Path:
+    """Refuse a --json path that cannot be written before the call runs."""
+    from .errors import ConfigurationError
+
+    out = Path(path)
+    folder = out.parent
+    if out.is_dir():
+        raise ConfigurationError(
+            f"--json {path} is a folder: give a file name, e.g. {out}/trace.json"
+        )
+    if not folder.is_dir():
+        raise ConfigurationError(
+            f"--json {path}: the folder {folder} does not exist (make it first: mkdir -p {folder})"
+        )
+    return out
+
+
 def _run(args: argparse.Namespace) -> int:
+    try:
+        return _run_file(args)
+    except UserCodeFailed as failed:
+        print(user_traceback(failed.exc), end="", file=sys.stderr)
+        return 1
+
+
+def _run_file(args: argparse.Namespace) -> int:
+    from .errors import ConfigurationError
     from .sim.carrier import Carrier
 
     path = Path(args.path)
     if not path.exists():
-        raise FileNotFoundError(f"no such file: {path}")
+        raise ConfigurationError(f"no such file: {path}")
+    if path.is_dir():
+        raise ConfigurationError(
+            f"{args.path or '.'} is a folder: give the Python file with your flows, "
+            f"e.g. telenb run {path / 'app.py'} --to {args.to}"
+        )
+    json_out = _check_output(args.json) if args.json else None
     carrier: Any = None
     if not args.tropo:
         try:
             namespace = runpy.run_path(str(path), run_name="__telenb__")
         except NameError as exc:
             if exc.name not in TROPO_NAMES:
-                raise
+                raise UserCodeFailed(exc) from None
             args.tropo = True
         except SyntaxError:  # Jython-era Python 2: let the Tropo runner convert it, or say why
             args.tropo = True
+        except Exception as exc:  # the user's module failed: their frames, not telenb's
+            raise UserCodeFailed(exc) from None
         else:
             carriers = [v for v in namespace.values() if isinstance(v, Carrier)]
             carrier = carriers[-1] if carriers else None
@@ -117,7 +200,12 @@ def _run(args: argparse.Namespace) -> int:
                     and getattr(v, "__module__", None) == "__telenb__"
                 ]
                 if len(flows) != 1:
-                    raise KeyError(f"{path} defines no Carrier and not exactly one flow function")
+                    names = ", ".join(getattr(f, "__name__", "?") for f in flows)
+                    found = f"{len(flows)} flow functions ({names})" if flows else "no function"
+                    raise ConfigurationError(
+                        f"{path} defines no Carrier and {found}: give it exactly one flow "
+                        "function, or make a telenb.Carrier and its apps"
+                    )
                 carrier = Carrier(seed=args.seed, fidelity=args.fidelity or "text")
                 carrier.app(args.to, flows[0])
     if args.tropo:
@@ -127,19 +215,32 @@ def _run(args: argparse.Namespace) -> int:
     print(result)
     for msg in result.messages:
         print(f"  message {msg.sid} to {msg.to} [{msg.status}]: {msg.body}")
-    if args.json:
-        result.trace.save_json(args.json)
+    if json_out is not None:
+        try:
+            result.trace.save_json(str(json_out))
+        except OSError as exc:
+            raise ConfigurationError(
+                f"--json {args.json}: cannot write it ({exc.strerror or exc})"
+            ) from None
     if result.error is not None:
-        print(f"\nthe flow raised {type(result.error).__name__}: {result.error}", file=sys.stderr)
+        err = result.error
+        said = (
+            f": {err}" if str(err) and "\n" not in str(err) else ""
+        )  # else: it ends the traceback
+        print(f"\nthe flow raised {type(err).__name__}{where(err)}{said}", file=sys.stderr)
+        print(user_traceback(err), end="", file=sys.stderr)
         return 1
     return 0 if result.status == "completed" else 1
 
 
 def _erlang(args: argparse.Namespace) -> int:
+    from .errors import ConfigurationError
     from .sim.erlang import blocking_experiment, erlang_b, trunks_for
 
     if args.trunks is None and args.blocking is None:
-        raise KeyError("give --trunks N (blocking for N trunks) or --blocking B (trunks needed)")
+        raise ConfigurationError(
+            "give --trunks N (blocking for N trunks) or --blocking B (trunks needed)"
+        )
     if args.blocking is not None:
         print(
             f"{trunks_for(args.erlangs, args.blocking)} trunks keep blocking at or below "

@@ -322,9 +322,16 @@ def tropo_flow(
         isinstance(script, str) and "\n" not in script and script.strip().endswith(".py")
     ):
         path = Path(script)
-        if not path.exists():
+        if not path.is_file():
             raise ConfigurationError(f"no Tropo script at {path}")
-        source, filename, label = path.read_text(encoding="utf-8"), str(path), path.stem
+        try:
+            source = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise ConfigurationError(
+                f"{path} is not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset "
+                f"{exc.start}); save the script as UTF-8"
+            ) from None
+        filename, label = str(path), path.stem
     elif isinstance(script, str):
         source, filename, label = script, "<tropo script>", "tropo"
     else:

@@ -9,6 +9,7 @@ resampled to the 8 kHz telephone line.
 
 from __future__ import annotations
 
+import math
 from collections import deque
 
 import numpy as np
@@ -17,6 +18,20 @@ from ..audio import LINE_RATE, Audio
 
 FRAME_MS = 20.0
 TAIL_MS = 200.0  # silence kept after the last speech
+# what an audio context can run at (Web Audio requires 8000..96000; 192 kHz for headroom):
+# outside it a frame would need millions of samples, so the pending buffer would only grow
+MIN_RATE, MAX_RATE = 8000, 192000
+MAX_CHUNK_SECONDS = 1.0  # the browser sends 0.1 s at a time
+
+
+def check_rate(rate: object) -> int:
+    """The sample rate a chunk claims, as an int, or a ValueError that says what is allowed."""
+    number = isinstance(rate, int | float) and not isinstance(rate, bool)
+    if not (number and math.isfinite(rate) and rate == int(rate)):
+        raise ValueError(f"microphone sample rate must be a whole number of Hz, not {rate!r}")
+    if not MIN_RATE <= rate <= MAX_RATE:
+        raise ValueError(f"microphone sample rate {rate:g} Hz is outside {MIN_RATE}..{MAX_RATE} Hz")
+    return int(rate)
 
 
 class Endpointer:
@@ -59,9 +74,17 @@ class Endpointer:
 
     def feed(self, pcm16: bytes, rate: int) -> list[Audio]:
         """Add a chunk (little-endian int16 mono at `rate`); returns finished utterances."""
+        rate = check_rate(rate)
+        if len(pcm16) % 2:
+            raise ValueError(f"microphone chunk of {len(pcm16)} bytes is not 16-bit PCM")
+        if len(pcm16) // 2 > MAX_CHUNK_SECONDS * rate:
+            raise ValueError(
+                f"microphone chunk of {len(pcm16) // 2} samples is longer than "
+                f"{MAX_CHUNK_SECONDS:g} s at {rate} Hz"
+            )
         if self.rate is not None and rate != self.rate:
             self.reset()
-        self.rate = int(rate)
+        self.rate = rate
         x = np.frombuffer(pcm16, "<i2").astype(np.float32) / 32768.0
         self.received += x.size
         buf = np.concatenate([self._pending, x])

@@ -10,6 +10,7 @@ the flow as caller speech).  Everything the buttons do is a method here, on `Liv
 from __future__ import annotations
 
 import html
+from collections import deque
 from typing import TYPE_CHECKING, Any
 
 import anywidget
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
     from ..sim.carrier import Carrier
 
 FINAL = ("completed", "busy", "no-answer", "failed", "canceled")
+MAX_LINES = 500  # transcript lines kept in the kernel and shown; older ones drop off the top
+MAX_UTTERANCES = 20  # microphone utterances kept (up to 15 s of 8 kHz audio each)
 
 
 class Phone(Fallback, anywidget.AnyWidget):
@@ -33,7 +36,7 @@ class Phone(Fallback, anywidget.AnyWidget):
     number = t.Unicode("").tag(sync=True)
     status = t.Unicode("idle").tag(sync=True)
     duration = t.Float(0.0).tag(sync=True)
-    transcript = t.List(t.Unicode()).tag(sync=True)
+    max_lines = t.Int(MAX_LINES).tag(sync=True)  # the browser keeps as many lines
     fidelity = t.Unicode("text").tag(sync=True)
     voice_activity = t.Bool(False).tag(sync=True)  # the microphone hears speech now
 
@@ -59,11 +62,26 @@ class Phone(Fallback, anywidget.AnyWidget):
         self.live: LiveCall | None = None
         self.calls: list[LiveCall] = []
         self.prompts_sent = 0
-        self.utterances: list[Any] = []  # what the microphone heard, as 8 kHz Audio
+        # what the microphone heard, as 8 kHz Audio: the last MAX_UTTERANCES
+        self.utterances: deque[Any] = deque(maxlen=MAX_UTTERANCES)
+        # the transcript: the last `max_lines` lines; `_next_line` numbers the next one, so
+        # the browser gets each line once (a "lines" message) instead of the whole list again
+        self._lines: deque[str] = deque(maxlen=self.max_lines)
+        self._next_line = 0
         self._endpointer: Any = None
         self.on_msg(self._on_msg)
 
+    @t.observe("max_lines")
+    def _max_lines_changed(self, change: dict[str, Any]) -> None:
+        self._lines = deque(self._lines, maxlen=max(1, int(change["new"])))
+        self._send_transcript()
+
     # -- the plain API the buttons use ----------------------------------------------------------
+    @property
+    def transcript(self) -> list[str]:
+        """The call's transcript lines (the last `max_lines` of them)."""
+        return list(self._lines)
+
     @property
     def result(self) -> Any:
         """The current (or last) call's `CallResult`."""
@@ -85,11 +103,15 @@ class Phone(Fallback, anywidget.AnyWidget):
             speak_prompts=self.speak_prompts,
         )
         live.listeners.append(self._on_live)
-        self.transcript = []
+        self._clear_transcript()
         self.duration = 0.0
+        try:
+            live.start()
+        except Exception:  # the call could not be placed: the phone stays free to dial again
+            self.status = "idle"
+            raise
         self.live = live
         self.calls.append(live)
-        live.start()
         return live
 
     def press(self, keys: str) -> None:
@@ -115,7 +137,7 @@ class Phone(Fallback, anywidget.AnyWidget):
         if ev.kind == "status":
             self.status = ev.text
         elif ev.kind == "line":
-            self.transcript = [*self.transcript, ev.text]
+            self._add_line(ev.text)
         elif ev.kind == "prompt" and ev.audio is not None:
             self.prompts_sent += 1
             msg = {"type": "play", "phone": self.model_id, "id": self.prompts_sent}
@@ -124,10 +146,24 @@ class Phone(Fallback, anywidget.AnyWidget):
         elif ev.kind == "stop":
             self.send({"type": "stop"})
         elif ev.kind == "error":
-            self.transcript = [*self.transcript, f"error: {ev.text}"]
+            self._add_line(f"error: {ev.text}")
         elif ev.kind == "done":
             self.status = ev.text
             self.duration = self.live.result.duration if self.live else 0.0
+
+    def _add_line(self, text: str) -> None:
+        self._lines.append(text)
+        self.send({"type": "lines", "first": self._next_line, "lines": [text]})
+        self._next_line += 1
+
+    def _clear_transcript(self) -> None:
+        self._lines.clear()
+        self._send_transcript()
+
+    def _send_transcript(self) -> None:
+        """All kept lines, numbered: a view that was not there (or missed some) catches up."""
+        lines = list(self._lines)
+        self.send({"type": "transcript", "first": self._next_line - len(lines), "lines": lines})
 
     # -- from the browser -----------------------------------------------------------------------
     def _on_msg(self, _widget: Any, content: dict[str, Any], buffers: list[Any]) -> None:
@@ -142,18 +178,20 @@ class Phone(Fallback, anywidget.AnyWidget):
             elif kind == "say" and str(content.get("text", "")).strip():
                 self.say(str(content["text"]).strip())
             elif kind == "mic" and buffers:
-                self._mic(bytes(buffers[0]), int(content["rate"]))
+                self._mic(bytes(buffers[0]), content.get("rate"))
             elif kind == "mic-off":
                 self._mic_off()
+            elif kind == "sync":  # a view was rendered: it needs the transcript so far
+                self._send_transcript()
         except Exception as exc:  # a button must not fail silently in the kernel log
-            self.transcript = [*self.transcript, f"{kind}: {exc}"]
+            self._add_line(f"{kind}: {exc}")
 
     @property
     def mic_samples(self) -> int:
         """Microphone samples received from the browser so far."""
         return self._endpointer.received if self._endpointer is not None else 0
 
-    def _mic(self, pcm16: bytes, rate: int) -> None:
+    def _mic(self, pcm16: bytes, rate: Any) -> None:
         if self._endpointer is None:
             from .mic import Endpointer
 
@@ -174,7 +212,7 @@ class Phone(Fallback, anywidget.AnyWidget):
         if self.live is not None and not self.live.done:
             self.live.speak_audio(audio)
         else:
-            self.transcript = [*self.transcript, f"(not on a call: {audio.duration:.2f}s unheard)"]
+            self._add_line(f"(not on a call: {audio.duration:.2f}s unheard)")
 
     # -- without JavaScript ---------------------------------------------------------------------
     def fallback_text(self) -> str:

@@ -9,6 +9,21 @@ from typing import Any
 
 from ..errors import ConfigurationError
 
+# A trunk group larger than any exchange's: the recursions below take one step per trunk, so
+# without a bound `trunks_for(1e300, 0.01)` or `erlang_b(10**12, 5e11)` would never return.
+MAX_TRUNKS = 1_000_000
+
+
+def _check_erlangs(erlangs: float) -> None:
+    try:
+        ok = math.isfinite(erlangs) and erlangs >= 0
+    except TypeError:
+        ok = False
+    if not ok:
+        raise ConfigurationError(
+            f"offered traffic must be a finite number >= 0 Erlangs, not {erlangs!r}"
+        )
+
 
 def erlang_b(trunks: int, erlangs: float) -> float:
     """Blocking probability of `trunks` circuits offered `erlangs` of Poisson traffic.
@@ -17,11 +32,17 @@ def erlang_b(trunks: int, erlangs: float) -> float:
     """
     if int(trunks) != trunks or trunks < 0:
         raise ConfigurationError(f"trunks must be a whole number >= 0, not {trunks!r}")
-    if erlangs < 0 or math.isnan(erlangs):
-        raise ConfigurationError(f"offered traffic must be >= 0 Erlangs, not {erlangs!r}")
+    _check_erlangs(erlangs)
     b = 1.0
     for n in range(1, int(trunks) + 1):
         b = erlangs * b / (n + erlangs * b)
+        if b == 0.0:  # underflowed: every further step stays exactly 0
+            break
+        if n >= MAX_TRUNKS:
+            raise ConfigurationError(
+                f"{trunks} trunks is more than telenb computes (at most {MAX_TRUNKS:,} while "
+                f"blocking is above zero); {erlangs:g} Erlang needs a group that large"
+            )
     return b
 
 
@@ -37,8 +58,14 @@ def trunks_for(erlangs: float, blocking: float) -> int:
     """The fewest trunks whose Erlang B blocking does not exceed `blocking`."""
     if not 0 < blocking < 1:
         raise ConfigurationError(f"target blocking must be between 0 and 1, not {blocking!r}")
+    _check_erlangs(erlangs)
     n, b = 0, 1.0
     while b > blocking:
+        if n >= MAX_TRUNKS:
+            raise ConfigurationError(
+                f"{erlangs:g} Erlang at blocking {blocking:g} needs more than {MAX_TRUNKS:,} "
+                "trunks, more than telenb computes"
+            )
         n += 1
         b = erlangs * b / (n + erlangs * b)
     return n

@@ -2,6 +2,8 @@
 // Prompts arrive as 16-bit PCM in binary buffers and play with WebAudio; the microphone
 // streams PCM to the kernel from an AudioWorklet; test hooks: window.__telenb_played,
 // window.__telenb_mic and data-* attributes on the root element.
+// The transcript comes as numbered lines, each once ("lines"); a view asks for what it missed
+// ("sync") and gets the kernel's kept lines ("transcript"); it shows the last max_lines.
 
 const KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#"];
 const DTMF = {
@@ -214,14 +216,31 @@ function render({ model, el: root }) {
     model.save_changes();
   });
 
+  let nextLine = null; // the number of the next kernel line this view expects (null: unsynced)
+
   function addLine(text) {
     transcript.append(el("div", "tp-line", text));
+    const keep = Math.max(1, model.get("max_lines"));
+    while (transcript.childElementCount > keep) transcript.firstElementChild.remove();
     transcript.scrollTop = transcript.scrollHeight;
   }
 
-  function showTranscript() {
+  function showTranscript(msg) {
     transcript.replaceChildren();
-    for (const line of model.get("transcript")) addLine(line);
+    for (const line of msg.lines) addLine(line);
+    nextLine = msg.first + msg.lines.length;
+  }
+
+  function moreLines(msg) {
+    if (nextLine === null) return; // the "transcript" answer to our sync is on its way
+    if (msg.first > nextLine) { // some lines were missed: ask for them all again
+      nextLine = null;
+      send({ type: "sync" });
+      return;
+    }
+    const fresh = msg.lines.slice(nextLine - msg.first);
+    for (const line of fresh) addLine(line);
+    nextLine += fresh.length;
   }
 
   function clock(seconds) {
@@ -251,15 +270,16 @@ function render({ model, el: root }) {
   model.on("msg:custom", (msg, buffers) => {
     if (msg.type === "play") play(msg, buffers);
     else if (msg.type === "stop") stopAll();
+    else if (msg.type === "lines") moreLines(msg);
+    else if (msg.type === "transcript") showTranscript(msg);
   });
-  model.on("change:transcript", showTranscript);
   model.on("change:status", showStatus);
   model.on("change:duration", showStatus);
   model.on("change:number", () => { number.value = model.get("number"); });
   model.on("change:voice_activity", () => {
     vad.textContent = model.get("voice_activity") ? "speech" : "";
   });
-  showTranscript();
+  send({ type: "sync" });
   showStatus();
   return () => {
     if (tick) clearInterval(tick);
