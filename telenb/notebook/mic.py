@@ -26,8 +26,12 @@ MAX_CHUNK_SECONDS = 1.0  # the browser sends 0.1 s at a time
 
 def check_rate(rate: object) -> int:
     """The sample rate a chunk claims, as an int, or a ValueError that says what is allowed."""
-    number = isinstance(rate, int | float) and not isinstance(rate, bool)
-    if not (number and math.isfinite(rate) and rate == int(rate)):
+    if (
+        not isinstance(rate, int | float)
+        or isinstance(rate, bool)
+        or not math.isfinite(rate)
+        or rate != int(rate)
+    ):
         raise ValueError(f"microphone sample rate must be a whole number of Hz, not {rate!r}")
     if not MIN_RATE <= rate <= MAX_RATE:
         raise ValueError(f"microphone sample rate {rate:g} Hz is outside {MIN_RATE}..{MAX_RATE} Hz")

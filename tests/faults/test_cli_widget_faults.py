@@ -193,7 +193,7 @@ def test_transcript_and_utterances_off_call_are_bounded_and_sent_as_increments()
 def test_phone_js_handles_the_messages_python_sends():
     from telenb.notebook._widget import static
 
-    js = static("phone.js")
+    js = static("phone.js").read_text(encoding="utf-8")
     for kind in ('"lines"', '"transcript"', 'type: "sync"', 'model.get("max_lines")'):
         assert kind in js
     assert 'model.get("transcript")' not in js
