@@ -95,16 +95,24 @@ class Audio:
 
     @classmethod
     def load(
-        cls, path: str | os.PathLike, rate: int | None = None, *, allow_truncated: bool = False
+        cls,
+        path: str | os.PathLike,
+        rate: int | None = None,
+        *,
+        allow_truncated: bool = False,
+        max_bytes: int | None = None,
     ) -> Audio:
         """Read WAV, FLAC or OGG (optionally resampled to `rate`).
 
         Truncated, empty or unreadable files raise `AudioError` naming the file and the
-        reason; `allow_truncated=True` reads what is left of a cut-short WAV file.
+        reason; `allow_truncated=True` reads what is left of a cut-short WAV file.  A file
+        whose samples would take more than `max_bytes` of memory (default: the
+        TELENB_AUDIO_MAX_BYTES environment variable, else 1 GiB) is refused from its header
+        before it is read.
         """
         from .fileio import read
 
-        data, file_rate = read(path, allow_truncated=allow_truncated)
+        data, file_rate = read(path, allow_truncated=allow_truncated, max_bytes=max_bytes)
         audio = cls(data, file_rate)
         return audio if rate is None else audio.resample(rate)
 

@@ -14,14 +14,63 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import AudioError
+from ..errors import AudioError, ConfigurationError
 
+MAX_BYTES_ENV = "TELENB_AUDIO_MAX_BYTES"
+DEFAULT_MAX_BYTES = 2**30  # 1 GiB of decoded float32 samples: about 9 hours of 8 kHz stereo
 FORMATS = {".wav": "WAV", ".flac": "FLAC", ".ogg": "OGG", ".oga": "OGG"}
 DEFAULT_SUBTYPE = {"WAV": "PCM_16", "FLAC": "PCM_16", "OGG": "VORBIS"}
 
 
-def read(path: str | os.PathLike, allow_truncated: bool = False) -> tuple[np.ndarray, int]:
-    """(float32 samples, rate) from a file; AudioError names the file and the problem."""
+def max_bytes_limit(max_bytes: int | None = None) -> int:
+    """The most decoded bytes a read may produce: `max_bytes`, else $TELENB_AUDIO_MAX_BYTES,
+    else 1 GiB."""
+    if max_bytes is None:
+        raw = os.environ.get(MAX_BYTES_ENV, "").strip()
+        if not raw:
+            return DEFAULT_MAX_BYTES
+        try:
+            max_bytes = int(raw.replace("_", ""))
+        except ValueError:
+            raise ConfigurationError(
+                f"{MAX_BYTES_ENV}={raw!r} is not a whole number of bytes (e.g. 4294967296)"
+            ) from None
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 1:
+        raise ConfigurationError(f"max_bytes must be a positive whole number, not {max_bytes!r}")
+    return max_bytes
+
+
+def _gib(n: int) -> str:
+    if n < 2**20:
+        return f"{n} bytes"
+    return f"{n / 2**30:.2f} GiB" if n >= 2**28 else f"{n / 2**20:.1f} MiB"
+
+
+def _check_size(path: Path, max_bytes: int | None) -> None:
+    """Refuse, from the header alone, a file whose samples would not fit in `max_bytes`."""
+    import soundfile as sf
+
+    limit = max_bytes_limit(max_bytes)
+    try:
+        info = sf.info(str(path))
+    except (sf.LibsndfileError, RuntimeError, ValueError, TypeError):
+        return  # not readable as audio: sf.read explains why
+    need = int(info.frames) * int(info.channels) * 4  # read as float32
+    if need > limit:
+        raise AudioError(
+            f"{path} holds {info.frames} frames x {info.channels} channel(s) = {_gib(need)} of "
+            f"samples, over the {_gib(limit)} limit; read a shorter file, or raise the limit "
+            f"with Audio.load(..., max_bytes=...) or ${MAX_BYTES_ENV}"
+        )
+
+
+def read(
+    path: str | os.PathLike, allow_truncated: bool = False, max_bytes: int | None = None
+) -> tuple[np.ndarray, int]:
+    """(float32 samples, rate) from a file; AudioError names the file and the problem.
+
+    Files whose samples would take more than `max_bytes` (default $TELENB_AUDIO_MAX_BYTES or
+    1 GiB) are refused from their header, before anything is read."""
     import soundfile as sf
 
     path = Path(path)
@@ -39,6 +88,7 @@ def read(path: str | os.PathLike, allow_truncated: bool = False) -> tuple[np.nda
             _check_riff(path, size)
         elif head[:4] == b"OggS":
             _check_ogg(path, size)
+    _check_size(path, max_bytes)
     try:
         data, rate = sf.read(str(path), dtype="float32", always_2d=False)
     except sf.LibsndfileError as exc:

@@ -22,6 +22,7 @@ _DIGITS_RE = re.compile(
     r"^\[\s*(?:(?P<lo>\d+)\s*(?:-\s*(?P<hi>\d+)\s*)?)?DIGITS?\s*\]$", re.IGNORECASE
 )
 _ANY_RE = re.compile(r"^\[\s*ANY\s*\]$", re.IGNORECASE)
+MAX_DIGITS = 1000  # longest digit string a [N DIGITS] grammar may ask for: no caller keys more
 
 SPOKEN_DIGITS = {
     "zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "to": "2", "too": "2",
@@ -225,8 +226,10 @@ def _parse_cached(source: str) -> Grammar:
                     source,
                     pos,
                 )
-            lo = int(m["lo"]) if m["lo"] else 1
-            hi = int(m["hi"]) if m["hi"] else (lo if m["lo"] else None)
+            lo = _digit_count(m, "lo", source, pos)
+            lo = 1 if lo is None else lo
+            hi = _digit_count(m, "hi", source, pos)
+            hi = (lo if m["lo"] else None) if hi is None else hi
             if lo < 1 or (hi is not None and hi < lo):
                 raise GrammarError(f"digit range {lo}-{hi} is empty", source, pos)
             if digits is not None:
@@ -235,6 +238,22 @@ def _parse_cached(source: str) -> Grammar:
             continue
         choices.append(_parse_item(stripped, source, pos))
     return Grammar(source, tuple(choices), digits, any_)
+
+
+def _digit_count(m: re.Match, group: str, source: str, pos: int) -> int | None:
+    """The N of [N DIGITS] (or an end of [N-M DIGITS]); huge counts are a GrammarError at
+    their column, not Python's int-conversion ValueError."""
+    text = m[group]
+    if text is None:
+        return None
+    if len(text.lstrip("0")) > len(str(MAX_DIGITS)) or int(text) > MAX_DIGITS:
+        shown = text if len(text) <= 12 else f"{text[:6]}...({len(text)} digits)"
+        raise GrammarError(
+            f"digit count {shown} is too large: a digit grammar takes at most {MAX_DIGITS} digits",
+            source,
+            pos + m.start(group),
+        )
+    return int(text)
 
 
 def _split_top(source: str) -> list[tuple[str, int]]:

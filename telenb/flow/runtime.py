@@ -19,7 +19,13 @@ from ..errors import CallEnded, FlowError
 
 
 class FlowSession:
-    """One running flow.  `start()` / `send(outcome)` return the next verb, or None at the end."""
+    """One running flow.  `start()` / `send(outcome)` return the next verb, or None at the end.
+
+    Whatever the flow raises ends the flow and is kept in `error`, `SystemExit` and
+    `GeneratorExit` included (a flow's `sys.exit()` must not end the kernel or escape the
+    carrier).  `KeyboardInterrupt` is kept too, then raised on to the driver: a user who
+    interrupts a notebook cell wants the run to stop, and the host ends the call first.
+    """
 
     def __init__(self, target: Callable[[], Any], *, max_steps: int = 10_000, name: str = "flow"):
         self.name = name
@@ -85,8 +91,12 @@ class FlowSession:
             self.result = self._target()
         except (CallEnded, GreenletExit):
             pass
-        except Exception as exc:  # the flow's own bug: report it, keep the kernel alive
+        except KeyboardInterrupt as exc:  # the user stopped the run: end the flow, then stop
             self.error = exc
+            self.traceback = _user_traceback(exc)
+            raise
+        except BaseException as exc:  # the flow's own bug, or sys.exit() / GeneratorExit in it:
+            self.error = exc  # report it and keep the kernel alive
             self.traceback = _user_traceback(exc)
         finally:
             self.finished = True

@@ -22,7 +22,7 @@ from typing import Any
 from greenlet import getcurrent
 
 from ..errors import ConfigurationError, FlowError
-from . import frontdoors, messaging
+from . import faults, frontdoors, messaging
 from .bridge import Conference
 from .clock import Clock, RealtimeClock
 from .ids import SidFactory
@@ -96,6 +96,7 @@ class Carrier(Routing):
         self.seed = seed
         self.fidelity = getattr(media, "fidelity", fidelity) if media is not None else fidelity
         self.clock: Clock = RealtimeClock(speed) if realtime else Clock()
+        self.clock.on_error = self._contain_fault
         self.rng = random.Random(f"carrier:{seed}")
         self.sids = SidFactory(seed)
         self.account_sid = (
@@ -343,6 +344,10 @@ class Carrier(Routing):
         now = max(old.now, old.elapsed()) if isinstance(old, RealtimeClock) else old.now
         self.clock = RealtimeClock(speed, start=now) if realtime else Clock(now)
         self.clock.adopt(old)
+
+    def _contain_fault(self, fn: Callable[..., Any], args: tuple, exc: BaseException) -> bool:
+        """An event raised: end the call it belongs to as failed (see `telenb.sim.faults`)."""
+        return faults.contain(self, fn, args, exc)
 
     def _check_not_in_flow(self, what: str) -> None:
         if getcurrent().parent is not None:

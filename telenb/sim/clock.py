@@ -1,7 +1,9 @@
 """Clocks: a deterministic event queue in virtual time, and a real-time variant for live use.
 
 Simulation code reads time only from its clock.  Events at the same instant run in the order
-they were scheduled, so a run is reproducible.
+they were scheduled, so a run is reproducible.  An event that raises is handed to `on_error`
+(the carrier ends the call it belongs to); only what that cannot place, and
+`KeyboardInterrupt`, leave `run()`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ from collections.abc import Callable
 from typing import Any
 
 Entry = list  # [time, seq, fn, args]; fn is None once cancelled
+# (fn, args, exc) -> True when the fault was contained (it belonged to a call, now ended)
+ErrorHandler = Callable[[Callable[..., Any], tuple, BaseException], bool]
+CONTAINED = (Exception, SystemExit, GeneratorExit)  # not KeyboardInterrupt: that stops the run
 
 
 class Clock:
@@ -26,6 +31,12 @@ class Clock:
         self.now: float = start
         self._queue: list[Entry] = []
         self._seq = 0
+        self.on_error: ErrorHandler | None = None
+
+    def _contained(self, fn: Callable[..., Any], args: tuple, exc: BaseException) -> bool:
+        """An event raised: True once `on_error` has contained it (else it is raised on)."""
+        handler = self.on_error
+        return handler is not None and handler(fn, args, exc)
 
     def at(self, when: float, fn: Callable[..., Any], *args: Any) -> Entry:
         """Schedule `fn(*args)` at absolute time `when` (never in the past)."""
@@ -59,6 +70,7 @@ class Clock:
         time keeps its scheduled work); `other` is left empty."""
         self._queue, other._queue = other._queue, []
         self._seq = max(self._seq, other._seq)
+        self.on_error = other.on_error
         heapq.heapify(self._queue)
 
     def step(self) -> bool:
@@ -69,7 +81,11 @@ class Clock:
             if fn is None:
                 continue
             self.now = when
-            fn(*args)
+            try:
+                fn(*args)
+            except CONTAINED as exc:
+                if not self._contained(fn, args, exc):
+                    raise
             return True
         return False
 
@@ -88,7 +104,11 @@ class Clock:
                 return
             pop(q)
             self.now = head[0]
-            head[2](*head[3])
+            try:
+                head[2](*head[3])
+            except CONTAINED as exc:
+                if not self._contained(head[2], head[3], exc):
+                    raise
         if until is not None and until > self.now:
             self.now = until
 
@@ -149,6 +169,9 @@ class RealtimeClock(Clock):
         began = time.monotonic()
         try:
             entry[2](*entry[3])
+        except CONTAINED as exc:
+            if not self._contained(entry[2], entry[3], exc):
+                raise
         finally:
             self._origin += time.monotonic() - began  # computing takes no simulated time
 

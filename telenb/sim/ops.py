@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import FlowError, SpeechError
 from ..flow import verbs as V
 from .media import Prompt
+from .record_targets import record_target
 
 if TYPE_CHECKING:
     from .leg import Leg
@@ -224,6 +225,7 @@ class RecordOp(Op):
 
     def start(self) -> Any:
         v = self.verb
+        record_target(v.path)  # a bad destination is the flow's mistake, in both fidelities
         now = self.clock.now
         prompt, dur = self.open_prompt(v.prompt)
         if prompt is not None:

@@ -10,6 +10,8 @@ import html
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .record_targets import RecordTarget, record_target
+
 if TYPE_CHECKING:
     from .carrier import Carrier
     from .leg import Leg
@@ -112,6 +114,7 @@ class RecordingStore:
         why: str = "",
     ) -> Recording:
         carrier = self.carrier
+        target = record_target(path)
         sid = carrier.sids.new("recording")
         segs = [Segment("party", text, s - start, d, audio) for s, d, text, audio in segments]
         rec = Recording(
@@ -120,10 +123,11 @@ class RecordingStore:
             start,
             round(end - start, 6),
             segs,
-            url=path or f"telenb://recordings/{sid}.wav",
-            path=path,
+            url=target.path or f"telenb://recordings/{sid}.wav",
+            path=target.path,
             reason=why,
         )
+        _note_upload(rec, target)
         self._render(rec, leg)
         if transcribe:
             rec.transcription = (
@@ -136,7 +140,7 @@ class RecordingStore:
             duration=rec.duration,
             text=rec.text,
             ended_by=why,
-            **({"path": path} if path else {}),
+            **_where(target),
         )
         return rec
 
@@ -148,9 +152,10 @@ class RecordingStore:
                 rec.audio.save(rec.path)
 
     def start_call(self, leg: Leg, path: str | None, transcribe: bool) -> None:
+        target = record_target(path)  # checked when asked, in both fidelities
         if leg.recorder is None:
             leg.recorder = CallRecorder(self, leg, path, transcribe)
-            leg.trace("recording", action="start", **({"path": path} if path else {}))
+            leg.trace("recording", action="start", **_where(target))
 
     def stop_call(self, leg: Leg) -> Recording | None:
         if leg.recorder is None:
@@ -161,20 +166,37 @@ class RecordingStore:
         leg = recorder.leg
         sid = self.carrier.sids.new("recording")
         now = self.carrier.clock.now
+        target = record_target(recorder.path)
         rec = Recording(
             sid,
             leg.sid,
             recorder.started_at,
             round(now - recorder.started_at, 6),
             recorder.segments,
-            url=recorder.path or f"telenb://recordings/{sid}.wav",
-            path=recorder.path,
+            url=target.path or f"telenb://recordings/{sid}.wav",
+            path=target.path,
             channels=2,
             source="call",
         )
+        _note_upload(rec, target)
         self._render(rec, leg)
         if recorder.transcribe:
             rec.transcription = rec.text
         self.items.append(rec)
         leg.trace("recording", action="stop", sid=sid, duration=rec.duration)
         return rec
+
+
+def _note_upload(rec: Recording, target: RecordTarget) -> None:
+    """An upload URL (Tropo's recordURI): offline, the recording stays here, reachable as
+    `rec.url` (Tropo's temporary local copy); `meta["upload"]` says what was not sent."""
+    if target.kind == "upload":
+        rec.meta["upload"] = {"url": target.url, "sent": False, "why": "telenb is offline"}
+
+
+def _where(target: RecordTarget) -> dict[str, str]:
+    if target.kind == "file":
+        return {"path": target.path}
+    if target.kind == "upload":
+        return {"upload": target.url}
+    return {}

@@ -86,10 +86,13 @@ class CallResult(TraceQuestions):
 
     @property
     def error(self) -> BaseException | None:
-        """The exception a flow raised, if any."""
+        """The exception a flow raised, or the simulator raised carrying out one of its verbs
+        (the call then ended failed), if any."""
         for r in self.runners:
             if r.session.error is not None:
                 return r.session.error
+            if r.fault is not None:
+                return r.fault
         return None
 
     # -- what happened --------------------------------------------------------------------------

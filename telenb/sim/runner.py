@@ -58,6 +58,8 @@ class FlowRunner:
         self.legs: list[Leg] = []
         self._executing = False
         self._immediate: Any = _NONE
+        self.waiting: Any = None  # the verb the flow is suspended on, if any
+        self.fault: BaseException | None = None  # what the simulator raised carrying it out
         self.on_finish: list[Callable[[FlowRunner], None]] = []
         if leg is not None:
             self.attach(leg)
@@ -112,11 +114,17 @@ class FlowRunner:
     def _resume(self, outcome: Any) -> None:
         error: BaseException | None = None
         while True:
-            if error is not None:
-                verb = self.session.throw(error)
-                error = None
-            else:
-                verb = self.session.send(outcome)
+            try:
+                if error is not None:
+                    verb = self.session.throw(error)
+                    error = None
+                else:
+                    verb = self.session.send(outcome)
+            except KeyboardInterrupt:  # the user stopped the run inside this flow
+                self.waiting = None
+                self._finished()
+                raise
+            self.waiting = verb
             if verb is None:
                 self._finished()
                 return
@@ -245,7 +253,7 @@ class FlowRunner:
             self.trace(
                 "error",
                 error=type(err).__name__,
-                message=str(err),
+                message=_describe(err),
                 traceback=self.session.traceback,
             )
             if leg is not None and not leg.ended:
@@ -259,3 +267,15 @@ class FlowRunner:
 
     def stop(self, reason: str) -> None:
         self.session.stop(reason)
+
+
+def _describe(err: BaseException) -> str:
+    """The error's message; for the exceptions that usually carry none, what happened."""
+    if isinstance(err, SystemExit):
+        return (
+            f"the flow called sys.exit({err.code!r}), which ends this call (failed), not the "
+            "kernel; end a flow with return or call.hangup()"
+        )
+    if isinstance(err, KeyboardInterrupt):
+        return "the run was interrupted (KeyboardInterrupt) while this flow was running"
+    return str(err) or f"{type(err).__name__} raised in the flow"
