@@ -194,7 +194,7 @@ def _note_upload(rec: Recording, target: RecordTarget) -> None:
         rec.meta["upload"] = {"url": target.url, "sent": False, "why": "telenb is offline"}
 
 
-def _where(target: RecordTarget) -> dict[str, str]:
+def _where(target: RecordTarget) -> dict[str, str | None]:
     if target.kind == "file":
         return {"path": target.path}
     if target.kind == "upload":
