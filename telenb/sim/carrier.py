@@ -82,6 +82,7 @@ class Carrier(Routing):
         speed: float = 1.0,
         max_call_duration: float = 4 * 3600.0,
         max_steps: int = 10_000,
+        max_forwards: int = 70,
         dial_timeout: float = 60.0,
         region: str = "US",
         media: Any = None,
@@ -93,6 +94,8 @@ class Carrier(Routing):
             raise ConfigurationError(f"fidelity must be 'text' or 'audio', not {fidelity!r}")
         if max_call_duration <= 0 or max_steps < 1:
             raise ConfigurationError("max_call_duration and max_steps must be positive")
+        if isinstance(max_forwards, bool) or not isinstance(max_forwards, int) or max_forwards < 1:
+            raise ConfigurationError(f"max_forwards must be an int >= 1, got {max_forwards!r}")
         self.seed = seed
         self.fidelity = getattr(media, "fidelity", fidelity) if media is not None else fidelity
         self.clock: Clock = RealtimeClock(speed) if realtime else Clock()
@@ -104,6 +107,7 @@ class Carrier(Routing):
         )
         self.region = region
         self.max_call_duration = float(max_call_duration)
+        self.max_forwards = max_forwards  # hops a call may take: SIP's Max-Forwards (RFC 3261)
         self.max_steps = int(max_steps)
         self.dial_timeout = float(dial_timeout)
         self.trace = Trace()

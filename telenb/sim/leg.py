@@ -34,6 +34,7 @@ class Leg:
         "ended_at",
         "from_",
         "headers",
+        "hops",
         "listener",
         "network",
         "on_end",
@@ -66,6 +67,7 @@ class Leg:
         self.clock = carrier.clock
         self.sid, self.from_, self.to, self.direction = sid, from_, to, direction
         self.parent = parent
+        self.hops: int = parent.hops + 1 if parent is not None else 0  # forwards (Max-Forwards)
         self.party = party
         self.trace_on = trace
         self.status: str | None = None

@@ -25,6 +25,21 @@ if TYPE_CHECKING:
 SETUP = 0.1  # seconds for the network to set up a leg (ringing starts)
 BUSY_AFTER = 0.5
 FAIL_AFTER = 0.2
+TOO_MANY_HOPS = "too many hops (SIP 483)"
+
+
+def _hop_error(leg: Leg, limit: int, what: str) -> None:
+    """A call forwarded more than Max-Forwards times (RFC 3261 8.1.1.6, 16.3): a loop."""
+    leg.trace(
+        "error",
+        error="TooManyHops",
+        message=(
+            f"{what} {leg.to} refused: the call has already been forwarded {limit} times "
+            f"(Max-Forwards reached 0, SIP 483 Too Many Hops); a flow that transfers, dials "
+            "or redirects to its own number, or a ring of numbers, loops for ever "
+            "(raise Carrier(max_forwards=...) if the chain is meant to be this long)"
+        ),
+    )
 
 
 class Routing:
@@ -40,6 +55,7 @@ class Routing:
         trunk_groups: list[TrunkGroup]
         status_listeners: list[Callable[[Leg, str], None]]
         max_call_duration: float
+        max_forwards: int
 
         def normalize(self, number: str) -> str: ...
         def find_leg(self, sid: str) -> Leg: ...
@@ -71,6 +87,10 @@ class Routing:
         if direction == "outbound-api":
             leg.set_status("queued")
         leg.set_status("initiated")
+        if leg.hops > self.max_forwards:
+            _hop_error(leg, self.max_forwards, "forwarding to")
+            self.clock.schedule(0, leg.hangup, "network", TOO_MANY_HOPS, "failed")
+            return leg
         if not seize or self._seize_trunk(leg):
             self._route_outbound(leg)
         return leg
@@ -203,6 +223,11 @@ class Routing:
         leg.runner = None
         leg.op = None
         leg.trace("redirect", to=dest)
+        leg.hops += 1
+        if leg.hops > self.max_forwards:
+            _hop_error(leg, self.max_forwards, "redirecting to")
+            self.clock.schedule(0, leg.hangup, "network", TOO_MANY_HOPS, "failed")
+            return
         self._connect(leg, dest)
 
     def _seize_trunk(self, leg: Leg) -> bool:

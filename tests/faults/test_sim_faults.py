@@ -152,7 +152,7 @@ def test_audio_load_refuses_a_huge_file_from_its_header(tmp_path):
     with open(path, "wb") as f:
         f.write(_wav_header(frames))
         f.truncate(44 + frames * 2)  # sparse: no disk used
-    with pytest.raises(AudioError, match="over the 1.00 GiB limit"):
+    with pytest.raises(AudioError, match=r"over the 1\.00 GiB limit"):
         Audio.load(path)
     with pytest.raises(AudioError, match="limit"):
         Audio.load(path, max_bytes=10_000)
@@ -169,3 +169,37 @@ def test_the_audio_size_limit_comes_from_the_environment(tmp_path, monkeypatch):
         Audio.load(path)
     monkeypatch.setenv("TELENB_AUDIO_MAX_BYTES", "100_000")
     assert Audio.load(path).duration == pytest.approx(1.0)
+
+
+LOOPS = {
+    "transfer to itself": lambda c: c.app(APP, lambda call: call.transfer(APP, timeout=5)),
+    "ring A->B->A": lambda c: (
+        c.app(APP, lambda call: call.transfer("+15550101", timeout=5)),
+        c.app("+15550101", lambda call: call.transfer(APP, timeout=5)),
+    ),
+    "TwiML Dial to itself": lambda c: c.app(
+        APP, twiml=f"<Response><Dial timeout='5'>{APP}</Dial></Response>"
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(LOOPS))
+def test_a_call_that_loops_is_stopped_by_a_hop_limit(case):
+    c = telenb.Carrier(seed=1, max_forwards=10)
+    LOOPS[case](c)
+    result = c.call(APP, caller="")  # returns: no RecursionError, no hang
+    hops = [e for e in c.trace.events if e.kind == "error" and e.get("error") == "TooManyHops"]
+    assert hops and "SIP 483" in hops[0]["message"]
+    assert len(c.legs) <= 12  # the caller's leg, ten forwards, the refused one
+    assert all(leg.ended for leg in c.legs)
+    assert result.leg.ended
+
+
+def test_the_default_hop_limit_is_sip_max_forwards_70():
+    c = telenb.Carrier(seed=1)
+    assert c.max_forwards == 70
+    LOOPS["transfer to itself"](c)
+    c.call(APP, caller="")
+    assert len(c.legs) == 72
+    with pytest.raises(ConfigurationError, match="max_forwards"):
+        telenb.Carrier(max_forwards=0)
