@@ -33,6 +33,7 @@ class Leg:
         "end_reason",
         "ended_at",
         "from_",
+        "handovers",
         "headers",
         "hops",
         "listener",
@@ -68,6 +69,7 @@ class Leg:
         self.sid, self.from_, self.to, self.direction = sid, from_, to, direction
         self.parent = parent
         self.hops: int = parent.hops + 1 if parent is not None else 0  # forwards (Max-Forwards)
+        self.handovers: tuple[float, int] = (-1.0, 0)  # (time, count): new flows at one instant
         self.party = party
         self.trace_on = trace
         self.status: str | None = None

@@ -26,6 +26,7 @@ SETUP = 0.1  # seconds for the network to set up a leg (ringing starts)
 BUSY_AFTER = 0.5
 FAIL_AFTER = 0.2
 TOO_MANY_HOPS = "too many hops (SIP 483)"
+MAX_HANDOVERS_AT_ONCE = 50  # new flows for one call at one instant, as for TwiML documents
 
 
 def _hop_error(leg: Leg, limit: int, what: str) -> None:
@@ -182,6 +183,20 @@ class Routing:
 
     def _redirect_now(self, leg: Leg, flow: Callable[[Any], Any], name: str | None) -> None:
         if leg.ended:
+            return
+        now = self.clock.now
+        at, count = leg.handovers
+        leg.handovers = (now, count + 1 if at == now else 1)
+        if leg.handovers[1] > MAX_HANDOVERS_AT_ONCE:
+            leg.trace(
+                "error",
+                error="RedirectLoop",
+                message=(
+                    f"the call was given to a new flow {MAX_HANDOVERS_AT_ONCE} times without "
+                    "time moving on: a flow that redirects its own call to itself loops for ever"
+                ),
+            )
+            leg.hangup("network", "redirect loop", status="failed")
             return
         label = str(name or getattr(flow, "__name__", "flow"))
         listener = leg.listener

@@ -203,3 +203,17 @@ def test_the_default_hop_limit_is_sip_max_forwards_70():
     assert len(c.legs) == 72
     with pytest.raises(ConfigurationError, match="max_forwards"):
         telenb.Carrier(max_forwards=0)
+
+
+def test_a_flow_that_redirects_its_own_call_to_itself_is_stopped():
+    c = telenb.Carrier(seed=1)
+
+    def again(call):
+        c.redirect_call(call.sid, again)  # takes effect at once, while this flow waits
+        call.wait(5)
+
+    c.app(APP, again)
+    result = c.call(APP, caller="")  # returns: no hang
+    loops = [e for e in c.trace.events if e.kind == "error" and e.get("error") == "RedirectLoop"]
+    assert loops and result.status == "failed"
+    assert all(leg.ended for leg in c.legs)
