@@ -29,7 +29,7 @@ class Child:
 
     def __init__(self, argv: list[str], env: dict[str, str], title: str):
         self.title = title
-        self._stderr = tempfile.TemporaryFile()
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the child)
         self._proc = subprocess.Popen(
             argv,
             stdin=subprocess.PIPE,

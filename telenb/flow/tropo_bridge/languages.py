@@ -79,8 +79,7 @@ def language(name: str) -> Language | None:
         return None
     if key not in LANGUAGES:
         raise ConfigurationError(
-            f"unknown Tropo script language {name!r}: use one of python, "
-            + ", ".join(LANGUAGES)
+            f"unknown Tropo script language {name!r}: use one of python, " + ", ".join(LANGUAGES)
         )
     return LANGUAGES[key]
 

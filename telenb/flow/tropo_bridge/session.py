@@ -46,9 +46,7 @@ class Bridge:
         self.params = params or {}
 
     def run(self) -> None:
-        self.child.send(
-            {"op": "start", "call": self.snapshot(), "params": _plain(self.params)}
-        )
+        self.child.send({"op": "start", "call": self.snapshot(), "params": _plain(self.params)})
         self.serve("exit")
 
     def serve(self, until: str) -> dict[str, Any]:

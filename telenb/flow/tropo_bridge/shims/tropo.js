@@ -188,7 +188,8 @@ function fail(e) {
   const isError = e instanceof Error;
   const lines = String((isError && e.stack) || e).split('\n');
   const trace = lines.filter((l) => /^\s+at /.test(l) && l.includes(scriptPath)).join('\n');
-  send({ op: 'error', message: isError ? `${e.name}: ${e.message}` : `uncaught ${String(e)}`,
+  const text = e instanceof TropoError ? e.message : isError ? `${e.name}: ${e.message}` : `uncaught ${String(e)}`;
+  send({ op: 'error', message: text,
     where: where(e), trace });
   process.exit(1);
 }
