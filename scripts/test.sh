@@ -8,22 +8,28 @@ cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
 
 # The browser tests launch exactly /usr/bin/chromium (Debian's package; Playwright never
-# downloads a browser) and skip, saying why, only when it is absent.
+# downloads a browser).  Tropo scripts in JavaScript, Groovy, Ruby and PHP run in Debian's
+# interpreters (tests/flow/test_tropo_langs.py).  Tests skip, naming the package, only when one
+# is absent; as root, the missing ones are installed.
 CHROMIUM=/usr/bin/chromium
-if [ ! -x "$CHROMIUM" ]; then
+missing=()
+for pair in "chromium:$CHROMIUM" nodejs:node groovy:groovy ruby:ruby php-cli:php; do
+  command -v "${pair#*:}" >/dev/null 2>&1 || missing+=("${pair%%:*}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "== installing Debian chromium for the browser tests"
+    echo "== installing Debian ${missing[*]} for the tests"
     log=$(mktemp)
     if ! { DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
-           DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >"$log" 2>&1; then
+           DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } >"$log" 2>&1; then
       cat "$log"
-      echo "== apt-get could not install chromium (output above)" >&2
+      echo "== apt-get could not install ${missing[*]} (output above)" >&2
       exit 1
     fi
     rm -f "$log"
     [ -x "$CHROMIUM" ] || { echo "== chromium installed but $CHROMIUM is missing" >&2; exit 1; }
   else
-    echo "== $CHROMIUM not found and cannot apt-get (not root): browser tests will skip"
+    echo "== not installed and cannot apt-get (not root): ${missing[*]}; their tests will skip"
   fi
 fi
 if [ -x "$CHROMIUM" ]; then

@@ -62,6 +62,12 @@ def _main(argv: list[str]) -> int:
     )
     run.add_argument("--tropo", action="store_true", help="treat the file as a Tropo script")
     run.add_argument(
+        "--lang",
+        default=None,
+        help="the Tropo script's language when its extension does not say: "
+        "python, js, groovy, ruby or php (.js .groovy .rb .php are Tropo scripts already)",
+    )
+    run.add_argument(
         "--fidelity",
         choices=("text", "audio"),
         default=None,
@@ -163,6 +169,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def _run_file(args: argparse.Namespace) -> int:
     from .errors import ConfigurationError
+    from .flow.tropo_bridge import language_of
     from .sim.carrier import Carrier
 
     path = Path(args.path)
@@ -175,6 +182,8 @@ def _run_file(args: argparse.Namespace) -> int:
         )
     json_out = _check_output(args.json) if args.json else None
     carrier: Any = None
+    if args.lang or language_of(path):  # JavaScript, Groovy, Ruby, PHP: never run as Python
+        args.tropo = True
     if not args.tropo:
         try:
             namespace = runpy.run_path(str(path), run_name="__telenb__")
@@ -210,7 +219,7 @@ def _run_file(args: argparse.Namespace) -> int:
                 carrier.app(args.to, flows[0])
     if args.tropo:
         carrier = Carrier(seed=args.seed, fidelity=args.fidelity or "text")
-        carrier.app(args.to, script=path)
+        carrier.app(args.to, script=path, lang=args.lang)
     result = carrier.call(args.to, caller=args.caller, from_=args.from_)
     print(result)
     for msg in result.messages:

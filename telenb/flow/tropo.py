@@ -314,9 +314,22 @@ def _from_python2(source: str, filename: str) -> str | None:
 
 
 def tropo_flow(
-    script: str | Path, *, params: dict[str, Any] | None = None
+    script: str | Path, *, params: dict[str, Any] | None = None, lang: str | None = None
 ) -> tuple[Callable[[Call], Any], str]:
-    """A flow function that runs a Tropo script (a path, or the script's source text)."""
+    """A flow function that runs a Tropo script (a path, or the script's source text).
+
+    Python runs here in the kernel; JavaScript, Groovy, Ruby and PHP (chosen by the file's
+    extension, or `lang` for source text) run in their own interpreters through
+    `telenb.flow.tropo_bridge`."""
+    from .tropo_bridge import bridge_flow, language, language_of
+
+    other = language(lang) if lang else None
+    if lang is None and (
+        isinstance(script, Path) or (isinstance(script, str) and "\n" not in script.strip())
+    ):
+        other = language_of(str(script).strip())
+    if other is not None:
+        return bridge_flow(script, other, params=params)
     path: Path | None = None
     if isinstance(script, Path) or (
         isinstance(script, str) and "\n" not in script and script.strip().endswith(".py")

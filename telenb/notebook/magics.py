@@ -145,11 +145,17 @@ class TelenbMagics(Magics):
 
     @magic_arguments()
     @argument("number", help="the number the script answers")
+    @argument(
+        "--lang",
+        default="python",
+        help="the script's language: python (the default), js, groovy, ruby or php",
+    )
     @cell_magic
     def tropo(self, line: str, cell: str) -> Any:
-        """Register the cell as a Tropo scripting-API script (run as written)."""
+        """Register the cell as a Tropo scripting-API script (run as written, in any of
+        Tropo's languages: `%%tropo +15550100 --lang groovy`)."""
         args = _parse(self.tropo, line)
-        return session.carrier().app(args.number, script=cell)
+        return session.carrier().app(args.number, script=cell, lang=args.lang)
 
     @magic_arguments()
     @argument("number", help="the number the TwiML answers")

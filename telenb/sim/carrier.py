@@ -171,10 +171,13 @@ class Carrier(Routing):
         name: str | None = None,
         ring: float = 0.0,
         params: dict[str, Any] | None = None,
+        lang: str | None = None,
         **options: Any,
     ) -> Any:
         """Answer `number` with a flow: a function (usable as a decorator), a Tropo script
-        (`script=path` or source text), or an app document through a provider's front door:
+        (`script=path` or source text; JavaScript, Groovy, Ruby and PHP by the file's
+        extension or `lang="js"`, "groovy", "ruby", "php"), or an app document through a
+        provider's front door:
         `twiml=` (a string, VoiceResponse, callable, WSGI/ASGI app or URL) and any keyword in
         `telenb.sim.frontdoors.kinds()`; the remaining keywords are that door's options."""
         num = self.normalize(number)
@@ -190,10 +193,12 @@ class Carrier(Routing):
             )
         if options and not doors:
             raise ConfigurationError(f"unknown app option(s): {', '.join(options)}")
+        if lang is not None and script is None:
+            raise ConfigurationError("lang= says a script's language: give script= too")
         if script is not None:
             from ..flow.tropo import tropo_flow
 
-            target, label = tropo_flow(script, params=params)
+            target, label = tropo_flow(script, params=params, lang=lang)
             self.apps[num] = App(num, target, name or label, "tropo", ring, str(script))
             return self.apps[num]
         if doors:
@@ -299,6 +304,7 @@ class Carrier(Routing):
         *,
         script: str | Path | None = None,
         params: dict[str, Any] | None = None,
+        lang: str | None = None,
         run: bool = True,
     ) -> CallResult:
         """Start a flow with no incoming call (Tropo's token-launched session); it places
@@ -309,7 +315,7 @@ class Carrier(Routing):
         if flow is None:
             from ..flow.tropo import tropo_flow
 
-            flow, _name = tropo_flow(str(script), params=params)
+            flow, _name = tropo_flow(str(script), params=params, lang=lang)
         runner = FlowRunner(self, None, flow, getattr(flow, "__name__", "session"))
         self.runners.append(runner)
         self.clock.schedule(0, runner.start)

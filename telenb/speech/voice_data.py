@@ -1,7 +1,8 @@
 """Reference data for the voice registry: vendor voice names and local language voices.
 
 Tropo names come from the Tropo WebAPI SDKs' voice enums (Nuance Vocalizer personas;
-"legacy" ones are the older Loquendo voices Tropo kept accepting).  Polly names are the
+"legacy" ones are the older Loquendo voices Tropo kept accepting; "docs" ones are in Tropo's
+scripting documentation's voice list but not in the SDK enums).  Polly names are the
 Amazon Polly voices Twilio exposes as ``Polly.NAME``.  Each entry: language (BCP-47) and
 gender ("f"/"m").
 """
@@ -15,6 +16,7 @@ TROPO: dict[str, tuple[str, str, str]] = {
     "allison": ("en-US", "f", "sdk"), "ava": ("en-US", "f", "sdk"),
     "samantha": ("en-US", "f", "sdk"), "susan": ("en-US", "f", "legacy"),
     "vanessa": ("en-US", "f", "legacy"), "veronica": ("en-US", "f", "legacy"),
+    "evelyn": ("en-US", "f", "docs"), "zoe": ("en-US", "f", "docs"),
     "tom": ("en-US", "m", "sdk"), "victor": ("en-US", "m", "sdk"), "dave": ("en-US", "m", "legacy"),
     # English (other)
     "daniel": ("en-GB", "m", "sdk"), "kate": ("en-GB", "f", "sdk"), "serena": ("en-GB", "f", "sdk"),
