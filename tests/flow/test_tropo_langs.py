@@ -51,8 +51,26 @@ def test_hello_greets_by_caller_id_in_a_voice_waits_and_logs(lang):
     assert logs(result) == ["greeted 5550199 on PSTN"]
 
 
-VOICES = ["Karen", "Lee", "Veena", "Moira", "Fiona", "Tessa", "Kate", "Serena", "Daniel",
-          "Oliver", "Allison", "Ava", "Evelyn", "Samantha", "Susan", "Zoe", "Tom", "Victor"]  # fmt: skip
+VOICES = [
+    "Karen",
+    "Lee",
+    "Veena",
+    "Moira",
+    "Fiona",
+    "Tessa",
+    "Kate",
+    "Serena",
+    "Daniel",
+    "Oliver",
+    "Allison",
+    "Ava",
+    "Evelyn",
+    "Samantha",
+    "Susan",
+    "Zoe",
+    "Tom",
+    "Victor",
+]
 
 
 @pytest.mark.parametrize("fidelity", ["text", "audio"])
@@ -66,7 +84,9 @@ def test_the_groovy_voices_script_from_tropos_closing_runs_as_written(lang, fide
     intro = says[: len(VOICES)]
     assert [e["voice"] for e in intro] == VOICES
     assert len({e["text"] for e in intro}) == len(VOICES)  # 18 distinct prompts
-    assert intro[12]["text"] == "Hello, how are you today? My name is Evelyn and I speak USA English."
+    assert intro[12]["text"] == (
+        "Hello, how are you today? My name is Evelyn and I speak USA English."
+    )
     assert result.said()[-1] == "Then you should get a red dress! I'll text you a link."
     assert says[-1]["voice"] == "Daniel" and result.status == "completed"
     if fidelity == "audio":  # each voice really spoke: a prompt of its own length
@@ -97,7 +117,7 @@ def _trace(lang, name, caller):
 def test_a_ported_app_behaves_the_same_in_every_language(name):
     """JavaScript, Groovy, Ruby and PHP ports of one app: same prompts, legs and status."""
     traces = {lang: _trace(lang, name, PORTS[name]) for lang in AVAILABLE}
-    for lang, (status, said, legs, errors) in traces.items():
+    for lang, (status, _said, _legs, errors) in traces.items():
         assert not errors, f"{lang}: {errors}"
         assert status in ("completed", "busy", "no-answer"), (lang, status)
     first = next(iter(traces.values()))
