@@ -5,6 +5,15 @@
 // goes to telenb as a JSON line on the real stdout; the script's own println becomes a log line.
 import groovy.json.JsonOutput
 import groovy.json.JsonSlurper
+import org.codehaus.groovy.ast.ClassNode
+import org.codehaus.groovy.ast.CodeVisitorSupport
+import org.codehaus.groovy.ast.expr.ConstantExpression
+import org.codehaus.groovy.ast.expr.MethodCallExpression
+import org.codehaus.groovy.classgen.GeneratorContext
+import org.codehaus.groovy.control.CompilePhase
+import org.codehaus.groovy.control.CompilerConfiguration
+import org.codehaus.groovy.control.SourceUnit
+import org.codehaus.groovy.control.customizers.CompilationCustomizer
 
 class TropoBridge {
     static PrintStream proto
@@ -124,6 +133,22 @@ class TropoEvent {
     String toString() { "[event $name $value]" }
 }
 
+// `wait(500)` in a script would be java.lang.Object.wait(long), which Groovy prefers to any
+// binding closure: the script's own wait calls become Tropo's wait when it is compiled.
+class TropoWait extends CompilationCustomizer {
+    TropoWait() { super(CompilePhase.CONVERSION) }
+    void call(SourceUnit source, GeneratorContext context, ClassNode node) {
+        if (!node.script) return
+        def visitor = new CodeVisitorSupport() {
+            void visitMethodCallExpression(MethodCallExpression call) {
+                if (call.implicitThis && call.methodAsString == 'wait') call.method = new ConstantExpression('tropoWait')
+                super.visitMethodCallExpression(call)
+            }
+        }
+        (node.methods + node.declaredConstructors).each { it.code?.visit(visitor) }
+    }
+}
+
 class LogWriter extends Writer {
     private StringBuilder line = new StringBuilder()
     void write(char[] buf, int off, int len) {
@@ -151,6 +176,7 @@ binding.setVariable('currentCall', start.call ? new TropoCall(start.call as Map)
  'hangup', 'reject', 'redirect', 'startCallRecording', 'stopCallRecording'].each { String name ->
     binding.setVariable(name, { Object[] a -> TropoBridge.verb(name, a) })
 }
+binding.setVariable('tropoWait', { Object[] a -> TropoBridge.verb('wait', a) })
 binding.setVariable('log', { Object[] a -> TropoBridge.verb('log', [a.collect { it.toString() }.join(' ')] as Object[]) })
 def logOut = new LogWriter()
 binding.setVariable('out', new PrintWriter(logOut, true))
@@ -159,7 +185,9 @@ String fileName = scriptFile.name
 String className = fileName.replaceAll(/\.[^.]*$/, '').replaceAll(/[^A-Za-z0-9_$]/, '_')
 if (!(className ==~ /[A-Za-z_$].*/)) className = 'Script_' + className
 try {
-    def shell = new GroovyShell(binding)
+    def config = new CompilerConfiguration()
+    config.addCompilationCustomizers(new TropoWait())
+    def shell = new GroovyShell(TropoBridge.classLoader, binding, config)
     def code = new GroovyCodeSource(scriptFile.getText('UTF-8'), className + '.groovy', '/groovy/shell')
     def script = shell.parse(code)
     script.run()

@@ -1,0 +1,6 @@
+// A text-channel (SMS) session: the first message is currentCall.initialText.
+say "You wrote ${currentCall.initialText} on ${currentCall.channel}"
+def result = ask('Size?', [choices: 'small, medium, large', attempts: 2,
+                           onBadChoice: { event -> say "Sorry, ${event.value}?" }])
+if (result.name == 'choice') say "Size ${result.value} it is"
+hangup()

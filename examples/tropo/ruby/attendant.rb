@@ -1,0 +1,25 @@
+# Auto attendant: speech or keypad, three tries, then a transfer with its own handlers.
+DEPARTMENTS = {
+  'sales'   => { :number => '+14155550111', :name => 'Sales' },
+  'support' => { :number => 'tel:+14155550122', :name => 'Support' }
+}
+
+def connect(event)
+  dept = DEPARTMENTS[event.value]
+  say "Connecting you to #{event.value}."
+  transfer dept[:number], {
+    :timeout => 20,
+    :onTimeout => lambda { |e| say "#{dept[:name]} is not answering." },
+    :onCallFailure => lambda { |e| say "#{dept[:name]} is busy." }
+  }
+end
+
+answer
+ask 'For sales, say sales or press 1. For support, say support or press 2.', {
+  :choices => 'sales(1, sales), support(2, support)',
+  :repeat => 3,
+  :onBadChoice => lambda { say 'Sorry, I did not understand.' },
+  :onTimeout => lambda { |event| say 'Sorry, I did not hear anything.' },
+  :onChoice => method(:connect)
+}
+hangup
