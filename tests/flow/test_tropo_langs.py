@@ -118,7 +118,9 @@ def test_voicemail_silence_fires_on_timeout(lang):
 def test_reminder_is_a_launched_session_with_parameters_that_calls_out(lang):
     carrier = telenb.Carrier(seed=1)
     carrier.phone("+14155550144", script="press: 2")
-    result = carrier.launch(script=script(lang, "reminder"), params={"numberToDial": "+14155550144"})
+    result = carrier.launch(
+        script=script(lang, "reminder"), params={"numberToDial": "+14155550144"}
+    )
     assert result.error is None
     assert result.legs[0].direction == "outbound-api" and result.legs[0].to == "+14155550144"
     assert logs(result) == ["calling 4155550144", "appointment cancel"]
@@ -131,7 +133,9 @@ def test_reminder_is_a_launched_session_with_parameters_that_calls_out(lang):
 def test_reminder_logs_a_failed_call(lang):
     carrier = telenb.Carrier(seed=1)
     carrier.phone("+14155550144", behaviour="busy")
-    result = carrier.launch(script=script(lang, "reminder"), params={"numberToDial": "+14155550144"})
+    result = carrier.launch(
+        script=script(lang, "reminder"), params={"numberToDial": "+14155550144"}
+    )
     assert logs(result) == ["reminder failed: callFailure"] and result.error is None
 
 
@@ -187,7 +191,9 @@ def test_each_scenario_gives_one_trace_in_every_language(name):
         if missing(lang) is None:
             traces[lang] = shape(run(lang, name, callers.get(name, ""), setup=desks))
     if len(traces) < 2:
-        pytest.skip("needs at least two of the interpreters: " + "; ".join(
-            filter(None, (missing(n) for n in EXT))))
+        pytest.skip(
+            "needs at least two of the interpreters: "
+            + "; ".join(filter(None, (missing(n) for n in EXT)))
+        )
     first = next(iter(traces.values()))
     assert first and all(t == first for t in traces.values()), traces
