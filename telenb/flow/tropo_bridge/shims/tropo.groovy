@@ -150,15 +150,16 @@ class TropoWait extends CompilationCustomizer {
 }
 
 class LogWriter extends Writer {
-    private StringBuilder line = new StringBuilder()
+    private String line = ''
     void write(char[] buf, int off, int len) {
         for (int i = off; i < off + len; i++) {
-            if (buf[i] == '\n' as char) { TropoBridge.send([op: 'print', text: line.toString()]); line.setLength(0) }
-            else if (buf[i] != '\r' as char) line.append(buf[i])
+            char c = buf[i]
+            if (c == '\n' as char) { TropoBridge.send([op: 'print', text: line]); line = '' }
+            else if (c != '\r' as char) line += c
         }
     }
     void flush() {}
-    void close() { if (line.length()) { TropoBridge.send([op: 'print', text: line.toString()]); line.setLength(0) } }
+    void close() { if (line) { TropoBridge.send([op: 'print', text: line]); line = '' } }
 }
 
 // -- run ---------------------------------------------------------------------------------------
