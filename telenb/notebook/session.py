@@ -65,7 +65,7 @@ def send_sms(body: str, to: str, from_: str | None = None) -> Any:
     """
     c = carrier()
     to_n = c.sms.address(to, "To")
-    if to_n in c.sms.handlers or getattr(c.apps.get(to_n), "kind", None) in ("flow", "tropo"):
+    if to_n in c.sms.handlers or getattr(c.apps.get(to_n), "kind", None) in ("python", "tropo"):
         return c.text(to_n, body, from_=from_)
     msg = c.send_message(body, to=to_n, from_=from_)
     c.run_until(lambda: msg.final)

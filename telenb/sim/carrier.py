@@ -62,7 +62,7 @@ class App:
     number: str
     target: Callable[[Any], Any]
     name: str
-    kind: str = "flow"  # flow, tropo, or a front door (twiml, ...)
+    kind: str = "python"  # python (a function), tropo (a script), or a front door (twiml, ...)
     ring: float = 0.0
     source: str | None = None
 
@@ -211,7 +211,7 @@ class Carrier(Routing):
         def register(f: Callable[[Any], Any]) -> Callable[[Any], Any]:
             if not callable(f):
                 raise ConfigurationError(f"an app must be callable as f(call), got {f!r}")
-            self.apps[num] = App(num, f, str(name or getattr(f, "__name__", "flow")), "flow", ring)
+            self.apps[num] = App(num, f, str(name or getattr(f, "__name__", "flow")), "python", ring)
             return f
 
         return register if fn is None else register(fn)
@@ -437,11 +437,13 @@ class Carrier(Routing):
 
         return register if handler is None else register(handler)
 
-    def sms_rule(self, pattern: str, behaviour: str) -> None:
-        """What texts to numbers matching `pattern` ("+15550123", "+1555*") do: deliver,
+    def message_rule(self, pattern: str, behaviour: str) -> None:
+        """What messages to numbers matching `pattern` ("+15550123", "+1555*") do: deliver,
         unreachable (30003), blocked (30004), unknown (30005), landline (30006), filtered
         (30007) or overflow (30001, failed).  The rule added last wins."""
         self.sms.rule(pattern, behaviour)
+
+    sms_rule = message_rule  # the earlier name, kept for code written against it
 
     def _message_status(self, msg: messaging.Message, status: str) -> None:
         for fn in self.message_listeners:

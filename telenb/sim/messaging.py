@@ -17,7 +17,7 @@ Inbound (someone texts a number on this carrier): ``received``.  Where it goes:
 
 Outbound messages to numbers the carrier does not know leave for the wider world and are
 ``delivered``; configure failures per destination with `carrier.phone(n, sms="landline")` or
-`carrier.sms_rule("+1555*", "unreachable")`.  Every message carries its encoding, segments and
+`carrier.message_rule("+1555*", "unreachable")`.  Every message carries its encoding, segments and
 a per-segment price estimate (`telenb.sms`); status callbacks get Twilio's parameter names.
 """
 
@@ -58,7 +58,7 @@ class Fault:
     message: str
 
 
-#: `carrier.phone(n, sms=...)` / `carrier.sms_rule(pattern, ...)` behaviours (Twilio's codes).
+#: `carrier.phone(n, sms=...)` / `carrier.message_rule(pattern, ...)` behaviours (Twilio's codes).
 FAULTS: dict[str, Fault] = {
     "unreachable": Fault(30003, "undelivered", "Unreachable destination handset"),
     "blocked": Fault(30004, "undelivered", "Message blocked"),
@@ -345,7 +345,7 @@ class SmsNetwork:
         elif session is not None:
             session.inbound(msg)
         elif app is not None and (
-            app.kind in ("flow", "tropo") or getattr(app.target, "text_sessions", False)
+            app.kind in ("python", "tropo") or getattr(app.target, "text_sessions", False)
         ):  # a front door's flow that also answers texts says so (Tropo WebAPI apps)
             from .textchannel import start_session
 

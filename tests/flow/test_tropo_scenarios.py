@@ -39,19 +39,6 @@ def logs(result):
     return [e["message"] for e in result.trace.filter("log")]
 
 
-@pytest.mark.parametrize("lang", LANGS)
-def test_hello_greets_by_caller_id_in_a_voice_waits_and_logs(lang):
-    result = run(lang, "hello")
-    assert result.error is None and result.status == "completed"
-    says = result.trace.filter("say")
-    assert [(e["text"], e["voice"]) for e in says] == [
-        ("Hello, you are calling from 5550199.", "Allison"),
-        ("Goodbye.", None),
-    ]
-    assert result.trace.filter("wait")[0]["seconds"] == 0.5  # wait(500) is milliseconds
-    assert logs(result) == ["greeted 5550199 on PSTN"]
-
-
 def desks(carrier):
     carrier.phone("+14155550111", behaviour="busy")
     carrier.phone("+14155550122", script="say: support speaking; wait: 3s; hangup")

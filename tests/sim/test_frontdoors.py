@@ -46,3 +46,12 @@ def test_two_documents_or_an_unknown_option_are_refused(shout_door):
         carrier.app("+15550100", lambda call: None, loud=True)
     with pytest.raises(ConfigurationError, match="no front door 'ncco-x'"):
         frontdoors.builder("ncco-x")
+
+
+def test_an_apps_kind_names_what_it_is_written_in():
+    carrier = telenb.Carrier()
+    carrier.app("+15550100", lambda call: call.hangup())
+    carrier.app("+15550101", script="say('hi')")
+    carrier.app("+15550102", twiml="<Response><Hangup/></Response>")
+    kinds = [carrier.apps[carrier.normalize(n)].kind for n in ("+15550100", "+15550101", "+15550102")]
+    assert kinds == ["python", "tropo", "twiml"]

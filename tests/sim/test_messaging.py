@@ -105,13 +105,13 @@ def test_known_codes_match_twilio():
 
 def test_rules_match_patterns_and_the_last_added_wins():
     c = carrier()
-    c.sms_rule("+1555012*", "unreachable")
-    c.sms_rule("+15550129", "deliver")
+    c.message_rule("+1555012*", "unreachable")
+    c.sms_rule("+15550129", "deliver")  # the earlier name still works
     a, b, d = (c.send_message("hi", to=n) for n in ("+15550120", "+15550129", "+15550130"))
     c.run()
     assert [m.status for m in (a, b, d)] == ["undelivered", "delivered", "delivered"]
     with pytest.raises(ConfigurationError, match="landline"):
-        c.sms_rule("+1555*", "lanline")
+        c.message_rule("+1555*", "lanline")
 
 
 def test_unconfigured_numbers_are_delivered_as_before():
