@@ -211,7 +211,8 @@ class Carrier(Routing):
         def register(f: Callable[[Any], Any]) -> Callable[[Any], Any]:
             if not callable(f):
                 raise ConfigurationError(f"an app must be callable as f(call), got {f!r}")
-            self.apps[num] = App(num, f, str(name or getattr(f, "__name__", "flow")), "python", ring)
+            label = str(name or getattr(f, "__name__", "flow"))
+            self.apps[num] = App(num, f, label, "python", ring)
             return f
 
         return register if fn is None else register(fn)

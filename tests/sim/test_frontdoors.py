@@ -53,5 +53,6 @@ def test_an_apps_kind_names_what_it_is_written_in():
     carrier.app("+15550100", lambda call: call.hangup())
     carrier.app("+15550101", script="say('hi')")
     carrier.app("+15550102", twiml="<Response><Hangup/></Response>")
-    kinds = [carrier.apps[carrier.normalize(n)].kind for n in ("+15550100", "+15550101", "+15550102")]
+    numbers = ("+15550100", "+15550101", "+15550102")
+    kinds = [carrier.apps[carrier.normalize(n)].kind for n in numbers]
     assert kinds == ["python", "tropo", "twiml"]
