@@ -14,6 +14,11 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+from .errors import ConfigurationError, TelenbError
+from .sim.erlang import blocking_experiment, erlang_b, trunks_for
+from .speech import voices
+from .speech.models import main as models_main
+
 PACKAGE = Path(__file__).resolve().parent
 
 TROPO_NAMES = {
@@ -39,8 +44,6 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
         if argv[:1] == ["models"]:  # its own parser, help included
-            from .speech.models import main as models_main
-
             return models_main(argv[1:])
         return _main(argv)
     except BrokenPipeError:  # `telenb voices | head`: the reader left, nothing is wrong
@@ -88,8 +91,6 @@ def _main(argv: list[str]) -> int:
     try:
         return {"run": _run, "erlang": _erlang, "voices": _voices}[args.command](args)
     except Exception as exc:  # a person at a shell: a clear line, not a traceback
-        from .errors import TelenbError
-
         if isinstance(exc, TelenbError):
             print(f"telenb: {exc}", file=sys.stderr)
             return 2
@@ -144,7 +145,6 @@ def where(exc: BaseException) -> str:
 
 def _check_output(path: str) -> Path:
     """Refuse a --json path that cannot be written before the call runs."""
-    from .errors import ConfigurationError
 
     out = Path(path)
     folder = out.parent
@@ -168,7 +168,6 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _run_file(args: argparse.Namespace) -> int:
-    from .errors import ConfigurationError
     from .flow.tropo_bridge import language_of
     from .sim.carrier import Carrier
 
@@ -243,8 +242,6 @@ def _run_file(args: argparse.Namespace) -> int:
 
 
 def _erlang(args: argparse.Namespace) -> int:
-    from .errors import ConfigurationError
-    from .sim.erlang import blocking_experiment, erlang_b, trunks_for
 
     if args.trunks is None and args.blocking is None:
         raise ConfigurationError(
@@ -266,7 +263,6 @@ def _erlang(args: argparse.Namespace) -> int:
 
 
 def _voices(args: argparse.Namespace) -> int:
-    from .speech import voices
 
     print(voices())
     return 0

@@ -29,6 +29,7 @@ import numpy as np
 from ..errors import AudioError
 from .core import DBM0_DBFS, LINE_RATE, Audio
 from .emodel import CODECS, EModel
+from .g711 import alaw_decode, alaw_encode, ulaw_decode, ulaw_encode
 
 CODECS_SUPPORTED = ("pcmu", "pcma", "l16", "none")
 _FADE_PACKETS = 3
@@ -193,8 +194,6 @@ class Channel:
 
     def _codec(self, x: np.ndarray) -> np.ndarray:
         if self.codec in ("pcmu", "pcma"):
-            from .g711 import alaw_decode, alaw_encode, ulaw_decode, ulaw_encode
-
             pcm = Audio(x.astype(np.float32), self.rate).pcm16()
             enc, dec = (
                 (ulaw_encode, ulaw_decode) if self.codec == "pcmu" else (alaw_encode, alaw_decode)

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import AudioError
+from .fileio import read, write
 
 LINE_RATE = 8000  # the telephone channel
 
@@ -110,7 +111,6 @@ class Audio:
         TELENB_AUDIO_MAX_BYTES environment variable, else 1 GiB) is refused from its header
         before it is read.
         """
-        from .fileio import read
 
         data, file_rate = read(path, allow_truncated=allow_truncated, max_bytes=max_bytes)
         audio = cls(data, file_rate)
@@ -122,7 +122,6 @@ class Audio:
         Default encodings: 16-bit PCM for WAV and FLAC, Vorbis for OGG; samples outside
         [-1, 1] are clipped.
         """
-        from .fileio import write
 
         return write(path, self.samples, self.rate, subtype)
 

@@ -25,6 +25,7 @@ import numpy as np
 
 from .core import LINE_RATE, Audio, dbm0_to_dbfs
 from .dtmf import DIGITS, DtmfEvent, detect_dtmf, generate_dtmf
+from .g711 import codec_roundtrip
 
 ALL = DIGITS  # "0123456789*#ABCD"
 
@@ -123,8 +124,6 @@ def q24_cases(law: Literal["pcmu", "pcma"] | None = None, seed: int = 0) -> list
     add("dial tone", "dial tone alone", Audio(dial.astype(np.float32), LINE_RATE), "")
 
     if law is not None:
-        from .g711 import codec_roundtrip
-
         cases = [
             Q24Case(c.category, c.name, codec_roundtrip(c.audio, law), c.expected) for c in cases
         ]

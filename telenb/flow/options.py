@@ -8,6 +8,7 @@ from functools import cache
 from typing import Any
 
 from ..errors import ConfigurationError, MessageError, UnknownOptionError
+from ..sms.encoding import check_body
 from .grammar import DTMF_KEYS
 
 
@@ -35,7 +36,6 @@ def text_arg(verb: str, text: Any, allow_empty: bool = True) -> str:
 def sms_body(text: Any) -> str:
     """The SMS rules (telenb.sms): not empty or blank, no lone surrogates or control
     characters, at most 1,600 UTF-16 units; MessageError with Twilio's code otherwise."""
-    from ..sms.encoding import check_body
 
     if check_body(text).strip() == "":
         raise MessageError("message() needs some text; the body was only white space", code=21602)

@@ -14,6 +14,9 @@ from typing import TYPE_CHECKING, Any
 import anywidget
 import traitlets as t
 
+from ..sim.results import CallResult
+from ..sim.trace import short_sid
+from . import session
 from ._widget import Fallback, static
 
 if TYPE_CHECKING:
@@ -38,8 +41,6 @@ class CallLogWidget(Fallback, anywidget.AnyWidget):
 
     def __init__(self, carrier: Carrier | None = None, *, limit: int = 500, **kwargs: Any):
         if carrier is None:
-            from . import session
-
             carrier = session.carrier()
         super().__init__(**kwargs)
         self.carrier = carrier
@@ -88,8 +89,6 @@ class CallLogWidget(Fallback, anywidget.AnyWidget):
         if leg is None:
             self.detail, self.recording = {}, b""
             return
-        from ..sim.results import CallResult
-        from ..sim.trace import short_sid
 
         result = CallResult(self.carrier, leg)
         events = [[round(e.t, 3), short_sid(e.sid), e.kind, e.summary()] for e in result.trace]

@@ -14,6 +14,8 @@ import anywidget
 import numpy as np
 import traitlets as t
 
+from ..audio import inspect
+from ..audio.analysis import spectrogram
 from ._widget import Fallback, static
 
 COLUMNS = 1000  # waveform envelope resolution
@@ -43,7 +45,6 @@ class AudioInspector(Fallback, anywidget.AnyWidget):
     selection = t.List(t.Float()).tag(sync=True)  # [] or [start, end] seconds
 
     def __init__(self, audio_or_path: Any, *, label: str | None = None, dtmf: bool = True):
-        from ..audio import inspect
 
         labels = (label,) if label is not None else None
         self.inspection = inspect(audio_or_path, labels=labels, dtmf=dtmf)
@@ -72,7 +73,6 @@ class AudioInspector(Fallback, anywidget.AnyWidget):
         self.selection = [round(min(start, end), 4), round(max(start, end), 4)]
 
     def _draw_data(self, audio: Any) -> None:
-        from ..audio.analysis import spectrogram
 
         s = audio.samples
         if s.size:

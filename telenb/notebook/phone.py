@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import anywidget
 import traitlets as t
 
+from . import session
 from ._widget import Fallback, static
 from .live import LiveCall, LiveEvent
 
@@ -51,8 +52,6 @@ class Phone(Fallback, anywidget.AnyWidget):
         **kwargs: Any,
     ):
         if carrier is None:
-            from . import session
-
             carrier = session.carrier()
         super().__init__(number=number, fidelity=carrier.fidelity, **kwargs)
         self.carrier = carrier

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..sim.results import CallResult
+
 
 def carrier() -> Any:
     """The current session carrier (created on first use with seed 0)."""
@@ -50,7 +52,6 @@ def trace(sid: str) -> Any:
             f"{'no call' if not matches else 'several calls'} with a SID starting {sid!r}; "
             "`%tel calls` lists them"
         )
-    from ..sim.results import CallResult
 
     return CallResult(c, matches[0])
 

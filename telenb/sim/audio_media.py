@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..audio import LINE_RATE, Audio
+from ..audio import LINE_RATE, Audio, Channel, call_progress_tone, detect_dtmf, generate_dtmf
 from ..errors import SpeechError
 from ..flow import verbs as V
+from ..speech import recognize, synthesize, transcribe
 from .media import Prompt, Utterance
 
 if TYPE_CHECKING:
@@ -53,7 +54,6 @@ class AudioMedia:
         caller_voice: str | None = None,
         seed: int | str = 0,
     ):
-        from ..audio import Channel
 
         self.channel = channel if channel is not None else Channel(codec="pcmu")
         self.recognizer = recognizer
@@ -93,7 +93,6 @@ class AudioMedia:
         )
 
     def tone(self, name: str, duration: float) -> Prompt:
-        from ..audio import call_progress_tone
 
         audio = call_progress_tone(name, seconds=duration)
         return Prompt(f"<{name}>", duration, audio=audio)
@@ -104,13 +103,11 @@ class AudioMedia:
         if path.exists():
             return Audio.load(path).mono().resample(LINE_RATE)
         # a remote URL cannot be fetched offline: a comfort tone of the default length
-        from ..audio import call_progress_tone
 
         return call_progress_tone("record_beep", seconds=REMOTE_AUDIO_SECONDS).gain(-20)
 
     @staticmethod
     def _synthesize(text: str, voice: str | None, language: str | None = None) -> Audio:
-        from ..speech import synthesize
 
         return synthesize(text, voice=voice, rate=LINE_RATE, language=language)
 
@@ -124,7 +121,6 @@ class AudioMedia:
         self, utterance: Utterance, ask: V.Ask | None, leg: Leg | None = None
     ) -> tuple[str, float]:
         """The caller's speech crosses the channel; the flow's recogniser decides."""
-        from ..speech import recognize
 
         heard = self.transmit(utterance.audio, leg, "speech")
         try:
@@ -143,7 +139,6 @@ class AudioMedia:
         self, keys: str, leg: Leg | None = None, start: float = 0.0
     ) -> tuple[list[tuple[str, float]], float]:
         """Real DTMF: the tones cross the channel and the detector says what arrived."""
-        from ..audio import detect_dtmf, generate_dtmf
 
         audio = generate_dtmf(
             keys, tone_ms=KEY_TONE_MS, gap_ms=KEY_GAP_MS, level_dbfs=KEY_LEVEL_DBFS, rate=LINE_RATE
@@ -190,7 +185,6 @@ class AudioMedia:
     def transcribe(self, rec: Any) -> str:
         if rec.audio is None:
             return rec.text
-        from ..speech import transcribe
 
         return transcribe(rec.audio).text
 

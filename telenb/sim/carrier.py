@@ -22,7 +22,9 @@ from typing import Any
 from greenlet import getcurrent
 
 from ..errors import ConfigurationError, FlowError
+from ..flow.tropo import tropo_flow
 from . import faults, frontdoors, messaging
+from .audio_media import AudioMedia
 from .bridge import Conference
 from .clock import Clock, RealtimeClock
 from .ids import SidFactory
@@ -146,8 +148,6 @@ class Carrier(Routing):
     @staticmethod
     def _default_media(fidelity: str, seed: int | str, recognizer: str | None) -> Any:
         if fidelity == "audio":
-            from .audio_media import AudioMedia
-
             return AudioMedia(seed=seed, recognizer=recognizer)
         return TextMedia()
 
@@ -196,8 +196,6 @@ class Carrier(Routing):
         if lang is not None and script is None:
             raise ConfigurationError("lang= says a script's language: give script= too")
         if script is not None:
-            from ..flow.tropo import tropo_flow
-
             target, label = tropo_flow(script, params=params, lang=lang)
             self.apps[num] = App(num, target, name or label, "tropo", ring, str(script))
             return self.apps[num]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .media import Utterance
+
 if TYPE_CHECKING:
     from .carrier import Carrier
 
@@ -211,7 +213,6 @@ class Leg:
         microphone); returns when it ends.  The flow's recogniser decides what was said
         (`text`, if given, only labels the input in the trace).  Audio at another rate is
         resampled to the 8 kHz line."""
-        from .media import Utterance
 
         audio = audio.mono().resample(LINE_RATE)
         utt = Utterance(text, round(audio.duration, 6), confidence, audio)

@@ -32,6 +32,8 @@ from ..errors import ConfigurationError, MessageError, NumberError
 from ..sms.encoding import Segmentation, segments
 from ..sms.pricing import EXAMPLE_CURRENCY, EXAMPLE_PRICE_PER_SEGMENT, _decimal
 from .numbers import matches, normalize
+from .texter import Texter
+from .threads import TextResult, bubble_html
 
 if TYPE_CHECKING:
     from .carrier import Carrier
@@ -161,7 +163,6 @@ class Message:
         )
 
     def _repr_html_(self) -> str:
-        from .threads import bubble_html
 
         return (
             "<div class='telenb-thread' style='font-family:sans-serif;font-size:13px;"
@@ -356,8 +357,6 @@ class SmsNetwork:
 
     def text(self, to: str, body: str, *, from_: str | None, texter: Any) -> TextResult:
         """`carrier.text()` without running: a person (with an optional texter) texts `to`."""
-        from .texter import Texter
-        from .threads import TextResult
 
         if texter is not None and not isinstance(texter, Texter):
             texter = Texter(texter)

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from .messagelog import MessageLog, _plural
-from .trace import TraceQuestions
+from .trace import TraceQuestions, error_note_html, timeline_html
 
 if TYPE_CHECKING:
     from .carrier import Carrier
@@ -224,7 +224,6 @@ class TextResult(TraceQuestions):
         p.text(repr(self))
 
     def _repr_html_(self) -> str:
-        from .trace import error_note_html, timeline_html
 
         note = error_note_html(self.error)
         return (

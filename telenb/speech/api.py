@@ -12,6 +12,7 @@ from ..audio import LINE_RATE, Audio
 from . import ssml as _ssml
 from .cache import SynthesisCache, cache_key, default_cache
 from .registry import VoiceChoice, resolve_voice
+from .tts import get_synthesizer
 
 
 def synthesize(
@@ -30,7 +31,6 @@ def synthesize(
     calls are served from the synthesis cache.
     """
     choice = resolve_voice(voice, language, engine, provider)
-    from .tts import get_synthesizer
 
     synth = get_synthesizer(choice.engine)
     store = default_cache() if cache is True else (cache or None)
@@ -65,7 +65,6 @@ def _resampler_version() -> str:
 
 def render(text: str, choice: VoiceChoice, rate: int) -> Audio:
     """Synthesise without the cache: SSML items rendered one by one, then resampled."""
-    from .tts import get_synthesizer
 
     synth = get_synthesizer(choice.engine)
     native = getattr(synth, "native_rate", 22050)

@@ -16,6 +16,7 @@ from ..flow.grammar import Grammar, parse
 from . import grammars as G
 from .asr import default_engine, get_recognizer
 from .frontend import FrontEnd, StreamingFrontEnd, is_silent, prepare_with_offset
+from .transcription import transcribe
 from .types import ProgressCallback, Recognition, Word
 
 DEFAULT_MIN_CONFIDENCE = 0.3  # Tropo's default minConfidence (30 %)
@@ -49,8 +50,6 @@ def recognize(
         return Recognition("", 0.0, name, grammar=g, reason="silence", duration=audio.duration)
     rec = get_recognizer(name, language)
     if audio.duration > LONG_AUDIO:  # decode in pieces cut at pauses, as transcribe does
-        from .transcription import transcribe
-
         t = transcribe(audio, name, language=language, progress=progress, grammar=g)
         conf = float(np.mean([w.confidence for w in t.words])) if t.words else 0.0
         raw = Recognition(t.text, conf, name, t.words, duration=audio.duration)

@@ -17,7 +17,7 @@ from ...errors import ConfigurationError
 from ..api import Call
 from .child import Child
 from .languages import LANGUAGES, InterpreterMissing, Language, language, language_of, missing
-from .session import ScriptError
+from .session import Bridge, ScriptError
 
 __all__ = [
     "LANGUAGES",
@@ -49,7 +49,6 @@ def bridge_flow(
         source, label = str(script), "tropo"
 
     def run(call: Call) -> None:
-        from .session import Bridge
 
         with tempfile.TemporaryDirectory(prefix="telenb-tropo-") as tmp:
             target, names = path, {}

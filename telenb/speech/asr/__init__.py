@@ -7,6 +7,7 @@ import os
 import threading
 
 from ...errors import SpeechError
+from ..models import _how_to_get, find_model
 from ..types import Recognizer
 
 ENGINES = ("pocketsphinx", "vosk", "whisper")
@@ -22,8 +23,6 @@ def default_engine(language: str = "en-US") -> str:
     env = os.environ.get("TELENB_ASR_ENGINE")
     if env:
         return env.lower()
-
-    from ..models import find_model
 
     for engine, module in (("vosk", "vosk"), ("whisper", "faster_whisper")):
         if engine == "whisper" and not language.lower().startswith("en"):
@@ -43,7 +42,6 @@ def default_engine(language: str = "en-US") -> str:
 
 
 def _vosk_hint(language: str) -> str:
-    from ..models import _how_to_get
 
     return _how_to_get("vosk", language.split("-")[0].lower())
 

@@ -30,6 +30,7 @@ import numpy as np
 
 from ...audio import Audio
 from ...errors import SpeechError
+from ...flow.grammar import parse
 from .. import grammars as G
 from ..frontend import FrontEnd
 from ..models import find_model
@@ -226,7 +227,6 @@ class _Stream:
 
 
 def _parse(source: str) -> G.Grammar:
-    from ...flow.grammar import parse
 
     return parse(source)
 

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 from ....errors import ConfigurationError, FlowError, NumberError
 from ....flow import verbs as V
 from ....sim.numbers import matches, normalize
+from ...webhooks.serving import RunningServer
 from ..credentials import Credentials
 from .server import PREFIX, InlineExecutor, WebhookServer
 
@@ -270,7 +271,6 @@ class TwilioBackend:
 
         It faces the internet through your tunnel, so it runs with limits (`serving.WEBHOOK_LIMITS`:
         body and header sizes, idle connections, threads); `limits` overrides them by name."""
-        from ...webhooks.serving import RunningServer
 
         if self._httpd is not None:
             raise ConfigurationError("the webhook server is already running; stop() it first")

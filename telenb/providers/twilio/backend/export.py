@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ....errors import ConfigurationError
+from ....flow import verbs as V
+from ....sim.parties import parse_script
 from ..account import twilio_account
 from .server import PREFIX, InlineExecutor, WebhookServer
 
@@ -146,7 +148,6 @@ def flow_twiml(
 
 
 def _flow(flow: Callable, number: str, caller: str, seed: int, direction: str) -> TwimlSteps:
-    from ....flow import verbs as V
     from ....sim.carrier import Carrier
 
     sim = Carrier(seed=seed)
@@ -186,7 +187,6 @@ def _flow(flow: Callable, number: str, caller: str, seed: int, direction: str) -
 
 def _caller_notes(caller: str) -> list[str]:
     """Things in the caller script that exist only in simulation."""
-    from ....sim.parties import parse_script
 
     notes = []
     for step in parse_script(caller or ""):

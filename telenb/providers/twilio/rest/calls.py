@@ -8,7 +8,10 @@ import random
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
+from ....sms import segments as segment
+from ..account import IncomingNumber
 from ..sim.interpreter import TwimlApp
+from ..sim.messaging import enable_sms
 from .offline import normalize_or
 from .resources import (
     MAGIC_AREA,
@@ -181,7 +184,6 @@ def create_message(client: OfflineHttpClient, form: dict, test: bool) -> dict[st
 
 def _test_message(client: OfflineHttpClient, to: str, from_: str, body: str) -> dict[str, Any]:
     from ....sim.messaging import Message
-    from ....sms import segments as segment
 
     acct, carrier = client.account, client.carrier
     seg = segment(body)  # test credentials never send: count only, as Twilio does
@@ -210,7 +212,6 @@ def buy_number(client: OfflineHttpClient, form: dict, test: bool) -> dict[str, A
         code = MAGIC_BUY.get(wanted, 21422) if wanted else MAGIC_AREA.get(area or "", 21452)
         if code:
             raise RestError(400, code, area=area)
-        from ..account import IncomingNumber  # a test purchase leaves the account as it was
 
         entry = IncomingNumber(
             carrier.sids.new("number"), MAGIC_VALID, "(500) 555-0006", carrier.clock.now, test=True
@@ -271,6 +272,4 @@ def configure_number(client: OfflineHttpClient, entry: Any, form: dict) -> None:
             status_callback_method=entry.status_callback_method,
         )
     if entry.sms_url:
-        from ..sim.messaging import enable_sms
-
         enable_sms(client.account)

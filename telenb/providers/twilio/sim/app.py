@@ -21,6 +21,7 @@ from ....errors import ConfigurationError, check_options
 from ...webhooks.web import detect_kind
 from ..account import twilio_account
 from .interpreter import MAX_DOCUMENTS_AT_ONCE, TwimlApp
+from .messaging import enable_sms
 
 OPTIONS = (
     "url", "method", "fallback_url", "fallback_method", "status_callback",
@@ -84,8 +85,6 @@ def _twiml_flow(
         sms_method=sms_method.upper(),
     )
     if sms_url:
-        from .messaging import enable_sms
-
         enable_sms(account)
     app = TwimlApp(
         account,

@@ -11,6 +11,7 @@ from ....flow import verbs as V
 from .ops import ConferenceVerb, DialVerb, Item, PlayVerb
 from .outcomes import NEXT, QueueExit
 from .queues import BridgeWait, DequeueVerb
+from .recordings import publish, recording_params
 
 if TYPE_CHECKING:
     from ..twiml.parse import Node
@@ -78,8 +79,6 @@ def v_dial(interp: Interpreter, node: Node) -> Any:
             extra.append(("DialCallDuration", str(round(child.duration))))
         extra.append(("DialBridged", "true" if out.sid else "false"))
         if verb.recording is not None:
-            from .recordings import publish, recording_params
-
             url = publish(interp.account, verb.recording)
             rec_params = recording_params(interp.account, verb.recording, url)
             extra += rec_params

@@ -22,6 +22,7 @@ from ..twiml.parse import Node, TwiMLParseError, parse_twiml
 from .dialing import v_dial, v_enqueue
 from .ops import GatherVerb, Item, PlayVerb, RecordVerb
 from .outcomes import NEXT, QueueExit
+from .recordings import known_urls, publish, recording_params
 from .webhooks import Document, WebhookError
 
 APP_ERROR = "We're sorry, an application error has occurred. Goodbye."
@@ -123,7 +124,6 @@ class Interpreter:
         return urljoin(base, url)
 
     def known_durations(self) -> dict[str, float]:
-        from .recordings import known_urls
 
         return known_urls(self.account)
 
@@ -367,7 +367,6 @@ class Interpreter:
         rec = out.recording
         if rec is None:  # no audio: Twilio does not request the action; the next verb runs
             return None if out.kind == "hangup" else NEXT
-        from .recordings import publish, recording_params
 
         url = publish(self.account, rec)
         rec_params = recording_params(self.account, rec, url, trimmed=trim == "trim-silence")

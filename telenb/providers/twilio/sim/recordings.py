@@ -29,6 +29,7 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
+from ...webhooks.serving import RunningServer
 from ..account import API_VERSION
 
 _lock = threading.Lock()
@@ -50,8 +51,6 @@ def base_url() -> str:
     global _server
     with _lock:
         if _server is None:
-            from ...webhooks.serving import RunningServer
-
             port = int(os.environ.get("TELENB_RECORDINGS_PORT", "0") or 0)
             _server = RunningServer(app, "127.0.0.1", port, name="telenb-recordings", limits=LIMITS)
         host, port = _server.address

@@ -21,6 +21,8 @@ from ....errors import ConfigurationError
 from ....flow import verbs as V
 from ...twilio.sim.ops import GatherVerb, Item, PlayVerb
 from ..ncco.parse import Action, NccoError, parse_ncco
+from .connect import connect, conversation
+from .recording import finish_background, record
 from .webhooks import WebhookFailure
 
 INFINITE_LOOPS = 1000  # loop 0 plays "infinitely": until the caller hangs up
@@ -287,23 +289,19 @@ class Interpreter:
 
     # -- record ---------------------------------------------------------------------------------
     def v_record(self, action: Action) -> None:
-        from .recording import record
 
         return record(self, action)
 
     def finish_background(self) -> None:
-        from .recording import finish_background
 
         finish_background(self)
 
     # -- connect and conversation ---------------------------------------------------------------
     def v_connect(self, action: Action) -> list | None:
-        from .connect import connect
 
         return connect(self, action)
 
     def v_conversation(self, action: Action) -> None:
-        from .connect import conversation
 
         return conversation(self, action)
 
