@@ -95,17 +95,25 @@ class TropoException extends RuntimeException {
 }
 
 class TropoCall {
-    String callerID, calledID, callerName, calledName, network, channel, id, sessionId, initialText
+    static final List VERBS = ['answer', 'say', 'ask', 'prompt', 'record', 'transfer', 'conference',
+        'message', 'wait', 'hangup', 'reject', 'redirect', 'log', 'startCallRecording', 'stopCallRecording']
+    String callerID, calledID, callerName, calledName, network, channel, id, sessionId, initialText, userType
     Map headers = [:]
     TropoCall(Map s) {
         ['callerID', 'calledID', 'callerName', 'calledName', 'network', 'channel', 'id',
-         'sessionId', 'initialText'].each { this."$it" = s[it] }
+         'sessionId', 'initialText', 'userType'].each { this."$it" = s[it] }
         headers = (s.headers ?: [:]) as Map
     }
     String state() { TropoBridge.verb('_state', [] as Object[]).state }
     boolean isActive() { TropoBridge.verb('_state', [] as Object[]).active }
     String getHeader(String name) { headers.find { k, v -> k.equalsIgnoreCase(name) }?.value }
     String toString() { "[currentCall $callerID -> $calledID]" }
+    // Tropo's verbs are methods of currentCall too: currentCall.say('Hi') is say('Hi')
+    def methodMissing(String name, Object args) {
+        if (!(name in VERBS)) throw new MissingMethodException(name, TropoCall, args as Object[])
+        if (name == 'log') return TropoBridge.verb('log', [(args as List).collect { it.toString() }.join(' ')] as Object[])
+        TropoBridge.verb(name, args as Object[])
+    }
 }
 
 class TropoEvent {
@@ -173,6 +181,7 @@ def binding = new Binding()
 TropoBridge.binding = binding
 (start.params ?: [:]).each { k, v -> binding.setVariable(k as String, v) }
 binding.setVariable('currentCall', start.call ? new TropoCall(start.call as Map) : null)
+binding.setVariable('currentApp', (start.app ?: [id: 'tropo', name: 'tropo', baseDir: '']) as Map)
 ['answer', 'say', 'ask', 'prompt', 'record', 'transfer', 'call', 'conference', 'message', 'wait',
  'hangup', 'reject', 'redirect', 'startCallRecording', 'stopCallRecording'].each { String name ->
     binding.setVariable(name, { Object[] a -> TropoBridge.verb(name, a) })
