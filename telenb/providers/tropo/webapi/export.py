@@ -331,9 +331,17 @@ def flow_webapi(
         raise ConfigurationError(f"flow_webapi needs a Carrier or a flow, not {type(source)}")
     previous = current()
     try:
+        from .app import site
+        from .client import tropo_cloud
+
         sim = Carrier(seed=seed)
         app_ = _Continuation(flow)
-        sim.app(number, tropo_webapi=app_)
+        sim.app(number, tropo_webapi=app_, timeout=300.0)
+        cloud = tropo_cloud(sim)
+        # it drives the flow itself (greenlets), so it answers on the network's own thread,
+        # with no webhook deadline: an interpreter starting on a busy machine is not an error
+        cloud.web.mount(cloud.origin_for(sim.normalize(number)), site(app_)[0], "wsgi",
+                        same_thread=True)  # fmt: skip
         result = sim.call(number, caller=caller)
     finally:
         if previous is not None:
