@@ -206,6 +206,7 @@ say("Your table is ready")
 hangup()
 def answered(event):
     currentCall.say("Hello " + event.value.userType)
+    currentCall.wait(500)
     log("app " + currentApp.id)
 call("+15550123", {"machineDetection": {"introduction": "Please hold"}, "label": "campaign",
                    "onAnswer": answered})
@@ -218,6 +219,7 @@ hangup();
 call("+15550123", {machineDetection: {introduction: "Please hold"}, label: "campaign",
   onAnswer: function (event) {
     currentCall.say("Hello " + event.value.userType);
+    currentCall.wait(500);
     log("app " + currentApp.id);
   }});
 hangup();
@@ -229,6 +231,7 @@ hangup()
 call("+15550123", [machineDetection: [introduction: "Please hold"], label: "campaign",
   onAnswer: { event ->
     currentCall.say("Hello " + event.value.userType)
+    currentCall.wait(500)
     log("app " + currentApp.id)
   }])
 hangup()
@@ -240,6 +243,7 @@ hangup
 call "+15550123", {:machineDetection => {:introduction => "Please hold"}, :label => "campaign",
   :onAnswer => lambda { |event|
     $currentCall.say("Hello " + event.value.userType)
+    $currentCall.wait(500)
     log("app " + $currentApp.id)
   }}
 hangup
@@ -251,6 +255,7 @@ hangup();
 function answered($event) {
     global $currentCall, $currentApp;
     $currentCall->say("Hello " . $event->value->userType);
+    $currentCall->wait(500);
     _log("app " . $currentApp->id);
 }
 call("+15550123", array("machineDetection" => array("introduction" => "Please hold"),
@@ -273,6 +278,7 @@ def _summary(carrier):
         "logs": logs(carrier),
         "warnings": warnings(carrier),
         "detected": [e["userType"] for e in carrier.trace.filter("machine-detection")],
+        "waits": len(carrier.trace.filter("wait")),
     }
 
 
@@ -289,4 +295,5 @@ def test_the_same_era_script_behaves_the_same_in_every_language(lang):
             "records; the simulator has no billing records"
         ],
         "detected": ["MACHINE"],
+        "waits": 1,
     }

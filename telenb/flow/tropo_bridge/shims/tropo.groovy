@@ -9,6 +9,7 @@ import org.codehaus.groovy.ast.ClassNode
 import org.codehaus.groovy.ast.CodeVisitorSupport
 import org.codehaus.groovy.ast.expr.ConstantExpression
 import org.codehaus.groovy.ast.expr.MethodCallExpression
+import org.codehaus.groovy.ast.expr.VariableExpression
 import org.codehaus.groovy.classgen.GeneratorContext
 import org.codehaus.groovy.control.CompilePhase
 import org.codehaus.groovy.control.CompilerConfiguration
@@ -108,6 +109,7 @@ class TropoCall {
     boolean isActive() { TropoBridge.verb('_state', [] as Object[]).active }
     String getHeader(String name) { headers.find { k, v -> k.equalsIgnoreCase(name) }?.value }
     String toString() { "[currentCall $callerID -> $calledID]" }
+    Object tropoWait(Object[] a) { TropoBridge.verb('wait', a) }
     // Tropo's verbs are methods of currentCall too: currentCall.say('Hi') is say('Hi')
     def methodMissing(String name, Object args) {
         if (!(name in VERBS)) throw new MissingMethodException(name, TropoCall, args as Object[])
@@ -142,14 +144,16 @@ class TropoEvent {
 }
 
 // `wait(500)` in a script would be java.lang.Object.wait(long), which Groovy prefers to any
-// binding closure: the script's own wait calls become Tropo's wait when it is compiled.
+// binding closure: the script's own wait calls (and currentCall.wait) become Tropo's wait
+// when it is compiled.
 class TropoWait extends CompilationCustomizer {
     TropoWait() { super(CompilePhase.CONVERSION) }
     void call(SourceUnit source, GeneratorContext context, ClassNode node) {
         if (!node.script) return
         def visitor = new CodeVisitorSupport() {
             void visitMethodCallExpression(MethodCallExpression call) {
-                if (call.implicitThis && call.methodAsString == 'wait') call.method = new ConstantExpression('tropoWait')
+                if (call.methodAsString == 'wait' && (call.implicitThis || (call.objectExpression instanceof VariableExpression
+                        && call.objectExpression.name == 'currentCall'))) call.method = new ConstantExpression('tropoWait')
                 super.visitMethodCallExpression(call)
             }
         }
