@@ -471,7 +471,14 @@ class Call:
             "hangup": "hangup",
             "error": "error",
         }[out.kind]
-        event = Event(name, self if name == "answer" else "", 1, call=self, reason=out.kind)
+        event = Event(
+            name,
+            self if name == "answer" else "",
+            1,
+            call=self,
+            reason=out.kind,
+            answered_by=out.answered_by,
+        )
         handler = {
             "answer": on_answer,
             "timeout": on_timeout,
@@ -492,6 +499,8 @@ class Call:
         play_tones: bool = False,
         terminator: str | None = None,
         beep: bool = True,
+        join_prompt: str | None = None,
+        leave_prompt: str | None = None,
         on_choice: Handler = None,
         **unknown: Any,
     ) -> Event:
@@ -503,6 +512,8 @@ class Call:
             play_tones: let the others hear this caller's keypad tones.
             terminator: a key that leaves the room, or None.
             beep: play a beep to the room when this caller joins and leaves.
+            join_prompt, leave_prompt: what everyone in the room hears when this caller joins
+                or leaves (text, an audio URL, or ``"beep"``; Tropo's joinPrompt/leavePrompt).
             on_choice: called when the caller leaves the room without hanging up (the terminator).
         """
         reject_unknown("conference", self.conference, unknown)
@@ -515,6 +526,8 @@ class Call:
                 play_tones=bool(play_tones),
                 terminator=keypad_key("terminator", terminator),
                 beep=bool(beep),
+                join_prompt=join_prompt,
+                leave_prompt=leave_prompt,
             )
         )
         event = Event("hangup" if out.hangup else "conference", str(id), **out.detail)
@@ -530,10 +543,12 @@ class Call:
         from_: str | None = None,
         network: str = "SMS",
         channel: str = "TEXT",
+        media: Sequence[str] = (),
         **unknown: Any,
     ) -> Event:
         """Send a text message (does not wait for delivery).  A body SMS cannot carry raises
-        `MessageError` here, the same on every backend."""
+        `MessageError` here, the same on every backend.  `media`: URLs of pictures or other
+        media to send with it (an MMS; Tropo's mediaURL)."""
         if "from" in unknown:
             from_ = unknown.pop("from")
         reject_unknown("message", self.message, unknown)
@@ -544,6 +559,7 @@ class Call:
                 from_=from_,
                 network=network.upper(),
                 channel=channel.upper(),
+                media=tuple(str(m) for m in ([media] if isinstance(media, str) else media)),
             )
         )
         return Event("message", out.detail.get("sid", ""), **out.detail)

@@ -9,168 +9,19 @@ Python 3.  The script sees Tropo's globals — ``answer``, ``say``, ``ask``, ``t
 
 from __future__ import annotations
 
-import builtins
 import re
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigurationError, TelenbError, UnknownOptionError
+from ..errors import ConfigurationError, TelenbError
 from .api import Call
+from .events import call_handler
+from .tropo_options import OPTIONS, convert_options
+from .tropo_py2 import tropo_builtins
 
-# Tropo option name -> telenb keyword (None: accepted and ignored: cloud-only features)
-_COMMON_IGNORED = {"allowSignals": None, "onSignal": None, "name": None, "required": None}
-OPTIONS: dict[str, dict[str, str | None]] = {
-    "say": {
-        "voice": "voice",
-        "as": "say_as",
-        "language": "language",
-        "onHangup": None,
-        **_COMMON_IGNORED,
-    },
-    "ask": {
-        "choices": "choices",
-        "mode": "mode",
-        "attempts": "attempts",
-        "repeat": "attempts",
-        "timeout": "timeout",
-        "interdigitTimeout": "interdigit_timeout",
-        "terminator": "terminator",
-        "bargein": "bargein",
-        "minConfidence": "min_confidence",
-        "voice": "voice",
-        "recognizer": "recognizer",
-        "onChoice": "on_choice",
-        "onBadChoice": "on_bad_choice",
-        "onTimeout": "on_timeout",
-        "onHangup": "on_hangup",
-        "onError": "on_error",
-        "onEvent": "on_event",
-        "sensitivity": None,
-        "speechCompleteTimeout": None,
-        "speechIncompleteTimeout": None,
-        **_COMMON_IGNORED,
-    },
-    "record": {
-        "beep": "beep",
-        "maxTime": "max_time",
-        "silenceTimeout": "silence_timeout",
-        "timeout": "timeout",
-        "terminator": "terminator",
-        "recordURI": "path",
-        "recordFormat": "format",
-        "attempts": "attempts",
-        "repeat": "attempts",
-        "bargein": "bargein",
-        "voice": "voice",
-        "onRecord": "on_record",
-        "onTimeout": "on_timeout",
-        "onHangup": "on_hangup",
-        "onError": "on_error",
-        "onEvent": "on_event",
-        "transcriptionOutURI": "transcribe",
-        "transcriptionID": None,
-        "transcriptionOutFormat": None,
-        "recordMethod": None,
-        "recordUser": None,
-        "recordPassword": None,
-        "interdigitTimeout": None,
-        "minConfidence": None,
-        **_COMMON_IGNORED,
-    },
-    "transfer": {
-        "callerID": "caller_id",
-        "timeout": "timeout",
-        "answerOnMedia": "answer_on_media",
-        "playvalue": "ring_audio",
-        "terminator": "terminator",
-        "headers": "headers",
-        "onSuccess": "on_success",
-        "onTimeout": "on_timeout",
-        "onCallFailure": "on_call_failure",
-        "onError": "on_error",
-        "onHangup": "on_hangup",
-        "onEvent": "on_event",
-        "playrepeat": None,
-        "ringRepeat": None,
-        "interdigitTimeout": None,
-        "voice": None,
-        "choices": "terminator",
-        **_COMMON_IGNORED,
-    },
-    "call": {
-        "callerID": "caller_id",
-        "timeout": "timeout",
-        "answerOnMedia": "answer_on_media",
-        "channel": "channel",
-        "network": "network",
-        "headers": "headers",
-        "onAnswer": "on_answer",
-        "onTimeout": "on_timeout",
-        "onCallFailure": "on_call_failure",
-        "onError": "on_error",
-        "onEvent": "on_event",
-        "recordURI": None,
-        "recordFormat": None,
-        "recordMethod": None,
-        **_COMMON_IGNORED,
-    },
-    "conference": {
-        "mute": "mute",
-        "playTones": "play_tones",
-        "terminator": "terminator",
-        "onChoice": "on_choice",
-        "beep": "beep",
-        "interdigitTimeout": None,
-        **_COMMON_IGNORED,
-    },
-    "message": {
-        "to": "to",
-        "callerID": "from_",
-        "network": "network",
-        "channel": "channel",
-        "voice": None,
-        "timeout": None,
-        "answerOnMedia": None,
-        **_COMMON_IGNORED,
-    },
-    "startCallRecording": {
-        "format": "format",
-        "transcriptionOutURI": "transcribe",
-        "method": None,
-        "recordUser": None,
-        "recordPassword": None,
-        "transcriptionEmailFormat": None,
-        "transcriptionID": None,
-    },
-    "wait": {"milliseconds": "milliseconds", **_COMMON_IGNORED},
-}
-
-
-def convert_options(verb: str, options: dict[str, Any] | None) -> dict[str, Any]:
-    """Tropo's camelCase option dict -> telenb keywords; unknown names raise with the list."""
-    if options is None:
-        return {}
-    if not isinstance(options, dict):
-        raise ConfigurationError(
-            f"{verb}() options must be a dict such as {{'voice': 'Kate'}}, "
-            f"not {type(options).__name__}"
-        )
-    table = OPTIONS[verb]
-    out: dict[str, Any] = {}
-    for key, value in options.items():
-        if key not in table:
-            raise UnknownOptionError(verb, key, table)
-        target = table[key]
-        if target is None:
-            continue
-        if key == "choices" and verb == "transfer":  # {'choices': {'terminator': '*'}} or '*'
-            value = value.get("terminator") if isinstance(value, dict) else value
-        if key == "transcriptionOutURI":
-            value = bool(value)
-        out[target] = value
-    return out
+__all__ = ["OPTIONS", "TropoApp", "TropoCall", "convert_options", "script_globals", "tropo_flow"]
 
 
 def national(number: str | None) -> str | None:
@@ -180,11 +31,24 @@ def national(number: str | None) -> str | None:
     return number
 
 
-class TropoCall:
-    """`currentCall`: Tropo's view of the call."""
+USER_TYPES = {"human": "HUMAN", "fax": "FAX"}  # answered_by -> Tropo's userType
 
-    def __init__(self, call: Call):
+
+def user_type(answered_by: str | None) -> str:
+    """machineDetection's verdict as Tropo named it: HUMAN, MACHINE, FAX or NIL (unknown)."""
+    if not answered_by:
+        return "NIL"
+    return USER_TYPES.get(answered_by, "MACHINE" if answered_by.startswith("machine") else "NIL")
+
+
+class TropoCall:
+    """`currentCall`: Tropo's view of the call, with the verbs as methods too
+    (``currentCall.say("Hi")`` is ``say("Hi")``)."""
+
+    def __init__(self, call: Call, verbs: dict[str, Any] | None = None):
         self._call = call
+        self._verbs = verbs or {}
+        self.userType: str | None = None  # set by call()'s machineDetection
 
     callerID = property(lambda self: national(self._call.caller_id))
     calledID = property(lambda self: national(self._call.called_id))
@@ -195,6 +59,7 @@ class TropoCall:
     id = property(lambda self: self._call.sid)
     sessionId = property(lambda self: self._call.sid)
     initialText = property(lambda self: self._call.initial_text)
+    headers = property(lambda self: self._call.headers)
 
     def state(self) -> str:
         return self._call.state
@@ -205,19 +70,55 @@ class TropoCall:
     def getHeader(self, name: str) -> str | None:
         return self._call.get_header(name)
 
+    def __getattr__(self, name: str) -> Any:
+        verbs = self.__dict__.get("_verbs") or {}
+        if name in CALL_METHODS and name in verbs:
+            return verbs[name]
+        raise AttributeError(f"currentCall has no attribute {name!r}")
+
     def __repr__(self) -> str:
         return f"<currentCall {self.callerID} -> {self.calledID} {self.state()}>"
 
 
-def script_globals(call: Call, params: dict[str, Any] | None = None) -> dict[str, Any]:
+CALL_METHODS = (
+    "answer", "say", "ask", "prompt", "record", "transfer", "conference", "message", "wait",
+    "hangup", "reject", "redirect", "log", "startCallRecording", "stopCallRecording",
+)  # fmt: skip
+
+
+class TropoApp:
+    """`currentApp`: the application the script belongs to."""
+
+    def __init__(self, name: str, base_dir: str = ""):
+        self.id = self.name = name
+        self.baseDir = base_dir
+
+    def __repr__(self) -> str:
+        return f"<currentApp {self.name}>"
+
+
+def _fire(handlers: dict[str, Any], event: Any, on_event: Any = None) -> None:
+    call_handler(handlers.get(event.name), event)
+    call_handler(on_event, event)
+
+
+def script_globals(
+    call: Call, params: dict[str, Any] | None = None, app: TropoApp | None = None
+) -> dict[str, Any]:
     """The names a Tropo script sees."""
-    g: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
+    g: dict[str, Any] = {"__name__": "__main__", "__builtins__": tropo_builtins()}
+
+    def warn(message: str) -> None:
+        call._host.trace("warning", code=None, message=message)
+
+    def opts_for(verb: str, options: dict | None) -> dict[str, Any]:
+        return convert_options(verb, options, warn)
 
     def say(text: Any, options: dict | None = None) -> Any:
-        return call.say(str(text), **convert_options("say", options))
+        return call.say(str(text), **opts_for("say", options))
 
     def ask(text: Any, options: dict | None = None) -> Any:
-        opts = convert_options("ask", options)
+        opts = opts_for("ask", options)
         if "choices" not in opts:
             raise ConfigurationError(
                 "ask() needs a 'choices' option, such as {'choices': 'yes, no'}"
@@ -225,52 +126,117 @@ def script_globals(call: Call, params: dict[str, Any] | None = None) -> dict[str
         return call.ask(str(text) if text else None, **opts)
 
     def record(text: Any = None, options: dict | None = None) -> Any:
-        return call.record(str(text) if text else None, **convert_options("record", options))
+        opts = opts_for("record", options)
+        on_silence = opts.pop("_on_silence", None)
+        event = call.record(str(text) if text else None, **opts)
+        if on_silence is not None and getattr(event.recording, "reason", "") == "silence":
+            call_handler(on_silence, event)  # the recording ended on silenceTimeout
+        return event
 
     def transfer(destination: Any, options: dict | None = None) -> Any:
-        return call.transfer(destination, **convert_options("transfer", options))
+        opts = opts_for("transfer", options)
+        machine = opts.pop("_machine", None)
+        on_busy = opts.pop("_on_busy", None)
+        if opts.pop("_on_connect", None) is not None:
+            warn("transfer() option 'onConnect' has no effect here: its verbs would play to "
+                 "the callee before the bridge, which the simulator does not do")  # fmt: skip
+        handlers = {name: opts.pop(key, None) for name, key in (
+            ("success", "on_success"), ("timeout", "on_timeout"),
+            ("callFailure", "on_call_failure"), ("hangup", "on_hangup"), ("error", "on_error"),
+        )}  # fmt: skip
+        on_event = opts.pop("on_event", None)
+        event = call.transfer(destination, **opts)
+        if machine:
+            event.data["userType"] = user_type(event.data.get("answered_by"))
+        if on_busy is not None and event.data.get("reason") == "busy":
+            call_handler(on_busy, event)
+        _fire(handlers, event, on_event)
+        return event
 
     def place_call(destination: Any, options: dict | None = None) -> Any:
-        event = call.call(destination, **convert_options("call", options))
+        opts = opts_for("call", options)
+        machine = opts.pop("_machine", None)
+        on_busy = opts.pop("_on_busy", None)
+        on_connect = opts.pop("_on_connect", None)
+        handlers = {name: opts.pop(key, None) for name, key in (
+            ("answer", "on_answer"), ("timeout", "on_timeout"),
+            ("callFailure", "on_call_failure"), ("error", "on_error"),
+        )}  # fmt: skip
+        on_event = opts.pop("on_event", None)
+        event = call.call(destination, **opts)
         if event.name == "answer":
-            g["currentCall"] = TropoCall(call)
-            event.value = g["currentCall"]
+            current = TropoCall(call, verbs)
+            g["currentCall"] = event.value = current
+            if machine:
+                intro = machine.get("introduction") if isinstance(machine, dict) else None
+                if intro:  # heard by whoever answered while Tropo listened to them
+                    voice = machine.get("voice") if isinstance(machine, dict) else None
+                    call.say(str(intro), voice=voice)
+                current.userType = user_type(event.data.get("answered_by"))
+                event.data["userType"] = current.userType
+                call._host.trace("machine-detection", userType=current.userType)
+            call_handler(on_connect, event)
+        if on_busy is not None and event.data.get("reason") == "busy":
+            call_handler(on_busy, event)
+        _fire(handlers, event, on_event)
         return event
 
     def conference(conference_id: Any, options: dict | None = None) -> Any:
-        return call.conference(str(conference_id), **convert_options("conference", options))
+        opts = opts_for("conference", options)
+        for key in ("_join_prompt", "_leave_prompt"):
+            if key in opts:
+                opts[key[1:]] = _prompt_text(opts.pop(key))
+        return call.conference(str(conference_id), **opts)
 
     def message(text: Any, options: dict | None = None) -> Any:
-        opts = convert_options("message", options)
+        opts = opts_for("message", options)
         if "to" not in opts:
             raise ConfigurationError("message() needs a 'to' option, such as {'to': '+15550123'}")
+        media = opts.pop("_media", None)
+        if media:
+            opts["media"] = [media] if isinstance(media, str) else [str(m) for m in media]
         return call.message(str(text), **opts)
 
     def wait(milliseconds: Any = 1000, options: dict | None = None) -> Any:
         if isinstance(milliseconds, dict):
             options, milliseconds = milliseconds, milliseconds.get("milliseconds", 1000)
-        convert_options("wait", options)
+        opts_for("wait", options)
         return call.wait(float(milliseconds) / 1000.0)
 
     def start_recording(uri: Any = None, options: dict | None = None) -> Any:
-        opts = convert_options("startCallRecording", options)
+        opts = opts_for("startCallRecording", options)
         return call.start_recording(uri, **opts)
 
     def log(*parts: Any, **_: Any) -> Any:
         return call.log(" ".join(str(p) for p in parts))
 
-    g.update(
+    verbs: dict[str, Any] = dict(
         answer=lambda *a, **k: call.answer(), say=say, ask=ask, prompt=ask, record=record,
-        transfer=transfer, call=place_call, conference=conference, message=message,
+        transfer=transfer, conference=conference, message=message,
         hangup=lambda *a, **k: call.hangup(), reject=lambda *a, **k: call.reject(),
         redirect=lambda destination, *a, **k: call.redirect(destination), wait=wait, log=log,
         startCallRecording=start_recording, stopCallRecording=lambda *a: call.stop_recording(),
-        print=log,
-        currentCall=TropoCall(call) if call.sid else None,
+    )  # fmt: skip
+    g.update(
+        verbs, call=place_call, print=log,
+        currentCall=TropoCall(call, verbs) if call.sid else None,
+        currentApp=app or TropoApp("tropo"),
     )  # fmt: skip
     if params:
         g.update(params)
     return g
+
+
+def _prompt_text(value: Any) -> str | None:
+    """joinPrompt/leavePrompt: true (a beep), false, or {'value': text or audio URL}."""
+    if value is True:
+        return "beep"
+    if isinstance(value, dict):
+        text = value.get("value")
+        return str(text) if text else "beep"
+    if isinstance(value, str) and value:
+        return value
+    return None
 
 
 def _expand_leading_tabs(source: str) -> str:
@@ -353,8 +319,10 @@ def tropo_flow(
         )
     code = compile_script(source, filename)
 
+    app = TropoApp(label, str(path.parent) if path is not None else "")
+
     def run(call: Call) -> None:
-        exec(code, script_globals(call, params))
+        exec(code, script_globals(call, params, app))
 
     run.__name__ = label
     return run, label

@@ -93,6 +93,8 @@ class Conference:
     play_tones: bool = False
     terminator: str | None = None
     beep: bool = True
+    join_prompt: str | None = None  # what the room hears when this caller joins ("beep")
+    leave_prompt: str | None = None
 
 
 @dataclass(slots=True)
@@ -102,6 +104,7 @@ class Message:
     from_: str | None = None
     network: str = "SMS"
     channel: str = "TEXT"
+    media: tuple[str, ...] = ()  # media URLs (an MMS)
 
 
 @dataclass(slots=True)

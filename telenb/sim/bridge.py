@@ -177,11 +177,13 @@ class Conference:
             participants=len(self.participants),
             muted=op.verb.mute,
         )
+        self._announce(op.verb.join_prompt, "join", leg)
 
     def leave(self, leg: Leg, why: str = "hangup") -> None:
         part = self.participants.pop(leg.sid, None)
         if part is None:
             return
+        self._announce(part["op"].verb.leave_prompt, "leave", leg)
         leg.conference = None
         leg.trace(
             "conference",
@@ -193,6 +195,16 @@ class Conference:
         if not self.participants:
             self.status = "completed"
             self.ended_at = self.carrier.clock.now
+
+    def _announce(self, prompt: str | None, action: str, who: Leg) -> None:
+        """A joinPrompt/leavePrompt: everyone in the room hears it (Tropo played it to all)."""
+        if not prompt:
+            return
+        for part in self.participants.values():
+            part["leg"].trace(
+                "conference", action=f"{action}-prompt", room=self.name, text=prompt,
+                about=who.sid,
+            )  # fmt: skip
 
     def speak(self, leg: Leg, utt: Any, start: float) -> None:
         if self.participants.get(leg.sid, {}).get("muted"):

@@ -329,6 +329,7 @@ class SmsNetwork:
         app = c.apps.get(to_n)
         fault = self.fault(to_n)
         known = to_n in self.handlers or app is not None or to_n in c.phones
+        known = known or (to_n, from_n) in self.open  # a reply to a session the app opened
         if fault is None and not known and to_n not in self.texters:
             fault = FAULTS["unknown"]
         msg = self._new(

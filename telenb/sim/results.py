@@ -107,7 +107,7 @@ class CallResult(TraceQuestions):
     @property
     def messages(self) -> list[Any]:
         sids = {leg.sid for leg in self.legs}
-        return [m for m in self.carrier.messages if m.call_sid in sids]
+        return [m for m in self.carrier.messages if m.call_sid in sids or m.session_sid in sids]
 
     @property
     def recordings(self) -> list[Any]:

@@ -144,7 +144,8 @@ class FlowRunner:
     def _execute(self, verb: Any) -> Any:
         kind = type(verb)
         leg = self.leg
-        if self.channel == "TEXT" and leg is not None:  # a text session (sim/textchannel.py)
+        if self.channel == "TEXT" and leg is not None and not (kind is V.Dial and leg.ended):
+            # a text session (sim/textchannel.py); once it ended, call() may place another
             return leg.execute(self, verb)  # type: ignore[attr-defined]  # a TextSession
         if kind is V.Log:
             self.trace("log", message=verb.message)
@@ -156,7 +157,19 @@ class FlowRunner:
                                      leg.from_ if leg else None),
                 channel=verb.channel, network=verb.network, origin=leg.sid if leg else None,
             )  # fmt: skip
+            if verb.media:
+                msg.meta["media_urls"] = list(verb.media)
+                self.trace("media", message=msg.sid, urls=list(verb.media))
             return V.Done(detail={"sid": msg.sid, "status": msg.status})
+        if kind is V.Dial and (verb.network == "SMS" or verb.channel == "TEXT"):
+            if leg is not None and not leg.ended:
+                raise FlowError(
+                    "call() opens a text conversation for a flow that has none; this flow "
+                    "already has a call: use message(text, to=...) to text someone"
+                )
+            from .textchannel import open_outbound
+
+            return open_outbound(self, verb)
         if kind is V.Dial:
             if leg is not None and not leg.ended:
                 raise FlowError(

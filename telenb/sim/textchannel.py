@@ -70,23 +70,34 @@ def start_session(network: SmsNetwork, first: Message, app: App) -> TextSession:
 class TextSession:
     """One person's text conversation with one app, driving a flow (a leg, for text)."""
 
-    direction = "inbound"
     network = "SMS"
     party = None
     answered = True
     answered_by = None
     conference = None
     recorder = None
+    children: tuple = ()  # a text session places no calls of its own
 
-    def __init__(self, network: SmsNetwork, first: Message):
+    def __init__(
+        self,
+        network: SmsNetwork,
+        first: Message | None,
+        *,
+        person: str = "",
+        number: str = "",
+        sid: str = "",
+    ):
+        """A session opened by `first` (a person's text), or, with no first message, one the
+        app opens itself (Tropo's ``call(person, {'network': 'SMS'})`` from `number`)."""
         self.sms = network
         self.carrier = network.carrier
         self.clock = self.carrier.clock
-        self.sid = first.sid
-        self.from_ = first.from_  # the person
-        self.to = first.to  # the app's number
-        self.initial_text = first.body
-        self.hops = first.meta.get("hops", 0)  # >0: started by another app's message
+        self.direction = "inbound" if first is not None else "outbound-api"
+        self.sid = first.sid if first is not None else sid
+        self.from_ = first.from_ if first is not None else person  # the person
+        self.to = first.to if first is not None else number  # the app's number
+        self.initial_text = first.body if first is not None else None
+        self.hops = first.meta.get("hops", 0) if first is not None else 0
         self.headers: dict[str, str] = {}
         self.status = "in-progress"
         self.created = self.clock.now
@@ -97,12 +108,13 @@ class TextSession:
         self.op: Any = None
         self.unread: deque[Message] = deque()
         self._timer: Any = None
-        first.session_sid = self.sid
+        if first is not None:
+            first.session_sid = self.sid
         network.sessions.append(self)
         network.open[(self.to, self.from_)] = self
         self.trace(
             "session", channel="TEXT", network="SMS", **{"from": self.from_, "to": self.to},
-            initial_text=first.body,
+            **({"initial_text": self.initial_text} if first else {"direction": self.direction}),
         )  # fmt: skip
         self.touch()
 
@@ -197,10 +209,12 @@ class TextSession:
             return V.Done()
         if kind is V.Message:
             to = self.sms.address(verb.to, "To")
+            media = {"media_urls": list(verb.media)} if verb.media else {}
             msg = self.sms.send(
                 verb.text, to=to, from_=verb.from_ or self.to, session_sid=self.sid,
                 direction="outbound-reply" if to == self.from_ else "outbound-api",
-                channel=verb.channel, network=verb.network, meta={"hops": self.hops},
+                channel=verb.channel, network=verb.network,
+                meta={"hops": self.hops, **media},
             )  # fmt: skip
             self.touch()
             return V.Done(detail={"sid": msg.sid, "status": msg.status})
@@ -222,6 +236,22 @@ class TextSession:
             self.hangup("flow")
             return V.Done(hangup=True)
         raise FlowError(f"the text channel does not know the verb {kind.__name__}")
+
+
+def open_outbound(runner: FlowRunner, verb: V.Dial) -> V.DialOutcome:
+    """Tropo's outbound SMS: ``call(number, {'network': 'SMS'})`` opens a text session with
+    `number` (then ``say`` texts it, ``ask`` waits for the reply), from the verb's callerID or
+    the carrier's default number."""
+    carrier = runner.carrier
+    person = carrier.sms.address(verb.to[0], "To")
+    number = (
+        carrier.sms.address(verb.caller_id, "From") if verb.caller_id else carrier.default_caller_id
+    )
+    session = TextSession(carrier.sms, None, person=person, number=number,
+                          sid=carrier.sids.new("call"))  # fmt: skip
+    runner.channel = "TEXT"
+    runner.attach(session)  # type: ignore[arg-type]  # the session stands in for a leg
+    return V.DialOutcome("answered", session.sid)
 
 
 class TextAskOp:

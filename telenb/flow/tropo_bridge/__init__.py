@@ -15,6 +15,7 @@ from typing import Any
 
 from ...errors import ConfigurationError
 from ..api import Call
+from ..tropo import TropoApp
 from .child import Child
 from .languages import LANGUAGES, InterpreterMissing, Language, language, language_of, missing
 from .session import Bridge, ScriptError
@@ -47,6 +48,7 @@ def bridge_flow(
         source, label = None, path.stem
     else:
         source, label = str(script), "tropo"
+    app = TropoApp(label, str(path.parent) if path is not None else "")
 
     def run(call: Call) -> None:
 
@@ -58,7 +60,7 @@ def bridge_flow(
                 names = {str(target): f"<tropo {lang.title} script>"}
             child = Child(lang.command(target), lang.environment(), lang.title)
             try:
-                Bridge(call, child, params, names).run()
+                Bridge(call, child, params, names, app).run()
             finally:
                 child.close()
 

@@ -18,7 +18,7 @@ from greenlet import GreenletExit
 from ...errors import CallEnded, FlowError, TelenbError
 from ..api import Call
 from ..events import Event
-from ..tropo import TropoCall, script_globals
+from ..tropo import TropoApp, TropoCall, script_globals
 from .child import Child
 
 VERBS = (
@@ -38,15 +38,26 @@ class _HandlerFailed(Exception):
 class Bridge:
     """Serve one child: carry out its verbs on `call` until the script ends."""
 
-    def __init__(self, call: Call, child: Child, params: dict[str, Any] | None, names: dict):
+    def __init__(
+        self,
+        call: Call,
+        child: Child,
+        params: dict[str, Any] | None,
+        names: dict,
+        app: TropoApp | None = None,
+    ):
         self.call = call
         self.child = child
         self.names = names  # temporary path -> what to call the script in messages
-        self.g = script_globals(call, None)
+        self.app = app or TropoApp("tropo")
+        self.g = script_globals(call, None, self.app)
         self.params = params or {}
 
     def run(self) -> None:
-        self.child.send({"op": "start", "call": self.snapshot(), "params": _plain(self.params)})
+        app = {"id": self.app.id, "name": self.app.name, "baseDir": self.app.baseDir}
+        self.child.send(
+            {"op": "start", "call": self.snapshot(), "params": _plain(self.params), "app": app}
+        )
         self.serve("exit")
 
     def serve(self, until: str) -> dict[str, Any]:
@@ -153,6 +164,7 @@ class Bridge:
             "initialText": current.initialText,
             "state": current.state(),
             "headers": dict(self.call.headers),
+            "userType": getattr(current, "userType", None),
         }
 
     def rename(self, text: str) -> str:

@@ -9,6 +9,7 @@ import org.codehaus.groovy.ast.ClassNode
 import org.codehaus.groovy.ast.CodeVisitorSupport
 import org.codehaus.groovy.ast.expr.ConstantExpression
 import org.codehaus.groovy.ast.expr.MethodCallExpression
+import org.codehaus.groovy.ast.expr.VariableExpression
 import org.codehaus.groovy.classgen.GeneratorContext
 import org.codehaus.groovy.control.CompilePhase
 import org.codehaus.groovy.control.CompilerConfiguration
@@ -95,17 +96,26 @@ class TropoException extends RuntimeException {
 }
 
 class TropoCall {
-    String callerID, calledID, callerName, calledName, network, channel, id, sessionId, initialText
+    static final List VERBS = ['answer', 'say', 'ask', 'prompt', 'record', 'transfer', 'conference',
+        'message', 'wait', 'hangup', 'reject', 'redirect', 'log', 'startCallRecording', 'stopCallRecording']
+    String callerID, calledID, callerName, calledName, network, channel, id, sessionId, initialText, userType
     Map headers = [:]
     TropoCall(Map s) {
         ['callerID', 'calledID', 'callerName', 'calledName', 'network', 'channel', 'id',
-         'sessionId', 'initialText'].each { this."$it" = s[it] }
+         'sessionId', 'initialText', 'userType'].each { this."$it" = s[it] }
         headers = (s.headers ?: [:]) as Map
     }
     String state() { TropoBridge.verb('_state', [] as Object[]).state }
     boolean isActive() { TropoBridge.verb('_state', [] as Object[]).active }
     String getHeader(String name) { headers.find { k, v -> k.equalsIgnoreCase(name) }?.value }
     String toString() { "[currentCall $callerID -> $calledID]" }
+    Object tropoWait(Object[] a) { TropoBridge.verb('wait', a) }
+    // Tropo's verbs are methods of currentCall too: currentCall.say('Hi') is say('Hi')
+    def methodMissing(String name, Object args) {
+        if (!(name in VERBS)) throw new MissingMethodException(name, TropoCall, args as Object[])
+        if (name == 'log') return TropoBridge.verb('log', [(args as List).collect { it.toString() }.join(' ')] as Object[])
+        TropoBridge.verb(name, args as Object[])
+    }
 }
 
 class TropoEvent {
@@ -134,14 +144,16 @@ class TropoEvent {
 }
 
 // `wait(500)` in a script would be java.lang.Object.wait(long), which Groovy prefers to any
-// binding closure: the script's own wait calls become Tropo's wait when it is compiled.
+// binding closure: the script's own wait calls (and currentCall.wait) become Tropo's wait
+// when it is compiled.
 class TropoWait extends CompilationCustomizer {
     TropoWait() { super(CompilePhase.CONVERSION) }
     void call(SourceUnit source, GeneratorContext context, ClassNode node) {
         if (!node.script) return
         def visitor = new CodeVisitorSupport() {
             void visitMethodCallExpression(MethodCallExpression call) {
-                if (call.implicitThis && call.methodAsString == 'wait') call.method = new ConstantExpression('tropoWait')
+                if (call.methodAsString == 'wait' && (call.implicitThis || (call.objectExpression instanceof VariableExpression
+                        && call.objectExpression.name == 'currentCall'))) call.method = new ConstantExpression('tropoWait')
                 super.visitMethodCallExpression(call)
             }
         }
@@ -173,6 +185,7 @@ def binding = new Binding()
 TropoBridge.binding = binding
 (start.params ?: [:]).each { k, v -> binding.setVariable(k as String, v) }
 binding.setVariable('currentCall', start.call ? new TropoCall(start.call as Map) : null)
+binding.setVariable('currentApp', (start.app ?: [id: 'tropo', name: 'tropo', baseDir: '']) as Map)
 ['answer', 'say', 'ask', 'prompt', 'record', 'transfer', 'call', 'conference', 'message', 'wait',
  'hangup', 'reject', 'redirect', 'startCallRecording', 'stopCallRecording'].each { String name ->
     binding.setVariable(name, { Object[] a -> TropoBridge.verb(name, a) })

@@ -107,6 +107,12 @@ TropoCall.prototype.getHeader = function (name) {
   const key = Object.keys(this.headers).find((k) => k.toLowerCase() === String(name).toLowerCase());
   return key === undefined ? null : this.headers[key];
 };
+// Tropo's verbs are methods of currentCall too: currentCall.say("Hi") is say("Hi")
+for (const name of ['answer', 'say', 'ask', 'prompt', 'record', 'transfer', 'conference', 'message',
+  'wait', 'hangup', 'reject', 'redirect', 'startCallRecording', 'stopCallRecording']) {
+  TropoCall.prototype[name] = function (...args) { return rpc(name, args); };
+}
+TropoCall.prototype.log = function (...parts) { return rpc('log', [parts.map(String).join(' ')]); };
 TropoCall.prototype.toString = function () { return `[currentCall ${this.callerID} -> ${this.calledID}]`; };
 
 function TropoEvent(d) {
@@ -197,6 +203,7 @@ function fail(e) {
 const start = receive();
 for (const [k, v] of Object.entries(start.params || {})) G[k] = v;
 G.currentCall = start.call ? new TropoCall(start.call) : null;
+G.currentApp = start.app || { id: 'tropo', name: 'tropo', baseDir: '' };
 
 let script;
 const source = fs.readFileSync(scriptPath, 'utf8');

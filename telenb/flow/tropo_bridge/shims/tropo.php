@@ -130,12 +130,12 @@ class TropoException extends Exception
 class TropoCall
 {
     public $callerID, $calledID, $callerName, $calledName, $network, $channel, $id, $sessionId,
-        $initialText, $headers;
+        $initialText, $headers, $userType;
 
     public function __construct($s)
     {
         foreach (array('callerID', 'calledID', 'callerName', 'calledName', 'network', 'channel',
-                       'id', 'sessionId', 'initialText') as $k) {
+                       'id', 'sessionId', 'initialText', 'userType') as $k) {
             $this->$k = isset($s[$k]) ? $s[$k] : null;
         }
         $this->headers = isset($s['headers']) ? $s['headers'] : array();
@@ -166,6 +166,21 @@ class TropoCall
     public function __toString()
     {
         return "[currentCall {$this->callerID} -> {$this->calledID}]";
+    }
+
+    // Tropo's verbs are methods of $currentCall too: $currentCall->say('Hi') is say('Hi')
+    public function __call($name, $args)
+    {
+        $verbs = array('answer', 'say', 'ask', 'prompt', 'record', 'transfer', 'conference',
+                       'message', 'wait', 'hangup', 'reject', 'redirect', 'startCallRecording',
+                       'stopCallRecording');
+        if ($name === 'log') {
+            return TropoBridge::verb('log', array(implode(' ', $args)));
+        }
+        if (!in_array($name, $verbs, true)) {
+            throw new Error("Call to undefined method TropoCall::$name()");
+        }
+        return TropoBridge::verb($name, $args);
     }
 }
 
@@ -306,6 +321,8 @@ foreach ((isset($__tropo_start['params']) ? $__tropo_start['params'] : array()) 
     }
 }
 $currentCall = empty($__tropo_start['call']) ? null : new TropoCall($__tropo_start['call']);
+$currentApp = (object) (isset($__tropo_start['app']) ? $__tropo_start['app']
+    : array('id' => 'tropo', 'name' => 'tropo', 'baseDir' => ''));
 register_shutdown_function(function () use ($__tropo_script) {
     $err = error_get_last();
     if ($err !== null && ($err['type'] & (E_ERROR | E_PARSE | E_COMPILE_ERROR | E_CORE_ERROR))) {

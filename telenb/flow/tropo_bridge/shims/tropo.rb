@@ -85,10 +85,20 @@ end
 
 class TropoCall
   attr_reader :callerID, :calledID, :callerName, :calledName, :network, :channel, :id,
-              :sessionId, :initialText, :headers
+              :sessionId, :initialText, :headers, :userType
+
+  # Tropo's verbs are methods of $currentCall too: $currentCall.say('Hi') is say('Hi')
+  %w[answer say ask prompt record transfer conference message wait hangup reject redirect
+     startCallRecording stopCallRecording].each do |verb|
+    define_method(verb) { |*args| TropoBridge.verb(verb, args) }
+  end
+
+  def log(*parts)
+    TropoBridge.verb('log', [parts.map(&:to_s).join(' ')])
+  end
 
   def initialize(s)
-    %w[callerID calledID callerName calledName network channel id sessionId initialText].each do |k|
+    %w[callerID calledID callerName calledName network channel id sessionId initialText userType].each do |k|
       instance_variable_set("@#{k}", s[k])
     end
     @headers = s['headers'] || {}
@@ -109,6 +119,16 @@ class TropoCall
 
   def to_s
     "[currentCall #{@callerID} -> #{@calledID}]"
+  end
+end
+
+class TropoApp
+  attr_reader :id, :name, :baseDir
+
+  def initialize(a)
+    @id = a['id'] || 'tropo'
+    @name = a['name'] || @id
+    @baseDir = a['baseDir'] || ''
   end
 end
 
@@ -211,6 +231,7 @@ start = TropoBridge.receive
   eval("$#{k} = TropoBridge.instance_variable_get(:@param)") # rubocop:disable Security/Eval
 end
 $currentCall = start['call'] ? TropoCall.new(start['call']) : nil
+$currentApp = TropoApp.new(start['app'] || {})
 $stdout = TropoLog.new
 
 def tropo_where(e, script)
