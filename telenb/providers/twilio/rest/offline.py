@@ -100,7 +100,10 @@ class OfflineHttpClient(HttpClient):
             "rest", method=method, path=parts.path, status=status,
             code=(body or {}).get("code") if status >= 400 else None,
         )  # fmt: skip
-        response = Response(status, text, {"Content-Type": "application/json"})
+        headers = {"Content-Type": "application/json"}
+        if status == 401:
+            headers["WWW-Authenticate"] = 'Basic realm="Twilio API"'
+        response = Response(status, text, headers)
         self._test_only_last_response = response
         return response
 
@@ -245,6 +248,22 @@ class OfflineHttpClient(HttpClient):
             acct.carrier.apps.pop(entry.phone_number, None)
             return 204, None
         raise _not_found(path)
+
+    def _availablephonenumbers(self, method, rest, query, form, path, test) -> tuple[int, Any]:
+        from .available import available
+
+        return available(self, method, rest, query, path)
+
+    # -- Applications and Keys ------------------------------------------------------------------
+    def _applications(self, method, rest, query, form, path, test) -> tuple[int, Any]:
+        from .applications import applications
+
+        return applications(self, method, rest, query, form, path)
+
+    def _keys(self, method, rest, query, form, path, test) -> tuple[int, Any]:
+        from .applications import keys
+
+        return keys(self, method, rest, query, form, path)
 
     # -- Recordings -----------------------------------------------------------------------------
     def _recordings(self, method, rest, query, form, path, test) -> tuple[int, Any]:
