@@ -150,7 +150,7 @@ def applications(
             raise _not_found(path)
         wanted = query.get("FriendlyName")
         items = [a for a in apps.values() if wanted is None or a.friendly_name == wanted]
-        items.sort(key=lambda a: a.created, reverse=True)
+        items.reverse()  # newest first
         return 200, page("applications", [application_json(acct, a) for a in items], path, query)
     app = apps.get(rest[0])
     if app is None or len(rest) > 1:

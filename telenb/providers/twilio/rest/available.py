@@ -50,7 +50,15 @@ def _place(number: str) -> tuple[str | None, str | None]:
     return None, STATES.get(text)
 
 
+def _area_exists(area: str) -> bool:
+    import phonenumbers
+
+    return phonenumbers.is_valid_number(phonenumbers.parse(f"+1{area}5550100"))
+
+
 def _stock(country: str, kind: str, area: str | None) -> list[str]:
+    if area is not None and not _area_exists(area):
+        return []
     if country in ("US", "CA") and kind == "Local":
         areas = (area,) if area else LOCAL_AREAS
         return [f"+1{a}555{n:04d}" for a in areas for n in range(100, 200)]
