@@ -122,3 +122,26 @@ def test_a_decorated_function_may_call_itself():
     send(2)
     assert [m.body for m in c.messages] == ["n=2", "n=1", "n=0"]
     assert TwilioHttpClient.__dict__["request"].__name__ == "request"
+
+
+def test_the_fixture_takes_the_projects_own_carrier(pytester):
+    pytester.makepyfile(
+        """
+        import pytest
+        import telenb
+        from twilio.rest import Client
+        from telenb.providers.twilio import twilio_account
+
+        @pytest.fixture
+        def twilio_carrier():
+            carrier = telenb.Carrier(seed=42)
+            twilio_account(carrier).add_number("+15550100")
+            return carrier
+
+        def test_texts(twilio_offline):
+            assert twilio_offline.carrier.seed == 42
+            Client().messages.create(to="+15550123", from_="+15550100", body="hi")
+            assert [m.body for m in twilio_offline.carrier.messages] == ["hi"]
+        """
+    )
+    pytester.runpytest("-q").assert_outcomes(passed=1)  # the plugin this session loaded
