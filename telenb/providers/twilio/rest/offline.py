@@ -55,6 +55,7 @@ class OfflineHttpClient(HttpClient):
         self.account = twilio_account(carrier)
         self.advance = advance
         self.requests: list[TwilioRequest] = []
+        self._served_as: str | None = None  # the subaccount a request is answered for
 
     def __repr__(self) -> str:
         return f"<OfflineHttpClient for {self.account.account_sid}, {len(self.requests)} requests>"
@@ -90,10 +91,13 @@ class OfflineHttpClient(HttpClient):
             self.carrier.run(until=self.carrier.clock.now + self.advance)
         parts = urlsplit(url)
         query = {**dict(parse_qsl(parts.query)), **{k: str(v) for k, v in (params or {}).items()}}
+        self._served_as = None
         try:
             status, body = self._route(method, parts, query, _form(data), auth)
         except RestError as exc:
             status, body = exc.status, exc.payload()
+        if self._served_as and body is not None:  # a subaccount's view of the one network
+            body = json.loads(json.dumps(body).replace(self.account.account_sid, self._served_as))
         text = "" if body is None else json.dumps(body)
         self.carrier.trace.add(
             self.carrier.clock.now, (body or {}).get("sid", "-") if status < 300 else "-",
@@ -114,7 +118,13 @@ class OfflineHttpClient(HttpClient):
         path = parts.path
         if parts.hostname != "api.twilio.com":
             raise _not_found(path, f"telenb serves api.twilio.com only, not {parts.hostname}")
+        from .accounts import account_instance, accounts_list, subaccounts
+
         segments = path.split("/")[1:]
+        if segments[:2] == [API_VERSION, "Accounts.json"] and len(segments) == 2:
+            if self._authenticate(auth, self.account.account_sid):
+                raise RestError(403, 20008)
+            return accounts_list(self, method, query, form, path)
         if len(segments) < 3 or segments[0] != API_VERSION or segments[1] != "Accounts":
             raise _not_found(path)
         account_sid = segments[2].removesuffix(".json")
@@ -123,9 +133,16 @@ class OfflineHttpClient(HttpClient):
         if test and (method != "POST" or len(rest) != 1 or rest[0] not in TEST_RESOURCES):
             raise RestError(403, 20008)
         if not rest:
+            if method not in ("GET", "POST"):
+                raise _not_found(path)
+            if account_sid in subaccounts(self.account):
+                return account_instance(self, method, account_sid, form)
             if method != "GET":
                 raise _not_found(path)
             return 200, self._account_json()
+        if account_sid in subaccounts(self.account):
+            self._served_as = account_sid
+            path = path.replace(account_sid, self.account.account_sid, 1)
         handler = getattr(self, f"_{rest[0].lower()}", None)
         if handler is None:
             raise _not_found(path, f"telenb does not simulate the {rest[0]} resource")
@@ -133,8 +150,17 @@ class OfflineHttpClient(HttpClient):
 
     def _authenticate(self, auth: tuple[str, str] | None, account_sid: str) -> bool:
         """True for test credentials; RestError 20003 for wrong ones."""
+        from .accounts import authenticate_sub, subaccounts
+
         acct = self.account
         user, secret = auth or ("", "")
+        if authenticate_sub(acct, user, secret, account_sid):
+            return False
+        if account_sid in subaccounts(acct) and (
+            (user, secret) == (acct.account_sid, acct.auth_token)
+            or (user in acct.api_keys and acct.api_keys[user] == secret)
+        ):
+            return False  # the parent reaches its subaccounts
         if (user, secret) == (acct.test_account_sid, acct.test_auth_token):
             owner, test = acct.test_account_sid, True
         elif (user, secret) == (acct.account_sid, acct.auth_token) or (

@@ -145,3 +145,30 @@ def test_the_fixture_takes_the_projects_own_carrier(pytester):
         """
     )
     pytester.runpytest("-q").assert_outcomes(passed=1)  # the plugin this session loaded
+
+
+def test_subaccounts_have_their_own_credentials_and_the_parent_reaches_them():
+    c = carrier(8)
+    acct = twilio_account(c)
+    with offline(c):
+        parent = Client()
+        sub = parent.api.accounts.create(friendly_name="Customer 1")
+        assert sub.sid.startswith("AC") and sub.sid != acct.account_sid
+        assert (sub.owner_account_sid, sub.status, sub.friendly_name) == (
+            acct.account_sid, "active", "Customer 1")  # fmt: skip
+        assert len(sub.auth_token) == 32  # shown at creation
+        assert [a.sid for a in parent.api.accounts.list()] == [acct.account_sid, sub.sid]
+        own = Client(sub.sid, sub.auth_token)
+        assert own.api.accounts(sub.sid).fetch().friendly_name == "Customer 1"
+        msg = own.messages.create(to="+15550123", from_="+15550100", body="from the sub")
+        assert msg.account_sid == sub.sid and sub.sid in msg.uri
+        via_parent = Client(acct.account_sid, acct.auth_token, sub.sid)
+        assert via_parent.messages(msg.sid).fetch().body == "from the sub"
+        with pytest.raises(TwilioRestException) as err:  # sub credentials on the parent
+            Client(sub.sid, sub.auth_token).api.accounts(acct.account_sid).fetch()
+        assert (err.value.status, err.value.code) == (401, 20003)
+        parent.api.accounts(sub.sid).update(status="suspended")
+        with pytest.raises(TwilioRestException) as err:
+            own.messages.create(to="+15550123", from_="+15550100", body="suspended")
+        assert (err.value.status, err.value.code) == (401, 20003)
+    assert [m.body for m in c.messages] == ["from the sub"]
