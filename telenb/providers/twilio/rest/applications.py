@@ -153,9 +153,10 @@ def applications(
         items = [a for a in apps.values() if wanted is None or a.friendly_name == wanted]
         items.reverse()  # newest first
         return 200, page("applications", [application_json(acct, a) for a in items], path, query)
-    app = apps.get(rest[0])
-    if app is None or len(rest) > 1:
+    found = apps.get(rest[0])
+    if found is None or len(rest) > 1:
         raise _not_found(path)
+    app = found
     if method == "GET":
         return 200, application_json(acct, app)
     if method == "POST":
@@ -215,9 +216,10 @@ def keys(
             raise _not_found(path)
         items = [key_json(acct, k) for k in state.keys.values() if k.sid in acct.api_keys]
         return 200, page("keys", items[::-1], path, query)
-    key = state.keys.get(rest[0])
-    if key is None or key.sid not in acct.api_keys or len(rest) > 1:
+    known = state.keys.get(rest[0])
+    if known is None or known.sid not in acct.api_keys or len(rest) > 1:
         raise _not_found(path)
+    key = known
     if method == "GET":
         return 200, key_json(acct, key)
     if method == "POST":

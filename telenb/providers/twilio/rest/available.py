@@ -60,7 +60,7 @@ def _stock(country: str, kind: str, area: str | None) -> list[str]:
     if area is not None and not _area_exists(area):
         return []
     if country in ("US", "CA") and kind == "Local":
-        areas = (area,) if area else LOCAL_AREAS
+        areas: tuple[str, ...] = (area,) if area else LOCAL_AREAS
         return [f"+1{a}555{n:04d}" for a in areas for n in range(100, 200)]
     if country == "US" and kind == "TollFree":
         areas = (area,) if area else TOLL_FREE

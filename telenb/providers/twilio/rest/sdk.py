@@ -181,15 +181,15 @@ def _install() -> None:
             kwargs["http_client"] = _Routed(kwargs.get("http_client"))
         init(self, *args, **kwargs)
 
-    TwilioHttpClient.request = routed_request  # type: ignore[method-assign]
-    ClientBase.__init__ = routed_init  # type: ignore[method-assign]
+    TwilioHttpClient.request = routed_request
+    ClientBase.__init__ = routed_init
 
 
 def _uninstall() -> None:
     from twilio.base.client_base import ClientBase
 
-    TwilioHttpClient.request = _ORIGINALS.pop("request")  # type: ignore[method-assign]
-    ClientBase.__init__ = _ORIGINALS.pop("init")  # type: ignore[method-assign]
+    TwilioHttpClient.request = _ORIGINALS.pop("request")
+    ClientBase.__init__ = _ORIGINALS.pop("init")
 
 
 @contextlib.contextmanager
