@@ -75,6 +75,7 @@ class RestState:
     applications: dict[str, Application] = field(default_factory=dict)
     keys: dict[str, ApiKey] = field(default_factory=dict)
     subaccounts: dict[str, Any] = field(default_factory=dict)  # SID -> accounts.SubAccount
+    queue_created: dict[str, float] = field(default_factory=dict)
 
 
 def rest_state(acct: SimAccount) -> RestState:

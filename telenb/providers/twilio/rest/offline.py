@@ -280,6 +280,11 @@ class OfflineHttpClient(HttpClient):
 
         return available(self, method, rest, query, path)
 
+    def _queues(self, method, rest, query, form, path, test) -> tuple[int, Any]:
+        from .queues import queues
+
+        return queues(self, method, rest, query, form, path)
+
     # -- Applications and Keys ------------------------------------------------------------------
     def _applications(self, method, rest, query, form, path, test) -> tuple[int, Any]:
         from .applications import applications
