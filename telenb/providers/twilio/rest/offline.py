@@ -285,6 +285,11 @@ class OfflineHttpClient(HttpClient):
 
         return queues(self, method, rest, query, form, path)
 
+    def _conferences(self, method, rest, query, form, path, test) -> tuple[int, Any]:
+        from .conferences import conferences
+
+        return conferences(self, method, rest, query, form, path)
+
     # -- Applications and Keys ------------------------------------------------------------------
     def _applications(self, method, rest, query, form, path, test) -> tuple[int, Any]:
         from .applications import applications
