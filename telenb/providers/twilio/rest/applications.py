@@ -76,6 +76,7 @@ class RestState:
     keys: dict[str, ApiKey] = field(default_factory=dict)
     subaccounts: dict[str, Any] = field(default_factory=dict)  # SID -> accounts.SubAccount
     queue_created: dict[str, float] = field(default_factory=dict)
+    verify: dict[str, Any] = field(default_factory=dict)  # Verify v2: services, verifications
 
 
 def rest_state(acct: SimAccount) -> RestState:

@@ -116,6 +116,16 @@ class OfflineHttpClient(HttpClient):
         self, method: str, parts: Any, query: dict, form: dict, auth: tuple[str, str] | None
     ) -> tuple[int, Any]:
         path = parts.path
+        if parts.hostname in ("lookups.twilio.com", "verify.twilio.com"):
+            if self._authenticate(auth, self.account.account_sid):
+                raise RestError(403, 20008)
+            if parts.hostname == "lookups.twilio.com":
+                from .lookups import lookups
+
+                return lookups(method, path, query)
+            from .verify import verify
+
+            return verify(self, method, path, query, form)
         if parts.hostname != "api.twilio.com":
             raise _not_found(path, f"telenb serves api.twilio.com only, not {parts.hostname}")
         from .accounts import account_instance, accounts_list, subaccounts
