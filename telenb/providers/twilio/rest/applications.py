@@ -77,6 +77,7 @@ class RestState:
     subaccounts: dict[str, Any] = field(default_factory=dict)  # SID -> accounts.SubAccount
     queue_created: dict[str, float] = field(default_factory=dict)
     verify: dict[str, Any] = field(default_factory=dict)  # Verify v2: services, verifications
+    messaging: dict[str, Any] = field(default_factory=dict)  # services; message -> service
 
 
 def rest_state(acct: SimAccount) -> RestState:

@@ -168,6 +168,11 @@ def create_message(client: OfflineHttpClient, form: dict, test: bool) -> dict[st
     body = form.get("Body") or ""
     if not to:
         raise RestError(400, 21604)
+    service = form.get("MessagingServiceSid")
+    if service and not from_ and not test:  # the service's number pool picks the sender
+        from .messaging_services import sender_for
+
+        from_ = sender_for(client, service, normalize_or(carrier, to, 21211, to=to))
     if not from_:
         raise RestError(400, 21603)
     if not body.strip() and not form.get("MediaUrl"):
@@ -185,6 +190,10 @@ def create_message(client: OfflineHttpClient, form: dict, test: bool) -> dict[st
     if not acct.owns(from_n):
         raise RestError(400, 21606, from_=from_n)
     msg = carrier.send_message(body or "(media)", to=to_n, from_=from_n)
+    if service:
+        from .messaging_services import remember
+
+        remember(client, msg.sid, service)
     if form.get("StatusCallback"):
         acct.watch_message(msg.sid, form["StatusCallback"], _method(form, "StatusCallbackMethod"))
     return message_json(acct, msg)

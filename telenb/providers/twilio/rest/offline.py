@@ -116,9 +116,13 @@ class OfflineHttpClient(HttpClient):
         self, method: str, parts: Any, query: dict, form: dict, auth: tuple[str, str] | None
     ) -> tuple[int, Any]:
         path = parts.path
-        if parts.hostname in ("lookups.twilio.com", "verify.twilio.com"):
+        if parts.hostname in ("lookups.twilio.com", "verify.twilio.com", "messaging.twilio.com"):
             if self._authenticate(auth, self.account.account_sid):
                 raise RestError(403, 20008)
+            if parts.hostname == "messaging.twilio.com":
+                from .messaging_services import messaging
+
+                return messaging(self, method, path, form)
             if parts.hostname == "lookups.twilio.com":
                 from .lookups import lookups
 

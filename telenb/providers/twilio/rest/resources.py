@@ -143,7 +143,7 @@ def message_json(acct: SimAccount, msg: Any, account_sid: str | None = None) -> 
         "error_code": msg.error_code,
         "error_message": msg.error_message,
         "from": msg.from_,
-        "messaging_service_sid": None,
+        "messaging_service_sid": _service_of(acct, msg.sid),
         "num_media": "0",
         "num_segments": str(msg.num_segments),
         "price": None,
@@ -154,6 +154,12 @@ def message_json(acct: SimAccount, msg: Any, account_sid: str | None = None) -> 
         "to": msg.to,
         "uri": f"{uri}.json",
     }
+
+
+def _service_of(acct: SimAccount, message_sid: str) -> str | None:
+    from .messaging_services import service_of
+
+    return service_of(acct, message_sid)
 
 
 def number_json(acct: SimAccount, entry: Any, account_sid: str | None = None) -> dict[str, Any]:
