@@ -304,6 +304,11 @@ class OfflineHttpClient(HttpClient):
 
         return conferences(self, method, rest, query, form, path)
 
+    def _usage(self, method, rest, query, form, path, test) -> tuple[int, Any]:
+        from .usage import usage
+
+        return usage(self, method, rest, query, path)
+
     # -- Applications and Keys ------------------------------------------------------------------
     def _applications(self, method, rest, query, form, path, test) -> tuple[int, Any]:
         from .applications import applications
