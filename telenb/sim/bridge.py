@@ -207,12 +207,13 @@ class Conference:
             )  # fmt: skip
 
     def speak(self, leg: Leg, utt: Any, start: float) -> None:
-        if self.participants.get(leg.sid, {}).get("muted"):
+        me = self.participants.get(leg.sid, {})
+        if me.get("muted") or me.get("hold"):  # a held participant is out of the room
             leg.trace("muted", text=utt.text)
             return
         by = leg.from_ if leg.direction == "inbound" else leg.to
         for sid, part in self.participants.items():
-            if sid != leg.sid:
+            if sid != leg.sid and not part.get("hold"):
                 part["leg"].hear(by, utt, start)
 
     def key(self, leg: Leg, key: str) -> None:

@@ -13,6 +13,8 @@ PREFIXES = {
     "transcription": "TR",
     "queue": "QU",
     "number": "PN",
+    "application": "AP",
+    "key": "SK",
 }
 
 

@@ -48,6 +48,8 @@ class IncomingNumber:
     sms_fallback_url: str | None = None
     sms_fallback_method: str = "POST"
     test: bool = False
+    voice_application_sid: str | None = None  # a TwiML Application's URLs instead of these
+    sms_application_sid: str | None = None
 
 
 @dataclass

@@ -56,8 +56,19 @@ def create_call(client: OfflineHttpClient, form: dict, test: bool) -> dict[str, 
     if not from_:
         raise RestError(400, 21213)
     url, twiml = form.get("Url"), form.get("Twiml")
-    if form.get("ApplicationSid"):
-        raise RestError(400, 21218)
+    if form.get("ApplicationSid"):  # the application's voice URLs handle the call
+        from .applications import find_application
+
+        ap = find_application(acct, form["ApplicationSid"])
+        if not ap.voice_url:
+            raise RestError(400, 21205)
+        own = {k: v for k, v in form.items() if k not in ("Url", "Twiml", "Method")}
+        form = {"Url": ap.voice_url, "Method": ap.voice_method,
+                "FallbackUrl": ap.voice_fallback_url, "FallbackMethod": ap.voice_fallback_method,
+                **({"StatusCallback": ap.status_callback,
+                    "StatusCallbackMethod": ap.status_callback_method}
+                   if ap.status_callback else {}), **own}  # fmt: skip
+        url, twiml = ap.voice_url, None
     if not url and not twiml:
         raise RestError(400, 21205)
     timeout = form.get("Timeout", "60")
@@ -77,7 +88,7 @@ def create_call(client: OfflineHttpClient, form: dict, test: bool) -> dict[str, 
         url,
         method=method,
         twiml=twiml,
-        fallback_url=form.get("FallbackUrl"),
+        fallback_url=form.get("FallbackUrl") or None,
         fallback_method=_method(form, "FallbackMethod"),
         machine_detection=bool(form.get("MachineDetection")),
     )
@@ -160,6 +171,11 @@ def create_message(client: OfflineHttpClient, form: dict, test: bool) -> dict[st
     body = form.get("Body") or ""
     if not to:
         raise RestError(400, 21604)
+    service = form.get("MessagingServiceSid")
+    if service and not from_ and not test:  # the service's number pool picks the sender
+        from .messaging_services import sender_for
+
+        from_ = sender_for(client, service, normalize_or(carrier, to, 21211, to=to))
     if not from_:
         raise RestError(400, 21603)
     if not body.strip() and not form.get("MediaUrl"):
@@ -177,6 +193,10 @@ def create_message(client: OfflineHttpClient, form: dict, test: bool) -> dict[st
     if not acct.owns(from_n):
         raise RestError(400, 21606, from_=from_n)
     msg = carrier.send_message(body or "(media)", to=to_n, from_=from_n)
+    if service:
+        from .messaging_services import remember
+
+        remember(client, msg.sid, service)
     if form.get("StatusCallback"):
         acct.watch_message(msg.sid, form["StatusCallback"], _method(form, "StatusCallbackMethod"))
     return message_json(acct, msg)
@@ -255,21 +275,42 @@ def configure_number(client: OfflineHttpClient, entry: Any, form: dict) -> None:
         "SmsFallbackMethod": "sms_fallback_method",
         "FriendlyName": "friendly_name",
     }
+    from .applications import find_application
+
+    for key in ("VoiceApplicationSid", "SmsApplicationSid"):
+        if form.get(key):  # an empty value unassigns, as on Twilio
+            find_application(client.account, form[key])
     for key, attr in fields.items():
         if key in form:
             value = form[key]
             setattr(entry, attr, value.upper() if attr.endswith("method") else value)
-    carrier = client.carrier
-    if entry.voice_url:
+    for key, attr in (("VoiceApplicationSid", "voice_application_sid"),
+                      ("SmsApplicationSid", "sms_application_sid")):  # fmt: skip
+        if key in form:
+            setattr(entry, attr, form[key] or None)
+    route_number(client, entry)
+
+
+def route_number(client: OfflineHttpClient, entry: Any) -> None:
+    """Point the carrier's routing at what answers the number: its TwiML Application's
+    URLs when one is assigned, else the number's own."""
+    from .applications import rest_state
+
+    carrier, apps = client.carrier, rest_state(client.account).applications
+    voice = apps.get(entry.voice_application_sid or "") or entry
+    own = {k: v for k, v in vars(entry).items() if k.startswith(("voice_", "status_", "sms_"))}
+    if voice.voice_url:
         carrier.apps.pop(entry.phone_number, None)
         carrier.app(
             entry.phone_number,
-            twiml=entry.voice_url,
-            method=entry.voice_method,
-            fallback_url=entry.voice_fallback_url,
-            fallback_method=entry.voice_fallback_method,
-            status_callback=entry.status_callback,
-            status_callback_method=entry.status_callback_method,
+            twiml=voice.voice_url,
+            method=voice.voice_method,
+            fallback_url=voice.voice_fallback_url,
+            fallback_method=voice.voice_fallback_method,
+            status_callback=voice.status_callback,
+            status_callback_method=voice.status_callback_method,
         )
-    if entry.sms_url:
+        vars(entry).update(own)  # the number keeps its own URLs; the application answers
+    sms = apps.get(entry.sms_application_sid or "")
+    if entry.sms_url or sms is not None:
         enable_sms(client.account)

@@ -55,6 +55,7 @@ class OfflineHttpClient(HttpClient):
         self.account = twilio_account(carrier)
         self.advance = advance
         self.requests: list[TwilioRequest] = []
+        self._served_as: str | None = None  # the subaccount a request is answered for
 
     def __repr__(self) -> str:
         return f"<OfflineHttpClient for {self.account.account_sid}, {len(self.requests)} requests>"
@@ -90,17 +91,23 @@ class OfflineHttpClient(HttpClient):
             self.carrier.run(until=self.carrier.clock.now + self.advance)
         parts = urlsplit(url)
         query = {**dict(parse_qsl(parts.query)), **{k: str(v) for k, v in (params or {}).items()}}
+        self._served_as = None
         try:
             status, body = self._route(method, parts, query, _form(data), auth)
         except RestError as exc:
             status, body = exc.status, exc.payload()
+        if self._served_as and body is not None:  # a subaccount's view of the one network
+            body = json.loads(json.dumps(body).replace(self.account.account_sid, self._served_as))
         text = "" if body is None else json.dumps(body)
         self.carrier.trace.add(
             self.carrier.clock.now, (body or {}).get("sid", "-") if status < 300 else "-",
             "rest", method=method, path=parts.path, status=status,
             code=(body or {}).get("code") if status >= 400 else None,
         )  # fmt: skip
-        response = Response(status, text, {"Content-Type": "application/json"})
+        headers = {"Content-Type": "application/json"}
+        if status == 401:
+            headers["WWW-Authenticate"] = 'Basic realm="Twilio API"'
+        response = Response(status, text, headers)
         self._test_only_last_response = response
         return response
 
@@ -109,9 +116,29 @@ class OfflineHttpClient(HttpClient):
         self, method: str, parts: Any, query: dict, form: dict, auth: tuple[str, str] | None
     ) -> tuple[int, Any]:
         path = parts.path
+        if parts.hostname in ("lookups.twilio.com", "verify.twilio.com", "messaging.twilio.com"):
+            if self._authenticate(auth, self.account.account_sid):
+                raise RestError(403, 20008)
+            if parts.hostname == "messaging.twilio.com":
+                from .messaging_services import messaging
+
+                return messaging(self, method, path, form)
+            if parts.hostname == "lookups.twilio.com":
+                from .lookups import lookups
+
+                return lookups(method, path, query)
+            from .verify import verify
+
+            return verify(self, method, path, query, form)
         if parts.hostname != "api.twilio.com":
             raise _not_found(path, f"telenb serves api.twilio.com only, not {parts.hostname}")
+        from .accounts import account_instance, accounts_list, subaccounts
+
         segments = path.split("/")[1:]
+        if segments[:2] == [API_VERSION, "Accounts.json"] and len(segments) == 2:
+            if self._authenticate(auth, self.account.account_sid):
+                raise RestError(403, 20008)
+            return accounts_list(self, method, query, form, path)
         if len(segments) < 3 or segments[0] != API_VERSION or segments[1] != "Accounts":
             raise _not_found(path)
         account_sid = segments[2].removesuffix(".json")
@@ -120,9 +147,16 @@ class OfflineHttpClient(HttpClient):
         if test and (method != "POST" or len(rest) != 1 or rest[0] not in TEST_RESOURCES):
             raise RestError(403, 20008)
         if not rest:
+            if method not in ("GET", "POST"):
+                raise _not_found(path)
+            if account_sid in subaccounts(self.account):
+                return account_instance(self, method, account_sid, form)
             if method != "GET":
                 raise _not_found(path)
             return 200, self._account_json()
+        if account_sid in subaccounts(self.account):
+            self._served_as = account_sid
+            path = path.replace(account_sid, self.account.account_sid, 1)
         handler = getattr(self, f"_{rest[0].lower()}", None)
         if handler is None:
             raise _not_found(path, f"telenb does not simulate the {rest[0]} resource")
@@ -130,8 +164,17 @@ class OfflineHttpClient(HttpClient):
 
     def _authenticate(self, auth: tuple[str, str] | None, account_sid: str) -> bool:
         """True for test credentials; RestError 20003 for wrong ones."""
+        from .accounts import authenticate_sub, subaccounts
+
         acct = self.account
         user, secret = auth or ("", "")
+        if authenticate_sub(acct, user, secret, account_sid):
+            return False
+        if account_sid in subaccounts(acct) and (
+            (user, secret) == (acct.account_sid, acct.auth_token)
+            or (user in acct.api_keys and acct.api_keys[user] == secret)
+        ):
+            return False  # the parent reaches its subaccounts
         if (user, secret) == (acct.test_account_sid, acct.test_auth_token):
             owner, test = acct.test_account_sid, True
         elif (user, secret) == (acct.account_sid, acct.auth_token) or (
@@ -245,6 +288,37 @@ class OfflineHttpClient(HttpClient):
             acct.carrier.apps.pop(entry.phone_number, None)
             return 204, None
         raise _not_found(path)
+
+    def _availablephonenumbers(self, method, rest, query, form, path, test) -> tuple[int, Any]:
+        from .available import available
+
+        return available(self, method, rest, query, path)
+
+    def _queues(self, method, rest, query, form, path, test) -> tuple[int, Any]:
+        from .queues import queues
+
+        return queues(self, method, rest, query, form, path)
+
+    def _conferences(self, method, rest, query, form, path, test) -> tuple[int, Any]:
+        from .conferences import conferences
+
+        return conferences(self, method, rest, query, form, path)
+
+    def _usage(self, method, rest, query, form, path, test) -> tuple[int, Any]:
+        from .usage import usage
+
+        return usage(self, method, rest, query, path)
+
+    # -- Applications and Keys ------------------------------------------------------------------
+    def _applications(self, method, rest, query, form, path, test) -> tuple[int, Any]:
+        from .applications import applications
+
+        return applications(self, method, rest, query, form, path)
+
+    def _keys(self, method, rest, query, form, path, test) -> tuple[int, Any]:
+        from .applications import keys
+
+        return keys(self, method, rest, query, form, path)
 
     # -- Recordings -----------------------------------------------------------------------------
     def _recordings(self, method, rest, query, form, path, test) -> tuple[int, Any]:

@@ -42,7 +42,7 @@ MESSAGES = {
     21215: "Account not authorized to call {to}.",
     21216: "Account not allowed to call {to}.",
     21217: "Phone number does not appear to be valid.",
-    21218: "Invalid ApplicationSid (telenb does not simulate TwiML Applications)",
+    21218: "Invalid ApplicationSid",
     21220: "Call is not in-progress. Cannot redirect.",
     21408: "Permission to send an SMS has not been enabled for the region indicated by the 'To' "
     "number: {to}.",
@@ -143,7 +143,7 @@ def message_json(acct: SimAccount, msg: Any, account_sid: str | None = None) -> 
         "error_code": msg.error_code,
         "error_message": msg.error_message,
         "from": msg.from_,
-        "messaging_service_sid": None,
+        "messaging_service_sid": _service_of(acct, msg.sid),
         "num_media": "0",
         "num_segments": str(msg.num_segments),
         "price": None,
@@ -154,6 +154,12 @@ def message_json(acct: SimAccount, msg: Any, account_sid: str | None = None) -> 
         "to": msg.to,
         "uri": f"{uri}.json",
     }
+
+
+def _service_of(acct: SimAccount, message_sid: str) -> str | None:
+    from .messaging_services import service_of
+
+    return service_of(acct, message_sid)
 
 
 def number_json(acct: SimAccount, entry: Any, account_sid: str | None = None) -> dict[str, Any]:
@@ -173,7 +179,7 @@ def number_json(acct: SimAccount, entry: Any, account_sid: str | None = None) ->
         "origin": "twilio",
         "phone_number": entry.phone_number,
         "sid": entry.sid,
-        "sms_application_sid": None,
+        "sms_application_sid": entry.sms_application_sid,
         "sms_fallback_method": entry.sms_fallback_method,
         "sms_fallback_url": entry.sms_fallback_url,
         "sms_method": entry.sms_method,
@@ -183,7 +189,7 @@ def number_json(acct: SimAccount, entry: Any, account_sid: str | None = None) ->
         "status_callback_method": entry.status_callback_method,
         "trunk_sid": None,
         "uri": f"{base(sid)}/IncomingPhoneNumbers/{entry.sid}.json",
-        "voice_application_sid": None,
+        "voice_application_sid": entry.voice_application_sid,
         "voice_caller_id_lookup": False,
         "voice_fallback_method": entry.voice_fallback_method,
         "voice_fallback_url": entry.voice_fallback_url,

@@ -75,7 +75,11 @@ def _with_account(url: str, alias: str, sid: str) -> str:
 
 class offline(contextlib.ContextDecorator):  # a class used like a function, as contextlib's
     """Every `twilio.rest.Client` talks to `carrier` while this is active (a context manager
-    or a decorator). `advance` runs that many seconds of virtual time before each request."""
+    or a decorator). `advance` runs that many seconds of virtual time before each request.
+
+    Nested uses stack: the innermost active carrier answers. A client made inside keeps its
+    own HTTP client for after the exit, so it reaches the network again once nothing is
+    active, as a client made outside does."""
 
     def __init__(
         self,
@@ -105,8 +109,7 @@ class offline(contextlib.ContextDecorator):  # a class used like a function, as 
 
     def __enter__(self) -> offline:
         stack = contextlib.ExitStack()
-        stack.enter_context(_patched(TwilioHttpClient, "request", self._request))
-        stack.enter_context(_patched_client_init(self.client))
+        stack.enter_context(_active(self))
         if self.environ:
             values = {"TWILIO_ACCOUNT_SID": self.account.account_sid,
                       "TWILIO_AUTH_TOKEN": self.account.auth_token}  # fmt: skip
@@ -117,45 +120,76 @@ class offline(contextlib.ContextDecorator):  # a class used like a function, as 
     def __exit__(self, *exc: object) -> None:
         self._stack.pop().close()
 
-    def _request(self, _http: Any, method: str, url: str, *args: Any, **kwargs: Any) -> Response:
-        return self.client.request(method, url, *args, **kwargs)
+
+_ACTIVE: list[offline] = []  # innermost last
+_ORIGINALS: dict[str, Any] = {}
+
+
+class _Routed(HttpClient):
+    """The HTTP client of a Client made while offline: the active carrier while there is
+    one, the client's own (or a new TwilioHttpClient) after."""
+
+    def __init__(self, own: HttpClient | None):
+        super().__init__(None, False, None)
+        self.own = own
+
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Response:
+        if _ACTIVE:
+            return _ACTIVE[-1].client.request(method, url, *args, **kwargs)
+        if self.own is None:
+            self.own = TwilioHttpClient()
+        response = self.own.request(method, url, *args, **kwargs)
+        self.last_request, self.last_response = self.own.last_request, self.own.last_response
+        return response
 
 
 @contextlib.contextmanager
-def _patched(owner: type, name: str, replacement: Callable[..., Any]) -> Iterator[None]:
-    original = owner.__dict__[name]
-
-    @functools.wraps(original)
-    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
-        return replacement(self, *args, **kwargs)
-
-    setattr(owner, name, method)
+def _active(entry: offline) -> Iterator[None]:
+    if not _ACTIVE:
+        _install()
+    _ACTIVE.append(entry)
     try:
         yield
     finally:
-        setattr(owner, name, original)
+        for i in range(len(_ACTIVE) - 1, -1, -1):  # the latest entry of this one
+            if _ACTIVE[i] is entry:
+                del _ACTIVE[i]
+                break
+        if not _ACTIVE:
+            _uninstall()
 
 
-@contextlib.contextmanager
-def _patched_client_init(client: HttpClient) -> Iterator[None]:
-    """Clients created inside get the offline HTTP client, whatever they asked for."""
+def _install() -> None:
+    """Patch the SDK's two seams: the default HTTP client's request (clients made before)
+    and ClientBase.__init__ (clients made inside, whatever HTTP client they bring)."""
     from twilio.base.client_base import ClientBase
 
-    original = ClientBase.__dict__["__init__"]
+    request = _ORIGINALS["request"] = TwilioHttpClient.__dict__["request"]
+    init = _ORIGINALS["init"] = ClientBase.__dict__["__init__"]
 
-    @functools.wraps(original)
-    def init(self: Any, *args: Any, **kwargs: Any) -> None:
+    @functools.wraps(request)
+    def routed_request(self: Any, method: str, url: str, *args: Any, **kwargs: Any) -> Response:
+        if _ACTIVE:
+            return _ACTIVE[-1].client.request(method, url, *args, **kwargs)
+        return request(self, method, url, *args, **kwargs)  # pragma: no cover - uninstalled
+
+    @functools.wraps(init)
+    def routed_init(self: Any, *args: Any, **kwargs: Any) -> None:
         if len(args) >= 5:
-            args = (*args[:4], client, *args[5:])
+            args = (*args[:4], _Routed(args[4]), *args[5:])
         else:
-            kwargs["http_client"] = client
-        original(self, *args, **kwargs)
+            kwargs["http_client"] = _Routed(kwargs.get("http_client"))
+        init(self, *args, **kwargs)
 
-    ClientBase.__init__ = init
-    try:
-        yield
-    finally:
-        ClientBase.__init__ = original
+    TwilioHttpClient.request = routed_request
+    ClientBase.__init__ = routed_init
+
+
+def _uninstall() -> None:
+    from twilio.base.client_base import ClientBase
+
+    TwilioHttpClient.request = _ORIGINALS.pop("request")
+    ClientBase.__init__ = _ORIGINALS.pop("init")
 
 
 @contextlib.contextmanager

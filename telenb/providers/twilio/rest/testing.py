@@ -8,6 +8,7 @@ def test_reminder_texts_the_customer(twilio_offline):
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -15,10 +16,17 @@ from .sdk import offline
 
 
 @pytest.fixture
-def twilio_offline() -> Iterator[offline]:
-    """A fresh simulated carrier (seed 0) with every `twilio.rest.Client` wired to it and the
-    TWILIO_* environment set to its account; `.carrier` and `.account` are at hand."""
+def twilio_carrier() -> Any:
+    """The carrier `twilio_offline` wires clients to: a fresh `Carrier(seed=0)`. Override
+    this fixture to give your own (with its numbers and apps)."""
     from ....sim.carrier import Carrier
 
-    with offline(Carrier(seed=0)) as active:
+    return Carrier(seed=0)
+
+
+@pytest.fixture
+def twilio_offline(twilio_carrier: Any) -> Iterator[offline]:
+    """Every `twilio.rest.Client` wired to `twilio_carrier` for the test, and the TWILIO_*
+    environment set to its account; `.carrier` and `.account` are at hand."""
+    with offline(twilio_carrier) as active:
         yield active

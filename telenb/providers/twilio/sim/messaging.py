@@ -34,11 +34,19 @@ def enable_sms(account: SimAccount) -> None:
 def _delivered(account: SimAccount, msg: Any, status: str) -> None:
     if status != "delivered":
         return
-    entry = account.numbers.get(msg.to)
+    entry = _sms_handler(account, account.numbers.get(msg.to))
     if entry is None or not entry.sms_url or msg.meta.get("twilio_sms_handled"):
         return
     msg.meta["twilio_sms_handled"] = True
     _exchange(account, msg, entry)
+
+
+def _sms_handler(account: SimAccount, entry: Any) -> Any:
+    """The number, or the TwiML Application its SmsApplicationSid names (whose SMS URLs
+    Twilio uses instead of the number's)."""
+    sid = getattr(entry, "sms_application_sid", None)
+    apps = getattr(getattr(account, "_rest_state", None), "applications", {})
+    return apps.get(sid, entry) if sid else entry
 
 
 def inbound_params(account: SimAccount, msg: Any) -> list[tuple[str, str]]:

@@ -189,8 +189,9 @@ def test_wrong_credentials_and_api_keys(carrier):
 
 def test_unsupported_resources_are_404_with_a_reason(carrier):
     with pytest.raises(TwilioRestException) as err:
-        offline_client(carrier).queues.create(friendly_name="support")
-    assert err.value.code == 20404 and "does not simulate the Queues resource" in err.value.msg
+        offline_client(carrier).outgoing_caller_ids("PN" + "0" * 32).fetch()
+    assert err.value.code == 20404
+    assert "does not simulate the OutgoingCallerIds resource" in err.value.msg
 
 
 def test_polling_loops_end_when_requests_advance_the_clock(carrier):
