@@ -237,15 +237,21 @@ def bench_signalling(scales: list[int], mem_max: int, simpy_max: int) -> None:
         mem = [kept_bytes(r, n) for r in (run_heapq, run_simpy, run_telenb)] if n <= mem_max else []
         if mem and not have_simpy:
             mem[1] = float("nan")
-        us = lambda cpu: f"{cpu / n * 1e6:6.2f}us" if cpu is not None else f"{'-':>8}"  # noqa: E731
-        pct = lambda share: f"{share:8.0%}" if share is not None else f"{'-':>8}"  # noqa: E731
         print(
-            f"{_label(n):>6} {us(h_cpu)} {us(s_cpu)} {us(t_cpu)}  {h_cpu / t_cpu:8.2f} "
+            f"{_label(n):>6} {_us(h_cpu, n)} {_us(s_cpu, n)} {_us(t_cpu, n)}  {h_cpu / t_cpu:8.2f} "
             + (f"{s_cpu / t_cpu:8.2f}" if s_cpu is not None else f"{'-':>8}")
-            + f" {per / first:6.2f}  {pct(h_gc)} {pct(s_gc)} {t_gc:6.0%}  "
+            + f" {per / first:6.2f}  {_pct(h_gc)} {_pct(s_gc)} {t_gc:6.0%}  "
             + ("  ".join(f"{b:6.0f}" for b in mem) if mem else f"{'(not measured)':>22}"),
             flush=True,
         )
+
+
+def _us(cpu: float | None, n: int) -> str:
+    return f"{cpu / n * 1e6:6.2f}us" if cpu is not None else f"{'-':>8}"
+
+
+def _pct(share: float | None) -> str:
+    return f"{share:8.0%}" if share is not None else f"{'-':>8}"
 
 
 # -- (b) the dress shop ------------------------------------------------------------------------
