@@ -6,7 +6,9 @@ the leg is connected to: the flow's current operation, a bridged leg, or a confe
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import gc
+import weakref
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +22,30 @@ TROPO_STATE = {
     "queued": "RINGING", "initiated": "RINGING", "ringing": "RINGING",
     "in-progress": "ANSWERED",
 }  # fmt: skip
+
+
+def _gc_api() -> tuple[Callable[[object], None], Callable[[object], None]]:
+    """CPython's PyObject_GC_UnTrack and _Track (no-ops where ctypes cannot reach them)."""
+    try:
+        import ctypes
+
+        untrack, track = ctypes.pythonapi.PyObject_GC_UnTrack, ctypes.pythonapi.PyObject_GC_Track
+    except (ImportError, AttributeError):  # another interpreter: the collector scans records
+        return (lambda obj: None), (lambda obj: None)
+    for fn in (untrack, track):
+        fn.argtypes, fn.restype = [ctypes.py_object], None
+    return untrack, track
+
+
+_untrack, _track = _gc_api()
+
+
+def retire(leg: Leg) -> None:
+    """A finished signalling-only leg refers only to strings, numbers and its carrier's weak
+    reference: it cannot be part of a cycle, so the collector is told not to scan it (as it
+    does itself for tuples of atoms).  That keeps a run's cost per call flat at any size."""
+    if leg._live is None and gc.is_tracked(leg):
+        _untrack(leg)
 
 
 NO_HEADERS: Mapping[str, str] = MappingProxyType({})  # shared: a leg without SIP headers
@@ -65,6 +91,8 @@ def _live_field(name: str, default: Any) -> Any:
     def set_(self: Leg, value: Any) -> None:
         live = self._live
         if live is None:
+            if not gc.is_tracked(self):  # a finished record coming back to life
+                _track(self)
             live = self._live = _Live(self.start_time)
         set_m(live, value)
 
@@ -77,7 +105,7 @@ class Leg:
     hundreds of thousands of a load experiment) is a small record."""
 
     __slots__ = (
-        "_live", "answered_at", "answered_by", "carrier", "cause", "direction", "end_reason",
+        "_cref", "_live", "answered_at", "answered_by", "cause", "direction", "end_reason",
         "ended_at", "from_", "sid", "start_time", "status", "to", "trace_on",
     )  # fmt: skip
 
@@ -108,7 +136,7 @@ class Leg:
         party: Any = None,
         trace: bool = True,
     ):
-        self.carrier = carrier
+        self._cref = weakref.ref(carrier)  # one shared ref per carrier: no cycle through it
         self.sid, self.from_, self.to, self.direction = sid, from_, to, direction
         self.trace_on = trace
         self.status: str | None = None
@@ -132,7 +160,7 @@ class Leg:
         """A leg that only occupies the network (`telenb.sim.traffic`): created at `now`,
         no `_Live` part until something (a fault, a redirect) needs one."""
         leg = cls.__new__(cls)
-        leg.carrier, leg._live, leg.trace_on = carrier, None, trace
+        leg._cref, leg._live, leg.trace_on = weakref.ref(carrier), None, trace
         leg.sid, leg.from_, leg.to, leg.direction = sid, from_, to, "inbound"
         leg.status = leg.answered_at = leg.ended_at = leg.answered_by = None
         leg.end_reason = leg.cause = None
@@ -140,9 +168,15 @@ class Leg:
         return leg
 
     @property
+    def carrier(self) -> Carrier:
+        """The carrier this leg is on (held by a weak reference, so that a finished record
+        refers to nothing that could make a cycle, and the collector need not scan it)."""
+        return self._cref()  # type: ignore[return-value]  # legs live no longer than it
+
+    @property
     def clock(self) -> Clock:
         """The carrier's clock (a carrier changes clocks only while no leg is active)."""
-        return self.carrier.clock
+        return self._cref().clock  # type: ignore[union-attr]
 
     @property
     def created(self) -> float | None:
@@ -180,7 +214,7 @@ class Leg:
     def set_status(self, status: str, cause: str | None = None) -> None:
         if self.status in FINAL or status == self.status:
             return
-        now = self.carrier.clock.now
+        now = self._cref().clock.now
         self.status = status
         if status == "initiated" and self.start_time is None:
             self.start_time = now
@@ -196,8 +230,8 @@ class Leg:
                 data["from"], data["to"] = self.from_, self.to
             if cause:
                 data["cause"] = cause
-            self.carrier.trace.add(now, self.sid, "status", **data)
-        self.carrier._status_changed(self, status)
+            self._cref().trace.add(now, self.sid, "status", **data)
+        self._cref()._status_changed(self, status)
 
     @property
     def answered(self) -> bool:
@@ -232,7 +266,7 @@ class Leg:
 
     def trace(self, kind: str, /, **data: Any) -> None:
         if self.trace_on:
-            carrier = self.carrier
+            carrier = self._cref()
             carrier.trace.add(carrier.clock.now, self.sid, kind, **data)
 
     # -- answering and ending ------------------------------------------------------------------
@@ -257,7 +291,7 @@ class Leg:
         timers = self.timers
         if timers:
             for t in timers:
-                self.carrier.clock.cancel(t)
+                self._cref().clock.cancel(t)
             self.timers = ()
         self.trace("hangup", by=by, **({"cause": cause} if cause else {}))
         self.set_status(status, cause)
@@ -268,7 +302,7 @@ class Leg:
         peer = self.peer
         if peer is not None:
             self.peer = peer.peer = None
-            peer.carrier._bridge_ended(peer, self, by)
+            peer._cref()._bridge_ended(peer, self, by)
         for child in list(self.children):
             if not child.ended and not child.answered:
                 child.hangup("network", "parent call ended", status="canceled")
@@ -286,7 +320,7 @@ class Leg:
     # -- input from the party on this leg ------------------------------------------------------
     def party_speak(self, text: str, confidence: float, start: float) -> float:
         """Schedule speech by this leg's party; returns when it ends."""
-        utt = self.carrier.media.utterance(text, confidence, self.party)
+        utt = self._cref().media.utterance(text, confidence, self.party)
         self.clock.at(start, self._speech, utt)
         return start + utt.duration
 
@@ -309,7 +343,7 @@ class Leg:
             return
         now = self.clock.now
         by = _side(self)
-        media = self.carrier.media
+        media = self._cref().media
         media.track(self, "near", now, utt.audio)
         if self.recorder is not None:
             self.recorder.add(self, "party", utt.text, now, utt.duration, utt.audio)
@@ -344,7 +378,7 @@ class Leg:
     def party_press(self, keys: str, start: float) -> float:
         """Key `keys` from `start`; the media layer says which keys arrive when (in audio
         fidelity the tones cross the channel and a detector decides)."""
-        heard, duration = self.carrier.media.press(keys, self, start)
+        heard, duration = self._cref().media.press(keys, self, start)
         for key, offset in heard:
             self.clock.at(start + offset, self._key, key)
         return start + duration

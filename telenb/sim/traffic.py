@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..errors import ConfigurationError
-from .leg import Leg
+from .leg import Leg, retire
 
 if TYPE_CHECKING:
     from .carrier import Carrier
@@ -163,6 +163,7 @@ def signalling_call(carrier: Carrier, from_: str, to: str, hold: float, trace: b
                 if trace:
                     leg.trace("blocked", trunk_group=tg.name, capacity=tg.capacity)
                     leg.trace("status", status="failed", cause=leg.cause)
+                retire(leg)
                 return leg
             seized += (tg,)
     leg.status, leg.answered_at, leg.answered_by = "in-progress", now, "human"
@@ -173,9 +174,10 @@ def signalling_call(carrier: Carrier, from_: str, to: str, hold: float, trace: b
 
 
 def _end_signalling(leg: Leg, seized: tuple[TrunkGroup, ...]) -> None:
-    now = leg.carrier.clock.now
+    now = leg.clock.now
     for tg in seized:
         tg.release(now)
     leg.status, leg.ended_at, leg.end_reason = "completed", now, "caller"
     if leg.trace_on:
         leg.trace("status", status="completed")
+    retire(leg)
