@@ -44,7 +44,7 @@ def retire(leg: Leg) -> None:
     """A finished signalling-only leg refers only to strings, numbers and its carrier's weak
     reference: it cannot be part of a cycle, so the collector is told not to scan it (as it
     does itself for tuples of atoms).  That keeps a run's cost per call flat at any size."""
-    if leg._live is None and gc.is_tracked(leg):
+    if leg._live is None:  # (untracking twice is harmless)
         _untrack(leg)
 
 
