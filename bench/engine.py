@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # measure this checkout's telenb
-import telenb  # noqa: E402
+import telenb
 
 RATE, MEAN_HOLD, TRUNKS, SEED = 50.0, 20.0, 2000, 2
 FROM, TO = "+15550199", "+15550123"

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import gc
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
+
+from .untracked import track as _track
+from .untracked import untrack as _untrack
 
 if TYPE_CHECKING:
     from .carrier import Carrier
@@ -22,22 +25,6 @@ TROPO_STATE = {
     "queued": "RINGING", "initiated": "RINGING", "ringing": "RINGING",
     "in-progress": "ANSWERED",
 }  # fmt: skip
-
-
-def _gc_api() -> tuple[Callable[[object], None], Callable[[object], None]]:
-    """CPython's PyObject_GC_UnTrack and _Track (no-ops where ctypes cannot reach them)."""
-    try:
-        import ctypes
-
-        untrack, track = ctypes.pythonapi.PyObject_GC_UnTrack, ctypes.pythonapi.PyObject_GC_Track
-    except (ImportError, AttributeError):  # another interpreter: the collector scans records
-        return (lambda obj: None), (lambda obj: None)
-    for fn in (untrack, track):
-        fn.argtypes, fn.restype = [ctypes.py_object], None
-    return untrack, track
-
-
-_untrack, _track = _gc_api()
 
 
 def retire(leg: Leg) -> None:
