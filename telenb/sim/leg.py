@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import gc
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .untracked import track as _track
 from .untracked import untrack as _untrack
@@ -66,6 +66,17 @@ class _Live:
         self.on_end: list | tuple[()] = ()
 
 
+T = TypeVar("T")
+
+if TYPE_CHECKING:
+
+    class _Field(Generic[T]):
+        """How the type checker sees a `_live_field` (at run time it is a property)."""
+
+        def __get__(self, obj: Any, owner: Any = None) -> T: ...
+        def __set__(self, obj: Any, value: T) -> None: ...
+
+
 def _live_field(name: str, default: Any) -> Any:
     """A Leg attribute kept in its `_Live` part: `default` until first set."""
     member = _Live.__dict__[name]
@@ -96,21 +107,25 @@ class Leg:
         "ended_at", "from_", "sid", "start_time", "status", "to", "trace_on",
     )  # fmt: skip
 
+    if TYPE_CHECKING:
+        _cref: Callable[[], Carrier]
+        _live: _Live | None
+
     # the `_Live` part, read through properties (defaults while it does not exist)
-    parent: Leg | None = _live_field("parent", None)
-    hops: int = _live_field("hops", 0)  # forwards so far (Max-Forwards)
-    handovers: tuple[float, int] = _live_field("handovers", (-1.0, 0))  # new flows at one instant
-    party: Any = _live_field("party", None)
-    op: Any = _live_field("op", None)
-    runner: Any = _live_field("runner", None)
-    peer: Leg | None = _live_field("peer", None)
-    conference: Any = _live_field("conference", None)
-    recorder: Any = _live_field("recorder", None)
-    children: Any = _live_field("children", ())
-    timers: Any = _live_field("timers", ())
-    headers: Any = _live_field("headers", NO_HEADERS)
-    listener: Any = _live_field("listener", None)  # told of status changes (the op that placed it)
-    on_end: Any = _live_field("on_end", ())
+    parent: _Field[Leg | None] = _live_field("parent", None)
+    hops: _Field[int] = _live_field("hops", 0)  # forwards so far (Max-Forwards)
+    handovers: _Field[tuple[float, int]] = _live_field("handovers", (-1.0, 0))  # (time, count)
+    party: _Field[Any] = _live_field("party", None)
+    op: _Field[Any] = _live_field("op", None)
+    runner: _Field[Any] = _live_field("runner", None)
+    peer: _Field[Leg | None] = _live_field("peer", None)
+    conference: _Field[Any] = _live_field("conference", None)
+    recorder: _Field[Any] = _live_field("recorder", None)
+    children: _Field[Any] = _live_field("children", ())
+    timers: _Field[Any] = _live_field("timers", ())
+    headers: _Field[Any] = _live_field("headers", NO_HEADERS)
+    listener: _Field[Any] = _live_field("listener", None)  # told of status changes
+    on_end: _Field[Any] = _live_field("on_end", ())
 
     def __init__(
         self,
@@ -123,7 +138,7 @@ class Leg:
         party: Any = None,
         trace: bool = True,
     ):
-        self._cref = weakref.ref(carrier)  # one shared ref per carrier: no cycle through it
+        self._cref = weakref.ref(carrier)  # type: ignore[assignment]  # one shared ref per carrier: no cycle through it
         self.sid, self.from_, self.to, self.direction = sid, from_, to, direction
         self.trace_on = trace
         self.status: str | None = None
@@ -147,7 +162,8 @@ class Leg:
         """A leg that only occupies the network (`telenb.sim.traffic`): created at `now`,
         no `_Live` part until something (a fault, a redirect) needs one."""
         leg = cls.__new__(cls)
-        leg._cref, leg._live, leg.trace_on = weakref.ref(carrier), None, trace
+        leg._cref = weakref.ref(carrier)  # type: ignore[assignment]
+        leg._live, leg.trace_on = None, trace
         leg.sid, leg.from_, leg.to, leg.direction = sid, from_, to, "inbound"
         leg.status = leg.answered_at = leg.ended_at = leg.answered_by = None
         leg.end_reason = leg.cause = None
@@ -158,17 +174,18 @@ class Leg:
     def carrier(self) -> Carrier:
         """The carrier this leg is on (held by a weak reference, so that a finished record
         refers to nothing that could make a cycle, and the collector need not scan it)."""
-        return self._cref()  # type: ignore[return-value]  # legs live no longer than it
+        return self._cref()
 
     @property
     def clock(self) -> Clock:
         """The carrier's clock (a carrier changes clocks only while no leg is active)."""
-        return self._cref().clock  # type: ignore[union-attr]
+        return self._cref().clock
 
     @property
-    def created(self) -> float | None:
+    def created(self) -> float:
+        """When the leg was made (a signalling-only call: when it started)."""
         live = self._live
-        return self.start_time if live is None else live.created
+        return self.start_time if live is None else live.created  # type: ignore[return-value]
 
     @property
     def network(self) -> str:
