@@ -279,7 +279,7 @@ class Carrier(Routing):
                 headers=headers,
             )
             wait = self.dial_timeout if timeout is None else float(timeout)
-            leg.timers.append(self.clock.schedule(wait, no_answer, leg))
+            leg.add_timer(self.clock.schedule(wait, no_answer, leg))
         else:
             party = caller if isinstance(caller, Party) else Caller(caller)
             number = self.normalize(from_) if from_ else self.normalize(party.number)
@@ -287,7 +287,8 @@ class Carrier(Routing):
             leg = Leg(
                 self, self.sids.new("call"), number, self.normalize(to), "inbound", party=party
             )
-            leg.headers = dict(headers or {})
+            if headers:
+                leg.headers = dict(headers)
             self.legs.append(leg)
             leg.set_status("initiated")
             self._route_inbound(leg, leg.to)

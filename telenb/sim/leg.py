@@ -6,12 +6,20 @@ the leg is connected to: the flow's current operation, a bridged leg, or a confe
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import gc
+import weakref
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from .untracked import track as _track
+from .untracked import untrack as _untrack
 
 from .media import Utterance
 
 if TYPE_CHECKING:
     from .carrier import Carrier
+    from .clock import Clock
 
 LINE_RATE = 8000  # telenb.audio.LINE_RATE, without importing numpy here
 FINAL = frozenset({"completed", "busy", "no-answer", "failed", "canceled"})
@@ -21,39 +29,105 @@ TROPO_STATE = {
 }  # fmt: skip
 
 
-class Leg:
+def retire(leg: Leg) -> None:
+    """A finished signalling-only leg refers only to strings, numbers and its carrier's weak
+    reference: it cannot be part of a cycle, so the collector is told not to scan it (as it
+    does itself for tuples of atoms).  That keeps a run's cost per call flat at any size."""
+    if leg._live is None:  # (untracking twice is harmless)
+        _untrack(leg)
+
+
+NO_HEADERS: Mapping[str, str] = MappingProxyType({})  # shared: a leg without SIP headers
+
+
+class _Live:
+    """What only a leg that a flow, a party or a bridge touches needs; a signalling-only
+    call (`Leg.signalling`) never makes one, so its finished record stays small."""
+
     __slots__ = (
-        "answered_at",
-        "answered_by",
-        "carrier",
-        "cause",
-        "children",
-        "clock",
-        "conference",
-        "created",
-        "direction",
-        "end_reason",
-        "ended_at",
-        "from_",
-        "handovers",
-        "headers",
-        "hops",
-        "listener",
-        "network",
-        "on_end",
-        "op",
-        "parent",
-        "party",
-        "peer",
-        "recorder",
-        "runner",
-        "sid",
-        "start_time",
-        "status",
-        "timers",
-        "to",
-        "trace_on",
+        "children", "conference", "created", "handovers", "headers", "hops", "listener",
+        "on_end", "op", "parent", "party", "peer", "recorder", "runner", "timers",
     )  # fmt: skip
+
+    def __init__(self, created: float | None) -> None:
+        self.created = created
+        self.parent: Leg | None = None
+        self.hops = 0
+        self.handovers: tuple[float, int] = (-1.0, 0)
+        self.party: Any = None
+        self.op: Any = None
+        self.runner: Any = None
+        self.peer: Leg | None = None
+        self.conference: Any = None
+        self.recorder: Any = None
+        # empty tuples until used: a leg gets a list only when something is added
+        self.children: list[Leg] | tuple[()] = ()
+        self.timers: list | tuple[()] = ()
+        self.headers: Mapping[str, str] = NO_HEADERS
+        self.listener: Any = None
+        self.on_end: list | tuple[()] = ()
+
+
+T = TypeVar("T")
+
+if TYPE_CHECKING:
+
+    class _Field(Generic[T]):
+        """How the type checker sees a `_live_field` (at run time it is a property)."""
+
+        def __get__(self, obj: Any, owner: Any = None) -> T: ...
+        def __set__(self, obj: Any, value: T) -> None: ...
+
+
+def _live_field(name: str, default: Any) -> Any:
+    """A Leg attribute kept in its `_Live` part: `default` until first set."""
+    member = _Live.__dict__[name]
+    get_m, set_m = member.__get__, member.__set__
+
+    def get(self: Leg) -> Any:
+        live = self._live
+        return default if live is None else get_m(live)
+
+    def set_(self: Leg, value: Any) -> None:
+        live = self._live
+        if live is None:
+            if not gc.is_tracked(self):  # a finished record coming back to life
+                _track(self)
+            live = self._live = _Live(self.start_time)
+        set_m(live, value)
+
+    return property(get, set_, doc=f"the leg's {name} (kept only once set)")
+
+
+class Leg:
+    """One connection.  Its fields are Twilio's call record; what flows, parties and bridges
+    use lives in a `_Live` part made on first use, so that a signalling-only call (the
+    hundreds of thousands of a load experiment) is a small record."""
+
+    __slots__ = (
+        "_cref", "_live", "answered_at", "answered_by", "cause", "direction", "end_reason",
+        "ended_at", "from_", "sid", "start_time", "status", "to", "trace_on",
+    )  # fmt: skip
+
+    if TYPE_CHECKING:
+        _cref: Callable[[], Carrier]
+        _live: _Live | None
+
+    # the `_Live` part, read through properties (defaults while it does not exist)
+    parent: _Field[Leg | None] = _live_field("parent", None)
+    hops: _Field[int] = _live_field("hops", 0)  # forwards so far (Max-Forwards)
+    handovers: _Field[tuple[float, int]] = _live_field("handovers", (-1.0, 0))  # (time, count)
+    party: _Field[Any] = _live_field("party", None)
+    op: _Field[Any] = _live_field("op", None)
+    runner: _Field[Any] = _live_field("runner", None)
+    peer: _Field[Leg | None] = _live_field("peer", None)
+    conference: _Field[Any] = _live_field("conference", None)
+    recorder: _Field[Any] = _live_field("recorder", None)
+    children: _Field[Any] = _live_field("children", ())
+    timers: _Field[Any] = _live_field("timers", ())
+    headers: _Field[Any] = _live_field("headers", NO_HEADERS)
+    listener: _Field[Any] = _live_field("listener", None)  # told of status changes
+    on_end: _Field[Any] = _live_field("on_end", ())
 
     def __init__(
         self,
@@ -66,41 +140,87 @@ class Leg:
         party: Any = None,
         trace: bool = True,
     ):
-        self.carrier = carrier
-        self.clock = carrier.clock
+        self._cref = weakref.ref(carrier)  # type: ignore[assignment]  # one shared ref per carrier: no cycle through it
         self.sid, self.from_, self.to, self.direction = sid, from_, to, direction
-        self.parent = parent
-        self.hops: int = parent.hops + 1 if parent is not None else 0  # forwards (Max-Forwards)
-        self.handovers: tuple[float, int] = (-1.0, 0)  # (time, count): new flows at one instant
-        self.party = party
         self.trace_on = trace
         self.status: str | None = None
-        self.created = self.clock.now
         self.start_time: float | None = None
         self.answered_at: float | None = None
         self.ended_at: float | None = None
         self.answered_by: str | None = None
         self.end_reason: str | None = None
         self.cause: str | None = None
-        self.op: Any = None
-        self.runner: Any = None
-        self.peer: Leg | None = None
-        self.conference: Any = None
-        self.recorder: Any = None
-        self.children: list[Leg] = []
-        self.timers: list = []
-        self.headers: dict[str, str] = {}
-        self.network = "SIP" if to.startswith("sip:") or from_.startswith("sip:") else "PSTN"
-        self.listener: Any = None  # told of status changes (the op that placed this leg)
-        self.on_end: list = []
+        live = self._live = _Live(carrier.clock.now)
+        live.party = party
         if parent is not None:
-            parent.children.append(self)
+            live.parent = parent
+            live.hops = parent.hops + 1
+            parent._add_child(self)
+
+    @classmethod
+    def signalling(
+        cls, carrier: Carrier, sid: str, from_: str, to: str, now: float, trace: bool
+    ) -> Leg:
+        """A leg that only occupies the network (`telenb.sim.traffic`): created at `now`,
+        no `_Live` part until something (a fault, a redirect) needs one."""
+        leg = cls.__new__(cls)
+        leg._cref = weakref.ref(carrier)  # type: ignore[assignment]
+        leg._live, leg.trace_on = None, trace
+        leg.sid, leg.from_, leg.to, leg.direction = sid, from_, to, "inbound"
+        leg.status = leg.answered_at = leg.ended_at = leg.answered_by = None
+        leg.end_reason = leg.cause = None
+        leg.start_time = now
+        return leg
+
+    @property
+    def carrier(self) -> Carrier:
+        """The carrier this leg is on (held by a weak reference, so that a finished record
+        refers to nothing that could make a cycle, and the collector need not scan it)."""
+        return self._cref()
+
+    @property
+    def clock(self) -> Clock:
+        """The carrier's clock (a carrier changes clocks only while no leg is active)."""
+        return self._cref().clock
+
+    @property
+    def created(self) -> float:
+        """When the leg was made (a signalling-only call: when it started)."""
+        live = self._live
+        return self.start_time if live is None else live.created  # type: ignore[return-value]
+
+    @property
+    def network(self) -> str:
+        return "SIP" if self.to.startswith("sip:") or self.from_.startswith("sip:") else "PSTN"
+
+    def _add_child(self, child: Leg) -> None:
+        children = self.children
+        if children:
+            children.append(child)
+        else:
+            self.children = [child]
+
+    def add_timer(self, entry: Any) -> None:
+        """A clock entry to cancel when the leg ends."""
+        timers = self.timers
+        if timers:
+            timers.append(entry)
+        else:
+            self.timers = [entry]
+
+    def add_on_end(self, fn: Any) -> None:
+        """`fn(leg)` once the leg has ended."""
+        on_end = self.on_end
+        if on_end:
+            on_end.append(fn)
+        else:
+            self.on_end = [fn]
 
     # -- status ---------------------------------------------------------------------------------
     def set_status(self, status: str, cause: str | None = None) -> None:
         if self.status in FINAL or status == self.status:
             return
-        now = self.clock.now
+        now = self._cref().clock.now
         self.status = status
         if status == "initiated" and self.start_time is None:
             self.start_time = now
@@ -116,8 +236,8 @@ class Leg:
                 data["from"], data["to"] = self.from_, self.to
             if cause:
                 data["cause"] = cause
-            self.carrier.trace.add(now, self.sid, "status", **data)
-        self.carrier._status_changed(self, status)
+            self._cref().trace.add(now, self.sid, "status", **data)
+        self._cref()._status_changed(self, status)
 
     @property
     def answered(self) -> bool:
@@ -152,7 +272,8 @@ class Leg:
 
     def trace(self, kind: str, /, **data: Any) -> None:
         if self.trace_on:
-            self.carrier.trace.add(self.clock.now, self.sid, kind, **data)
+            carrier = self._cref()
+            carrier.trace.add(carrier.clock.now, self.sid, kind, **data)
 
     # -- answering and ending ------------------------------------------------------------------
     def answer(self, by: str = "human") -> None:
@@ -173,26 +294,29 @@ class Leg:
                 status = "canceled"
             else:
                 status = "completed" if by == "flow" else "failed"
-        for t in self.timers:
-            self.clock.cancel(t)
-        self.timers.clear()
+        timers = self.timers
+        if timers:
+            for t in timers:
+                self._cref().clock.cancel(t)
+            self.timers = ()
         self.trace("hangup", by=by, **({"cause": cause} if cause else {}))
         self.set_status(status, cause)
         if self.conference is not None:
             self.conference.leave(self)
         if self.recorder is not None:
             self.recorder.stop(self)
-        peer, self.peer = self.peer, None
+        peer = self.peer
         if peer is not None:
-            peer.peer = None
-            peer.carrier._bridge_ended(peer, self, by)
+            self.peer = peer.peer = None
+            peer._cref()._bridge_ended(peer, self, by)
         for child in list(self.children):
             if not child.ended and not child.answered:
                 child.hangup("network", "parent call ended", status="canceled")
         if self.party is not None:
             self.party.on_end(self)
-        op, self.op = self.op, None
+        op = self.op
         if op is not None:
+            self.op = None
             op.on_hangup()
         for fn in self.on_end:
             fn(self)
@@ -202,7 +326,7 @@ class Leg:
     # -- input from the party on this leg ------------------------------------------------------
     def party_speak(self, text: str, confidence: float, start: float) -> float:
         """Schedule speech by this leg's party; returns when it ends."""
-        utt = self.carrier.media.utterance(text, confidence, self.party)
+        utt = self._cref().media.utterance(text, confidence, self.party)
         self.clock.at(start, self._speech, utt)
         return start + utt.duration
 
@@ -224,7 +348,7 @@ class Leg:
             return
         now = self.clock.now
         by = _side(self)
-        media = self.carrier.media
+        media = self._cref().media
         media.track(self, "near", now, utt.audio)
         if self.recorder is not None:
             self.recorder.add(self, "party", utt.text, now, utt.duration, utt.audio)
@@ -259,7 +383,7 @@ class Leg:
     def party_press(self, keys: str, start: float) -> float:
         """Key `keys` from `start`; the media layer says which keys arrive when (in audio
         fidelity the tones cross the channel and a detector decides)."""
-        heard, duration = self.carrier.media.press(keys, self, start)
+        heard, duration = self._cref().media.press(keys, self, start)
         for key, offset in heard:
             self.clock.at(start + offset, self._key, key)
         return start + duration

@@ -83,7 +83,8 @@ class Routing:
             self._carrier, self.sids.new("call"), from_, self.normalize(to), direction, parent
         )
         leg.listener = listener
-        leg.headers = dict(headers or {})
+        if headers:
+            leg.headers = dict(headers)
         self.legs.append(leg)
         if direction == "outbound-api":
             leg.set_status("queued")
@@ -254,7 +255,7 @@ class Routing:
                         0, leg.hangup, "network", "all circuits busy (Q.850 cause 34)", "failed"
                     )
                     return False
-                leg.on_end.append(lambda _leg, tg=tg: tg.release(self.clock.now))
+                leg.add_on_end(lambda _leg, tg=tg: tg.release(self.clock.now))
         return True
 
     def bridge(self, a: Leg, b: Leg) -> None:
@@ -275,7 +276,7 @@ class Routing:
 
     def _status_changed(self, leg: Leg, status: str) -> None:
         if status == "in-progress":
-            leg.timers.append(self.clock.schedule(self.max_call_duration, _max_duration, leg))
+            leg.add_timer(self.clock.schedule(self.max_call_duration, _max_duration, leg))
             if leg.party is not None:
                 leg.party.on_connect(leg)
         if leg.listener is not None:

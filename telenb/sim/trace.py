@@ -6,11 +6,14 @@ JSON.  Helpers answer the questions tests ask: what was said, what was asked, ho
 
 from __future__ import annotations
 
+import gc
 import html
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
+
+from .untracked import untrack
 
 
 class TraceEvent:
@@ -148,6 +151,8 @@ class Trace:
     def add(self, t: float, sid: str, kind: str, /, **data: Any) -> TraceEvent:
         ev = TraceEvent(t, sid, kind, data)
         self.events.append(ev)
+        if not gc.is_tracked(data):  # only atoms in it: the event cannot be in a cycle
+            untrack(ev)
         if self.listeners:
             for fn in list(self.listeners):
                 fn(ev)

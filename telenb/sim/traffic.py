@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..errors import ConfigurationError
-from .leg import Leg
+from .leg import Leg, retire
 
 if TYPE_CHECKING:
     from .carrier import Carrier
@@ -114,21 +114,26 @@ class Traffic:
         carrier.clock.at(self.start_time + self.rng.expovariate(self.rate), self._arrive)
 
     def _arrive(self) -> None:
-        clock = self.carrier.clock
-        if self.end_time is not None and clock.now > self.end_time:
+        carrier = self.carrier
+        clock = carrier.clock
+        now = clock.now
+        if self.end_time is not None and now > self.end_time:
             return
         self.offered += 1
-        to = self.to(self.rng) if callable(self.to) else self.to
-        hold = self.holding(self.rng)
+        rng = self.rng
+        to = self.to(rng) if callable(self.to) else self.to
+        holding = self.holding
+        # a telenb distribution is drawn from directly (one call less per arrival)
+        hold = holding._draw(rng) if type(holding) is Holding else holding(rng)
         if self.signalling_only:
-            self.legs.append(self.carrier._signalling_call(self.from_, to, hold, self.trace))
+            self.legs.append(signalling_call(carrier, self.from_, to, hold, self.trace))
         else:
             script = f"{self.caller + '; ' if self.caller else ''}wait: {hold:.6f}s; hangup"
-            leg = self.carrier.call(to, caller=script, from_=self.from_, run=False).leg
+            leg = carrier.call(to, caller=script, from_=self.from_, run=False).leg
             if leg is not None:  # a caller's call always has its first leg
                 self.legs.append(leg)
         if self.limit_calls is None or self.offered < self.limit_calls:
-            clock.schedule(self.rng.expovariate(self.rate), self._arrive)
+            clock.at(clock.now + rng.expovariate(self.rate), self._arrive)
 
     @property
     def blocked(self) -> int:
@@ -144,11 +149,10 @@ class Traffic:
 def signalling_call(carrier: Carrier, from_: str, to: str, hold: float, trace: bool) -> Leg:
     """A call that only occupies the network: set up, held for `hold` seconds, released."""
     clock = carrier.clock
-    leg = Leg(carrier, carrier.sids.new("call"), from_, to, "inbound", trace=trace)
-    carrier.legs.append(leg)
     now = clock.now
-    leg.start_time = now
-    seized: list[TrunkGroup] = []
+    leg = Leg.signalling(carrier, carrier.sids.new("call"), from_, to, now, trace)
+    carrier.legs.append(leg)
+    seized: tuple[TrunkGroup, ...] = ()
     for tg in carrier.trunk_groups:
         if tg.matches(to):
             if not tg.seize(now):
@@ -159,19 +163,21 @@ def signalling_call(carrier: Carrier, from_: str, to: str, hold: float, trace: b
                 if trace:
                     leg.trace("blocked", trunk_group=tg.name, capacity=tg.capacity)
                     leg.trace("status", status="failed", cause=leg.cause)
+                retire(leg)
                 return leg
-            seized.append(tg)
+            seized += (tg,)
     leg.status, leg.answered_at, leg.answered_by = "in-progress", now, "human"
     if trace:
         leg.trace("status", status="in-progress", **{"from": from_, "to": to})
-    clock.schedule(hold, _end_signalling, leg, seized)
+    clock.at(now + hold if hold > 0 else now, _end_signalling, leg, seized)
     return leg
 
 
-def _end_signalling(leg: Leg, seized: list) -> None:
+def _end_signalling(leg: Leg, seized: tuple[TrunkGroup, ...]) -> None:
     now = leg.clock.now
     for tg in seized:
         tg.release(now)
     leg.status, leg.ended_at, leg.end_reason = "completed", now, "caller"
     if leg.trace_on:
         leg.trace("status", status="completed")
+    retire(leg)

@@ -40,18 +40,22 @@ class TrunkGroup:
 
     def seize(self, now: float) -> bool:
         self.offered += 1
-        if self.busy >= self.capacity:
+        busy = self.busy
+        if busy >= self.capacity:
             self.blocked += 1
             return False
-        self._account(now)
-        self.busy += 1
-        if self.busy > self.peak:
-            self.peak = self.busy
+        self._area += busy * (now - self._last)  # _account, inlined: once per call
+        self._last = now
+        self.busy = busy = busy + 1
+        if busy > self.peak:
+            self.peak = busy
         return True
 
     def release(self, now: float) -> None:
-        self._account(now)
-        self.busy -= 1
+        busy = self.busy
+        self._area += busy * (now - self._last)
+        self._last = now
+        self.busy = busy - 1
 
     def reset_stats(self, now: float) -> None:
         """Start measuring afresh (after a warm-up period), keeping calls in progress."""
