@@ -32,7 +32,6 @@ gives identical events. Decisions use only IEEE-exact arithmetic on per-frame va
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -161,7 +160,23 @@ _END_FRAMES = 5  # frames below half amplitude that end a digit (25 ms)
 _MIN_FRAMES = 6  # shortest digit: 6 frame centres (30 ms)
 _MIN_VALID = 5  # candidate frames: a 40 ms tone gives 6-7, a 20 ms tone 2-3
 _EDGE = 3  # at most this many sub-threshold frames at each edge count towards duration
-_BLOCK = 4096  # frames per Goertzel batch (memory bound)
+_BLOCK = 1024  # frames per Goertzel batch (memory bound)
+# OpenBLAS runs a product on one thread when rows * inner * columns is at most this; on a
+# busy machine its thread hand-offs cost milliseconds, so products are cut into such slices
+_ONE_THREAD = 4 * 65536
+
+
+def _matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
+    """out = a @ b for a C-contiguous `a`, as a stack of row slices small enough for BLAS
+    to stay on one thread (each row's dot products do not depend on the slicing)."""
+    rows = max(_ONE_THREAD // (a.shape[1] * b.shape[1]), 1)
+    full = a.shape[0] // rows * rows
+    if full:
+        np.matmul(
+            a[:full].reshape(-1, rows, a.shape[1]), b, out=out[:full].reshape(-1, rows, b.shape[1])
+        )
+    if full < a.shape[0]:
+        np.matmul(a[full:], b, out=out[full:])
 
 
 class DtmfDetector:
@@ -302,38 +317,44 @@ class DtmfDetector:
         rows = m + q - 1
         full = min(x.size // hop, rows)
         prod = np.empty((rows, 16 * q))
-        np.matmul(x[: full * hop].reshape(full, hop), self._basis, out=prod[:full])
+        _matmul(x[: full * hop].reshape(full, hop), self._basis, prod[:full])
         if full < rows:  # the last frames end inside a row the buffer has only part of
             tail = np.zeros((rows - full) * hop)
             tail[: x.size - full * hop] = x[full * hop : rows * hop]
-            np.matmul(tail.reshape(-1, hop), self._basis, out=prod[full:])
+            _matmul(tail.reshape(-1, hop), self._basis, prod[full:])
         bins = prod[:m, :16].copy()
         for i in range(1, q):
             bins += prod[i : i + m, 16 * i : 16 * i + 16]
-        tr, ti = bins[:, :8], bins[:, 8:]
+        # one bin per row from here: every operation below runs along contiguous frames
+        bt = np.empty((16, m + 1))
+        bt[:, 0] = self._prev
+        bt[:, 1:] = bins.T
+        self._prev = bt[:, -1].copy()
+        tr, ti = bt[:8, 1:], bt[8:, 1:]
+        pr, pi = bt[:8, :-1], bt[8:, :-1]
         power = tr * tr + ti * ti
         # r = X_k * conj(X_k-1) * exp(-jwH): its angle is the frequency offset times H
-        prev = np.concatenate([self._prev[None, :], bins[:-1]])
-        self._prev = bins[-1].copy()
-        pr, pi = prev[:, :8], prev[:, 8:]
         ur = tr * pr + ti * pi
         ui = ti * pr - tr * pi
-        rr = ur * self._rot_re - ui * self._rot_im
-        ri = ur * self._rot_im + ui * self._rot_re
-        freq_ok = (rr > 0) & (np.abs(ri) <= self._tan * rr)
-        lo = np.argmax(power[:, :4], axis=1)
-        hi = np.argmax(power[:, 4:], axis=1) + 4
-        flat = np.arange(m) * 8
-        pl, ph = power.ravel()[flat + lo], power.ravel()[flat + hi]
+        rr = ur * self._rot_re[:, None] - ui * self._rot_im[:, None]
+        ri = ur * self._rot_im[:, None] + ui * self._rot_re[:, None]
+        freq_ok = (rr > 0) & (np.abs(ri) <= self._tan[:, None] * rr)
+        lo = np.argmax(power[:4], axis=0)
+        hi = np.argmax(power[4:], axis=0) + 4
+        cols = np.arange(m)
+        pl, ph = power[lo, cols], power[hi, cols]
         ok = (pl >= self._pow_min) & (ph >= self._pow_min)
         ok &= (ph >= self._twist[0] * pl) & (ph <= self._twist[1] * pl)
-        ok &= freq_ok.ravel()[flat + lo] & freq_ok.ravel()[flat + hi]
+        ok &= freq_ok[lo, cols] & freq_ok[hi, cols]
         idx = np.flatnonzero(ok)
         if idx.size:
             frames = np.lib.stride_tricks.sliding_window_view(x[: (m - 1) * hop + self._n], self._n)
             f = frames[::hop][idx]
-            low = f @ self._low_basis
-            energy = ((f * f) @ self._w2)[:, 0]
+            low = np.empty((idx.size, self._low_basis.shape[1]))
+            _matmul(f, self._low_basis, low)
+            energy = np.empty((idx.size, 2))
+            _matmul(f * f, self._w2, energy)
+            energy = energy[:, 0]
             low *= low
             low_pow = low[:, 0].copy()
             for k in range(1, self._n_low):
@@ -342,7 +363,7 @@ class DtmfDetector:
             pure = (pl[idx] + ph[idx]) * self._purity_k >= _PURITY * band
             ok[idx] = pure
         cand = np.where(ok, _DIGIT_INDEX[(lo * 4 + hi - 4)], -1)
-        return cand, np.sqrt(power)
+        return cand, np.sqrt(power).T
 
     def _decide(self, cand: np.ndarray, amps: np.ndarray, k0: int) -> list[DtmfEvent]:
         """Run the digit state machine over frames k0.. (candidates `cand`, tone amplitudes
