@@ -368,9 +368,12 @@ def _cut_gsm7(body: str) -> tuple[list[tuple[int, int, int]], list[int]]:
 def _cut_ucs2(body: str) -> tuple[list[tuple[int, int, int]], list[int]]:
     """Greedy 67-unit cuts at grapheme cluster boundaries; a cluster wider than a segment
     is broken between code points (so never inside a surrogate pair)."""
+    cap = CONCATENATED_SEGMENT[UCS2]
+    cuts = _cut_code_points(body, cap)
+    if cuts is not None:
+        return cuts, []
     import regex
 
-    cap = CONCATENATED_SEGMENT[UCS2]
     atoms: list[str] = regex.findall(r"\X", body)
     if _ASTRAL.search(body) is None:
         widths = list(map(len, atoms))
@@ -388,6 +391,75 @@ def _cut_ucs2(body: str) -> tuple[list[tuple[int, int, int]], list[int]]:
         cuts.append((chars[i], chars[j], units[j] - units[i]))
         i = j
     return cuts, broken
+
+
+_JOINERS: Any = None
+
+
+def _joiners() -> Any:
+    """Characters that can join a grapheme cluster with a neighbour (UAX #29 GB3-GB13:
+    CR, Hangul jamo and syllables, Extend, ZWJ, SpacingMark, Prepend, regional indicators).
+    Between two characters outside this set there is always a cluster boundary."""
+    global _JOINERS
+    if _JOINERS is None:
+        import regex
+
+        props = [
+            "Extend",
+            "ZWJ",
+            "SpacingMark",
+            "Prepend",
+            "L",
+            "V",
+            "T",
+            "LV",
+            "LVT",
+            "Regional_Indicator",
+        ]
+        _JOINERS = regex.compile(
+            "[\r" + "".join(f"\\p{{Grapheme_Cluster_Break={p}}}" for p in props) + "]"
+        )
+    return _JOINERS
+
+
+def _cut_code_points(body: str, cap: int) -> list[tuple[int, int, int]] | None:
+    """Greedy cuts of `cap` code units without listing every cluster: between two
+    characters that cannot join (see `_joiners`) there is always a boundary, so clusters are
+    found (by ``\\X``) only in the islands around joining characters that a cut falls in.
+    Returns None when a cluster is wider than a segment (the general path handles that)."""
+    import regex
+
+    islands: list[tuple[int, int]] = []  # [s, e): both ends are certain cluster boundaries
+    for m in _joiners().finditer(body):
+        s, e = max(m.start() - 1, 0), m.start() + 2
+        if islands and s <= islands[-1][1]:
+            islands[-1] = (islands[-1][0], e)
+        else:
+            islands.append((s, e))
+    starts = [s for s, _ in islands]
+    cuts: list[tuple[int, int, int]] = []
+    n, a = len(body), 0
+    while a < n:
+        b = min(a + cap, n)
+        used = utf16_units(body[a:b])
+        while used > cap:  # astral characters: drop at least half the excess, re-measure
+            b -= (used - cap + 1) // 2
+            used = utf16_units(body[a:b])
+        k = bisect_right(starts, b - 1) - 1
+        if b < n and k >= 0 and islands[k][1] > b > islands[k][0]:  # b inside an island
+            s = islands[k][0]
+            bound = s
+            for atom in regex.findall(r"\X", body[s : islands[k][1]]):
+                if bound + len(atom) > b:
+                    break
+                bound += len(atom)
+            if bound <= a:
+                return None
+            b = bound
+            used = utf16_units(body[a:b])
+        cuts.append((a, b, used))
+        a = b
+    return cuts
 
 
 def _break_clusters(
