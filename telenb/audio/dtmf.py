@@ -348,8 +348,9 @@ class DtmfDetector:
         ok &= freq_ok[lo, cols] & freq_ok[hi, cols]
         idx = np.flatnonzero(ok)
         if idx.size:
-            frames = np.lib.stride_tricks.sliding_window_view(x[: (m - 1) * hop + self._n], self._n)
-            f = frames[::hop][idx]
+            # frame k is x[k * hop : k * hop + n]: a strided view, read-only, never copied
+            frames = np.ndarray((m, self._n), np.float64, x, strides=(hop * 8, 8))
+            f = frames[idx]
             low = np.empty((idx.size, self._low_basis.shape[1]))
             _matmul(f, self._low_basis, low)
             energy = np.empty((idx.size, 2))
