@@ -422,6 +422,18 @@ def _joiners() -> Any:
     return _JOINERS
 
 
+_JOINER_OF: dict[str, bool] = {}
+
+
+def _is_joiner(ch: str) -> bool:
+    """`_joiners` for one character, remembered: bodies repeat few distinct characters, and
+    testing each once beats scanning every body with a large Unicode property class."""
+    known = _JOINER_OF.get(ch)
+    if known is None:
+        known = _JOINER_OF[ch] = _joiners().match(ch) is not None
+    return known
+
+
 def _cut_code_points(body: str, cap: int) -> list[tuple[int, int, int]] | None:
     """Greedy cuts of `cap` code units without listing every cluster: between two
     characters that cannot join (see `_joiners`) there is always a boundary, so clusters are
@@ -430,7 +442,9 @@ def _cut_code_points(body: str, cap: int) -> list[tuple[int, int, int]] | None:
     import regex
 
     islands: list[tuple[int, int]] = []  # [s, e): both ends are certain cluster boundaries
-    for m in _joiners().finditer(body):
+    present = [c for c in set(body) if _is_joiner(c)]
+    found = re.finditer("[" + re.escape("".join(sorted(present))) + "]", body) if present else ()
+    for m in found:
         s, e = max(m.start() - 1, 0), m.start() + 2
         if islands and s <= islands[-1][1]:
             islands[-1] = (islands[-1][0], e)
