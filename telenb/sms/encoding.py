@@ -63,6 +63,7 @@ _NON_GSM = re.compile("[^" + "".join(re.escape(c) for c in sorted(GSM7_CHARS)) +
 _EXTENSION = re.compile("[" + "".join(re.escape(c) for c in GSM7_EXTENSION) + "]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _BAD_CONTROL = re.compile("[\x00-\x09\x0b\x0e-\x1f\x7f-\x9f]")
+_UNSENDABLE = re.compile("[\ud800-\udfff\x00-\x09\x0b\x0e-\x1f\x7f-\x9f]")  # one pass
 _GSM7_WIDE = re.compile("\r\n|[" + "".join(re.escape(c) for c in GSM7_EXTENSION) + "]")
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _SMART = re.compile("[" + "".join(re.escape(c) for c in SMART_ENCODING) + "]")
@@ -117,7 +118,8 @@ def check_body(text: Any, max_length: int | None = MAX_BODY_LENGTH) -> str:
         raise MessageError(
             "The SMS body is empty: a text message needs at least one character.", code=21602
         )
-    m = _SURROGATE.search(text)
+    suspect = _UNSENDABLE.search(text) is not None
+    m = _SURROGATE.search(text) if suspect else None
     if m:
         i = m.start()
         pair = text[i : i + 2]
@@ -134,7 +136,7 @@ def check_body(text: Any, max_length: int | None = MAX_BODY_LENGTH) -> str:
             )
             fix = "It usually comes from badly decoded bytes: fix the decoding or remove it."
         raise MessageError(f"The SMS body holds {what}. {fix}", position=i)
-    bad = [(m.start(), m.group()) for m in _BAD_CONTROL.finditer(text)]
+    bad = [(m.start(), m.group()) for m in _BAD_CONTROL.finditer(text)] if suspect else []
     if bad:
         first = ", ".join(f"{char_label(c)} at index {i}" for i, c in bad[:5])
         more = f" and {len(bad) - 5} more" if len(bad) > 5 else ""
@@ -422,16 +424,19 @@ def _joiners() -> Any:
     return _JOINERS
 
 
-_JOINER_OF: dict[str, bool] = {}
+_JOINING: set[str] = set()  # characters seen so far, sorted by `_joiners`
+_PLAIN: set[str] = set()
 
 
-def _is_joiner(ch: str) -> bool:
-    """`_joiners` for one character, remembered: bodies repeat few distinct characters, and
-    testing each once beats scanning every body with a large Unicode property class."""
-    known = _JOINER_OF.get(ch)
-    if known is None:
-        known = _JOINER_OF[ch] = _joiners().match(ch) is not None
-    return known
+def _joining_chars(chars: set[str]) -> set[str]:
+    """The joining characters among `chars`, each tested once per process: bodies repeat
+    few distinct characters, and set arithmetic beats a Unicode property class per body."""
+    new = chars - _PLAIN - _JOINING
+    if new:
+        pattern = _joiners()
+        for ch in new:
+            (_JOINING if pattern.match(ch) else _PLAIN).add(ch)
+    return chars & _JOINING
 
 
 def _cut_code_points(body: str, cap: int) -> list[tuple[int, int, int]] | None:
@@ -442,8 +447,10 @@ def _cut_code_points(body: str, cap: int) -> list[tuple[int, int, int]] | None:
     import regex
 
     islands: list[tuple[int, int]] = []  # [s, e): both ends are certain cluster boundaries
-    present = [c for c in set(body) if _is_joiner(c)]
+    chars = set(body)
+    present = _joining_chars(chars)
     found = re.finditer("[" + re.escape("".join(sorted(present))) + "]", body) if present else ()
+    astral = max(chars) >= "\U00010000"
     for m in found:
         s, e = max(m.start() - 1, 0), m.start() + 2
         if islands and s <= islands[-1][1]:
@@ -455,7 +462,7 @@ def _cut_code_points(body: str, cap: int) -> list[tuple[int, int, int]] | None:
     n, a = len(body), 0
     while a < n:
         b = min(a + cap, n)
-        used = utf16_units(body[a:b])
+        used = utf16_units(body[a:b]) if astral else b - a
         while used > cap:  # astral characters: drop at least half the excess, re-measure
             b -= (used - cap + 1) // 2
             used = utf16_units(body[a:b])
@@ -470,7 +477,7 @@ def _cut_code_points(body: str, cap: int) -> list[tuple[int, int, int]] | None:
             if bound <= a:
                 return None
             b = bound
-            used = utf16_units(body[a:b])
+            used = utf16_units(body[a:b]) if astral else b - a
         cuts.append((a, b, used))
         a = b
     return cuts
