@@ -192,6 +192,32 @@ class Segment:
         return UNIT_NAME[self.encoding]
 
 
+_new_object = object.__new__
+_set_attribute = object.__setattr__
+
+
+def _segment(
+    number: int, text: str, units: int, capacity: int, start: int, end: int, encoding: Encoding
+) -> Segment:
+    """`Segment(...)` without the frozen dataclass's seven guarded assignments (the same
+    object: fields in its __dict__); bodies are cut into many segments."""
+    seg = _new_object(Segment)
+    _set_attribute(
+        seg,
+        "__dict__",
+        {
+            "number": number,
+            "text": text,
+            "units": units,
+            "capacity": capacity,
+            "start": start,
+            "end": end,
+            "encoding": encoding,
+        },
+    )
+    return seg
+
+
 @dataclass(frozen=True)
 class NonGsmChar:
     """A character that forced UCS-2, its index in the body, and its smart replacement."""
@@ -335,7 +361,7 @@ def segments(
         cuts, broken = ([(0, len(body), total)], []) if total <= 70 else _cut_ucs2(body)
     capacity = (SINGLE_SEGMENT if len(cuts) == 1 else CONCATENATED_SEGMENT)[encoding]
     segs = tuple(
-        Segment(n, body[a:b], u, capacity, a, b, encoding) for n, (a, b, u) in enumerate(cuts, 1)
+        _segment(n, body[a:b], u, capacity, a, b, encoding) for n, (a, b, u) in enumerate(cuts, 1)
     )
     return Segmentation(text, body, encoding, segs, replacements, smart, tuple(broken))
 
