@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import accumulate
@@ -476,7 +476,12 @@ def _cut_code_points(body: str, cap: int) -> list[tuple[int, int, int]] | None:
     chars = set(body)
     present = _joining_chars(chars)
     found = re.finditer("[" + re.escape("".join(sorted(present))) + "]", body) if present else ()
-    astral = max(chars) >= "\U00010000"
+    # positions of characters outside the BMP (2 code units each)
+    wide = [m.start() for m in _ASTRAL.finditer(body)] if max(chars) >= "\U00010000" else []
+
+    def units(a: int, b: int) -> int:
+        return b - a + (bisect_left(wide, b) - bisect_left(wide, a) if wide else 0)
+
     for m in found:
         s, e = max(m.start() - 1, 0), m.start() + 2
         if islands and s <= islands[-1][1]:
@@ -488,10 +493,10 @@ def _cut_code_points(body: str, cap: int) -> list[tuple[int, int, int]] | None:
     n, a = len(body), 0
     while a < n:
         b = min(a + cap, n)
-        used = utf16_units(body[a:b]) if astral else b - a
+        used = units(a, b)
         while used > cap:  # astral characters: drop at least half the excess, re-measure
             b -= (used - cap + 1) // 2
-            used = utf16_units(body[a:b])
+            used = units(a, b)
         k = bisect_right(starts, b - 1) - 1
         if b < n and k >= 0 and islands[k][1] > b > islands[k][0]:  # b inside an island
             s = islands[k][0]
@@ -503,7 +508,7 @@ def _cut_code_points(body: str, cap: int) -> list[tuple[int, int, int]] | None:
             if bound <= a:
                 return None
             b = bound
-            used = utf16_units(body[a:b]) if astral else b - a
+            used = units(a, b)
         cuts.append((a, b, used))
         a = b
     return cuts
