@@ -400,9 +400,8 @@ def _cut_ucs2(body: str) -> tuple[list[tuple[int, int, int]], list[int]]:
     cuts = _cut_code_points(body, cap)
     if cuts is not None:
         return cuts, []
-    import regex
 
-    atoms: list[str] = regex.findall(r"\X", body)
+    atoms: list[str] = _clusters().findall(body)
     if _ASTRAL.search(body) is None:
         widths = list(map(len, atoms))
     else:
@@ -422,6 +421,17 @@ def _cut_ucs2(body: str) -> tuple[list[tuple[int, int, int]], list[int]]:
 
 
 _JOINERS: Any = None
+_CLUSTERS: Any = None
+
+
+def _clusters() -> Any:
+    """``\\X`` compiled once: `regex`'s own pattern cache costs microseconds per call."""
+    global _CLUSTERS
+    if _CLUSTERS is None:
+        import regex
+
+        _CLUSTERS = regex.compile(r"\X")
+    return _CLUSTERS
 
 
 def _joiners() -> Any:
@@ -470,7 +480,6 @@ def _cut_code_points(body: str, cap: int) -> list[tuple[int, int, int]] | None:
     characters that cannot join (see `_joiners`) there is always a boundary, so clusters are
     found (by ``\\X``) only in the islands around joining characters that a cut falls in.
     Returns None when a cluster is wider than a segment (the general path handles that)."""
-    import regex
 
     islands: list[tuple[int, int]] = []  # [s, e): both ends are certain cluster boundaries
     chars = set(body)
@@ -501,7 +510,7 @@ def _cut_code_points(body: str, cap: int) -> list[tuple[int, int, int]] | None:
         if b < n and k >= 0 and islands[k][1] > b > islands[k][0]:  # b inside an island
             s = islands[k][0]
             bound = s
-            for atom in regex.findall(r"\X", body[s : islands[k][1]]):
+            for atom in _clusters().findall(body[s : islands[k][1]]):
                 if bound + len(atom) > b:
                     break
                 bound += len(atom)
