@@ -27,7 +27,9 @@ gives 6-7, a 20 ms tone 2-3; Q.24: accept >= 40 ms, reject <= 20 ms). A dip of u
 main talk-off guard: speech rarely holds a clean, steady tone pair for 25 ms.
 
 Streaming works on absolute frame positions, so feeding a signal whole or in any chunking
-gives identical events. Decisions use only IEEE-exact arithmetic on per-frame values.
+gives identical events: each frame's values come from its own rows of a matrix product and
+elementwise arithmetic (no reduction across frames), and the digit state machine visits
+only the frames that can matter (a candidate, or a digit in progress).
 """
 
 from __future__ import annotations

@@ -28,7 +28,9 @@ The rules (3GPP TS 23.038 for the alphabet, TS 23.040 for concatenation):
 Keeping grapheme clusters whole is what Twilio's own segment calculator does; a carrier that
 cuts between code points may, rarely, need one segment fewer than counted here.  Grapheme
 clusters come from the `regex` module's ``\\X`` (imported only when a UCS-2 body needs
-splitting, or `Segmentation.graphemes` is read).
+splitting, or `Segmentation.graphemes` is read).  A cut needs them only where it falls
+next to a character that can join a cluster (a combining mark, ZWJ, a regional indicator,
+a variation selector, Hangul jamo...): elsewhere every code point is a cluster of its own.
 """
 
 from __future__ import annotations
