@@ -8,6 +8,9 @@ against CPython's C `audioop` (or `audioop-lts` on 3.13+) measured in the same r
 from __future__ import annotations
 
 import collections
+import ctypes
+import ctypes.util
+import os
 import sys
 import time
 import warnings
@@ -18,14 +21,15 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from telenb.audio import Audio, Channel, DtmfDetector, detect_dtmf, g711
-from telenb.audio.dtmf import DIGITS, generate_dtmf
+from telenb.audio.dtmf import DIGITS, digits_of, generate_dtmf
 from telenb.audio.q24 import q24_cases, run_q24
 
 SECONDS = 60.0
 RATE = 8000
+SHARED = Path(os.environ.get("TELENB_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 
 
-def best(fn, repeat: int = 7) -> float:
+def best(fn, repeat: int = 15) -> float:
     """Best wall time of `repeat` runs (the least disturbed by other processes)."""
     times = []
     for _ in range(repeat):
@@ -75,6 +79,39 @@ def bench_g711() -> None:
         print("  (audioop not importable: no reference figures)")
 
 
+class Spandsp:
+    """spandsp's DTMF receiver (Debian libspandsp2) through ctypes: the speed reference."""
+
+    CALLBACK = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int)
+
+    def __init__(self) -> None:
+        name = ctypes.util.find_library("spandsp") or "libspandsp.so.2"
+        self.lib = lib = ctypes.CDLL(name)
+        lib.dtmf_rx_init.restype = ctypes.c_void_p
+        lib.dtmf_rx_init.argtypes = [ctypes.c_void_p, self.CALLBACK, ctypes.c_void_p]
+        lib.dtmf_rx.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int]
+        lib.dtmf_rx_free.argtypes = [ctypes.c_void_p]
+        self.digits: list[str] = []
+        self._cb = self.CALLBACK(lambda _u, d, n: self.digits.append(d[:n].decode()))
+
+    def detect(self, pcm: np.ndarray, chunk: int) -> str:
+        self.digits = []
+        state = self.lib.dtmf_rx_init(None, self._cb, None)
+        base, rx = pcm.ctypes.data, self.lib.dtmf_rx
+        for i in range(0, pcm.size, chunk):
+            rx(state, base + 2 * i, min(chunk, pcm.size - i))
+        self.lib.dtmf_rx_free(state)
+        return "".join(self.digits)
+
+
+def load_spandsp() -> Spandsp | None:
+    try:
+        return Spandsp()
+    except (OSError, AttributeError) as exc:
+        print(f"  (spandsp reference skipped: libspandsp2 not loadable: {exc})")
+        return None
+
+
 def bench_dtmf() -> None:
     rng = np.random.default_rng(1)
     parts = []
@@ -82,7 +119,8 @@ def bench_dtmf() -> None:
         noise = rng.normal(0, 0.02, int(rng.uniform(0.5, 2.0) * RATE)).astype(np.float32)
         parts += [Audio(noise, RATE), generate_dtmf("".join(rng.choice(list(DIGITS), 5)))]
     signal = Audio.concat(parts).slice(0, SECONDS)
-    whole = best(lambda: detect_dtmf(signal), repeat=3)
+    pcm = np.ascontiguousarray(signal.pcm16())
+    whole = best(lambda: detect_dtmf(signal), repeat=7)
 
     def streamed() -> None:
         det = DtmfDetector(RATE)
@@ -90,10 +128,23 @@ def bench_dtmf() -> None:
             det.feed(signal.samples[i : i + 160])
         det.flush()
 
-    chunked = best(streamed, repeat=1)
+    chunked = best(streamed, repeat=5)
     print(f"\nDTMF detection on {SECONDS:.0f} s (noise and digit bursts)")
-    print(f"  whole buffer:        {SECONDS / whole:>8,.0f} x real time")
-    print(f"  streamed, 20 ms:     {SECONDS / chunked:>8,.0f} x real time")
+    sp = load_spandsp()
+    print(f"  {'':<22}{'telenb x RT':>14}{'spandsp x RT':>14}{'telenb/spandsp':>16}")
+    for name, ours, chunk in (
+        ("whole buffer", whole, pcm.size),
+        ("streamed, 20 ms", chunked, 160),
+    ):
+        line = f"  {name:<22}{SECONDS / ours:>14,.0f}"
+        if sp is not None:
+            theirs = best(lambda c=chunk: sp.detect(pcm, c), repeat=7)
+            line += f"{SECONDS / theirs:>14,.0f}{theirs / ours:>15.2f}x"
+        print(line)
+    if sp is not None:
+        ours_digits = digits_of(detect_dtmf(signal))
+        same = "the same" if sp.detect(pcm, pcm.size) == ours_digits else "DIFFERENT"
+        print(f"  both hear {len(ours_digits)} digits here ({same} strings)")
     ch = Channel(loss=0.02, jitter_ms=10, noise_dbfs=-50)
     t = best(lambda: ch.apply(signal), repeat=3)
     print(f"  Channel.apply (pcmu, 2% loss, jitter, noise): {SECONDS / t:,.0f} x real time")
@@ -120,10 +171,10 @@ def bench_q24() -> None:
 
 
 def bench_talk_off() -> None:
-    fsdd = Path(__file__).resolve().parents[2] / "shared" / "data" / "fsdd"
+    fsdd = SHARED / "data" / "fsdd"
     files = sorted(fsdd.glob("*.wav"))
     if not files:
-        print("\nTalk-off: ../shared/data/fsdd absent, skipped")
+        print(f"\nTalk-off: {fsdd} absent (set TELENB_SHARED), skipped")
         return
     speech = Audio.concat([Audio.load(f).mono() for f in files], rate=RATE)
     t = time.perf_counter()

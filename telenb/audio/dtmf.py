@@ -27,12 +27,13 @@ gives 6-7, a 20 ms tone 2-3; Q.24: accept >= 40 ms, reject <= 20 ms). A dip of u
 main talk-off guard: speech rarely holds a clean, steady tone pair for 25 ms.
 
 Streaming works on absolute frame positions, so feeding a signal whole or in any chunking
-gives identical events. Decisions use only IEEE-exact arithmetic on per-frame values.
+gives identical events: each frame's values come from its own rows of a matrix product and
+elementwise arithmetic (no reduction across frames), and the digit state machine visits
+only the frames that can matter (a candidate, or a digit in progress).
 """
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -161,7 +162,23 @@ _END_FRAMES = 5  # frames below half amplitude that end a digit (25 ms)
 _MIN_FRAMES = 6  # shortest digit: 6 frame centres (30 ms)
 _MIN_VALID = 5  # candidate frames: a 40 ms tone gives 6-7, a 20 ms tone 2-3
 _EDGE = 3  # at most this many sub-threshold frames at each edge count towards duration
-_BLOCK = 4096  # frames per Goertzel batch (memory bound)
+_BLOCK = 1024  # frames per Goertzel batch (memory bound)
+# OpenBLAS runs a product on one thread when rows * inner * columns is at most this; on a
+# busy machine its thread hand-offs cost milliseconds, so products are cut into such slices
+_ONE_THREAD = 4 * 65536
+
+
+def _matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
+    """out = a @ b for a C-contiguous `a`, as a stack of row slices small enough for BLAS
+    to stay on one thread (each row's dot products do not depend on the slicing)."""
+    rows = max(_ONE_THREAD // (a.shape[1] * b.shape[1]), 1)
+    full = a.shape[0] // rows * rows
+    if full:
+        np.matmul(
+            a[:full].reshape(-1, rows, a.shape[1]), b, out=out[:full].reshape(-1, rows, b.shape[1])
+        )
+    if full < a.shape[0]:
+        np.matmul(a[full:], b, out=out[full:])
 
 
 class DtmfDetector:
@@ -171,6 +188,13 @@ class DtmfDetector:
     `batch_ms` of new audio is buffered: small chunks (20 ms RTP frames) then share the
     per-call cost, at up to `batch_ms` extra latency. After `flush()` the detector is
     reset and times start again from zero.
+
+    The tone bins of every frame come from one matrix product per batch: frames start
+    every hop, so a frame is a few whole hop-long rows of the signal plus part of the next,
+    and its windowed DFT is the sum of those rows' products with slices of a windowed
+    cos/sin basis (BLAS computes each row's dot products alone, in a fixed order, however
+    many rows share the call). The energy above the dial-tone band, needed only for the
+    purity test, is computed for the frames that pass the other tests.
     """
 
     def __init__(self, rate: int = LINE_RATE, batch_ms: float = 80.0) -> None:
@@ -180,51 +204,67 @@ class DtmfDetector:
                 "(resample the audio first)"
             )
         self.rate = int(rate)
-        self._n = round(_FRAME_S * self.rate)
-        self._hop = round(_HOP_S * self.rate)
+        self._n = n = round(_FRAME_S * self.rate)
+        self._hop = hop = round(_HOP_S * self.rate)
         if batch_ms < 0:
             raise AudioError(f"batch_ms must not be negative, got {batch_ms}")
         self._batch = max(round(batch_ms / 1000 * self.rate), 1)
-        self._window = 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(self._n) / self._n)
-        n_low = int(np.ceil(_BAND_HZ * self._n / self.rate))
+        window = 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(n) / n)
+        self._window = window
+        n_low = int(np.ceil(_BAND_HZ * n / self.rate))
+        tones = 2 * np.pi * np.array(LOW + HIGH) / self.rate
+        t = np.arange(n)[:, None]
+        # tone basis (n, 16): re then im of sum_n w[n] x[n] exp(-j w n), cut into hop rows
+        basis = np.concatenate([np.cos(tones * t), -np.sin(tones * t)], axis=1) * window[:, None]
+        self._rows = -(-n // hop)  # hop rows a frame touches
+        padded = np.zeros((self._rows * hop, 16))
+        padded[:n] = basis
+        self._basis = np.ascontiguousarray(
+            padded.reshape(self._rows, hop, 16).transpose(1, 0, 2).reshape(hop, -1)
+        )
+        # low-band bins (DFT bins below 600 Hz) and the energy, for the purity test
+        bins = 2 * np.pi * np.arange(n_low) / n
+        low = np.concatenate([np.cos(bins * t), -np.sin(bins[1:] * t)], axis=1)
+        self._low_basis = np.ascontiguousarray(low * window[:, None])
         self._n_low = n_low
-        freqs = np.array(LOW + HIGH + tuple(k * self.rate / self._n for k in range(n_low)))
-        self._omega = 2 * np.pi * freqs / self.rate
+        self._w2 = np.repeat((window**2)[:, None], 2, axis=1)  # 2 columns: a matrix product
         # phase advance of each DTMF bin over one hop, and the frequency tolerance as a slope
-        self._cos = np.cos(self._omega)[:, None]
-        self._sin = np.sin(self._omega)[:, None]
-        self._rot_re = np.cos(self._omega[:8] * self._hop)[:, None]
-        self._rot_im = -np.sin(self._omega[:8] * self._hop)[:, None]
-        self._tan = np.tan(2 * np.pi * _FREQ_TOL * freqs[:8] * self._hop / self.rate)[:, None]
-        wsum = self._window.sum()
+        freqs = np.array(LOW + HIGH)
+        self._rot_re = np.cos(tones * hop)
+        self._rot_im = -np.sin(tones * hop)
+        self._tan = np.tan(2 * np.pi * _FREQ_TOL * freqs * hop / self.rate)
+        wsum = window.sum()
         # |X|^2 of a sine of amplitude A is (A * wsum / 2)^2
         a_min = np.sqrt(2) * 10 ** ((_MIN_LEVEL_DBM0 + DBM0_DBFS) / 20)
         self._pow_min = (a_min * wsum / 2) ** 2
         # a pure tone pair has |XL|^2 + |XH|^2 == band energy * wsum^2 / (2 * sum w^2)
-        self._purity_k = 2 * np.sum(self._window**2) / wsum**2
+        self._purity_k = 2 * np.sum(window**2) / wsum**2
         self._twist = (10 ** (_TWIST_DB[0] / 10), 10 ** (_TWIST_DB[1] / 10))
         self.reset()
 
     def reset(self) -> None:
         """Forget everything: the next sample is time zero."""
-        self._buf = np.zeros(0)
-        self._buf_start = 0  # absolute index of _buf[0]
+        self._buf = np.zeros(0)  # starts at the next frame to analyse
+        self._chunks: list[np.ndarray] = []  # fed, not yet joined to _buf
+        self._pending = 0  # samples in _buf and _chunks
         self._next_frame = 0
-        self._prev: tuple[np.ndarray, np.ndarray] | None = None  # last frame's bins (re, im)
-        self._hist: deque[list[float]] = deque(maxlen=_EDGE)
+        self._prev = np.zeros(16)  # last frame's tone bins (re, im)
+        self._tail = np.zeros((0, 8))  # amplitudes of the last _EDGE frames
         self._run: _Run | None = None
 
     # -- public -------------------------------------------------------------------------------
     def feed(self, chunk: np.ndarray | Audio) -> list[DtmfEvent]:
         """Add samples (float, mono, at this detector's rate); return digits that ended."""
         x = self._samples(chunk)
-        self._buf = np.concatenate([self._buf, x]) if self._buf.size else x
-        pending = self._buf_start + self._buf.size - self._next_frame * self._hop
-        return self._process() if pending >= self._batch + self._n else []
+        self._chunks.append(x)
+        self._pending += x.size
+        return self._process() if self._pending >= self._batch + self._n else []
 
     def flush(self) -> list[DtmfEvent]:
         """End of stream: pad with silence, report any digit still sounding, and reset."""
-        self._buf = np.concatenate([self._buf, np.zeros(self._n + _END_FRAMES * self._hop)])
+        pad = np.zeros(self._n + _END_FRAMES * self._hop)
+        self._chunks.append(pad)
+        self._pending += pad.size
         events = self._process()
         if self._run is not None:
             event = self._close(self._run)
@@ -241,109 +281,154 @@ class DtmfDetector:
                     f"audio at {chunk.rate} Hz fed to a {self.rate} Hz DTMF detector; "
                     "resample it or use detect_dtmf(), which resamples"
                 )
-            return chunk.mono().samples.astype(np.float64)
+            chunk = chunk.mono().samples
         x = np.asarray(chunk)
         if x.ndim != 1:
             raise AudioError(f"feed mono samples (1-D), got shape {x.shape}")
-        if np.issubdtype(x.dtype, np.integer):
+        kind = x.dtype.kind
+        if kind in "iu":
             x = x / float(np.iinfo(x.dtype).max + 1)
-        x = x.astype(np.float64)
-        if x.size and not np.all(np.isfinite(x)):
+        elif kind != "f":
+            x = x.astype(np.float64)
+        # NaN propagates through min and max, and infinities show in them
+        if x.size and not (-np.inf < x.min() and x.max() < np.inf):
             raise AudioError("DTMF detector fed NaN or infinite samples")
         return x
 
     def _process(self) -> list[DtmfEvent]:
-        n, hop = self._n, self._hop
-        first = self._next_frame * hop - self._buf_start
-        available = (self._buf.size - first - n) // hop + 1 if self._buf.size >= first + n else 0
+        if self._chunks:
+            parts = [self._buf, *self._chunks] if self._buf.size else self._chunks
+            self._buf = np.concatenate(parts, dtype=np.float64)
+            self._chunks = []
+        n, hop, buf = self._n, self._hop, self._buf
+        available = (buf.size - n) // hop + 1 if buf.size >= n else 0
         events: list[DtmfEvent] = []
-        if available > 0:
-            view = np.lib.stride_tricks.sliding_window_view(self._buf[first:], n)[::hop]
-            for b in range(0, available, _BLOCK):
-                block = view[b : b + _BLOCK][: available - b]
-                cand, amps = self._analyse(block)
-                events += self._decide(cand, amps, self._next_frame + b)
-            self._next_frame += available
-        keep = self._next_frame * hop - self._buf_start
-        self._buf = self._buf[keep:]
-        self._buf_start += keep
+        for b in range(0, available, _BLOCK):
+            m = min(_BLOCK, available - b)
+            cand, amps = self._analyse(buf[b * hop :], m)
+            events += self._decide(cand, amps, self._next_frame + b)
+        self._next_frame += available
+        self._buf = buf[available * hop :]
+        self._pending = self._buf.size
         return events
 
-    def _analyse(self, frames: np.ndarray) -> tuple[list[int], list[list[float]]]:
-        """Per frame: candidate digit index into DIGITS (or -1) and the 8 tone amplitudes."""
-        xt = np.ascontiguousarray(frames.T * self._window[:, None])
-        s1, s2, energy = _goertzel_state(xt, self._omega)
-        # DFT up to a phase factor common to all frames: s1 - exp(-jw) s2. Everything below
-        # is real, separately rounded arithmetic (no fused complex kernels, no reductions
-        # whose order depends on the batch), so each frame's result is independent of
-        # which other frames share the batch: chunking cannot change the events.
-        xr = s1 - self._cos * s2
-        xi = self._sin * s2
-        power = xr * xr + xi * xi
-        low_pow = power[8].copy()
-        for k in range(9, 8 + self._n_low):
-            low_pow += 2 * power[k]
-        band = energy - low_pow / self._n
-        tr, ti = xr[:8], xi[:8]
-        if self._prev is None:
-            self._prev = (np.zeros(8), np.zeros(8))
-        pr = np.concatenate([self._prev[0][:, None], tr[:, :-1]], axis=1)
-        pi = np.concatenate([self._prev[1][:, None], ti[:, :-1]], axis=1)
-        self._prev = (tr[:, -1].copy(), ti[:, -1].copy())
+    def _analyse(self, x: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
+        """Frames 0..m-1 of `x` (frame k starts at k * hop): candidate digit index into
+        DIGITS (or -1) and the 8 tone amplitudes, per frame."""
+        hop, q = self._hop, self._rows
+        rows = m + q - 1
+        full = min(x.size // hop, rows)
+        prod = np.empty((rows, 16 * q))
+        _matmul(x[: full * hop].reshape(full, hop), self._basis, prod[:full])
+        if full < rows:  # the last frames end inside a row the buffer has only part of
+            tail = np.zeros((rows - full) * hop)
+            tail[: x.size - full * hop] = x[full * hop : rows * hop]
+            _matmul(tail.reshape(-1, hop), self._basis, prod[full:])
+        bins = prod[:m, :16].copy()
+        for i in range(1, q):
+            bins += prod[i : i + m, 16 * i : 16 * i + 16]
+        # one bin per row from here: every operation below runs along contiguous frames
+        bt = np.empty((16, m + 1))
+        bt[:, 0] = self._prev
+        bt[:, 1:] = bins.T
+        self._prev = bt[:, -1].copy()
+        tr, ti = bt[:8, 1:], bt[8:, 1:]
+        pr, pi = bt[:8, :-1], bt[8:, :-1]
+        power = tr * tr + ti * ti
         # r = X_k * conj(X_k-1) * exp(-jwH): its angle is the frequency offset times H
         ur = tr * pr + ti * pi
         ui = ti * pr - tr * pi
-        rr = ur * self._rot_re - ui * self._rot_im
-        ri = ur * self._rot_im + ui * self._rot_re
-        freq_ok = (rr > 0) & (np.abs(ri) <= self._tan * rr)
-        tp = power[:8]
-        lo = np.argmax(tp[:4], axis=0)
-        hi = np.argmax(tp[4:], axis=0)
-        cols = np.arange(tp.shape[1])
-        pl, ph = tp[lo, cols], tp[4 + hi, cols]
+        rr = ur * self._rot_re[:, None] - ui * self._rot_im[:, None]
+        ri = ur * self._rot_im[:, None] + ui * self._rot_re[:, None]
+        freq_ok = (rr > 0) & (np.abs(ri) <= self._tan[:, None] * rr)
+        lo = np.argmax(power[:4], axis=0)
+        hi = np.argmax(power[4:], axis=0) + 4
+        cols = np.arange(m)
+        pl, ph = power[lo, cols], power[hi, cols]
         ok = (pl >= self._pow_min) & (ph >= self._pow_min)
         ok &= (ph >= self._twist[0] * pl) & (ph <= self._twist[1] * pl)
-        ok &= (pl + ph) * self._purity_k >= _PURITY * band
-        ok &= freq_ok[lo, cols] & freq_ok[4 + hi, cols]
-        cand = np.where(ok, _DIGIT_INDEX[lo * 4 + hi], -1)
-        return cand.tolist(), np.sqrt(tp).T.tolist()
+        ok &= freq_ok[lo, cols] & freq_ok[hi, cols]
+        idx = np.flatnonzero(ok)
+        if idx.size:
+            # frame k is x[k * hop : k * hop + n]: a strided view, read-only, never copied
+            frames = np.ndarray((m, self._n), np.float64, x, strides=(hop * 8, 8))
+            f = frames[idx]
+            low = np.empty((idx.size, self._low_basis.shape[1]))
+            _matmul(f, self._low_basis, low)
+            energy = np.empty((idx.size, 2))
+            _matmul(f * f, self._w2, energy)
+            energy = energy[:, 0]
+            low *= low
+            low_pow = low[:, 0].copy()
+            for k in range(1, self._n_low):
+                low_pow += 2 * (low[:, k] + low[:, self._n_low - 1 + k])
+            band = energy - low_pow / self._n
+            pure = (pl[idx] + ph[idx]) * self._purity_k >= _PURITY * band
+            ok[idx] = pure
+        cand = np.where(ok, _DIGIT_INDEX[(lo * 4 + hi - 4)], -1)
+        return cand, np.sqrt(power).T
 
-    def _decide(self, cand: list[int], amps: list[list[float]], k0: int) -> list[DtmfEvent]:
-        events = []
-        hist = self._hist
-        for i, c in enumerate(cand):
-            row = amps[i]
-            run = self._run
-            if run is not None:
-                if c >= 0 and c != run.digit:
+    def _decide(self, cand: np.ndarray, amps: np.ndarray, k0: int) -> list[DtmfEvent]:
+        """Run the digit state machine over frames k0.. (candidates `cand`, tone amplitudes
+        `amps`); frames outside a digit with no candidate are skipped, not visited."""
+        events: list[DtmfEvent] = []
+        t = len(self._tail)
+        ext = np.concatenate([self._tail, amps]) if t else amps  # ext[t + i] is frame k0 + i
+        self._tail = ext[-_EDGE:]
+        cl = cand.tolist()
+        starts = np.flatnonzero(cand >= 0).tolist()
+        m, si, i = len(cl), 0, 0
+        run = self._run
+        sv: list[float] = []
+        base = 0  # sv[j] is the amplitude sum of frame i = base + j of this batch
+        while True:
+            if run is None:
+                while si < len(starts) and starts[si] < i:
+                    si += 1
+                if si == len(starts):
+                    break
+                i = starts[si]
+                c = cl[i]
+                r_, col = _POS[DIGITS[c]]
+                lo, hi = r_, 4 + col
+                h = min(_EDGE, t + i)
+                base = i - h
+                sv = (ext[t + base : t + i + 64, lo] + ext[t + base : t + i + 64, hi]).tolist()
+                run = self._run = _Run(c, lo, hi, k0 + base, sv[: h + 1], h, sv[h])
+                i += 1
+                continue
+            if i >= m:
+                break
+            c = cl[i]
+            if c >= 0 and c != run.digit:
+                event = self._close(run)
+                if event is not None:
+                    events.append(event)
+                run = self._run = None
+                continue
+            j = i - base
+            if j < 0 or j >= len(sv):
+                base = i
+                sv = (ext[t + i : t + i + 64, run.lo] + ext[t + i : t + i + 64, run.hi]).tolist()
+                j = 0
+            s = sv[j]
+            run.seq.append(s)
+            if c == run.digit:
+                run.valid += 1
+                run.last_valid = len(run.seq) - 1
+                if s > run.ref:
+                    run.ref = s
+                run.off = 0
+            elif s >= 0.5 * run.ref:
+                run.off = 0
+            else:
+                run.off += 1
+                if run.off >= _END_FRAMES:
                     event = self._close(run)
                     if event is not None:
                         events.append(event)
                     run = self._run = None
-                else:
-                    s = row[run.lo] + row[run.hi]
-                    run.seq.append(s)
-                    if c == run.digit:
-                        run.valid += 1
-                        run.last_valid = len(run.seq) - 1
-                        run.ref = max(run.ref, s)
-                        run.off = 0
-                    elif s >= 0.5 * run.ref:
-                        run.off = 0
-                    else:
-                        run.off += 1
-                        if run.off >= _END_FRAMES:
-                            event = self._close(run)
-                            if event is not None:
-                                events.append(event)
-                            self._run = None
-            if run is None and c >= 0:
-                r_, col = _POS[DIGITS[c]]
-                lo, hi = r_, 4 + col
-                seq = [h[lo] + h[hi] for h in hist]
-                s = row[lo] + row[hi]
-                self._run = _Run(c, lo, hi, k0 + i - len(seq), [*seq, s], len(seq), s)
-            hist.append(row)
+            i += 1
         return events
 
     def _close(self, run: _Run) -> DtmfEvent | None:

@@ -87,7 +87,9 @@ def _decode(codes: np.ndarray, table: np.ndarray, pairs: np.ndarray) -> np.ndarr
     out = np.empty(codes.size, np.int16)
     even = codes.size & ~1
     words = np.ascontiguousarray(codes[:even]).view("<u2")  # code0 | code1 << 8
-    out[:even] = np.take(pairs, words).view(np.int16)
+    # straight into the output (viewed as int32 pairs); 'wrap' skips the bounds check,
+    # which a uint16 index into a 65,536-entry table cannot fail
+    np.take(pairs, words, out=out[:even].view(np.int32), mode="wrap")
     if even != codes.size:
         out[-1] = table[codes[-1]]
     return out
@@ -130,7 +132,7 @@ def _as_codes(codes: np.ndarray | bytes | bytearray | memoryview) -> np.ndarray:
 
 def ulaw_encode(samples: np.ndarray | Audio) -> np.ndarray:
     """Encode int16 PCM (or an 8 kHz Audio) to mu-law codes (uint8)."""
-    return np.take(_ULAW_ENC, _as_int16(samples).view(np.uint16))
+    return np.take(_ULAW_ENC, _as_int16(samples).view(np.uint16), mode="wrap")
 
 
 def ulaw_decode(codes: np.ndarray | bytes) -> np.ndarray:
@@ -140,7 +142,7 @@ def ulaw_decode(codes: np.ndarray | bytes) -> np.ndarray:
 
 def alaw_encode(samples: np.ndarray | Audio) -> np.ndarray:
     """Encode int16 PCM (or an 8 kHz Audio) to A-law codes (uint8)."""
-    return np.take(_ALAW_ENC, _as_int16(samples).view(np.uint16))
+    return np.take(_ALAW_ENC, _as_int16(samples).view(np.uint16), mode="wrap")
 
 
 def alaw_decode(codes: np.ndarray | bytes) -> np.ndarray:

@@ -28,14 +28,16 @@ The rules (3GPP TS 23.038 for the alphabet, TS 23.040 for concatenation):
 Keeping grapheme clusters whole is what Twilio's own segment calculator does; a carrier that
 cuts between code points may, rarely, need one segment fewer than counted here.  Grapheme
 clusters come from the `regex` module's ``\\X`` (imported only when a UCS-2 body needs
-splitting, or `Segmentation.graphemes` is read).
+splitting, or `Segmentation.graphemes` is read).  A cut needs them only where it falls
+next to a character that can join a cluster (a combining mark, ZWJ, a regional indicator,
+a variation selector, Hangul jamo...): elsewhere every code point is a cluster of its own.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import accumulate
@@ -63,6 +65,7 @@ _NON_GSM = re.compile("[^" + "".join(re.escape(c) for c in sorted(GSM7_CHARS)) +
 _EXTENSION = re.compile("[" + "".join(re.escape(c) for c in GSM7_EXTENSION) + "]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _BAD_CONTROL = re.compile("[\x00-\x09\x0b\x0e-\x1f\x7f-\x9f]")
+_UNSENDABLE = re.compile("[\ud800-\udfff\x00-\x09\x0b\x0e-\x1f\x7f-\x9f]")  # one pass
 _GSM7_WIDE = re.compile("\r\n|[" + "".join(re.escape(c) for c in GSM7_EXTENSION) + "]")
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _SMART = re.compile("[" + "".join(re.escape(c) for c in SMART_ENCODING) + "]")
@@ -117,7 +120,8 @@ def check_body(text: Any, max_length: int | None = MAX_BODY_LENGTH) -> str:
         raise MessageError(
             "The SMS body is empty: a text message needs at least one character.", code=21602
         )
-    m = _SURROGATE.search(text)
+    suspect = _UNSENDABLE.search(text) is not None
+    m = _SURROGATE.search(text) if suspect else None
     if m:
         i = m.start()
         pair = text[i : i + 2]
@@ -134,7 +138,7 @@ def check_body(text: Any, max_length: int | None = MAX_BODY_LENGTH) -> str:
             )
             fix = "It usually comes from badly decoded bytes: fix the decoding or remove it."
         raise MessageError(f"The SMS body holds {what}. {fix}", position=i)
-    bad = [(m.start(), m.group()) for m in _BAD_CONTROL.finditer(text)]
+    bad = [(m.start(), m.group()) for m in _BAD_CONTROL.finditer(text)] if suspect else []
     if bad:
         first = ", ".join(f"{char_label(c)} at index {i}" for i, c in bad[:5])
         more = f" and {len(bad) - 5} more" if len(bad) > 5 else ""
@@ -188,6 +192,32 @@ class Segment:
     @property
     def unit_name(self) -> str:
         return UNIT_NAME[self.encoding]
+
+
+_new_object = object.__new__
+_set_attribute = object.__setattr__
+
+
+def _segment(
+    number: int, text: str, units: int, capacity: int, start: int, end: int, encoding: Encoding
+) -> Segment:
+    """`Segment(...)` without the frozen dataclass's seven guarded assignments (the same
+    object: fields in its __dict__); bodies are cut into many segments."""
+    seg = _new_object(Segment)
+    _set_attribute(
+        seg,
+        "__dict__",
+        {
+            "number": number,
+            "text": text,
+            "units": units,
+            "capacity": capacity,
+            "start": start,
+            "end": end,
+            "encoding": encoding,
+        },
+    )
+    return seg
 
 
 @dataclass(frozen=True)
@@ -333,7 +363,7 @@ def segments(
         cuts, broken = ([(0, len(body), total)], []) if total <= 70 else _cut_ucs2(body)
     capacity = (SINGLE_SEGMENT if len(cuts) == 1 else CONCATENATED_SEGMENT)[encoding]
     segs = tuple(
-        Segment(n, body[a:b], u, capacity, a, b, encoding) for n, (a, b, u) in enumerate(cuts, 1)
+        _segment(n, body[a:b], u, capacity, a, b, encoding) for n, (a, b, u) in enumerate(cuts, 1)
     )
     return Segmentation(text, body, encoding, segs, replacements, smart, tuple(broken))
 
@@ -368,10 +398,12 @@ def _cut_gsm7(body: str) -> tuple[list[tuple[int, int, int]], list[int]]:
 def _cut_ucs2(body: str) -> tuple[list[tuple[int, int, int]], list[int]]:
     """Greedy 67-unit cuts at grapheme cluster boundaries; a cluster wider than a segment
     is broken between code points (so never inside a surrogate pair)."""
-    import regex
-
     cap = CONCATENATED_SEGMENT[UCS2]
-    atoms: list[str] = regex.findall(r"\X", body)
+    cuts = _cut_code_points(body, cap)
+    if cuts is not None:
+        return cuts, []
+
+    atoms: list[str] = _clusters().findall(body)
     if _ASTRAL.search(body) is None:
         widths = list(map(len, atoms))
     else:
@@ -388,6 +420,109 @@ def _cut_ucs2(body: str) -> tuple[list[tuple[int, int, int]], list[int]]:
         cuts.append((chars[i], chars[j], units[j] - units[i]))
         i = j
     return cuts, broken
+
+
+_JOINERS: Any = None
+_CLUSTERS: Any = None
+
+
+def _clusters() -> Any:
+    """``\\X`` compiled once: `regex`'s own pattern cache costs microseconds per call."""
+    global _CLUSTERS
+    if _CLUSTERS is None:
+        import regex
+
+        _CLUSTERS = regex.compile(r"\X")
+    return _CLUSTERS
+
+
+def _joiners() -> Any:
+    """Characters that can join a grapheme cluster with a neighbour (UAX #29 GB3-GB13:
+    CR, Hangul jamo and syllables, Extend, ZWJ, SpacingMark, Prepend, regional indicators).
+    Between two characters outside this set there is always a cluster boundary."""
+    global _JOINERS
+    if _JOINERS is None:
+        import regex
+
+        props = [
+            "Extend",
+            "ZWJ",
+            "SpacingMark",
+            "Prepend",
+            "L",
+            "V",
+            "T",
+            "LV",
+            "LVT",
+            "Regional_Indicator",
+        ]
+        _JOINERS = regex.compile(
+            "[\r" + "".join(f"\\p{{Grapheme_Cluster_Break={p}}}" for p in props) + "]"
+        )
+    return _JOINERS
+
+
+_JOINING: set[str] = set()  # characters seen so far, sorted by `_joiners`
+_PLAIN: set[str] = set()
+
+
+def _joining_chars(chars: set[str]) -> set[str]:
+    """The joining characters among `chars`, each tested once per process: bodies repeat
+    few distinct characters, and set arithmetic beats a Unicode property class per body."""
+    new = chars - _PLAIN - _JOINING
+    if new:
+        pattern = _joiners()
+        for ch in new:
+            (_JOINING if pattern.match(ch) else _PLAIN).add(ch)
+    return chars & _JOINING
+
+
+def _cut_code_points(body: str, cap: int) -> list[tuple[int, int, int]] | None:
+    """Greedy cuts of `cap` code units without listing every cluster: between two
+    characters that cannot join (see `_joiners`) there is always a boundary, so clusters are
+    found (by ``\\X``) only in the islands around joining characters that a cut falls in.
+    Returns None when a cluster is wider than a segment (the general path handles that)."""
+
+    islands: list[tuple[int, int]] = []  # [s, e): both ends are certain cluster boundaries
+    chars = set(body)
+    present = _joining_chars(chars)
+    found = re.finditer("[" + re.escape("".join(sorted(present))) + "]", body) if present else ()
+    # positions of characters outside the BMP (2 code units each)
+    wide = [m.start() for m in _ASTRAL.finditer(body)] if max(chars) >= "\U00010000" else []
+
+    def units(a: int, b: int) -> int:
+        return b - a + (bisect_left(wide, b) - bisect_left(wide, a) if wide else 0)
+
+    for m in found:
+        s, e = max(m.start() - 1, 0), m.start() + 2
+        if islands and s <= islands[-1][1]:
+            islands[-1] = (islands[-1][0], e)
+        else:
+            islands.append((s, e))
+    starts = [s for s, _ in islands]
+    cuts: list[tuple[int, int, int]] = []
+    n, a = len(body), 0
+    while a < n:
+        b = min(a + cap, n)
+        used = units(a, b)
+        while used > cap:  # astral characters: drop at least half the excess, re-measure
+            b -= (used - cap + 1) // 2
+            used = units(a, b)
+        k = bisect_right(starts, b - 1) - 1
+        if b < n and k >= 0 and islands[k][1] > b > islands[k][0]:  # b inside an island
+            s = islands[k][0]
+            bound = s
+            for atom in _clusters().findall(body[s : islands[k][1]]):
+                if bound + len(atom) > b:
+                    break
+                bound += len(atom)
+            if bound <= a:
+                return None
+            b = bound
+            used = units(a, b)
+        cuts.append((a, b, used))
+        a = b
+    return cuts
 
 
 def _break_clusters(
