@@ -39,6 +39,29 @@ def main(host: str, port: int) -> int:
     tcfg.port = port
     ep.transportCreate(pj.PJSIP_TRANSPORT_UDP, tcfg)
     ep.libStart()
+    calls: dict[int, object] = {}
+
+    class _Call(pj.Call):
+        def onCallState(self, prm) -> None:
+            info = self.getInfo()
+            _emit("state", call=info.id, state=info.stateText, code=int(info.lastStatusCode))
+            if info.state == pj.PJSIP_INV_STATE_DISCONNECTED:
+                calls.pop(info.id, None)
+
+    class _Account(pj.Account):
+        def onIncomingCall(self, prm) -> None:
+            call = _Call(self, prm.callId)
+            info = call.getInfo()
+            calls[info.id] = call
+            ring = pj.CallOpParam()
+            ring.statusCode = 180
+            call.answer(ring)
+            _emit("incoming", call=info.id, **{"from": info.remoteUri, "to": info.localUri})
+
+    acfg = pj.AccountConfig()
+    acfg.idUri = f"sip:telenb@{host}:{port}"
+    account = _Account()
+    account.create(acfg)
     _emit("ready", port=port)
     import select
 
@@ -58,8 +81,22 @@ def main(host: str, port: int) -> int:
                 continue
             if msg["type"] == "quit":
                 break
+            call = calls.get(msg.get("call"))
+            if msg["type"] in ("answer", "reject", "hangup") and call is None:
+                _emit("error", message=f"no call {msg.get('call')!r}")
+                continue
+            if msg["type"] in ("answer", "reject"):
+                op = pj.CallOpParam()
+                op.statusCode = 200 if msg["type"] == "answer" else msg["code"]
+                call.answer(op) if msg["type"] == "answer" else call.hangup(op)
+                continue
+            if msg["type"] == "hangup":
+                call.hangup(pj.CallOpParam())
+                continue
             _emit("error", message=f"{msg['type']!r} not implemented yet")
     finally:
+        calls.clear()
+        account.shutdown()
         ep.libDestroy()
     return 0
 
