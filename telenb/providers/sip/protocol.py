@@ -1,0 +1,72 @@
+"""The kernel <-> SIP worker message protocol: one JSON object per line.
+
+Kept separate from the worker so the kernel never imports pjsua2: a dead or misbehaving
+worker can only send bad lines, which `decode` turns into `ProtocolError`, never a crash.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+MAX_LINE = 64 * 1024  # a line longer than this is refused, not parsed
+
+# commands the kernel sends, and the fields each one requires
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "listen": ("host", "port"),
+    "answer": ("call",),
+    "reject": ("call", "code"),
+    "hangup": ("call",),
+    "play": ("call", "path"),
+    "record": ("call", "path"),
+    "call": ("uri",),
+    "quit": (),
+}
+# events the worker sends, and the fields each one requires
+EVENTS: dict[str, tuple[str, ...]] = {
+    "ready": ("port",),
+    "incoming": ("call", "from", "to"),
+    "state": ("call", "state"),
+    "dtmf": ("call", "digit"),
+    "played": ("call",),
+    "error": ("message",),
+}
+REJECT_CODES = frozenset({404, 486, 603})
+
+
+class ProtocolError(ValueError):
+    """A line that is not a well-formed message of the protocol."""
+
+
+def encode(kind: str, **fields: Any) -> bytes:
+    """One message as a newline-terminated JSON line."""
+    _check(kind, fields)
+    line = json.dumps({"type": kind, **fields}, separators=(",", ":"), sort_keys=True)
+    return line.encode("utf-8") + b"\n"
+
+
+def decode(line: bytes) -> dict[str, Any]:
+    """Parse one line; raise `ProtocolError` for anything that is not a known message."""
+    if len(line) > MAX_LINE:
+        raise ProtocolError(f"line of {len(line)} bytes exceeds {MAX_LINE}")
+    try:
+        msg = json.loads(line.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ProtocolError(f"not a JSON line: {exc}") from None
+    if not isinstance(msg, dict) or not isinstance(msg.get("type"), str):
+        raise ProtocolError("a message is a JSON object with a string 'type'")
+    kind = msg.pop("type")
+    _check(kind, msg)
+    msg["type"] = kind
+    return msg
+
+
+def _check(kind: str, fields: dict[str, Any]) -> None:
+    required = COMMANDS.get(kind, EVENTS.get(kind))
+    if required is None:
+        raise ProtocolError(f"unknown message type {kind!r}")
+    missing = [f for f in required if f not in fields]
+    if missing:
+        raise ProtocolError(f"{kind!r} needs {missing}")
+    if kind == "reject" and fields["code"] not in REJECT_CODES:
+        raise ProtocolError(f"reject code {fields['code']!r} not in {sorted(REJECT_CODES)}")
