@@ -12,10 +12,9 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from .media import Utterance
 from .untracked import track as _track
 from .untracked import untrack as _untrack
-
-from .media import Utterance
 
 if TYPE_CHECKING:
     from .carrier import Carrier

@@ -399,9 +399,9 @@ def _cut_ucs2(body: str) -> tuple[list[tuple[int, int, int]], list[int]]:
     """Greedy 67-unit cuts at grapheme cluster boundaries; a cluster wider than a segment
     is broken between code points (so never inside a surrogate pair)."""
     cap = CONCATENATED_SEGMENT[UCS2]
-    cuts = _cut_code_points(body, cap)
-    if cuts is not None:
-        return cuts, []
+    fast = _cut_code_points(body, cap)
+    if fast is not None:
+        return fast, []
 
     atoms: list[str] = _clusters().findall(body)
     if _ASTRAL.search(body) is None:

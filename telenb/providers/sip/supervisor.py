@@ -41,14 +41,18 @@ class Worker:
         if not self.alive:
             raise WorkerGone(f"SIP worker exited with code {self.proc.returncode}")
         try:
-            self.proc.stdin.write(encode(kind, **fields))
-            self.proc.stdin.flush()
+            stdin = self.proc.stdin
+            assert stdin is not None  # started with stdin=PIPE
+            stdin.write(encode(kind, **fields))
+            stdin.flush()
         except (BrokenPipeError, OSError) as exc:
             raise WorkerGone(f"SIP worker pipe closed: {exc}") from None
 
     def next_event(self) -> dict[str, Any] | None:
         """The next event, or None once the worker is gone; bad lines become `error` events."""
-        line = self.proc.stdout.readline()
+        stdout = self.proc.stdout
+        assert stdout is not None  # started with stdout=PIPE
+        line = stdout.readline()
         if not line:
             return None
         try:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Any
 
 from .protocol import ProtocolError, decode, encode
 
-_OUT = None  # the protocol pipe: the original stdout, kept away from pjlib's own prints
+_OUT: Any = None  # the protocol pipe: the original stdout, kept away from pjlib's own prints
 
 
-def _emit(kind: str, **fields) -> None:
+def _emit(kind: str, **fields: Any) -> None:
     _OUT.write(encode(kind, **fields))
     _OUT.flush()
 
@@ -81,7 +82,7 @@ def main(host: str, port: int) -> int:
                 continue
             if msg["type"] == "quit":
                 break
-            call = calls.get(msg.get("call"))
+            call: Any = calls.get(msg.get("call"))  # type: ignore[arg-type]
             if msg["type"] in ("answer", "reject", "hangup") and call is None:
                 _emit("error", message=f"no call {msg.get('call')!r}")
                 continue
