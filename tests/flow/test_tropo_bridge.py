@@ -353,3 +353,20 @@ def test_concurrent_calls_each_get_their_own_interpreter(lang, children):
     carrier.run()
     assert a.said()[-1] == "Hi ann" and b.said()[-1] == "Hi bob"
     assert len(children) == 2 and all(gone(k.pid) for k in children)
+
+
+@pytest.mark.skipif(missing("ruby") is not None, reason=missing("ruby") or "")
+def test_a_tropo_cell_in_another_language_answers_its_number(ipython):
+    ipython.run_cell_magic("tropo", "+15550100 --lang ruby", 'say "Hello from Ruby"\nhangup\n')
+    result = ipython.run_line_magic("tel", "call +15550100")
+    assert [e["text"] for e in result.trace.filter("say")] == ["Hello from Ruby"]
+
+
+@pytest.mark.skipif(missing("ruby") is not None, reason=missing("ruby") or "")
+def test_the_cli_runs_a_ruby_script_by_its_extension(tmp_path, capsys):
+    from telenb.cli import main
+
+    script = tmp_path / "hello.rb"
+    script.write_text('say "Hello from a file"\nhangup\n')
+    assert main(["run", str(script), "--to", "+15550100"]) == 0
+    assert "Hello from a file" in capsys.readouterr().out
