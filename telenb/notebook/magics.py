@@ -20,9 +20,7 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments
 
-from ..speech import voices
 from . import session
-from .speaking import say_audio, transcribe_file
 
 HELP = """telenb magics
   %%flow NUMBER [--name N]        register the cell as a flow answering NUMBER (`call` in scope)
@@ -125,6 +123,7 @@ class TelenbMagics(Magics):
         return session.use(self._user_ns[name])
 
     def _tel_voices(self, rest: str) -> Any:
+        from ..speech import voices  # lazy: %load_ext must not import speech
 
         return voices()
 
@@ -186,6 +185,7 @@ class TelenbMagics(Magics):
         text = cell.strip() if cell else " ".join(args.text)
         if not text:
             raise UsageError("%say needs text, e.g. %say Hello there --voice Kate")
+        from .speaking import say_audio  # lazy: speech and numpy only when used
 
         return say_audio(text, voice=args.voice, rate=args.rate)
 
@@ -198,6 +198,7 @@ class TelenbMagics(Magics):
         """Recognise speech in an audio file: `%transcribe file.wav --choices "yes, no"`
         (with choices: a `Recognition` against them; without: a `Transcript`)."""
         args = _parse(self.transcribe, line)
+        from .speaking import transcribe_file  # lazy: speech engines only when used
 
         return transcribe_file(os.path.expanduser(args.path), args.choices, args.engine)
 

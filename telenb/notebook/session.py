@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..sim.results import CallResult
-
 
 def carrier() -> Any:
     """The current session carrier (created on first use with seed 0)."""
@@ -52,6 +50,7 @@ def trace(sid: str) -> Any:
             f"{'no call' if not matches else 'several calls'} with a SID starting {sid!r}; "
             "`%tel calls` lists them"
         )
+    from ..sim.results import CallResult  # lazy: %load_ext must not import the simulator
 
     return CallResult(c, matches[0])
 
