@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ...errors import ConfigurationError
 from .deadline import run_bounded
@@ -32,7 +32,15 @@ from .transport import (
     fetch_loopback,
 )
 
-__all__ = ["HttpResponse", "Unreachable", "Web", "WebhookRequest", "call_wsgi", "detect_kind"]
+__all__ = [
+    "HttpResponse",
+    "Unreachable",
+    "Web",
+    "WebhookRequest",
+    "call_wsgi",
+    "detect_kind",
+    "with_query",
+]
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 KINDS = ("wsgi", "asgi", "callable", "static", "routes")
@@ -75,6 +83,15 @@ def not_fetchable(url: str) -> str | None:
         f"{shown!r} is not an http(s) URL; Twilio fetches only absolute http:// or https:// "
         "URLs (give the app's URL, or a path relative to the document)"
     )
+
+
+def with_query(url: str, params: list[tuple[str, str]]) -> str:
+    """Append parameters to a URL's query: how every vendor sends a GET webhook."""
+    if not params:
+        return url
+    parts = urlsplit(url)
+    query = f"{parts.query}&{urlencode(params)}" if parts.query else urlencode(params)
+    return urlunsplit(parts._replace(query=query))
 
 
 def detect_kind(target: Any) -> str:

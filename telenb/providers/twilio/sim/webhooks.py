@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from ....errors import CallEnded
-from ...webhooks.web import HttpResponse, Unreachable
+from ...webhooks.web import HttpResponse, Unreachable, with_query
 from ..signing import HEADER, signature
 from ..twiml.parse import MAX_BYTES, Node, TwiMLParseError, parse_twiml
 
@@ -72,15 +72,6 @@ def split_overrides(url: str) -> tuple[str, dict[str, str]]:
     if not parts.fragment:
         return url, {}
     return urlunsplit(parts._replace(fragment="")), dict(parse_qsl(parts.fragment))
-
-
-def with_query(url: str, params: Params) -> str:
-    """Append parameters to a URL's query (how Twilio sends GET webhooks)."""
-    if not params:
-        return url
-    parts = urlsplit(url)
-    query = f"{parts.query}&{urlencode(params)}" if parts.query else urlencode(params)
-    return urlunsplit(parts._replace(query=query))
 
 
 class Webhooks:

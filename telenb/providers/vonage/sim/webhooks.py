@@ -13,10 +13,10 @@ from __future__ import annotations
 import json
 import traceback
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from ....errors import CallEnded
-from ...webhooks.web import HttpResponse, Unreachable
+from ...webhooks.web import HttpResponse, Unreachable, with_query
 from ..ncco.parse import MAX_BYTES, Action, NccoError, loads, parse_ncco
 from ..signing import HEADER, sign
 
@@ -49,14 +49,6 @@ def query_string(payload: dict[str, Any]) -> list[tuple[str, str]]:
             value = "true" if value else "false"
         out.append((key, str(value)))
     return out
-
-
-def with_query(url: str, params: list[tuple[str, str]]) -> str:
-    if not params:
-        return url
-    parts = urlsplit(url)
-    query = f"{parts.query}&{urlencode(params)}" if parts.query else urlencode(params)
-    return urlunsplit(parts._replace(query=query))
 
 
 class Webhooks:
