@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..account import API_VERSION, SimAccount
-from .applications import rest_state
 from .resources import RestError, page
+from .state import rest_state
 
 if TYPE_CHECKING:
     from .offline import OfflineHttpClient

@@ -10,11 +10,13 @@ creation; a deleted key fails authentication with 20003, as on Twilio.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..account import API_VERSION, SimAccount
-from .resources import RestError, base, page
+from ..sim.messaging import enable_sms
+from .resources import RestError, base, not_found, page
+from .state import rest_state
 
 if TYPE_CHECKING:
     from .offline import OfflineHttpClient
@@ -68,26 +70,6 @@ class ApiKey:
     updated: float
 
 
-@dataclass
-class RestState:
-    """What the REST API keeps beyond the simulator's own records."""
-
-    applications: dict[str, Application] = field(default_factory=dict)
-    keys: dict[str, ApiKey] = field(default_factory=dict)
-    subaccounts: dict[str, Any] = field(default_factory=dict)  # SID -> accounts.SubAccount
-    queue_created: dict[str, float] = field(default_factory=dict)
-    verify: dict[str, Any] = field(default_factory=dict)  # Verify v2: services, verifications
-    messaging: dict[str, Any] = field(default_factory=dict)  # services; message -> service
-
-
-def rest_state(acct: SimAccount) -> RestState:
-    state = getattr(acct, "_rest_state", None)
-    if state is None:
-        state = RestState()
-        setattr(acct, "_rest_state", state)  # noqa: B010 - lives and dies with the account
-    return state
-
-
 def _set(app: Application, form: dict[str, Any]) -> None:
     for key, attr in APP_FIELDS.items():
         if key not in form:
@@ -139,8 +121,6 @@ def find_application(acct: SimAccount, sid: str | None, code: int = 21218) -> Ap
 def applications(
     client: OfflineHttpClient, method: str, rest: list[str], query: dict, form: dict, path: str
 ) -> tuple[int, Any]:
-    from .offline import _not_found
-
     acct, now = client.account, client.carrier.clock.now
     apps = rest_state(acct).applications
     if not rest:
@@ -151,30 +131,26 @@ def applications(
             apps[sid] = app
             return 201, application_json(acct, app)
         if method != "GET":
-            raise _not_found(path)
+            raise not_found(path)
         wanted = query.get("FriendlyName")
         items = [a for a in apps.values() if wanted is None or a.friendly_name == wanted]
         items.reverse()  # newest first
         return 200, page("applications", [application_json(acct, a) for a in items], path, query)
     found = apps.get(rest[0])
     if found is None or len(rest) > 1:
-        raise _not_found(path)
+        raise not_found(path)
     app = found
     if method == "GET":
         return 200, application_json(acct, app)
     if method == "POST":
         _set(app, form)
         app.updated = now
-        from .calls import route_number
-
         for entry in acct.numbers.values():
             if app.sid in (entry.voice_application_sid, entry.sms_application_sid):
                 route_number(client, entry)
         return 200, application_json(acct, app)
     if method == "DELETE":
         del apps[app.sid]
-        from .calls import route_number
-
         for entry in acct.numbers.values():  # Twilio unassigns a deleted application
             if entry.voice_application_sid == app.sid:
                 entry.voice_application_sid = None
@@ -182,7 +158,7 @@ def applications(
             if entry.sms_application_sid == app.sid:
                 entry.sms_application_sid = None
         return 204, None
-    raise _not_found(path)
+    raise not_found(path)
 
 
 # -- Keys -----------------------------------------------------------------------------------------
@@ -201,8 +177,6 @@ def key_json(acct: SimAccount, key: ApiKey, secret: str | None = None) -> dict[s
 def keys(
     client: OfflineHttpClient, method: str, rest: list[str], query: dict, form: dict, path: str
 ) -> tuple[int, Any]:
-    from .offline import _not_found
-
     acct, now = client.account, client.carrier.clock.now
     state = rest_state(acct)
     for sid in acct.api_keys:  # keys given to telenb directly are listed too
@@ -216,12 +190,12 @@ def keys(
             acct.api_keys[sid] = secret
             return 201, key_json(acct, key, secret)
         if method != "GET":
-            raise _not_found(path)
+            raise not_found(path)
         items = [key_json(acct, k) for k in state.keys.values() if k.sid in acct.api_keys]
         return 200, page("keys", items[::-1], path, query)
     known = state.keys.get(rest[0])
     if known is None or known.sid not in acct.api_keys or len(rest) > 1:
-        raise _not_found(path)
+        raise not_found(path)
     key = known
     if method == "GET":
         return 200, key_json(acct, key)
@@ -234,4 +208,27 @@ def keys(
         del acct.api_keys[key.sid]
         del state.keys[key.sid]
         return 204, None
-    raise _not_found(path)
+    raise not_found(path)
+
+
+def route_number(client: OfflineHttpClient, entry: Any) -> None:
+    """Point the carrier's routing at what answers the number: its TwiML Application's
+    URLs when one is assigned, else the number's own."""
+    carrier, apps = client.carrier, rest_state(client.account).applications
+    voice = apps.get(entry.voice_application_sid or "") or entry
+    own = {k: v for k, v in vars(entry).items() if k.startswith(("voice_", "status_", "sms_"))}
+    if voice.voice_url:
+        carrier.apps.pop(entry.phone_number, None)
+        carrier.app(
+            entry.phone_number,
+            twiml=voice.voice_url,
+            method=voice.voice_method,
+            fallback_url=voice.voice_fallback_url,
+            fallback_method=voice.voice_fallback_method,
+            status_callback=voice.status_callback,
+            status_callback_method=voice.status_callback_method,
+        )
+        vars(entry).update(own)  # the number keeps its own URLs; the application answers
+    sms = apps.get(entry.sms_application_sid or "")
+    if entry.sms_url or sms is not None:
+        enable_sms(client.account)

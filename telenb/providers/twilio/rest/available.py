@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .resources import RestError, base, page
+from ..account import _friendly
+from .resources import RestError, base, not_found, page
 
 if TYPE_CHECKING:
     from .offline import OfflineHttpClient
@@ -83,8 +84,6 @@ def _pattern(contains: str) -> str:
 
 
 def number_json(country: str, number: str) -> dict[str, Any]:
-    from ..account import _friendly
-
     locality, region = _place(number) if number.startswith("+1") else (None, None)
     return {
         "address_requirements": "none",
@@ -108,10 +107,8 @@ def available(
 ) -> tuple[int, Any]:
     import re
 
-    from .offline import _not_found
-
     if method != "GET" or not rest or len(rest) > 2:
-        raise _not_found(path)
+        raise not_found(path)
     country = rest[0].upper()
     acct = client.account
     if len(rest) == 1:  # the country resource
@@ -125,7 +122,7 @@ def available(
         }
     kind = rest[1]
     if kind not in KINDS:
-        raise _not_found(path)
+        raise not_found(path)
     area = query.get("AreaCode")
     if area is not None and not (area.isdigit() and len(area) == 3):
         raise RestError(400, 21451)
@@ -140,5 +137,5 @@ def available(
     if query.get("InLocality"):
         items = [i for i in items if (i["locality"] or "").lower() == query["InLocality"].lower()]
     if not _stock(country, kind, None):
-        raise _not_found(path)
+        raise not_found(path)
     return 200, page("available_phone_numbers", items, path, query)

@@ -8,11 +8,12 @@ import random
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
+from ....sim.messaging import Message
 from ....sms import segments as segment
 from ..account import IncomingNumber
 from ..sim.interpreter import TwimlApp
-from ..sim.messaging import enable_sms
-from .offline import normalize_or
+from .applications import find_application, route_number
+from .messaging_services import remember, sender_for
 from .resources import (
     MAGIC_AREA,
     MAGIC_BUY,
@@ -24,6 +25,7 @@ from .resources import (
     RestError,
     call_json,
     message_json,
+    normalize_or,
     number_json,
 )
 
@@ -34,7 +36,7 @@ MAX_BODY = 1600
 EVENTS = ("initiated", "ringing", "answered", "completed")
 
 
-def _method(form: dict, key: str) -> str:
+def http_method(form: dict, key: str) -> str:
     value = str(form.get(key) or "POST").upper()
     if value not in ("GET", "POST"):
         raise RestError(400, 21209)
@@ -57,8 +59,6 @@ def create_call(client: OfflineHttpClient, form: dict, test: bool) -> dict[str, 
         raise RestError(400, 21213)
     url, twiml = form.get("Url"), form.get("Twiml")
     if form.get("ApplicationSid"):  # the application's voice URLs handle the call
-        from .applications import find_application
-
         ap = find_application(acct, form["ApplicationSid"])
         if not ap.voice_url:
             raise RestError(400, 21205)
@@ -74,7 +74,7 @@ def create_call(client: OfflineHttpClient, form: dict, test: bool) -> dict[str, 
     timeout = form.get("Timeout", "60")
     if not str(timeout).isdigit() or not 1 <= int(timeout) <= 600:
         raise RestError(400, 21208)
-    method = _method(form, "Method")
+    method = http_method(form, "Method")
     if test:
         return _test_call(client, to, from_)
     from_n = normalize_or(carrier, from_, 21212, from_=from_)
@@ -89,7 +89,7 @@ def create_call(client: OfflineHttpClient, form: dict, test: bool) -> dict[str, 
         method=method,
         twiml=twiml,
         fallback_url=form.get("FallbackUrl") or None,
-        fallback_method=_method(form, "FallbackMethod"),
+        fallback_method=http_method(form, "FallbackMethod"),
         machine_detection=bool(form.get("MachineDetection")),
     )
     result = carrier.call(to_n, flow=app, from_=from_n, run=False, timeout=int(timeout))
@@ -99,7 +99,7 @@ def create_call(client: OfflineHttpClient, form: dict, test: bool) -> dict[str, 
         acct.watch_call(
             leg,
             form["StatusCallback"],
-            _method(form, "StatusCallbackMethod"),
+            http_method(form, "StatusCallbackMethod"),
             [e for e in events if e in EVENTS],
         )
     return call_json(acct, leg)
@@ -153,14 +153,14 @@ def update_call(client: OfflineHttpClient, leg: Any, form: dict) -> dict[str, An
         app = TwimlApp(
             acct,
             url,
-            method=_method(form, "Method"),
+            method=http_method(form, "Method"),
             twiml=twiml,
             fallback_url=form.get("FallbackUrl"),
-            fallback_method=_method(form, "FallbackMethod"),
+            fallback_method=http_method(form, "FallbackMethod"),
         )
         carrier.redirect_call(leg, app, name="twiml")
     if form.get("StatusCallback"):
-        acct.watch_call(leg, form["StatusCallback"], _method(form, "StatusCallbackMethod"))
+        acct.watch_call(leg, form["StatusCallback"], http_method(form, "StatusCallbackMethod"))
     return call_json(acct, leg)
 
 
@@ -173,8 +173,6 @@ def create_message(client: OfflineHttpClient, form: dict, test: bool) -> dict[st
         raise RestError(400, 21604)
     service = form.get("MessagingServiceSid")
     if service and not from_ and not test:  # the service's number pool picks the sender
-        from .messaging_services import sender_for
-
         from_ = sender_for(client, service, normalize_or(carrier, to, 21211, to=to))
     if not from_:
         raise RestError(400, 21603)
@@ -194,17 +192,15 @@ def create_message(client: OfflineHttpClient, form: dict, test: bool) -> dict[st
         raise RestError(400, 21606, from_=from_n)
     msg = carrier.send_message(body or "(media)", to=to_n, from_=from_n)
     if service:
-        from .messaging_services import remember
-
         remember(client, msg.sid, service)
     if form.get("StatusCallback"):
-        acct.watch_message(msg.sid, form["StatusCallback"], _method(form, "StatusCallbackMethod"))
+        acct.watch_message(
+            msg.sid, form["StatusCallback"], http_method(form, "StatusCallbackMethod")
+        )
     return message_json(acct, msg)
 
 
 def _test_message(client: OfflineHttpClient, to: str, from_: str, body: str) -> dict[str, Any]:
-    from ....sim.messaging import Message
-
     acct, carrier = client.account, client.carrier
     seg = segment(body)  # test credentials never send: count only, as Twilio does
     segments, encoding = seg.num_segments, seg.encoding
@@ -275,8 +271,6 @@ def configure_number(client: OfflineHttpClient, entry: Any, form: dict) -> None:
         "SmsFallbackMethod": "sms_fallback_method",
         "FriendlyName": "friendly_name",
     }
-    from .applications import find_application
-
     for key in ("VoiceApplicationSid", "SmsApplicationSid"):
         if form.get(key):  # an empty value unassigns, as on Twilio
             find_application(client.account, form[key])
@@ -289,28 +283,3 @@ def configure_number(client: OfflineHttpClient, entry: Any, form: dict) -> None:
         if key in form:
             setattr(entry, attr, form[key] or None)
     route_number(client, entry)
-
-
-def route_number(client: OfflineHttpClient, entry: Any) -> None:
-    """Point the carrier's routing at what answers the number: its TwiML Application's
-    URLs when one is assigned, else the number's own."""
-    from .applications import rest_state
-
-    carrier, apps = client.carrier, rest_state(client.account).applications
-    voice = apps.get(entry.voice_application_sid or "") or entry
-    own = {k: v for k, v in vars(entry).items() if k.startswith(("voice_", "status_", "sms_"))}
-    if voice.voice_url:
-        carrier.apps.pop(entry.phone_number, None)
-        carrier.app(
-            entry.phone_number,
-            twiml=voice.voice_url,
-            method=voice.voice_method,
-            fallback_url=voice.voice_fallback_url,
-            fallback_method=voice.voice_fallback_method,
-            status_callback=voice.status_callback,
-            status_callback_method=voice.status_callback_method,
-        )
-        vars(entry).update(own)  # the number keeps its own URLs; the application answers
-    sms = apps.get(entry.sms_application_sid or "")
-    if entry.sms_url or sms is not None:
-        enable_sms(client.account)

@@ -16,7 +16,8 @@ from xml.sax.saxutils import escape
 
 from ....flow import verbs as V
 from ..account import API_VERSION, SimAccount
-from .resources import RestError, base, page
+from .calls import create_call
+from .resources import RestError, base, not_found, page
 
 if TYPE_CHECKING:
     from .offline import OfflineHttpClient
@@ -77,22 +78,20 @@ def _truth(value: Any) -> bool:
 def conferences(
     client: OfflineHttpClient, method: str, rest: list[str], query: dict, form: dict, path: str
 ) -> tuple[int, Any]:
-    from .offline import _not_found
-
     acct = client.account
     if not rest:
         if method != "GET":
-            raise _not_found(path)
+            raise not_found(path)
         rooms = [r for r in _rooms(client) if query.get("Status") in (None, r.status)]
         rooms = [r for r in rooms if query.get("FriendlyName") in (None, r.name)]
         items = [conference_json(acct, r) for r in reversed(rooms)]
         return 200, page("conferences", items, path, query)
     room = next((r for r in _rooms(client) if r.sid == rest[0]), None)
     if room is None:
-        raise _not_found(path)
+        raise not_found(path)
     if len(rest) > 1:
         if rest[1] != "Participants" or len(rest) > 3:
-            raise _not_found(path)
+            raise not_found(path)
         return _participants(client, room, method, rest[2:], query, form, path)
     if method == "GET":
         return 200, conference_json(acct, room)
@@ -102,15 +101,13 @@ def conferences(
                 room.leave(part["leg"], "the conference ended")
                 part["op"].finish(V.Done(detail={"left": "conference-ended"}))
         return 200, conference_json(acct, room)
-    raise _not_found(path)
+    raise not_found(path)
 
 
 def _participants(
     client: OfflineHttpClient, room: Any, method: str, rest: list[str], query: dict, form: dict,
     path: str,
 ) -> tuple[int, Any]:  # fmt: skip
-    from .offline import _not_found
-
     acct, now = client.account, client.carrier.clock.now
     if not rest:
         if method == "POST":
@@ -126,7 +123,7 @@ def _participants(
         (p for p in room.participants.values() if p.get("label") == rest[0]), None
     )
     if part is None:
-        raise _not_found(path)
+        raise not_found(path)
     if method == "GET":
         return 200, participant_json(acct, room, part)
     if method == "POST":
@@ -142,13 +139,11 @@ def _participants(
         room.leave(part["leg"], "kicked")
         part["op"].finish(V.Done(detail={"left": "kicked"}))
         return 204, None
-    raise _not_found(path)
+    raise not_found(path)
 
 
 def _add(client: OfflineHttpClient, room: Any, form: dict) -> dict[str, Any]:
     """Participants create: call `To` and put the answered call in the room."""
-    from .calls import create_call
-
     if not form.get("From"):
         raise RestError(400, 21213)
     if not form.get("To"):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote, unquote
 
-from .resources import RestError
+from .resources import RestError, not_found
 
 PACKAGES = ("call_forwarding", "caller_name", "identity_match", "line_status",
             "line_type_intelligence", "phone_number_quality_score", "pre_fill",
@@ -64,11 +64,9 @@ def lookup(raw: str, country: str | None) -> dict[str, Any]:
 
 
 def lookups(method: str, path: str, query: dict[str, str]) -> tuple[int, Any]:
-    from .offline import _not_found
-
     segments = path.split("/")[1:]
     if method != "GET" or len(segments) != 3 or segments[:2] != ["v2", "PhoneNumbers"]:
-        raise _not_found(path)
+        raise not_found(path)
     if not segments[2]:
         raise RestError(404, 20404, path=path)
     return 200, lookup(segments[2], query.get("CountryCode"))

@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .applications import rest_state
-from .resources import MESSAGES, RestError
+from .resources import MESSAGES, RestError, not_found
+from .state import rest_state
 
 if TYPE_CHECKING:
     from .offline import OfflineHttpClient
@@ -88,12 +88,10 @@ def _number_json(client: OfflineHttpClient, s: MessagingService, number: str) ->
 
 
 def messaging(client: OfflineHttpClient, method: str, path: str, form: dict) -> tuple[int, Any]:
-    from .offline import _not_found
-
     seg = path.split("/")[1:]
     services = _services(client)
     if seg[:2] != ["v1", "Services"]:
-        raise _not_found(path)
+        raise not_found(path)
     if len(seg) == 2:
         if method == "POST":
             if not form.get("FriendlyName"):
@@ -105,16 +103,16 @@ def messaging(client: OfflineHttpClient, method: str, path: str, form: dict) -> 
         return 200, _page("services", items, ROOT)
     s = services.get(seg[2])
     if s is None:
-        raise _not_found(path)
+        raise not_found(path)
     if len(seg) == 3:
         if method == "GET":
             return 200, service_json(client, s)
         if method == "DELETE":
             del services[s.sid]
             return 204, None
-        raise _not_found(path)
+        raise not_found(path)
     if seg[3] != "PhoneNumbers" or len(seg) > 5:
-        raise _not_found(path)
+        raise not_found(path)
     acct = client.account
     if len(seg) == 4:
         if method == "POST":
@@ -129,13 +127,13 @@ def messaging(client: OfflineHttpClient, method: str, path: str, form: dict) -> 
         return 200, _page("phone_numbers", items, f"{ROOT}/{s.sid}/PhoneNumbers")
     number = next((n for n in s.numbers if acct.numbers[n].sid == seg[4]), None)
     if number is None:
-        raise _not_found(path)
+        raise not_found(path)
     if method == "GET":
         return 200, _number_json(client, s, number)
     if method == "DELETE":
         s.numbers.remove(number)
         return 204, None
-    raise _not_found(path)
+    raise not_found(path)
 
 
 def sender_for(client: OfflineHttpClient, service_sid: str, to: str) -> str:

@@ -26,17 +26,27 @@ from twilio.http import HttpClient
 from twilio.http.request import Request as TwilioRequest
 from twilio.http.response import Response
 
-from ....errors import NumberError
 from ...webhooks.deadline import on_caller_thread
 from ..account import API_VERSION, SimAccount, twilio_account
+from .accounts import account_instance, accounts_list, authenticate_sub, subaccounts
+from .applications import applications, keys
+from .available import available
+from .calls import buy_number, configure_number, create_call, create_message, update_call
+from .conferences import conferences
+from .lookups import lookups
+from .messaging_services import messaging
+from .queues import queues
 from .resources import (
     RestError,
     call_json,
     message_json,
+    not_found,
     number_json,
     page,
     recording_json,
-)  # fmt: skip
+)
+from .usage import usage
+from .verify import verify
 
 _logger = logging.getLogger("telenb.twilio.rest")
 TEST_RESOURCES = ("Calls", "Messages", "IncomingPhoneNumbers")
@@ -120,27 +130,19 @@ class OfflineHttpClient(HttpClient):
             if self._authenticate(auth, self.account.account_sid):
                 raise RestError(403, 20008)
             if parts.hostname == "messaging.twilio.com":
-                from .messaging_services import messaging
-
                 return messaging(self, method, path, form)
             if parts.hostname == "lookups.twilio.com":
-                from .lookups import lookups
-
                 return lookups(method, path, query)
-            from .verify import verify
-
             return verify(self, method, path, query, form)
         if parts.hostname != "api.twilio.com":
-            raise _not_found(path, f"telenb serves api.twilio.com only, not {parts.hostname}")
-        from .accounts import account_instance, accounts_list, subaccounts
-
+            raise not_found(path, f"telenb serves api.twilio.com only, not {parts.hostname}")
         segments = path.split("/")[1:]
         if segments[:2] == [API_VERSION, "Accounts.json"] and len(segments) == 2:
             if self._authenticate(auth, self.account.account_sid):
                 raise RestError(403, 20008)
             return accounts_list(self, method, query, form, path)
         if len(segments) < 3 or segments[0] != API_VERSION or segments[1] != "Accounts":
-            raise _not_found(path)
+            raise not_found(path)
         account_sid = segments[2].removesuffix(".json")
         test = self._authenticate(auth, account_sid)
         rest = [s.removesuffix(".json") for s in segments[3:]]
@@ -148,24 +150,22 @@ class OfflineHttpClient(HttpClient):
             raise RestError(403, 20008)
         if not rest:
             if method not in ("GET", "POST"):
-                raise _not_found(path)
+                raise not_found(path)
             if account_sid in subaccounts(self.account):
                 return account_instance(self, method, account_sid, form)
             if method != "GET":
-                raise _not_found(path)
+                raise not_found(path)
             return 200, self._account_json()
         if account_sid in subaccounts(self.account):
             self._served_as = account_sid
             path = path.replace(account_sid, self.account.account_sid, 1)
         handler = getattr(self, f"_{rest[0].lower()}", None)
         if handler is None:
-            raise _not_found(path, f"telenb does not simulate the {rest[0]} resource")
+            raise not_found(path, f"telenb does not simulate the {rest[0]} resource")
         return handler(method, rest[1:], query, form, path, test)
 
     def _authenticate(self, auth: tuple[str, str] | None, account_sid: str) -> bool:
         """True for test credentials; RestError 20003 for wrong ones."""
-        from .accounts import authenticate_sub, subaccounts
-
         acct = self.account
         user, secret = auth or ("", "")
         if authenticate_sub(acct, user, secret, account_sid):
@@ -205,8 +205,6 @@ class OfflineHttpClient(HttpClient):
 
     # -- Calls ----------------------------------------------------------------------------------
     def _calls(self, method, rest, query, form, path, test) -> tuple[int, Any]:
-        from .calls import create_call, update_call
-
         acct = self.account
         if not rest:
             if method == "POST":
@@ -222,7 +220,7 @@ class OfflineHttpClient(HttpClient):
             ]
             return 200, page("recordings", recs[::-1], path, query)
         if len(rest) > 1:
-            raise _not_found(path)
+            raise not_found(path)
         if method == "GET":
             return 200, call_json(acct, leg)
         if method == "POST":
@@ -232,18 +230,16 @@ class OfflineHttpClient(HttpClient):
                 raise RestError(400, 21220)
             acct.deleted.add(leg.sid)
             return 204, None
-        raise _not_found(path)
+        raise not_found(path)
 
     def _find_call(self, sid: str, path: str) -> Any:
         for leg in self.account.carrier.legs:
             if leg.sid == sid and sid not in self.account.deleted:
                 return leg
-        raise _not_found(path)
+        raise not_found(path)
 
     # -- Messages -------------------------------------------------------------------------------
     def _messages(self, method, rest, query, form, path, test) -> tuple[int, Any]:
-        from .calls import create_message
-
         acct = self.account
         if not rest:
             if method == "POST":
@@ -253,18 +249,16 @@ class OfflineHttpClient(HttpClient):
             return 200, page("messages", [message_json(acct, m) for m in msgs[::-1]], path, query)
         msg = next((m for m in acct.carrier.messages if m.sid == rest[0]), None)
         if msg is None or msg.sid in acct.deleted or len(rest) > 1:
-            raise _not_found(path)
+            raise not_found(path)
         if method == "GET":
             return 200, message_json(acct, msg)
         if method == "DELETE":
             acct.deleted.add(msg.sid)
             return 204, None
-        raise _not_found(path)
+        raise not_found(path)
 
     # -- IncomingPhoneNumbers -------------------------------------------------------------------
     def _incomingphonenumbers(self, method, rest, query, form, path, test) -> tuple[int, Any]:
-        from .calls import buy_number, configure_number
-
         acct = self.account
         if not rest:
             if method == "POST":
@@ -277,7 +271,7 @@ class OfflineHttpClient(HttpClient):
             return 200, page("incoming_phone_numbers", items, path, query)
         entry = next((e for e in acct.numbers.values() if e.sid == rest[0] and not e.test), None)
         if entry is None or len(rest) > 1:
-            raise _not_found(path)
+            raise not_found(path)
         if method == "GET":
             return 200, number_json(acct, entry)
         if method == "POST":
@@ -287,37 +281,25 @@ class OfflineHttpClient(HttpClient):
             del acct.numbers[entry.phone_number]
             acct.carrier.apps.pop(entry.phone_number, None)
             return 204, None
-        raise _not_found(path)
+        raise not_found(path)
 
     def _availablephonenumbers(self, method, rest, query, form, path, test) -> tuple[int, Any]:
-        from .available import available
-
         return available(self, method, rest, query, path)
 
     def _queues(self, method, rest, query, form, path, test) -> tuple[int, Any]:
-        from .queues import queues
-
         return queues(self, method, rest, query, form, path)
 
     def _conferences(self, method, rest, query, form, path, test) -> tuple[int, Any]:
-        from .conferences import conferences
-
         return conferences(self, method, rest, query, form, path)
 
     def _usage(self, method, rest, query, form, path, test) -> tuple[int, Any]:
-        from .usage import usage
-
         return usage(self, method, rest, query, path)
 
     # -- Applications and Keys ------------------------------------------------------------------
     def _applications(self, method, rest, query, form, path, test) -> tuple[int, Any]:
-        from .applications import applications
-
         return applications(self, method, rest, query, form, path)
 
     def _keys(self, method, rest, query, form, path, test) -> tuple[int, Any]:
-        from .applications import keys
-
         return keys(self, method, rest, query, form, path)
 
     # -- Recordings -----------------------------------------------------------------------------
@@ -325,14 +307,14 @@ class OfflineHttpClient(HttpClient):
         acct = self.account
         recs = [r for r in acct.carrier.recordings if r.sid not in acct.deleted]
         if method != "GET" or len(rest) > 1:
-            raise _not_found(path)
+            raise not_found(path)
         if not rest:
             call = query.get("CallSid")
             items = [recording_json(acct, r) for r in recs[::-1] if not call or r.call_sid == call]
             return 200, page("recordings", items, path, query)
         rec = next((r for r in recs if r.sid == rest[0]), None)
         if rec is None:
-            raise _not_found(path)
+            raise not_found(path)
         return 200, recording_json(acct, rec)
 
 
@@ -356,13 +338,6 @@ def _form(data: dict[str, object] | None) -> dict[str, Any]:
     return out
 
 
-def _not_found(path: str, why: str | None = None) -> RestError:
-    err = RestError(404, 20404, path=path)
-    if why:
-        err.message += f" ({why})"
-    return err
-
-
 def _in_flow() -> bool:
     from greenlet import getcurrent
 
@@ -378,10 +353,3 @@ def _matches_call(leg: Any, query: dict[str, str]) -> bool:
 def _matches_message(msg: Any, query: dict[str, str]) -> bool:
     checks = {"To": msg.to, "From": msg.from_}
     return all(query[k] == v for k, v in checks.items() if k in query)
-
-
-def normalize_or(carrier: Any, number: str, code: int, **fmt: Any) -> str:
-    try:
-        return carrier.normalize(number)
-    except NumberError:
-        raise RestError(400, code, **fmt) from None

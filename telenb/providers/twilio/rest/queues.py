@@ -11,8 +11,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..account import SimAccount
-from .applications import rest_state
-from .resources import RestError, base, page
+from ..sim.interpreter import TwimlApp
+from .calls import http_method
+from .resources import RestError, base, not_found, page
+from .state import rest_state
 
 if TYPE_CHECKING:
     from .offline import OfflineHttpClient
@@ -64,8 +66,6 @@ def _size(form: dict) -> int | None:
 def queues(
     client: OfflineHttpClient, method: str, rest: list[str], query: dict, form: dict, path: str
 ) -> tuple[int, Any]:
-    from .offline import _not_found
-
     acct = client.account
     if not rest:
         if method == "POST":
@@ -77,10 +77,10 @@ def queues(
         return 200, page("queues", items, path, query)
     q = next((q for q in acct.queues.values() if q.sid == rest[0]), None)
     if q is None:
-        raise _not_found(path)
+        raise not_found(path)
     if len(rest) > 1:
         if rest[1] != "Members" or len(rest) > 3:
-            raise _not_found(path)
+            raise not_found(path)
         return _members(client, q, method, rest[2:], query, form, path)
     if method == "GET":
         return 200, queue_json(acct, q)
@@ -95,39 +95,34 @@ def queues(
     if method == "DELETE":
         del acct.queues[q.name]
         return 204, None
-    raise _not_found(path)
+    raise not_found(path)
 
 
 def _members(
     client: OfflineHttpClient, q: Any, method: str, rest: list[str], query: dict, form: dict,
     path: str,
 ) -> tuple[int, Any]:  # fmt: skip
-    from .offline import _not_found
-
     acct = client.account
     if not rest:
         if method != "GET":
-            raise _not_found(path)
+            raise not_found(path)
         return 200, page("queue_members", [member_json(acct, q, m) for m in q.members], path, query)
     wanted = rest[0]
     member = q.take() if wanted == "Front" else next(
         (m for m in q.members if m.leg.sid == wanted), None
     )  # fmt: skip
     if member is None:
-        raise _not_found(path)
+        raise not_found(path)
     if method == "GET":
         return 200, member_json(acct, q, member)
     if method == "POST":
         url = form.get("Url")
         if not url:
             raise RestError(400, 21205)
-        from ..sim.interpreter import TwimlApp
-        from .calls import _method
-
         body = member_json(acct, q, member)
         q.leave(member, "dequeued")
-        app = TwimlApp(acct, url, method=_method(form, "Method"))
+        app = TwimlApp(acct, url, method=http_method(form, "Method"))
         client.carrier.redirect_call(member.leg, app, name="twiml")
         body["position"] = 0  # no longer waiting, as Twilio's answer says of a dequeued member
         return 200, body
-    raise _not_found(path)
+    raise not_found(path)

@@ -10,7 +10,10 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from ....errors import NumberError
 from ..account import API_VERSION, SimAccount, _friendly
+from ..sim.recordings import seconds
+from .state import service_of
 
 # Test credentials' magic numbers (twilio.com/docs/iam/test-credentials), number -> error code
 MAGIC_CALL_FROM = {"+15005550001": 21212, "+15005550006": None}
@@ -143,7 +146,7 @@ def message_json(acct: SimAccount, msg: Any, account_sid: str | None = None) -> 
         "error_code": msg.error_code,
         "error_message": msg.error_message,
         "from": msg.from_,
-        "messaging_service_sid": _service_of(acct, msg.sid),
+        "messaging_service_sid": service_of(acct, msg.sid),
         "num_media": "0",
         "num_segments": str(msg.num_segments),
         "price": None,
@@ -154,12 +157,6 @@ def message_json(acct: SimAccount, msg: Any, account_sid: str | None = None) -> 
         "to": msg.to,
         "uri": f"{uri}.json",
     }
-
-
-def _service_of(acct: SimAccount, message_sid: str) -> str | None:
-    from .messaging_services import service_of
-
-    return service_of(acct, message_sid)
 
 
 def number_json(acct: SimAccount, entry: Any, account_sid: str | None = None) -> dict[str, Any]:
@@ -199,8 +196,6 @@ def number_json(acct: SimAccount, entry: Any, account_sid: str | None = None) ->
 
 
 def recording_json(acct: SimAccount, rec: Any) -> dict[str, Any]:
-    from ..sim.recordings import seconds
-
     uri = f"{base(acct.account_sid)}/Recordings/{rec.sid}"
     return {
         "account_sid": acct.account_sid,
@@ -250,3 +245,19 @@ def page(key: str, items: list[dict[str, Any]], path: str, query: dict[str, str]
 
 
 _PAGING = ("PageSize", "Page", "PageToken")
+
+
+def not_found(path: str, why: str | None = None) -> RestError:
+    """Twilio's 404 (20404) for `path`, with telenb's reason when it is ours."""
+    err = RestError(404, 20404, path=path)
+    if why:
+        err.message += f" ({why})"
+    return err
+
+
+def normalize_or(carrier: Any, number: str, code: int, **fmt: Any) -> str:
+    """The number in E.164, or Twilio's 400 with `code` (21211 To, 21212 From...)."""
+    try:
+        return carrier.normalize(number)
+    except NumberError:
+        raise RestError(400, code, **fmt) from None

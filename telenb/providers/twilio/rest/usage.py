@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..account import API_VERSION, SimAccount
-from .resources import base, page
+from .resources import base, not_found, page
 
 if TYPE_CHECKING:
     from .offline import OfflineHttpClient
@@ -46,10 +46,8 @@ def _parse(value: str | None) -> date | None:
 def usage(
     client: OfflineHttpClient, method: str, rest: list[str], query: dict, path: str
 ) -> tuple[int, Any]:
-    from .offline import _not_found
-
     if method != "GET" or rest != ["Records"]:
-        raise _not_found(path)
+        raise not_found(path)
     acct = client.account
     start, end = _parse(query.get("StartDate")), _parse(query.get("EndDate"))
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ....errors import NumberError
-from .applications import rest_state
-from .resources import MESSAGES, RestError
+from .resources import MESSAGES, RestError, not_found
+from .state import rest_state
 
 if TYPE_CHECKING:
     from .offline import OfflineHttpClient
@@ -99,12 +99,10 @@ def _verification_json(client: OfflineHttpClient, v: Verification) -> dict[str, 
 def verify(
     client: OfflineHttpClient, method: str, path: str, query: dict, form: dict
 ) -> tuple[int, Any]:
-    from .offline import _not_found
-
     state, carrier, now = _state(client), client.carrier, client.carrier.clock.now
     seg = path.split("/")[1:]
     if seg[:2] != ["v2", "Services"]:
-        raise _not_found(path)
+        raise not_found(path)
     services: dict[str, Service] = state.setdefault("services", {})
     pending: dict[str, Verification] = state.setdefault("verifications", {})
     if len(seg) == 2 and method == "POST":
@@ -117,7 +115,7 @@ def verify(
         services[sid] = Service(sid, form["FriendlyName"], int(length), now)
         return 201, _service_json(client, services[sid])
     if len(seg) < 3 or seg[2] not in services:
-        raise _not_found(path)
+        raise not_found(path)
     service = services[seg[2]]
     if len(seg) == 3 and method == "GET":
         return 200, _service_json(client, service)
@@ -130,7 +128,7 @@ def verify(
         return 200, _check(client, service, form, pending, path)
     if len(seg) == 5 and seg[3] == "Verifications" and seg[4] in pending and method == "GET":
         return 200, _verification_json(client, pending[seg[4]])
-    raise _not_found(path)
+    raise not_found(path)
 
 
 def _send(
