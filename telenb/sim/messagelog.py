@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from .threads import Thread, Threads, plural
+
 if TYPE_CHECKING:
     from .messaging import Message
-    from .threads import Thread, Threads
 
 COLUMNS = ("sid", "from", "to", "direction", "status", "segs", "encoding", "price", "error", "body")
 
@@ -33,7 +34,7 @@ class MessageTotals:
     def __str__(self) -> str:
         statuses = ", ".join(f"{n} {s}" for s, n in self.by_status.items())
         return (
-            f"{_plural(self.messages, 'message')}, {_plural(self.segments, 'segment')}, "
+            f"{plural(self.messages, 'message')}, {plural(self.segments, 'segment')}, "
             f"estimated {self.price} {self.currency}" + (f" ({statuses})" if statuses else "")
         )
 
@@ -100,18 +101,14 @@ class MessageLog(list):
 
     def thread(self, a: str, b: str, *, ours: str | None = None) -> Thread:
         """The conversation between two numbers as chat bubbles (`ours` on the right)."""
-        from .threads import Thread
-
         return Thread(self.between(a, b), a, b, ours=ours)
 
     def threads(self) -> Threads:
         """Every conversation, in the order each began."""
-        from .threads import Thread, Threads
-
         pairs: dict[frozenset[str], list[Message]] = {}
         for m in self:
             pairs.setdefault(frozenset((m.from_, m.to)), []).append(m)
-        return Threads(Thread(ms, ms[0].from_, ms[0].to) for ms in pairs.values())
+        return Threads(Thread(MessageLog(ms), ms[0].from_, ms[0].to) for ms in pairs.values())
 
     # -- display ------------------------------------------------------------------------------
     def _rows(self, limit: int) -> list[list[str]]:
@@ -162,7 +159,3 @@ def _row(m: Message) -> list[str]:
         str(m.error_code or ""),
         body if len(body) <= 40 else body[:39] + "…",
     ]
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"

@@ -33,14 +33,15 @@ from ..sms.encoding import Segmentation, segments
 from ..sms.pricing import EXAMPLE_CURRENCY, EXAMPLE_PRICE_PER_SEGMENT, _decimal
 from .numbers import matches, normalize
 from .texter import Texter
-from .threads import TextResult, bubble_html
+from .textresult import TextResult
+from .threads import bubble_html
 
 if TYPE_CHECKING:
     from .carrier import Carrier
     from .messagelog import MessageLog
     from .textchannel import TextSession
     from .texter import Texter
-    from .threads import TextResult
+    from .textresult import TextResult
 
 SEND_DELAY = 0.2  # queued -> sending
 SENT_DELAY = 0.5  # sending -> sent

@@ -1,4 +1,4 @@
-"""Conversations as chat bubbles, and what `carrier.text()` returns.
+"""Conversations as chat bubbles.
 
 The HTML is static (inline styles, no JavaScript) so it renders in any notebook viewer and
 compares stably under nbval; the plain text is deterministic too.  Our side (the app's
@@ -9,18 +9,11 @@ its encoding and segment-count badges, its status and its virtual time.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from .messagelog import MessageLog, _plural
-from .trace import TraceQuestions, error_note_html, timeline_html
-
 if TYPE_CHECKING:
-    from .carrier import Carrier
+    from .messagelog import MessageLog
     from .messaging import Message
-    from .textchannel import TextSession
-    from .texter import Texter
-    from .trace import Trace
 
 _BADGE = (
     "display:inline-block;border-radius:8px;padding:0 6px;margin-right:4px;font-size:10px;"
@@ -44,7 +37,7 @@ def bubble_html(msg: Message, right: bool) -> str:
     """One message as a chat bubble with encoding, segment and status badges."""
     bg, fg = ("#2563eb", "#ffffff") if right else ("#e5e7eb", "#111827")
     enc_bg, enc_fg = _ENCODING_COLOURS.get(msg.encoding, ("#e5e7eb", "#374151"))
-    segs = _plural(msg.num_segments, "segment")
+    segs = plural(msg.num_segments, "segment")
     seg_colours = ("#fde68a", "#92400e") if msg.num_segments > 1 else ("#e0e7ff", "#3730a3")
     failed = msg.status in ("undelivered", "failed")
     status = _badge(status_text(msg), "#fee2e2", "#991b1b") if failed else html.escape(msg.status)
@@ -68,8 +61,8 @@ def bubble_html(msg: Message, right: bool) -> str:
 class Thread:
     """The messages between two numbers, in order; `ours` (the app's side) on the right."""
 
-    def __init__(self, messages: Iterable[Message], a: str, b: str, *, ours: str | None = None):
-        self.messages = MessageLog(messages)
+    def __init__(self, messages: MessageLog, a: str, b: str, *, ours: str | None = None):
+        self.messages = messages
         self.a, self.b = a, b
         self.ours = ours if ours is not None else _guess_ours(self.messages, a, b)
         self.them = b if self.ours == a else a
@@ -80,8 +73,8 @@ class Thread:
     def header(self) -> str:
         t = self.messages.totals()
         return (
-            f"SMS thread {self.them} <-> {self.ours}: {_plural(t.messages, 'message')}, "
-            f"{_plural(t.segments, 'segment')}, estimated {t.price} {t.currency}"
+            f"SMS thread {self.them} <-> {self.ours}: {plural(t.messages, 'message')}, "
+            f"{plural(t.segments, 'segment')}, estimated {t.price} {t.currency}"
         )
 
     def text(self) -> str:
@@ -93,7 +86,7 @@ class Thread:
             body = m.body.replace("\r\n", "\n").split("\n")
             lines.append(head + body[0])
             lines += [" " * len(head) + more for more in body[1:]]
-            segs = _plural(m.num_segments, "segment")
+            segs = plural(m.num_segments, "segment")
             lines.append(f"{indent}{m.encoding} · {segs} · {status_text(m)}")
         return "\n".join(lines)
 
@@ -136,98 +129,6 @@ def _guess_ours(messages: MessageLog, a: str, b: str) -> str:
     return b
 
 
-class TextResult(TraceQuestions):
-    """A texted conversation (what `carrier.text()` returns): messages, sessions, trace."""
-
-    def __init__(
-        self, carrier: Carrier, person: str, number: str, start: int, texter: Texter | None
-    ):
-        self.carrier = carrier
-        self.person, self.number = person, number
-        self.texter = texter
-        self._start = start
-        self._end: int | None = None  # set once done: later texts are another conversation
-
-    @property
-    def messages(self) -> MessageLog:
-        """The messages between the two numbers, and any others its sessions sent."""
-        sids = {s.sid for s in self.sessions}
-        pair = {self.person, self.number}
-        return MessageLog(
-            m
-            for m in self.carrier.messages[self._start : self._end]
-            if {m.from_, m.to} == pair or m.session_sid in sids
-        )
-
-    @property
-    def sessions(self) -> list[TextSession]:
-        """The text sessions this conversation started (the first message of each is ours)."""
-        sids = {m.sid for m in self.carrier.messages[self._start : self._end]}
-        return [s for s in self.carrier.sms.sessions if s.sid in sids and s.from_ == self.person]
-
-    @property
-    def session(self) -> TextSession | None:
-        """The first text session this conversation started (None: the number has no flow)."""
-        sessions = self.sessions
-        return sessions[0] if sessions else None
-
-    @property
-    def status(self) -> str | None:
-        return self.session.status if self.session else None
-
-    @property
-    def done(self) -> bool:
-        sessions_over = all(s.ended and s.runner.finished for s in self.sessions if s.runner)
-        idle = self.texter is None or self.texter.idle
-        done = sessions_over and idle and all(m.final for m in self.messages)
-        if done and self._end is None:
-            self._end = len(self.carrier.messages)
-        return done
-
-    @property
-    def error(self) -> BaseException | None:
-        for s in self.sessions:
-            if s.runner is not None and s.runner.session.error is not None:
-                return s.runner.session.error
-        return None
-
-    @property
-    def thread(self) -> Thread:
-        """The conversation as chat bubbles (messages to other numbers left out)."""
-        return Thread(
-            self.messages.between(self.person, self.number), self.person, self.number,
-            ours=self.number,
-        )  # fmt: skip
-
-    @property
-    def trace(self) -> Trace:
-        sids = {s.sid for s in self.sessions} | {m.sid for m in self.messages}
-        return self.carrier.trace.filter(sid=sids)
-
-    def replies(self) -> list[str]:
-        """The bodies the app texted back to the person, in order."""
-        return [m.body for m in self.messages if (m.from_, m.to) == (self.number, self.person)]
-
-    def header(self) -> str:
-        sessions = self.sessions
-        what = (
-            ", ".join(f"session {s.sid[:8]} {s.status}" for s in sessions)
-            if sessions
-            else "no text session"
-        )
-        return f"Texts {self.person} -> {self.number}  ({what})"
-
-    def __repr__(self) -> str:
-        return f"{self.header()}\n{self.thread.text()}"
-
-    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
-        p.text(repr(self))
-
-    def _repr_html_(self) -> str:
-
-        note = error_note_html(self.error)
-        return (
-            f"<div class='telenb-text'><b>{html.escape(self.header())}</b>{note}"
-            f"{self.thread._repr_html_()}<details><summary>trace</summary>"
-            f"{timeline_html(self.trace)}</details></div>"
-        )
+def plural(n: int, word: str) -> str:
+    """'1 segment', '2 segments'."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"

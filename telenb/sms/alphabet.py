@@ -6,6 +6,13 @@ spec on their own.  Everything here is plain data: importing it costs nothing.
 
 from __future__ import annotations
 
+from typing import Literal
+
+#: The two encodings an SMS body can take (TS 23.038): 7-bit default alphabet or UCS-2.
+GSM7: Literal["GSM-7"] = "GSM-7"
+UCS2: Literal["UCS-2"] = "UCS-2"
+Encoding = Literal["GSM-7", "UCS-2"]
+
 #: The 128 characters of the default alphabet, indexed by septet value (TS 23.038 6.2.1).
 #: Position 0x1B is the escape to the extension table; it stands for no character, so it
 #: holds a placeholder (ESC, U+001B) that `GSM7_BASIC_CHARS` leaves out.  The Greek capitals

@@ -9,8 +9,8 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
-from .alphabet import GSM7_EXTENSION, SMART_ENCODING
-from .encoding import GSM7, char_label
+from .alphabet import GSM7, GSM7_EXTENSION, SMART_ENCODING
+from .charnames import char_label
 
 if TYPE_CHECKING:
     from .encoding import Segmentation

@@ -36,19 +36,16 @@ a variation selector, Hangul jamo...): elsewhere every code point is a cluster o
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import accumulate
-from typing import Any, Literal
+from typing import Any
 
 from ..errors import MessageError
-from .alphabet import GSM7_CHARS, GSM7_EXTENSION, SMART_ENCODING
-
-GSM7: Literal["GSM-7"] = "GSM-7"
-UCS2: Literal["UCS-2"] = "UCS-2"
-Encoding = Literal["GSM-7", "UCS-2"]
+from .alphabet import GSM7, GSM7_CHARS, GSM7_EXTENSION, SMART_ENCODING, UCS2, Encoding
+from .charnames import char_label
+from .display import describe, to_html
 
 #: Units in a lone segment and in each segment of a concatenated message.
 SINGLE_SEGMENT: dict[str, int] = {GSM7: 160, UCS2: 70}
@@ -69,19 +66,6 @@ _UNSENDABLE = re.compile("[\ud800-\udfff\x00-\x09\x0b\x0e-\x1f\x7f-\x9f]")  # on
 _GSM7_WIDE = re.compile("\r\n|[" + "".join(re.escape(c) for c in GSM7_EXTENSION) + "]")
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _SMART = re.compile("[" + "".join(re.escape(c) for c in SMART_ENCODING) + "]")
-_CONTROL_NAMES = {
-    0x00: "NUL", 0x07: "BEL", 0x08: "BACKSPACE", 0x09: "TAB", 0x0B: "VERTICAL TAB",
-    0x1B: "ESC", 0x7F: "DEL", 0x85: "NEXT LINE",
-}  # fmt: skip
-
-
-def char_label(ch: str) -> str:
-    """'U+201C LEFT DOUBLE QUOTATION MARK': how errors and displays name a character."""
-    cp = ord(ch)
-    name = _CONTROL_NAMES.get(cp) or unicodedata.name(ch, "")
-    if not name and unicodedata.category(ch) == "Cc":
-        name = "control character"
-    return f"U+{cp:04X} {name}".rstrip()
 
 
 def is_gsm7(text: str) -> bool:
@@ -311,16 +295,12 @@ class Segmentation:
 
     def describe(self) -> str:
         """A plain-text, deterministic account: the counts, why UCS-2, and each segment."""
-        from .display import describe
-
         return describe(self)
 
     def _repr_pretty_(self, p: Any, cycle: bool) -> None:
         p.text(repr(self) if cycle else self.describe())
 
     def _repr_html_(self) -> str:
-        from .display import to_html
-
         return to_html(self)
 
 

@@ -5,7 +5,8 @@ import pytest
 import telenb
 from telenb.errors import MessageError
 from telenb.sim.messaging import Message
-from telenb.sim.threads import TextResult, Threads
+from telenb.sim.textresult import TextResult
+from telenb.sim.threads import Threads
 
 
 @pytest.fixture
