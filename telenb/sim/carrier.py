@@ -22,7 +22,7 @@ from typing import Any
 from greenlet import getcurrent
 
 from ..errors import ConfigurationError, FlowError
-from ..flow.tropo import tropo_flow
+from ..flow.tropo_scripts import tropo_flow
 from . import faults, frontdoors, messaging
 from .audio_media import AudioMedia
 from .bridge import Conference
@@ -313,8 +313,6 @@ class Carrier(Routing):
         if (flow is None) == (script is None):
             raise ConfigurationError("launch() needs a flow function or script=, exactly one")
         if flow is None:
-            from ..flow.tropo import tropo_flow
-
             flow, _name = tropo_flow(str(script), params=params, lang=lang)
         runner = FlowRunner(self, None, flow, getattr(flow, "__name__", "session"))
         self.runners.append(runner)
