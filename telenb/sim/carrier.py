@@ -24,6 +24,7 @@ from greenlet import getcurrent
 from ..errors import ConfigurationError, FlowError
 from ..flow.tropo import tropo_flow
 from . import faults, frontdoors, messaging
+from .afterwork import AfterWork
 from .audio_media import AudioMedia
 from .bridge import Conference
 from .clock import Clock, RealtimeClock
@@ -113,6 +114,7 @@ class Carrier(Routing):
         self.max_steps = int(max_steps)
         self.dial_timeout = float(dial_timeout)
         self.trace = Trace()
+        self.afterwork = AfterWork(self)  # work calls leave for later (transcriptions)
         if recognizer is not None and (media is not None or fidelity != "audio"):
             raise ConfigurationError(
                 "recognizer= picks the speech recogniser of audio fidelity: use it with "
@@ -295,7 +297,7 @@ class Carrier(Routing):
         result = CallResult(self, leg)
         if run:
             self.run_until(lambda: result.done)
-            self.run_until(lambda: result.messages_settled)
+            self.run_until(lambda: result.settled)
         return result
 
     def launch(
@@ -322,7 +324,7 @@ class Carrier(Routing):
         result = CallResult(self, None, runner)
         if run:
             self.run_until(lambda: result.done)
-            self.run_until(lambda: result.messages_settled)
+            self.run_until(lambda: result.settled)
         return result
 
     def run(self, until: float | None = None) -> None:

@@ -19,6 +19,7 @@ from ....flow import verbs as V
 from ...webhooks.web import not_fetchable
 from ..twiml.attrs import Attrs
 from ..twiml.parse import Node, TwiMLParseError, parse_twiml
+from . import transcriptions
 from .dialing import v_dial, v_enqueue
 from .ops import GatherVerb, Item, PlayVerb, RecordVerb
 from .outcomes import NEXT, QueueExit
@@ -391,20 +392,8 @@ class Interpreter:
             base = [("AccountSid", self.account.account_sid), ("CallSid", self.leg.sid)]
             self.hooks.callback(cb_method, callback, base + params, sid=self.leg.sid, event="rec")
         callback = self.resolve(transcribe_cb)
-        if callback:
-            text = rec.transcription if rec.transcription is not None else rec.text
-            tparams = [
-                *self.params(),
-                ("RecordingSid", rec.sid),
-                ("RecordingUrl", url),
-                ("TranscriptionSid", self.carrier.sids.new("transcription")),
-                ("TranscriptionStatus", "completed"),
-                ("TranscriptionText", text),
-                ("TranscriptionType", "fast"),
-                ("TranscriptionUrl", f"{url}/Transcriptions"),
-                ("url", callback),
-            ]
-            self.hooks.callback("POST", callback, tparams, sid=self.leg.sid, event="transcription")
+        if callback:  # later, once transcribed: after the action (see transcriptions.py)
+            transcriptions.schedule(self, rec, url, callback)
 
     # -- control --------------------------------------------------------------------------------
     def v_redirect(self, node: Node) -> Any:
