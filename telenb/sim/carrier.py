@@ -24,6 +24,7 @@ from greenlet import getcurrent
 from ..errors import ConfigurationError, FlowError
 from ..flow.tropo_scripts import tropo_flow
 from . import faults, frontdoors, messaging
+from .afterwork import AfterWork
 from .audio_media import AudioMedia
 from .bridge import Conference
 from .clock import Clock, RealtimeClock
@@ -113,6 +114,7 @@ class Carrier(Routing):
         self.max_steps = int(max_steps)
         self.dial_timeout = float(dial_timeout)
         self.trace = Trace()
+        self.afterwork = AfterWork(self)  # work calls leave for later (transcriptions)
         if recognizer is not None and (media is not None or fidelity != "audio"):
             raise ConfigurationError(
                 "recognizer= picks the speech recogniser of audio fidelity: use it with "
@@ -295,7 +297,7 @@ class Carrier(Routing):
         result = CallResult(self, leg)
         if run:
             self.run_until(lambda: result.done)
-            self.run_until(lambda: result.messages_settled)
+            self.run_until(lambda: result.settled)
         return result
 
     def launch(
@@ -320,7 +322,7 @@ class Carrier(Routing):
         result = CallResult(self, None, runner)
         if run:
             self.run_until(lambda: result.done)
-            self.run_until(lambda: result.messages_settled)
+            self.run_until(lambda: result.settled)
         return result
 
     def run(self, until: float | None = None) -> None:
@@ -400,13 +402,33 @@ class Carrier(Routing):
         `origin`: the call SID it was sent from; `session`: a text session's SID.
         `status_callback`: a callable f(params) or an http(s) URL, told of every status after
         queued with Twilio's parameters (MessageSid, MessageStatus, ErrorCode, ...).  Bad
-        input raises `MessageError` carrying Twilio's error code.
+        input raises `MessageError` carrying Twilio's error code.  From a person's number
+        (not one of the network's) to a number answering texts by webhook, it is that person
+        texting: one inbound message, as `text()` makes.
         """
+        if from_ and direction is None and origin is None and session is None:
+            person = self._person_texting(body, to, from_, status_callback, smart_encoding)
+            if person is not None:
+                return person
         return self.sms.send(
             body, to=to, from_=from_, channel=channel, network=network, call_sid=origin,
             direction=direction or ("outbound-call" if origin else "outbound-api"),
             session_sid=session, status_callback=status_callback, smart_encoding=smart_encoding,
         )  # fmt: skip
+
+    def _person_texting(
+        self, body: str, to: str, from_: str, callback: Any, smart: bool
+    ) -> messaging.Message | None:
+        """A text from a person's phone to a number that answers texts by webhook (a TwiML
+        app's SMS URL) is one inbound message, as the vendor logs it, not an outbound copy
+        as well."""
+        try:
+            to_n, from_n = self.sms.address(to, "To"), self.sms.address(from_, "From")
+        except Exception:
+            return None  # let send() report it
+        if callback is not None or self.sms.ours(from_n) or self.sms.webhook_for(to_n) is None:
+            return None
+        return self.sms.receive(body, to=to_n, from_=from_n, smart_encoding=smart)
 
     def text(
         self, to: str, body: str, *, from_: str | None = None, texter: Any = None, run: bool = True

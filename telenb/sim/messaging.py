@@ -192,6 +192,11 @@ class SmsNetwork:
         self.currency = EXAMPLE_CURRENCY
         self.session_timeout = SESSION_TIMEOUT
         self.webhook: Callable[[str, dict[str, str]], Any] | None = None
+        # front doors whose numbers answer texts by webhook (Twilio's SMS URL): given a
+        # number, the handler for a text to it, or None
+        self.text_webhooks: list[Callable[[str], Callable[[Message], Any] | None]] = []
+        # front doors' own numbers (a Twilio account's): texts from them are sent, not received
+        self.owners: list[Callable[[str], bool]] = []
 
     @property
     def messages(self) -> MessageLog:
@@ -236,6 +241,20 @@ class SmsNetwork:
         texter.attach(self, number, peer)
         self.texters[number] = texter
         return texter
+
+    def webhook_for(self, number: str) -> Callable[[Message], Any] | None:
+        """Who answers a text to `number` by webhook, if a front door says so."""
+        for find in self.text_webhooks:
+            hook = find(number)
+            if hook is not None:
+                return hook
+        return None
+
+    def ours(self, number: str) -> bool:
+        """A number of this network's apps or accounts (not a person's phone)."""
+        if number in self.carrier.apps or number in self.handlers:
+            return True
+        return any(owns(number) for owns in self.owners)
 
     # -- validation -------------------------------------------------------------------------
     def address(self, number: Any, which: str) -> str:
@@ -329,7 +348,8 @@ class SmsNetwork:
         c = self.carrier
         app = c.apps.get(to_n)
         fault = self.fault(to_n)
-        known = to_n in self.handlers or app is not None or to_n in c.phones
+        hook = self.webhook_for(to_n) if to_n not in self.handlers else None
+        known = to_n in self.handlers or app is not None or to_n in c.phones or hook is not None
         known = known or (to_n, from_n) in self.open  # a reply to a session the app opened
         if fault is None and not known and to_n not in self.texters:
             fault = FAULTS["unknown"]
@@ -347,6 +367,8 @@ class SmsNetwork:
             self._call_handler(handler, msg)
         elif session is not None:
             session.inbound(msg)
+        elif hook is not None:
+            self._call_hook(hook, msg)
         elif app is not None and (
             app.kind in ("python", "tropo") or getattr(app.target, "text_sessions", False)
         ):  # a front door's flow that also answers texts says so (Tropo WebAPI apps)
@@ -400,7 +422,7 @@ class SmsNetwork:
         texter = self.texters.get(msg.to)
         if texter is not None:
             texter.on_message(msg)
-        elif msg.to in self.handlers or msg.to in self.carrier.apps:
+        elif msg.to in self.handlers or msg.to in self.carrier.apps or self.webhook_for(msg.to):
             hops = msg.meta.get("hops", 0) + 1
             if hops > MAX_HOPS:
                 c = self.carrier
@@ -428,6 +450,12 @@ class SmsNetwork:
                 self.webhook(cb, params)
         except Exception as exc:  # the user's callback: report it, keep the network running
             self._hook_error(msg, "status callback", exc)
+
+    def _call_hook(self, hook: Callable[[Message], Any], msg: Message) -> None:
+        try:
+            hook(msg)
+        except Exception as exc:
+            self._hook_error(msg, "text webhook", exc)
 
     def _call_handler(self, handler: Callable[[Message], Any], msg: Message) -> None:
         try:

@@ -36,11 +36,21 @@ class Question:
     mode: str
     answered_by_party: bool = False
     closed: bool = False
+    finish_keys: str = ""  # keys that end a recording
+    ending: bool = False  # the party pressed one of them: what it does next is for what follows
 
     @property
     def takes_more(self) -> bool:
-        """A recording keeps listening after the first answer (say, then press #)."""
-        return not self.closed and (not self.answered_by_party or self.mode == "record")
+        """A recording keeps listening after the first answer (say, then press #), until
+        the party presses a key that ends it."""
+        if self.closed or self.ending:
+            return False
+        return not self.answered_by_party or self.mode == "record"
+
+    def pressed(self, keys: str) -> None:
+        """The party pressed `keys`; a recording's finish key ends its turn on this question."""
+        if self.mode == "record" and any(k in self.finish_keys for k in keys):
+            self.ending = True
 
 
 class Op:
@@ -245,10 +255,15 @@ class RecordOp(Op):
         self.timers.append(self.noinput)
         self.after(self.rec_start - now + v.max_time, self._stop, "max-time")
         q = Question(prompt, now, self.rec_start, self.rec_start, None, "record")
+        q.finish_keys = self.finish_keys()
         self.question = q
         if self.leg.party is not None:
             self.leg.party.on_question(self.leg, q)
         return PENDING
+
+    def finish_keys(self) -> str:
+        """The keys that end this recording."""
+        return self.verb.terminator or ""
 
     def _timeout(self) -> None:
         self.leg.trace("timeout", after=self.verb.timeout)

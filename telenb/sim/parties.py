@@ -332,6 +332,8 @@ class Party:
                 self._t = leg.party_speak(step.text, conf, start)
             else:
                 self._t = leg.party_press(step.text, start)
+                if q is not None and not bridged:
+                    q.pressed(step.text)
 
 
 class Caller(Party):

@@ -85,6 +85,13 @@ class CallResult(TraceQuestions):
         return all(m.status in MESSAGE_FINAL for m in self.messages)
 
     @property
+    def settled(self) -> bool:
+        """Done, messages final, and no work the call left for later (a transcription)."""
+        if not self.messages_settled:
+            return False
+        return not self.carrier.afterwork.pending([leg.sid for leg in self.legs])
+
+    @property
     def error(self) -> BaseException | None:
         """The exception a flow raised, or the simulator raised carrying out one of its verbs
         (the call then ended failed), if any."""

@@ -99,6 +99,7 @@ class SimAccount:
         self._webhooks: Any = None
         carrier.status_listeners.append(self._call_status)
         carrier.message_listeners.append(self._message_status)
+        carrier.sms.owners.append(self.owns)
 
     def __repr__(self) -> str:
         return (

@@ -25,6 +25,7 @@ class HttpResponse:
     body: bytes = b""
     elapsed: float = 0.0  # wall-clock seconds the app took
     truncated: bool = False  # the body went past the size limit; reading stopped there
+    set_cookies: list[str] = field(default_factory=list)  # each Set-Cookie header, in order
 
     @property
     def content_type(self) -> str:
@@ -61,18 +62,20 @@ def _collect(
 ) -> HttpResponse:
     """Read a streamed body up to `max_bytes` (the response is marked truncated beyond)."""
     head = {k.lower(): v for k, v in headers.items()}
+    cookies = list(headers.get_list("set-cookie"))
     length = head.get("content-length", "")
     if length.isdigit() and int(length) > max_bytes:  # announced too large: read nothing
-        return HttpResponse(status, head, b"", truncated=True)
+        return HttpResponse(status, head, b"", truncated=True, set_cookies=cookies)
     body, size = [], 0
     for chunk in chunks:
         body.append(chunk)
         size += len(chunk)
         if size > max_bytes:
-            return HttpResponse(status, head, b"".join(body)[: max_bytes + 1], truncated=True)
+            data = b"".join(body)[: max_bytes + 1]
+            return HttpResponse(status, head, data, truncated=True, set_cookies=cookies)
         if time.monotonic() > deadline:
             raise Unreachable("timeout", "the response body was still arriving at the deadline")
-    return HttpResponse(status, head, b"".join(body))
+    return HttpResponse(status, head, b"".join(body), set_cookies=cookies)
 
 
 def _exchange(
@@ -140,6 +143,7 @@ def call_asgi(
     """Call an ASGI app once, on an event loop of its own (the kernel's loop may be running
     on this thread, so call it from a thread without one, as `Web.request` does)."""
     out: dict[str, Any] = {"status": 500, "headers": {}, "body": [], "size": 0, "over": False}
+    out["cookies"] = []
 
     async def limited(scope: dict, receive: Callable, send: Callable) -> None:
         async def counting_send(message: dict[str, Any]) -> None:
@@ -147,10 +151,13 @@ def call_asgi(
                 raise _TooLarge
             if message["type"] == "http.response.start":
                 out["status"] = message["status"]
-                out["headers"] = {
-                    k.decode("latin-1").lower(): v.decode("latin-1")
-                    for k, v in message.get("headers", [])
-                }
+                raw = message.get("headers", [])
+                out["headers"] = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in raw}
+                out["cookies"] = [
+                    v.decode("latin-1")
+                    for k, v in raw
+                    if k.decode("latin-1").lower() == "set-cookie"
+                ]
             elif message["type"] == "http.response.body":
                 chunk = message.get("body", b"")
                 out["body"].append(chunk)
@@ -175,9 +182,14 @@ def call_asgi(
                 pass
             else:
                 if not out["over"]:
-                    return HttpResponse(r.status_code, dict(r.headers), r.content)
+                    return HttpResponse(
+                        r.status_code, dict(r.headers), r.content,
+                        set_cookies=list(r.headers.get_list("set-cookie")),
+                    )  # fmt: skip
         data = b"".join(out["body"])[: max_bytes + 1]
-        return HttpResponse(out["status"], out["headers"], data, truncated=True)
+        return HttpResponse(
+            out["status"], out["headers"], data, truncated=True, set_cookies=out["cookies"]
+        )
 
     async def bounded() -> HttpResponse:
         return await asyncio.wait_for(run(), timeout)

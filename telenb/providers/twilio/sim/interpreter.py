@@ -19,11 +19,12 @@ from ....flow import verbs as V
 from ...webhooks.web import not_fetchable
 from ..twiml.attrs import Attrs
 from ..twiml.parse import Node, TwiMLParseError, parse_twiml
+from . import transcriptions
 from .dialing import v_dial, v_enqueue
 from .ops import GatherVerb, Item, PlayVerb, RecordVerb
 from .outcomes import NEXT, QueueExit
 from .recordings import known_urls, publish, recording_params
-from .webhooks import Document, WebhookError
+from .webhooks import Document, WebhookError, call_scope
 
 APP_ERROR = "We're sorry, an application error has occurred. Goodbye."
 MAX_DOCUMENTS_AT_ONCE = 50  # documents fetched without the call moving on: a redirect loop
@@ -148,7 +149,9 @@ class Interpreter:
         params = self.params(extra)
         sid = self.leg.sid
         try:
-            return self.hooks.fetch_twiml(method, url, params, sid=sid, purpose=purpose)
+            return self.hooks.fetch_twiml(
+                method, url, params, sid=sid, purpose=purpose, cookies=call_scope(sid)
+            )
         except WebhookError as exc:
             self.error(exc.code, exc.detail, exc.url)
             fallback = self.app.fallback_url
@@ -156,8 +159,9 @@ class Interpreter:
                 fb_params = [*params, ("ErrorCode", str(exc.code)), ("ErrorUrl", exc.url)]
                 try:
                     return self.hooks.fetch_twiml(
-                        self.app.fallback_method, fallback, fb_params, sid=sid, purpose="fallback"
-                    )
+                        self.app.fallback_method, fallback, fb_params, sid=sid,
+                        purpose="fallback", cookies=call_scope(sid),
+                    )  # fmt: skip
                 except WebhookError as exc2:
                     self.error(exc2.code, exc2.detail, exc2.url)
             self.application_error(None, None)
@@ -166,7 +170,9 @@ class Interpreter:
     def notify(self, method: str, url: str | None, extra: Iterable[tuple[str, str]], why: str):
         """A request whose answer Twilio ignores (an action after the caller hung up)."""
         if url:
-            self.hooks.callback(method, url, self.params(extra), sid=self.leg.sid, event=why)
+            sid = self.leg.sid
+            params = self.params(extra)
+            self.hooks.callback(method, url, params, sid=sid, event=why, cookies=call_scope(sid))
 
     def error(self, code: int | None, detail: str, url: str | None = None) -> None:
         data = {"url": url} if url else {}
@@ -391,20 +397,8 @@ class Interpreter:
             base = [("AccountSid", self.account.account_sid), ("CallSid", self.leg.sid)]
             self.hooks.callback(cb_method, callback, base + params, sid=self.leg.sid, event="rec")
         callback = self.resolve(transcribe_cb)
-        if callback:
-            text = rec.transcription if rec.transcription is not None else rec.text
-            tparams = [
-                *self.params(),
-                ("RecordingSid", rec.sid),
-                ("RecordingUrl", url),
-                ("TranscriptionSid", self.carrier.sids.new("transcription")),
-                ("TranscriptionStatus", "completed"),
-                ("TranscriptionText", text),
-                ("TranscriptionType", "fast"),
-                ("TranscriptionUrl", f"{url}/Transcriptions"),
-                ("url", callback),
-            ]
-            self.hooks.callback("POST", callback, tparams, sid=self.leg.sid, event="transcription")
+        if callback:  # later, once transcribed: after the action (see transcriptions.py)
+            transcriptions.schedule(self, rec, url, callback)
 
     # -- control --------------------------------------------------------------------------------
     def v_redirect(self, node: Node) -> Any:

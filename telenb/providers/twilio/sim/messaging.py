@@ -2,7 +2,8 @@
 app's `MessagingResponse` (<Message>, <Redirect>) is carried out.
 
 The hook is small on purpose: when a message to an account number with ``sms_url`` is
-delivered on the carrier, Twilio's SMS webhook is made (MessageSid, From, To, Body,
+received on the carrier (a person's text, `carrier.text()`, a texter, another app's reply),
+Twilio's SMS webhook is made (MessageSid, From, To, Body,
 NumMedia, ...), and each <Message> in the answer is sent back with
 `carrier.send_message` (to the sender, from the number, unless the verb says otherwise).
 Twilio's limits apply: at most 10 replies per incoming message (14109) and 50 documents
@@ -11,13 +12,14 @@ per exchange (14106).  Nothing else about messaging changes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urljoin
 
 from ....errors import ConfigurationError, NumberError
 from ..account import API_VERSION, SimAccount
 from ..twiml.attrs import Attrs
-from .webhooks import WebhookError
+from .webhooks import WebhookError, sms_scope
 
 MAX_REPLIES = 10
 MAX_DOCUMENTS = 50
@@ -28,17 +30,15 @@ def enable_sms(account: SimAccount) -> None:
     if getattr(account, "_sms_enabled", False):
         return
     setattr(account, "_sms_enabled", True)  # noqa: B010
-    account.carrier.message_listeners.append(lambda msg, status: _delivered(account, msg, status))
+    account.carrier.sms.text_webhooks.append(lambda number: _webhook_for(account, number))
 
 
-def _delivered(account: SimAccount, msg: Any, status: str) -> None:
-    if status != "delivered":
-        return
-    entry = _sms_handler(account, account.numbers.get(msg.to))
-    if entry is None or not entry.sms_url or msg.meta.get("twilio_sms_handled"):
-        return
-    msg.meta["twilio_sms_handled"] = True
-    _exchange(account, msg, entry)
+def _webhook_for(account: SimAccount, number: str) -> Callable[[Any], None] | None:
+    """The SMS webhook exchange for a text to `number`, when the number has an SMS URL."""
+    entry = _sms_handler(account, account.numbers.get(number))
+    if entry is None or not entry.sms_url:
+        return None
+    return lambda msg: _exchange(account, msg, entry)
 
 
 def _sms_handler(account: SimAccount, entry: Any) -> Any:
@@ -72,7 +72,14 @@ def _exchange(account: SimAccount, msg: Any, entry: Any) -> None:
     method, url, replies = entry.sms_method, entry.sms_url, 0
     for _ in range(MAX_DOCUMENTS):
         try:
-            doc = hooks.fetch_twiml(method, url, params, sid=msg.sid, purpose="sms")
+            doc = hooks.fetch_twiml(
+                method,
+                url,
+                params,
+                sid=msg.sid,
+                purpose="sms",
+                cookies=sms_scope(msg.from_, msg.to),
+            )
         except WebhookError as exc:
             hooks.warn(msg.sid, exc.code, exc.detail, url=exc.url)
             if entry.sms_fallback_url and url != entry.sms_fallback_url:
@@ -110,8 +117,9 @@ def _reply(account: SimAccount, msg: Any, node: Any, a: Attrs, base: str) -> Non
         return
     try:
         reply = account.carrier.send_message(
-            body, to=a.text("to") or msg.from_, from_=a.text("from", msg.to)
-        )
+            body, to=a.text("to") or msg.from_, from_=a.text("from", msg.to),
+            direction="outbound-reply",  # Twilio's direction for TwiML replies
+        )  # fmt: skip
     except (NumberError, ConfigurationError) as exc:
         account.webhooks.warn(msg.sid, 14101, f"<Message>: {exc}")
         return

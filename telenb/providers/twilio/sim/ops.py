@@ -261,6 +261,9 @@ class TwimlRecordOp(RecordOp):
             self.leg.answer()
         return super().start()
 
+    def finish_keys(self) -> str:
+        return self.owner.finish_keys
+
     def on_key(self, key: str) -> None:
         if key in self.owner.finish_keys and self.clock.now >= self.rec_start:
             self.owner.key = key

@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from ....errors import CallEnded
+from ...webhooks.cookies import CookieJar
 from ...webhooks.web import HttpResponse, Unreachable, with_query
+from ..account import EPOCH
 from ..signing import HEADER, signature
 from ..twiml.parse import MAX_BYTES, Node, TwiMLParseError, parse_twiml
 
@@ -38,13 +40,27 @@ MESSAGES = {
     12100: "Document parse failure",
     12102: "The root element must be Response",
     12300: "Invalid Content-Type",
+    11206: "HTTP protocol violation",
     15003: "Call Progress: Error Response to Callback URL",
 }
+# Twilio keeps cookies per From/To pair for Messaging (four hours) and per call for Voice
+SMS_COOKIE_LIFETIME = 4 * 3600.0
+Scope = tuple[str, str, str]  # ("sms", From, To) or ("call", CallSid, "")
 
 # why a request was not delivered (`Unreachable.kind`) -> Twilio's code for it
 UNREACHABLE = {"url": 11100, "host": 11210, "connect": 11205, "timeout": 11205}
 
 Params = list[tuple[str, str]]
+
+
+def sms_scope(from_: str, to: str) -> Scope:
+    """The cookie scope of an SMS conversation: the pair of numbers, whichever way it goes."""
+    a, b = sorted((from_, to))
+    return ("sms", a, b)
+
+
+def call_scope(call_sid: str) -> Scope:
+    return ("call", call_sid, "")
 
 
 class WebhookError(Exception):
@@ -80,6 +96,12 @@ class Webhooks:
     def __init__(self, account: SimAccount):
         self.account = account
         self.timeout = TIMEOUT
+        self.jars: dict[Scope, CookieJar] = {}  # made when an app first sets a cookie
+
+    def cookies(self, scope: Scope) -> dict[str, str]:
+        """The cookies Twilio keeps now for a conversation or call (name -> value)."""
+        jar = self.jars.get(scope)
+        return jar.values(self.account.carrier.clock.now) if jar else {}
 
     def _trace(self, sid: str, kind: str, **data: Any) -> None:
         carrier = self.account.carrier
@@ -87,7 +109,14 @@ class Webhooks:
 
     # -- one request ------------------------------------------------------------------------------
     def send(
-        self, method: str, url: str, params: Params, *, sid: str, purpose: str
+        self,
+        method: str,
+        url: str,
+        params: Params,
+        *,
+        sid: str,
+        purpose: str,
+        cookies: Scope | None = None,
     ) -> tuple[str, HttpResponse]:
         """Make the request (following HTTP redirects); returns (final URL, response)."""
         url, overrides = split_overrides(url)
@@ -98,7 +127,7 @@ class Webhooks:
         retries = int(overrides["rc"]) if overrides.get("rc", "").isdigit() else 0
         method = method.upper()
         for _hop in range(MAX_HTTP_REDIRECTS + 1):
-            response = self._attempt(method, url, params, sid, purpose, timeout, retries)
+            response = self._attempt(method, url, params, sid, purpose, timeout, retries, cookies)
             location = response.headers.get("location")
             if response.status not in REDIRECTS or not location:
                 return url, response
@@ -118,6 +147,7 @@ class Webhooks:
         purpose: str,
         timeout: float,
         retries: int,
+        cookies: Scope | None = None,
     ) -> HttpResponse:
         token = self.account.auth_token
         if method == "GET":
@@ -135,6 +165,11 @@ class Webhooks:
         }
         if method == "GET":
             del headers["Content-Type"]
+        now = self.account.carrier.clock.now
+        jar = self.jars.get(cookies) if cookies else None
+        cookie = jar.header(target, now) if jar else None
+        if cookie:
+            headers["Cookie"] = cookie
         for attempt in range(retries + 1):
             try:
                 response = self.account.web.request(
@@ -154,6 +189,8 @@ class Webhooks:
             except Exception as exc:  # the app itself blew up: a server would answer 500
                 tb = "".join(traceback.format_exception(exc))
                 response = HttpResponse(500, {"content-type": "text/plain"}, tb.encode())
+            if cookies and response.set_cookies:
+                self._keep_cookies(cookies, target, response, sid)
             self._trace(
                 sid, "webhook", method=method, url=target, purpose=purpose,
                 params=dict(params), status=response.status,
@@ -163,6 +200,14 @@ class Webhooks:
                 continue
             return response
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _keep_cookies(self, scope: Scope, url: str, response: HttpResponse, sid: str) -> None:
+        jar = self.jars.get(scope)
+        if jar is None:
+            lifetime = SMS_COOKIE_LIFETIME if scope[0] == "sms" else None
+            jar = self.jars[scope] = CookieJar(lifetime, EPOCH)
+        for why in jar.update(url, response.set_cookies, self.account.carrier.clock.now):
+            self.warn(sid, 11206, f"cookie refused: {why}", url=url)
 
     # -- TwiML documents ----------------------------------------------------------------------
     def fetch_twiml(
@@ -174,9 +219,11 @@ class Webhooks:
         sid: str,
         purpose: str,
         root: str = "Response",
+        cookies: Scope | None = None,
     ) -> Document:
-        """Fetch and parse a TwiML document, or raise `WebhookError` with Twilio's code."""
-        final, response = self.send(method, url, params, sid=sid, purpose=purpose)
+        """Fetch and parse a TwiML document, or raise `WebhookError` with Twilio's code;
+        `cookies` names the jar whose cookies go with the request (and keep the answer's)."""
+        final, response = self.send(method, url, params, sid=sid, purpose=purpose, cookies=cookies)
         if response.status >= 300 or response.status < 200:
             raise WebhookError(11200, f"the app answered HTTP {response.status}", final)
         if response.truncated:
@@ -202,11 +249,20 @@ class Webhooks:
         return Document(final, method.upper(), node, response.text)
 
     def callback(
-        self, method: str, url: str, params: Params, *, sid: str, event: str
+        self,
+        method: str,
+        url: str,
+        params: Params,
+        *,
+        sid: str,
+        event: str,
+        cookies: Scope | None = None,
     ) -> HttpResponse | None:
         """A status callback: the answer is not used, failures are logged as warnings."""
         try:
-            final, response = self.send(method, url, params, sid=sid, purpose=f"callback:{event}")
+            final, response = self.send(
+                method, url, params, sid=sid, purpose=f"callback:{event}", cookies=cookies
+            )
         except WebhookError as exc:
             self.warn(sid, exc.code, exc.detail, url=url)
             return None
