@@ -278,6 +278,9 @@ class DialVerb:
     placed: list = field(default_factory=list)  # the legs it placed
     on_placed: Any = None  # called with those legs as soon as they exist
     answer_on_bridge: bool = False  # the caller hears ringing until the callee answers
+    screens: dict = field(default_factory=dict)  # address -> (url, method) of <Number url>
+    screen: Any = None  # starts the screening TwiML: screen(child_leg, (url, method), op)
+    bridged: bool = False  # the caller and the callee were connected (DialBridged)
 
     def sim_op(self, runner: Any) -> Op:
         op = TwimlDialOp(runner, self.transfer)
@@ -300,7 +303,41 @@ class TwimlDialOp(TransferOp):
             self.owner.on_placed(self.owner.placed)
         return result
 
+    screening: Any = None  # the answered callee hearing its <Number url> TwiML
+
     def answered(self, child: Any) -> None:
+        screen = self.owner.screens.get(child.to)
+        if screen is not None and self.owner.screen is not None:
+            # Twilio runs the url's TwiML on the callee's leg first; the caller keeps waiting
+            self.screening = child
+            child.trace("screen", url=screen[0], caller=self.leg.sid)
+            self.owner.screen(child, screen, self)
+            return
+        self.connect(child)
+
+    def screened(self, child: Any) -> None:
+        """The screening TwiML ran to its end with the callee still there: bridge them."""
+        self.screening = None
+        if not self.done and not child.ended and not self.leg.ended:
+            self.connect(child)
+
+    def leg_status(self, leg: Any, status: str) -> None:
+        if leg is self.screening and leg.ended:  # the callee declined (or hung up) first
+            self.screening = None
+            self.finish(
+                V.DialOutcome("answered", leg.sid, leg.duration, leg.answered_by, ended_by="callee")
+            )
+            return
+        super().leg_status(leg, status)
+
+    def on_hangup(self) -> None:
+        child, self.screening = self.screening, None
+        if child is not None and not child.ended:
+            child.hangup("network", "the caller hung up during screening")
+        super().on_hangup()
+
+    def connect(self, child: Any) -> None:
+        self.owner.bridged = True
         if not self.leg.answered:  # answerOnBridge: the caller is answered with the callee
             self.leg.answer()
         super().answered(child)
