@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 from ....errors import NumberError
 from ....flow import verbs as V
-from .ops import ConferenceVerb, DialVerb, Item, PlayVerb
+from .conference_op import ConferenceVerb
+from .dial_op import DialVerb
+from .ops import Item, PlayVerb
 from .outcomes import NEXT, QueueExit
 from .queues import BridgeWait, DequeueVerb
 from .recordings import publish, recording_params
@@ -47,8 +49,8 @@ def v_dial(interp: Interpreter, node: Node) -> Any:
     timeout = a.int("timeout", 30, 13212, maximum=600) or 30
     time_limit = a.int("timeLimit", 14400, 13216, maximum=14400)
     record = a.choice("record", RECORD_VALUES, "do-not-record", 13217)
-    if a.bool("hangupOnStar", False, 13213):
-        interp.warn(None, "telenb does not simulate hangupOnStar: keys in a bridge go nowhere")
+    hangup_on_star = a.bool("hangupOnStar", False, 13213)
+    sequential = a.bool("sequential", False, 13218)
     caller_id = a.text("callerId")
     nouns = node.children
     special = [n for n in nouns if n.tag in ("Conference", "Queue")]
@@ -69,11 +71,13 @@ def v_dial(interp: Interpreter, node: Node) -> Any:
         verb.answer_on_bridge = a.bool("answerOnBridge", False, None)
         verb.on_placed = lambda legs: _watch(interp, legs, watches)
         verb.screens, verb.screen = screens, screener(interp)
+        verb.sequential, verb.hangup_on_star = sequential, hangup_on_star
         out = interp.perform(verb)
         placed = verb.placed
         status = DIAL_STATUS.get(out.kind, "completed" if out.sid else "canceled")
         extra = [("DialCallStatus", status)]
-        sid = out.sid or (placed[0].sid if placed else None)
+        last = placed[-1] if verb.sequential else (placed[0] if placed else None)
+        sid = out.sid or (last.sid if placed and last is not None else None)
         if sid:
             extra.append(("DialCallSid", sid))
         if out.sid:
