@@ -398,6 +398,10 @@ class Leg:
         elif self.op is not None and not self.in_conversation:
             self.trace("input", by=by, mode="dtmf", value=key)
             self.op.on_key(key)
+        elif self.op is not None and getattr(self.op, "keys_in_bridge", False):
+            # an operation that listens to its own caller in a bridge (TwiML's hangupOnStar)
+            self.trace("input", by=by, mode="dtmf", value=key)
+            self.op.on_key(key)
         elif self.conference is not None:
             self.trace("input", by=by, mode="dtmf", value=key)
             self.conference.key(self, key)

@@ -8,10 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 from ....errors import NumberError
 from ....flow import verbs as V
-from .ops import ConferenceVerb, DialVerb, Item, PlayVerb
+from .conference_op import ConferenceVerb
+from .dial_op import DialVerb
+from .ops import Item, PlayVerb
 from .outcomes import NEXT, QueueExit
 from .queues import BridgeWait, DequeueVerb
 from .recordings import publish, recording_params
+from .screening import screener
 
 if TYPE_CHECKING:
     from ..twiml.parse import Node
@@ -46,8 +49,8 @@ def v_dial(interp: Interpreter, node: Node) -> Any:
     timeout = a.int("timeout", 30, 13212, maximum=600) or 30
     time_limit = a.int("timeLimit", 14400, 13216, maximum=14400)
     record = a.choice("record", RECORD_VALUES, "do-not-record", 13217)
-    if a.bool("hangupOnStar", False, 13213):
-        interp.warn(None, "telenb does not simulate hangupOnStar: keys in a bridge go nowhere")
+    hangup_on_star = a.bool("hangupOnStar", False, 13213)
+    sequential = a.bool("sequential", False, 13218)
     caller_id = a.text("callerId")
     nouns = node.children
     special = [n for n in nouns if n.tag in ("Conference", "Queue")]
@@ -58,7 +61,7 @@ def v_dial(interp: Interpreter, node: Node) -> Any:
         if noun.tag == "Conference":
             return _conference(interp, noun, action, method)
         return _dequeue(interp, noun, action, method, float(timeout))
-    targets, watches = _targets(interp, node)
+    targets, watches, screens = _targets(interp, node)
     extra: list[tuple[str, str]]
     if not targets:
         extra = [("DialCallStatus", "failed")]
@@ -67,17 +70,20 @@ def v_dial(interp: Interpreter, node: Node) -> Any:
         verb = DialVerb(transfer, record not in ("do-not-record", "false"), time_limit)
         verb.answer_on_bridge = a.bool("answerOnBridge", False, None)
         verb.on_placed = lambda legs: _watch(interp, legs, watches)
+        verb.screens, verb.screen = screens, screener(interp)
+        verb.sequential, verb.hangup_on_star = sequential, hangup_on_star
         out = interp.perform(verb)
         placed = verb.placed
         status = DIAL_STATUS.get(out.kind, "completed" if out.sid else "canceled")
         extra = [("DialCallStatus", status)]
-        sid = out.sid or (placed[0].sid if placed else None)
+        last = placed[-1] if verb.sequential else (placed[0] if placed else None)
+        sid = out.sid or (last.sid if placed and last is not None else None)
         if sid:
             extra.append(("DialCallSid", sid))
         if out.sid:
             child = interp.carrier.find_leg(out.sid)
             extra.append(("DialCallDuration", str(round(child.duration))))
-        extra.append(("DialBridged", "true" if out.sid else "false"))
+        extra.append(("DialBridged", "true" if out.sid and verb.bridged else "false"))
         if verb.recording is not None:
             url = publish(interp.account, verb.recording)
             rec_params = recording_params(interp.account, verb.recording, url)
@@ -106,10 +112,11 @@ def _after(interp: Interpreter, method: str, action: str | None, extra: list, wh
     return NEXT
 
 
-def _targets(interp: Interpreter, node: Node) -> tuple[list[str], list]:
+def _targets(interp: Interpreter, node: Node) -> tuple[list[str], list, dict]:
     carrier = interp.carrier
     targets: list[str] = []
     watches: list = []
+    screens: dict[str, tuple[str, str]] = {}
     nouns = node.children or [node]
     for noun in nouns:
         a = interp.attrs(noun, "Dial") if noun is not node else None
@@ -130,15 +137,16 @@ def _targets(interp: Interpreter, node: Node) -> tuple[list[str], list]:
             continue
         targets.append(address)
         if a is not None:
-            if a.raw("url"):
-                interp.warn(None, "telenb does not play <Number url> whisper TwiML to the callee")
+            screen = interp.resolve(a.text("url"))
+            if screen:
+                screens[address] = (screen, a.method("method", 13221))
             if a.raw("sendDigits"):
                 interp.leg.trace("senddigits", to=address, digits=a.raw("sendDigits"))
             callback = interp.resolve(a.text("statusCallback"))
             if callback:
                 events = a.words("statusCallbackEvent", ("completed",))
                 watches.append((address, callback, a.method("statusCallbackMethod"), events))
-    return targets, watches
+    return targets, watches, screens
 
 
 def _watch(interp: Interpreter, legs: list, watches: list) -> None:

@@ -43,6 +43,8 @@ class TwimlApp:
     """Where one number's (or one REST call's) TwiML comes from, and how to ask for it."""
 
     __name__ = "twiml"
+    allowed: tuple[str, ...] | None = None  # verbs a document may hold (screening TwiML)
+    on_end: Callable[[Interpreter], None] | None = None  # instead of hanging up at the end
 
     def __init__(
         self,
@@ -201,9 +203,12 @@ class Interpreter:
         else:
             doc = self.fetch(app.method, app.url, (), "voice")
         while doc is not None and not self.over:
-            doc = self.execute(doc)
+            doc = self.execute(doc, app.allowed)
         if not self.over:
-            self.perform(V.Hangup())
+            if app.on_end is not None:
+                app.on_end(self)
+            else:
+                self.perform(V.Hangup())
 
     def inline(self, twiml: str) -> Document | None:
         try:

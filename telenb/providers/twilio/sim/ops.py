@@ -15,7 +15,6 @@ from typing import Any
 
 from ....errors import SpeechError
 from ....flow import verbs as V
-from ....sim.bridge import ConferenceOp, TransferOp
 from ....sim.media import Prompt
 from ....sim.ops import ENDPOINT, PENDING, Op, Question, RecordOp
 
@@ -270,95 +269,3 @@ class TwimlRecordOp(RecordOp):
             self._stop("terminator")
         else:
             Op.on_key(self, key)
-
-
-@dataclass
-class DialVerb:
-    transfer: V.Transfer
-    record: bool = False
-    time_limit: float | None = None
-    recording: Any = None  # filled in when `record`
-    placed: list = field(default_factory=list)  # the legs it placed
-    on_placed: Any = None  # called with those legs as soon as they exist
-    answer_on_bridge: bool = False  # the caller hears ringing until the callee answers
-
-    def sim_op(self, runner: Any) -> Op:
-        op = TwimlDialOp(runner, self.transfer)
-        op.owner = self
-        return op
-
-
-class TwimlDialOp(TransferOp):
-    """<Dial> to numbers, clients or SIP: the transfer, plus record and timeLimit."""
-
-    owner: DialVerb
-
-    def start(self) -> Any:
-        if not self.leg.answered and not self.owner.answer_on_bridge:
-            self.leg.answer()
-        self.recording_started = False
-        result = super().start()
-        self.owner.placed = list(self.children)
-        if self.owner.on_placed is not None:
-            self.owner.on_placed(self.owner.placed)
-        return result
-
-    def answered(self, child: Any) -> None:
-        if not self.leg.answered:  # answerOnBridge: the caller is answered with the callee
-            self.leg.answer()
-        super().answered(child)
-        if self.owner.record and self.leg.recorder is None:
-            self.runner.carrier.recordings.start_call(self.leg, None, False)
-            self.recording_started = True
-        if self.owner.time_limit:
-            self.after(self.owner.time_limit, child.hangup, "network", "the Dial timeLimit")
-
-    def finish(self, outcome: Any) -> None:
-        if self.recording_started and not self.done:
-            carrier = self.runner.carrier
-            rec = carrier.recordings.stop_call(self.leg)
-            if rec is None:  # the caller hung up: the leg stopped it already
-                recs = [r for r in carrier.recordings if r.call_sid == self.leg.sid]
-                rec = recs[-1] if recs else None
-            self.owner.recording = rec
-        super().finish(outcome)
-
-
-@dataclass
-class ConferenceVerb:
-    conference: V.Conference
-    end_on_exit: bool = False
-    max_participants: int = 250
-
-    def sim_op(self, runner: Any) -> Op:
-        op = TwimlConferenceOp(runner, self.conference)
-        op.owner = self
-        return op
-
-
-class TwimlConferenceOp(ConferenceOp):
-    owner: ConferenceVerb
-
-    def start(self) -> Any:
-        if not self.leg.answered:
-            self.leg.answer()
-        room = self.runner.carrier.conference_room(self.verb.id)
-        if len(room.participants) >= self.owner.max_participants:
-            self.leg.trace("conference", action="full", room=self.verb.id)
-            return V.Done(detail={"full": True})
-        self.room = room
-        return super().start()
-
-    def on_hangup(self) -> None:
-        if self.owner.end_on_exit:
-            end_conference(self.room, self.leg)
-        super().on_hangup()
-
-
-def end_conference(room: Any, leaving: Any) -> None:
-    """endConferenceOnExit: everyone else leaves; their <Dial> ends and their TwiML goes on."""
-    for sid, part in list(room.participants.items()):
-        if sid == leaving.sid:
-            continue
-        room.leave(part["leg"], "the conference ended")
-        part["op"].finish(V.Done(detail={"left": "conference-ended"}))

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from ....errors import NumberError
 from ....flow import verbs as V
-from ...twilio.sim.ops import ConferenceVerb, DialVerb
+from ...twilio.sim.conference_op import ConferenceVerb
+from ...twilio.sim.dial_op import DialVerb
 from ..application import FAILURES, STATUS
 
 if TYPE_CHECKING:
