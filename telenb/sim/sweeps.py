@@ -289,7 +289,8 @@ def sweep(
         raise ConfigurationError(f"retries must be a whole number >= 0, not {retries!r}")
     tasks = make_tasks(grid_or_tasks, seed)
     values: list[Any] = [None] * len(tasks)
-    bar = _progress_bar(len(tasks), getattr(fn, "__name__", "sweep"), progress)
+    name = getattr(fn, "__name__", None) or getattr(getattr(fn, "func", None), "__name__", None)
+    bar = _progress_bar(len(tasks), name or "sweep", progress)
     try:
         if executor is None:
             for i, task in enumerate(tasks):
