@@ -271,7 +271,7 @@ def sweep(
     fn: Callable[..., Any],
     grid_or_tasks: Iterable[Any] | Mapping[str, Any],
     *,
-    executor: cf.Executor | None = None,
+    executor: cf.Executor | Any = None,
     seed: int | str = 0,
     progress: bool = True,
     retries: int = 0,
@@ -281,12 +281,20 @@ def sweep(
     Each task calls `fn(**params, seed=task_seed)` (or `fn(args, seed=...)` for arguments
     that are not a dict), with a seed derived from `seed` and the task's key.  With
     `executor=None` tasks run here, one after another; otherwise they are submitted to the
-    executor (a `ProcessPoolExecutor`, `distributed.Client(...).get_executor()`, Ray's), so
-    `fn` and its arguments must pickle there.  A task that raises, or whose worker dies, is
-    tried `retries` more times, then left as a `TaskFailure`; the other results are kept.
+    executor (a `ProcessPoolExecutor`, `distributed.Client(...).get_executor()` or the
+    Client itself, Ray's), so `fn` and its arguments must pickle there.  A task that raises,
+    or whose worker dies, is tried `retries` more times, then left as a `TaskFailure`; the
+    other results are kept.
     """
     if int(retries) != retries or retries < 0:
         raise ConfigurationError(f"retries must be a whole number >= 0, not {retries!r}")
+    if not isinstance(executor, cf.Executor) and hasattr(executor, "get_executor"):
+        # a Dask Client: its executor runs the tasks
+        executor = executor.get_executor()
+    if executor is not None and not callable(getattr(executor, "submit", None)):
+        raise ConfigurationError(
+            f"executor must be a concurrent.futures.Executor, not {type(executor).__name__}"
+        )
     tasks = make_tasks(grid_or_tasks, seed)
     values: list[Any] = [None] * len(tasks)
     name = getattr(fn, "__name__", None) or getattr(getattr(fn, "func", None), "__name__", None)
@@ -325,32 +333,36 @@ def _on_executor(
 ) -> None:
     pending: dict[cf.Future[Any], tuple[int, int]] = {}
 
-    def submit(i: int, attempt: int) -> None:
+    def submit(i: int, attempt: int) -> Exception | None:
         try:
             pending[executor.submit(_run_task, fn, tasks[i], attempt)] = (i, attempt)
         except Exception as exc:  # a broken or shut-down executor refuses new work
-            values[i] = TaskFailure.of(tasks[i].key, exc, attempt)
-            if bar is not None:
-                bar.update()
+            return exc
+        return None
+
+    def record(i: int, value: Any) -> None:
+        values[i] = value
+        if bar is not None:
+            bar.update()
 
     for i in range(len(tasks)):
-        submit(i, 1)
+        refused = submit(i, 1)
+        if refused is not None:
+            record(i, TaskFailure.of(tasks[i].key, refused, 0))
     try:
         while pending:
             done, _ = cf.wait(list(pending), return_when=cf.FIRST_COMPLETED)
             for future in sorted(done, key=lambda f: pending[f]):
                 i, attempt = pending.pop(future)
                 try:
-                    values[i] = future.result()
+                    value = future.result()
                 except BaseException as exc:  # the task's error, re-raised by the executor
                     if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                         raise
-                    if attempt <= retries:
-                        submit(i, attempt + 1)
+                    if attempt <= retries and submit(i, attempt + 1) is None:
                         continue
-                    values[i] = TaskFailure.of(tasks[i].key, exc, attempt)
-                if bar is not None:
-                    bar.update()
+                    value = TaskFailure.of(tasks[i].key, exc, attempt)
+                record(i, value)
     finally:
         for future in pending:  # interrupted: do not leave work running on the cluster
             future.cancel()

@@ -154,7 +154,7 @@ def test_identical_digests_on_a_dask_cluster_on_loopback():
         ex = client.get_executor()
         got = (
             sweep(small_erlang, GRID, seed=4, executor=ex, progress=False).digest(),
-            sweep(flow, scripts, seed=4, executor=ex, progress=False).digest(),
+            sweep(flow, scripts, seed=4, executor=client, progress=False).digest(),  # a Client
         )
     assert got == expected
 
@@ -212,6 +212,9 @@ def test_a_dead_worker_leaves_partial_results_and_failures():
     assert all(isinstance(v, TaskFailure) for v in res[3:])
     assert [f.key for f in res.failures] == ["3", "4", "5"]
     assert all("BrokenProcessPool" in f.error for f in res.failures)
+    assert [f.attempts for f in res.failures] == [1, 1, 1]  # the retry was refused, not run
+    with pytest.raises(ConfigurationError, match=r"concurrent\.futures\.Executor"):
+        sweep(noisy, [1], executor=object())
 
 
 def test_retries_recover_a_task_that_fails_once(tmp_path):
