@@ -8,9 +8,11 @@ picklable records, so `telenb.sim.sweeps.sweep` can run them on any executor.
 
 from __future__ import annotations
 
+import functools
 import runpy
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigurationError
@@ -106,6 +108,17 @@ def _load_flow(flow: str | Callable[..., Any]) -> Callable[..., Any]:
     path, sep, name = flow.rpartition(":")
     if not sep or not path.endswith(".py"):
         raise ConfigurationError(f"give the flow as a function or 'file.py:name', not {flow!r}")
+    try:
+        stamp = Path(path).stat().st_mtime_ns
+    except OSError as exc:
+        raise ConfigurationError(f"cannot read the flow's file {path}: {exc.strerror}") from None
+    return _load_file(path, name, stamp)
+
+
+@functools.lru_cache(maxsize=32)
+def _load_file(path: str, name: str, stamp: int) -> Callable[..., Any]:
+    """Run a flow's file once per worker (and again when it changes), not once per task."""
+    del stamp  # part of the cache key only
     fn = runpy.run_path(path).get(name)
     if not callable(fn):
         raise ConfigurationError(f"{path} defines no function {name!r}")

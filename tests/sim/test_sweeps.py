@@ -253,3 +253,18 @@ def test_engset_and_flow_tasks_sweep_like_any_other():
     assert [c.status for c in calls] == ["completed", "completed"]
     assert calls[0].results == (("choice", "red"),)
     assert calls[1].results == (("badChoice", "purple"), ("choice", "blue"))
+
+
+def test_a_flow_file_is_loaded_once_and_again_when_it_changes(tmp_path):
+    path = tmp_path / "greet.py"
+    path.write_text("def greet(call):\n    call.say('one')\n")
+    flow = functools.partial(flow_point, flow=f"{path}:greet")
+    first = sweep(flow, ["press: 1", "press: 2"], progress=False)
+    assert [c.said for c in first] == [("one",), ("one",)]
+    path.write_text("def greet(call):\n    call.say('two')\n")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert sweep(flow, ["press: 1"], progress=False)[0].said == ("two",)
+    missing = sweep(functools.partial(flow_point, flow=f"{path}:nope"), ["x"], progress=False)
+    [failure] = missing.failures
+    assert failure.error.startswith("ConfigurationError") and "nope" in failure.error
