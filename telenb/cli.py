@@ -3,6 +3,7 @@
 telenb run examples/dress_shop.py --to +15550100 --caller "say: red"
 telenb run old_tropo_app.py --to +15550100 --caller "press: 1"     (Tropo scripts too)
 telenb erlang --trunks 10 --erlangs 7
+telenb sweep erlang --trunks 6,10,14 --erlangs 6,9,12 --workers 2     (or --dask ADDRESS)
 """
 
 from __future__ import annotations
@@ -84,12 +85,38 @@ def _main(argv: list[str]) -> int:
     erl.add_argument("--blocking", type=float, help="target blocking, e.g. 0.01")
     erl.add_argument("--simulate", action="store_true", help="also check it by simulation")
 
+    sw = sub.add_parser(
+        "sweep",
+        help="many independent experiments over a grid, in-process, on local processes or Dask",
+    )
+    sw.add_argument("experiment", choices=("erlang", "engset", "flow"))
+    sw.add_argument("--trunks", default="", help="erlang, engset: trunk counts, e.g. 6,10,14")
+    sw.add_argument("--erlangs", default="", help="erlang: offered loads, e.g. 6,9,12")
+    sw.add_argument("--sources", default="", help="engset: numbers of callers, e.g. 12,20,40")
+    sw.add_argument("--per-idle", default="", help="engset: Erlang offered per idle caller")
+    sw.add_argument("--flow", help="flow: FILE.py:function to call")
+    sw.add_argument(
+        "--caller", action="append", default=[], help="flow: a caller script (repeatable)"
+    )
+    sw.add_argument("--callers", help="flow: a file with one caller script per line")
+    sw.add_argument("--replications", type=int, default=10)
+    sw.add_argument("--calls", type=int, default=4_000, help="calls per replication")
+    sw.add_argument("--seed", type=int, default=0)
+    sw.add_argument("--retries", type=int, default=0, help="tries more for a failed task")
+    where_ = sw.add_mutually_exclusive_group()
+    where_.add_argument("--workers", type=int, help="run on this many local processes")
+    where_.add_argument(
+        "--dask", metavar="ADDRESS", help="a Dask scheduler (tcp://host:8786), or 'local'"
+    )
+    sw.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+
     sub.add_parser("voices", help="list the voice registry")
     sub.add_parser("models", help="speech models: list, path ENGINE, download NAME (see --help)")
 
     args = parser.parse_args(argv)
     try:
-        return {"run": _run, "erlang": _erlang, "voices": _voices}[args.command](args)
+        commands = {"run": _run, "erlang": _erlang, "sweep": _sweep, "voices": _voices}
+        return commands[args.command](args)
     except Exception as exc:  # a person at a shell: a clear line, not a traceback
         if isinstance(exc, TelenbError):
             print(f"telenb: {exc}", file=sys.stderr)
@@ -260,6 +287,82 @@ def _erlang(args: argparse.Namespace) -> int:
         if args.simulate:
             print(blocking_experiment(args.trunks, args.erlangs))
     return 0
+
+
+def _numbers(text: str, kind: type, option: str) -> list[Any]:
+    try:
+        values = [kind(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise ConfigurationError(
+            f"{option} takes numbers separated by commas, not {text!r}"
+        ) from None
+    if not values:
+        raise ConfigurationError(f"this experiment needs {option}, e.g. {option} 6,10,14")
+    return values
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    import functools
+    from concurrent.futures import Executor, ProcessPoolExecutor
+    from contextlib import ExitStack
+
+    from .sim import experiments
+    from .sim.sweeps import grid, sweep
+
+    size = {"replications": args.replications, "calls": args.calls}
+    fn: Any
+    if args.experiment == "erlang":
+        fn = functools.partial(experiments.erlang_point, **size)
+        tasks: Any = grid(
+            trunks=_numbers(args.trunks, int, "--trunks"),
+            erlangs=_numbers(args.erlangs, float, "--erlangs"),
+        )
+    elif args.experiment == "engset":
+        fn = functools.partial(experiments.engset_point, **size)
+        tasks = grid(
+            sources=_numbers(args.sources, int, "--sources"),
+            trunks=_numbers(args.trunks, int, "--trunks"),
+            per_idle=_numbers(args.per_idle, float, "--per-idle"),
+        )
+    else:
+        if not args.flow:
+            raise ConfigurationError("telenb sweep flow needs --flow FILE.py:function")
+        path, _, name = args.flow.rpartition(":")
+        flow = f"{Path(path).resolve()}:{name}"  # workers may start elsewhere
+        fn = functools.partial(experiments.flow_point, flow=flow)
+        tasks = list(args.caller)
+        if args.callers:
+            lines = Path(args.callers).read_text(encoding="utf-8").splitlines()
+            tasks += [line for line in lines if line.strip()]
+        if not tasks:
+            raise ConfigurationError("give caller scripts with --caller or --callers FILE")
+    with ExitStack() as stack:
+        executor: Executor | None = None
+        if args.workers:
+            executor = stack.enter_context(ProcessPoolExecutor(args.workers))
+        elif args.dask:
+            try:
+                import distributed
+            except ImportError:
+                raise ConfigurationError('--dask needs Dask: pip install "telenb[sweep]"') from None
+            target: Any = args.dask
+            if args.dask == "local":
+                target = stack.enter_context(
+                    distributed.LocalCluster(host="127.0.0.1", dashboard_address=None)
+                )
+            executor = stack.enter_context(distributed.Client(target)).get_executor()
+        results = sweep(
+            fn,
+            tasks,
+            executor=executor,
+            seed=args.seed,
+            progress=not args.no_progress,
+            retries=args.retries,
+        )
+    print(results)
+    for failure in results.failures:
+        print(f"task {failure.key} failed: {failure.error}", file=sys.stderr)
+    return 0 if results.ok else 1
 
 
 def _voices(args: argparse.Namespace) -> int:

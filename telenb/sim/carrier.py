@@ -39,7 +39,7 @@ from .results import CallLog, CallResult
 from .routing import Routing, StartFlowOnAnswer, no_answer
 from .runner import FlowRunner
 from .trace import Trace
-from .traffic import Traffic, signalling_call
+from .traffic import FiniteSources, Traffic, signalling_call
 from .trunks import TrunkGroup
 
 FIDELITIES = ("text", "audio")
@@ -244,6 +244,11 @@ class Carrier(Routing):
     def traffic(self, to: str | Callable[[random.Random], str], **options: Any) -> Traffic:
         """Offer Poisson traffic to `to` (see `telenb.sim.traffic.Traffic` for the options)."""
         return Traffic(self, to, **options)
+
+    def sources(self, to: str, **options: Any) -> FiniteSources:
+        """A finite population of callers calling `to` (Engset's model; see
+        `telenb.sim.traffic.FiniteSources` for the options)."""
+        return FiniteSources(self, to, **options)
 
     def _signalling_call(self, from_: str, to: str, hold: float, trace: bool) -> Leg:
         return signalling_call(self, from_, to, hold, trace)

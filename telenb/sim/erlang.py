@@ -1,4 +1,5 @@
-"""Erlang B (lost calls cleared) and an experiment that checks the simulator against it."""
+"""Erlang B and Engset (lost calls cleared) and an experiment that checks the simulator
+against them."""
 
 from __future__ import annotations
 
@@ -44,6 +45,48 @@ def erlang_b(trunks: int, erlangs: float) -> float:
                 f"blocking is above zero); {erlangs:g} Erlang needs a group that large"
             )
     return b
+
+
+def _check_trunks(trunks: int) -> None:
+    if int(trunks) != trunks or trunks < 0:
+        raise ConfigurationError(f"trunks must be a whole number >= 0, not {trunks!r}")
+    if trunks > MAX_TRUNKS:
+        raise ConfigurationError(f"{trunks} trunks is more than telenb computes ({MAX_TRUNKS:,})")
+
+
+def engset_time_congestion(sources: int, trunks: int, per_idle: float) -> float:
+    """Fraction of time all `trunks` are busy with `sources` callers, each offering
+    `per_idle` Erlang while idle (calling rate while idle x mean holding time).
+
+    Uses the recursion E(n) = (S-n+1)·b·E(n-1) / (n + (S-n+1)·b·E(n-1)), E(0) = 1, the
+    finite-source twin of Erlang B's.
+    """
+    if int(sources) != sources or sources < 0:
+        raise ConfigurationError(f"sources must be a whole number >= 0, not {sources!r}")
+    _check_trunks(trunks)
+    _check_erlangs(per_idle)
+    if trunks > sources:
+        return 0.0  # more trunks than callers: they can never all be busy
+    e = 1.0
+    for n in range(1, int(trunks) + 1):
+        x = (sources - n + 1) * per_idle * e
+        e = x / (n + x)
+        if e == 0.0:
+            break
+    return e
+
+
+def engset(sources: int, trunks: int, per_idle: float) -> float:
+    """Engset blocking: the probability that a call finds all `trunks` busy when `sources`
+    callers each offer `per_idle` Erlang while idle (blocked calls cleared).
+
+    This is the call congestion, which a trunk group's `blocking` measures: an arriving
+    caller sees the other S-1 sources, so it is the time congestion with one source fewer.
+    As sources grow with sources·per_idle = A fixed, it tends to Erlang B(trunks, A).
+    """
+    if int(sources) != sources or sources < 1:
+        raise ConfigurationError(f"sources must be a whole number >= 1, not {sources!r}")
+    return engset_time_congestion(sources - 1, trunks, per_idle)
 
 
 def erlang_c(trunks: int, erlangs: float) -> float:
@@ -104,18 +147,28 @@ class BlockingExperiment:
         return erlang_b(self.trunks, self.erlangs)
 
     @property
+    def formula(self) -> float:
+        """The blocking the model predicts (Erlang B here; Engset for finite sources)."""
+        return self.erlang_b
+
+    formula_name = "Erlang B"
+
+    @property
     def agrees(self) -> bool:
         lo, hi = self.interval
-        return lo <= self.erlang_b <= hi
+        return lo <= self.formula <= hi
+
+    def _load(self) -> str:
+        return f"{self.erlangs:g} Erlang"
 
     def __repr__(self) -> str:
         lo, hi = self.interval
         verdict = "inside" if self.agrees else "OUTSIDE"
         return (
-            f"Blocking with {self.trunks} trunks at {self.erlangs:g} Erlang: "
+            f"Blocking with {self.trunks} trunks at {self._load()}: "
             f"simulated {self.mean:.4f} (95% CI {lo:.4f} .. {hi:.4f}, "
             f"{len(self.replications)} replications x {self.calls_per_replication} calls); "
-            f"Erlang B {self.erlang_b:.4f} is {verdict} the interval"
+            f"{self.formula_name} {self.formula:.4f} is {verdict} the interval"
         )
 
     def _repr_html_(self) -> str:

@@ -1,4 +1,5 @@
-"""Traffic generators for load experiments: Poisson arrivals, any holding-time distribution.
+"""Traffic generators for load experiments: Poisson arrivals (infinite sources, Erlang B) or a
+finite population of callers (Engset), with any holding-time distribution.
 
 Signalling-only calls (the default) seize a trunk, hold it and release it, leaving a call
 record; they skip parties and flows so a carrier can push hundreds of thousands of calls.
@@ -142,6 +143,80 @@ class Traffic:
     def __repr__(self) -> str:
         return (
             f"<Traffic to {self.to}: {self.rate:.4g} calls/s, offered {self.offered}, "
+            f"blocked {self.blocked}>"
+        )
+
+
+class FiniteSources:
+    """`sources` callers who each call `to` after an idle time, hold the call, and go idle
+    again; a blocked caller goes idle at once (lost calls cleared).  This is Engset's model:
+    the fewer callers are idle, the fewer calls arrive.
+
+    `per_idle` is the traffic one idle source offers, in Erlang (its calling rate while idle
+    x the mean holding time); give `rate` (calls per second per idle source) instead if the
+    holding distribution has no known mean.  Calls are signalling only.
+    """
+
+    def __init__(
+        self,
+        carrier: Carrier,
+        to: str,
+        *,
+        sources: int,
+        per_idle: float | None = None,
+        rate: float | None = None,
+        holding: float | Callable[[random.Random], float] = 180.0,
+        idle: Callable[[random.Random, float], float] | None = None,
+        calls: int,
+        from_: str = "+15550199",
+        trace: bool = False,
+        stream: str = "sources",
+    ):
+        if int(sources) != sources or sources < 1:
+            raise ConfigurationError(f"sources must be a whole number >= 1, not {sources!r}")
+        if not callable(holding):
+            holding = exponential(float(holding))
+        if (rate is None) == (per_idle is None):
+            raise ConfigurationError("give the load as per_idle= (Erlang) or rate= (calls/s)")
+        if per_idle is not None:
+            mean = getattr(holding, "mean", None)
+            if mean is None:
+                raise ConfigurationError("per_idle= needs a holding time with a known mean")
+            rate = float(per_idle) / mean
+        if rate is None or not rate > 0:
+            raise ConfigurationError(f"the calling rate must be positive, not {rate!r}")
+        self.carrier, self.to = carrier, carrier.normalize(to)
+        self.from_, self.trace = carrier.normalize(from_), trace
+        self.sources, self.rate, self.holding = int(sources), float(rate), holding
+        # idle times are exponential unless given: idle(rng, rate) -> seconds
+        self._idle_time = idle or (lambda rng, r: rng.expovariate(r))
+        self.limit_calls = int(calls)
+        self.rng = random.Random(f"{stream}:{carrier.seed}")
+        self.offered = self.blocked = 0
+        now = carrier.clock.now
+        for _ in range(self.sources):
+            carrier.clock.at(now + self._idle_time(self.rng, self.rate), self._arrive)
+
+    def _arrive(self) -> None:
+        if self.offered >= self.limit_calls:
+            return
+        clock = self.carrier.clock
+        self.offered += 1
+        hold = self.holding(self.rng)
+        leg = signalling_call(self.carrier, self.from_, self.to, hold, self.trace)
+        if leg.status == "failed":
+            self.blocked += 1
+            self._go_idle()
+        else:  # scheduled after the call's own end, so the trunk is free again by then
+            clock.at(clock.now + max(hold, 0.0), self._go_idle)
+
+    def _go_idle(self) -> None:
+        clock = self.carrier.clock
+        clock.at(clock.now + self._idle_time(self.rng, self.rate), self._arrive)
+
+    def __repr__(self) -> str:
+        return (
+            f"<FiniteSources {self.sources} callers to {self.to}: offered {self.offered}, "
             f"blocked {self.blocked}>"
         )
 
