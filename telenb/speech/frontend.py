@@ -63,21 +63,65 @@ def _db(x: np.ndarray | float) -> np.ndarray:
     return 20 * np.log10(np.maximum(x, 1e-6))
 
 
+def voiced_frames(audio: Audio, frame: float = FRAME) -> np.ndarray:
+    """Per-frame periodicity in the range of a human voice's pitch (80-400 Hz), 0..1.
+
+    The normalised autocorrelation of a 40 ms window around each frame, at its best *local*
+    peak between 2.5 and 12.5 ms: voiced speech scores 0.5-1; white, pink or brown noise
+    has no interior peak (its autocorrelation only falls) and mains hum repeats every
+    16.7-20 ms, outside the range.
+    """
+    s = audio.mono().samples.astype(np.float64)
+    n = max(int(frame * audio.rate), 1)
+    k = s.size // n
+    if k == 0:
+        return np.zeros(0)
+    lo, hi = max(int(0.0025 * audio.rate), 1), int(0.0125 * audio.rate) + 1
+    w = 2 * n
+    padded = np.concatenate([np.zeros(n // 2), s, np.zeros(w)])
+    win = np.lib.stride_tricks.sliding_window_view(padded, w)[: k * n : n]
+    win = win - win.mean(axis=1, keepdims=True)
+    spec = np.fft.rfft(win, 2 * w, axis=1)
+    acf = np.fft.irfft(np.abs(spec) ** 2, axis=1)[:, : hi + 1]
+    energy = acf[:, :1]
+    acf = acf / np.maximum(energy, 1e-12) * (w / (w - np.arange(hi + 1)))  # unbiased
+    mid = acf[:, lo:hi]
+    peaks = (mid > acf[:, lo - 1 : hi - 1]) & (mid >= acf[:, lo + 1 : hi + 1])
+    best = np.where(peaks, mid, 0.0).max(axis=1)
+    return np.clip(np.where(energy[:, 0] > 0, best, 0.0), 0.0, 1.0)
+
+
+VOICED = 0.5  # periodicity of a voiced frame
+MIN_CONTRAST = 3.0  # dB: a steady tone or hum varies less than this
+
+
 def speech_bounds(audio: Audio, margin: float = 0.15) -> tuple[float, float] | None:
     """(start, end) seconds of the speech in `audio`, or None when there is no speech.
 
     A frame is speech when it is well above the noise floor (10th percentile) and within
-    40 dB of the loudest frame, and louder than -55 dBFS in absolute terms.
+    40 dB of the loudest frame, and louder than -55 dBFS in absolute terms.  A clip trimmed
+    so tightly that it has no quiet floor (the loudest frame less than 9 dB above the
+    floor) is speech when its level varies and enough of it is voiced (pitch-like
+    periodicity): speech is never dropped for lack of leading silence.
     """
     levels = frame_levels(audio)
     if levels.size == 0:
         return None
     peak = float(levels.max())
     floor = float(np.percentile(levels, 10))
+    if peak < -55.0:
+        return None
     threshold = max(floor + 9.0, peak - 40.0, -55.0)
     voiced = np.nonzero(levels > threshold)[0]
-    if voiced.size == 0 or peak < -55.0:
-        return None
+    if voiced.size == 0:
+        if peak - floor < MIN_CONTRAST:
+            return None
+        loud = levels > max(peak - 20.0, -55.0)
+        periodic = voiced_frames(audio)[: levels.size] >= VOICED
+        hits = np.nonzero(loud & periodic)[0]
+        if hits.size < max(3, 0.2 * np.count_nonzero(loud)):
+            return None
+        voiced = np.nonzero(loud)[0]
     start = max(voiced[0] * FRAME - margin, 0.0)
     end = min((voiced[-1] + 1) * FRAME + margin, audio.duration)
     return start, end

@@ -223,3 +223,23 @@ def test_very_long_audio_is_recognised_in_pieces(fsdd_dir):
     )
     assert len(seen) >= 2 and r.words[-1].end <= long.duration
     assert r.value is not None and len(r.value) >= 28  # one digit per file, most of them
+
+
+def test_whisper_runaway_free_decoding_is_not_mapped_onto_a_choice(fsdd_dir):
+    # a 0.5 s "zero" that Whisper, primed with the choices, decodes freely as "I don't know
+    # what I'm gonna be like..." (which the fuzzy matcher used to map onto "blue") or "Yeah,
+    # I'm not gonna be able" (mapped onto "no")
+    _whisper()
+    from telenb.speech.asr.whisper import _runaway
+
+    a = Audio.load(fsdd_dir / "0_nicolas_45.wav")
+    for choices in ("black, red, blue, green", "yes, no"):
+        r = recognize(a, choices, "whisper")
+        assert r.nomatch and r.match is None, (choices, r)
+    short = synthesize("red", "Tom")
+    assert _runaway("I don't know what I'm gonna be like", short)
+    assert not _runaway("red", short) and not _runaway("the red one", short)
+    sentence = synthesize("I would like the red one please", "Tom")
+    assert not _runaway("I would like the red one please", sentence)
+    r = recognize(ulaw(synthesize("red", "Allison")), "black, red, blue, green", "whisper")
+    assert r.value == "red", r

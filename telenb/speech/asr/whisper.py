@@ -32,7 +32,7 @@ from ...audio import Audio
 from ...errors import SpeechError
 from ...flow.grammar import parse
 from .. import grammars as G
-from ..frontend import FrontEnd
+from ..frontend import FrontEnd, speech_bounds
 from ..models import find_model
 from ..types import Recognition, Word
 
@@ -158,10 +158,14 @@ class WhisperRecognizer:
         text, lp, no_speech = self._decode(samples, grammar, digits_only, feats)
         text = _dedupe(text)
         conf = 1.0 - no_speech
+        runaway = grammar is not None and _runaway(text, audio)
+        if runaway:  # never map a hallucinated sentence onto a choice
+            text = ""
         missed = (
             grammar is not None
             and not digits_only
-            and (G.match_text(grammar, text, fuzzy=True, language=self.language).match is None)
+            and not runaway  # its likelihood is no yardstick for a rescue either
+            and G.match_text(grammar, text, fuzzy=True, language=self.language).match is None
         )
         if missed and grammar is not None:
             r_text, r_lp, _ = self._decode(samples, grammar, True, feats)
@@ -240,6 +244,20 @@ def _dedupe(text: str) -> str:
         if all(words[i] == words[i % k] for i in range(n)):
             return " ".join(words[:k])
     return text
+
+
+WORDS_PER_SECOND = 5.0  # faster than anyone answers a question
+
+
+def _runaway(text: str, audio: Audio) -> bool:
+    """More words than the speech in `audio` can hold: Whisper went on by itself ("I don't
+    know what I'm gonna be like..." for a 0.4 s "zero")."""
+    words = len(re.findall(r"[\w'*#-]+", text))
+    if words <= 2:
+        return False
+    bounds = speech_bounds(audio, margin=0.0)
+    seconds = bounds[1] - bounds[0] if bounds else 0.0
+    return words > math.ceil(WORDS_PER_SECOND * seconds) + 1
 
 
 def _spread(text: str, duration: float) -> tuple[Word, ...]:
