@@ -2,6 +2,8 @@
 
 Kept separate from the worker so the kernel never imports pjsua2: a dead or misbehaving
 worker can only send bad lines, which `decode` turns into `ProtocolError`, never a crash.
+Audio crosses as WAV files (16-bit, 8 kHz) named by path: the kernel synthesises and
+quantises them with telenb's own G.711, the worker streams them as 20 ms RTP frames.
 """
 
 from __future__ import annotations
@@ -17,18 +19,24 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "answer": ("call",),
     "reject": ("call", "code"),
     "hangup": ("call",),
-    "play": ("call", "path"),
-    "record": ("call", "path"),
-    "call": ("uri",),
+    "play": ("call", "path"),  # stream a WAV file to the caller; "played" when it ends
+    "stop_play": ("call",),  # barge-in: cut the prompt now ("played" follows)
+    "record": ("call", "path"),  # write what the caller sends to a WAV file
+    "stop_record": ("call",),  # close that file ("recorded" follows)
+    "send_dtmf": ("call", "digits"),  # RFC 4733 telephone-events to the peer
+    "call": ("uri", "ref"),  # place a call; "calling" tells which call id it got
     "quit": (),
 }
 # events the worker sends, and the fields each one requires
 EVENTS: dict[str, tuple[str, ...]] = {
     "ready": ("port",),
     "incoming": ("call", "from", "to"),
+    "calling": ("ref", "call"),
     "state": ("call", "state"),
+    "media": ("call", "codec"),  # the audio stream is up, with the negotiated codec
     "dtmf": ("call", "digit"),
     "played": ("call",),
+    "recorded": ("call", "path"),
     "error": ("message",),
 }
 REJECT_CODES = frozenset({404, 486, 603})

@@ -20,9 +20,17 @@ class WorkerGone(RuntimeError):
 class Worker:
     """One SIP worker process listening on `host:port` (loopback in tests)."""
 
-    def __init__(self, host: str, port: int) -> None:
+    def __init__(self, host: str, port: int, codecs: str = "PCMU,PCMA") -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "telenb.providers.sip.worker", host, str(port)],
+            [
+                sys.executable,
+                "-m",
+                "telenb.providers.sip.worker",
+                host,
+                str(port),
+                "--codecs",
+                codecs,
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,

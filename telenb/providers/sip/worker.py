@@ -1,18 +1,24 @@
 """The SIP worker process: owns the only pjsua2 `Endpoint`, talks `protocol` on stdin/stdout.
 
-Run as `python -m telenb.providers.sip.worker HOST PORT`.  It lives in its own process because
-pjsua2 aborts the process on misuse; the kernel only ever sees lines on a pipe.
+Run as `python -m telenb.providers.sip.worker HOST PORT [--codecs PCMU,PCMA]`.  It lives in
+its own process because pjsua2 aborts the process on misuse; the kernel only ever sees lines
+on a pipe.  The conference bridge runs at 8 kHz with no echo canceller or VAD, so a prompt the
+kernel quantised with telenb's G.711 reaches pjmedia's encoder as exact G.711 values and
+leaves as the same codewords; a null sound device clocks the bridge.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
+import select
 import sys
 from typing import Any
 
 from .protocol import ProtocolError, decode, encode
 
 _OUT: Any = None  # the protocol pipe: the original stdout, kept away from pjlib's own prints
+CODECS = {"PCMU": "PCMU/8000", "PCMA": "PCMA/8000"}
 
 
 def _emit(kind: str, **fields: Any) -> None:
@@ -20,55 +26,175 @@ def _emit(kind: str, **fields: Any) -> None:
     _OUT.flush()
 
 
-def main(host: str, port: int) -> int:
-    global _OUT
-    _OUT = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)  # pjlib writes to fd 1 before its log config applies: send that to stderr
-    import pjsua2 as pj  # only the worker imports the SIP stack
-
+def _endpoint(pj: Any, host: str, port: int, codecs: list[str]) -> Any:
     ep = pj.Endpoint()
     ep.libCreate()
     cfg = pj.EpConfig()
     cfg.logConfig.level = 0
     cfg.logConfig.consoleLevel = 0
     cfg.uaConfig.threadCnt = 0
-    cfg.uaConfig.mainThreadOnly = True
+    cfg.uaConfig.mainThreadOnly = True  # every callback runs in libHandleEvents, on this thread
+    med = cfg.medConfig
+    med.clockRate = med.sndClockRate = 8000  # no resampling between the kernel's audio and G.711
+    med.channelCount = 1
+    med.audioFramePtime = med.ptime = 20
+    med.noVad = True
+    med.ecTailLen = 0
     ep.libInit(cfg)
     ep.audDevManager().setNullDev()
     tcfg = pj.TransportConfig()
     tcfg.boundAddress = host
     tcfg.port = port
-    ep.transportCreate(pj.PJSIP_TRANSPORT_UDP, tcfg)
+    tid = ep.transportCreate(pj.PJSIP_TRANSPORT_UDP, tcfg)
+    ep.bound_port = int(str(ep.transportGetInfo(tid).localName).rsplit(":", 1)[1])
+    for info in ep.codecEnum2():  # only the G.711 laws asked for, in the order asked
+        ep.codecSetPriority(info.codecId, 0)
+    for rank, name in enumerate(codecs):
+        ep.codecSetPriority(CODECS[name], 250 - rank)
     ep.libStart()
-    calls: dict[int, object] = {}
+    return ep
+
+
+class _Media:
+    """One call's prompt player and caller recorder (pjsua2 objects kept alive here)."""
+
+    def __init__(self) -> None:
+        self.audio: Any = None  # the call's AudioMedia once the stream is up
+        self.player: Any = None
+        self.recorder: Any = None
+        self.record_path: str | None = None
+        self.eof = False  # the player reached its end (its callback may not destroy it)
+
+
+def main(host: str, port: int, codecs: list[str]) -> int:
+    global _OUT
+    _OUT = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # pjlib writes to fd 1 before its log config applies: send that to stderr
+    import pjsua2 as pj  # only the worker imports the SIP stack
+
+    ep = _endpoint(pj, host, port, codecs)
+    calls: dict[int, Any] = {}
+    media: dict[int, _Media] = {}
+
+    def stop_play(cid: int) -> None:
+        m = media.get(cid)
+        if m is not None and m.player is not None:
+            if m.audio is not None:
+                m.player.stopTransmit(m.audio)
+            m.player = None  # destroys the player
+            m.eof = False
+            _emit("played", call=cid)
+
+    def stop_record(cid: int) -> None:
+        m = media.get(cid)
+        if m is not None and m.recorder is not None:
+            if m.audio is not None:
+                m.audio.stopTransmit(m.recorder)
+            m.recorder = None  # destroying it finishes the WAV header
+            _emit("recorded", call=cid, path=m.record_path)
+
+    class _Player(pj.AudioMediaPlayer):
+        def __init__(self, m: _Media) -> None:
+            super().__init__()
+            self.m = m
+
+        def onEof2(self) -> None:
+            self.m.eof = True  # stopped from the main loop, outside pjmedia's callback
 
     class _Call(pj.Call):
-        def onCallState(self, prm) -> None:
+        def onCallState(self, prm: Any) -> None:
             info = self.getInfo()
-            _emit("state", call=info.id, state=info.stateText, code=int(info.lastStatusCode))
             if info.state == pj.PJSIP_INV_STATE_DISCONNECTED:
-                calls.pop(info.id, None)
+                stop_play(info.id)
+                stop_record(info.id)
+                media.pop(info.id, None)
+            _emit("state", call=info.id, state=info.stateText, code=int(info.lastStatusCode),
+                  reason=str(info.lastReason))  # fmt: skip
+            if info.state == pj.PJSIP_INV_STATE_DISCONNECTED:
+                gone.append(calls.pop(info.id, None))
+
+        def onCallMediaState(self, prm: Any) -> None:
+            info = self.getInfo()
+            for i, mi in enumerate(info.media):
+                if mi.type == pj.PJMEDIA_TYPE_AUDIO and mi.status == pj.PJSUA_CALL_MEDIA_ACTIVE:
+                    m = media.setdefault(info.id, _Media())
+                    if m.audio is None:
+                        m.audio = self.getAudioMedia(i)
+                        si = self.getStreamInfo(i)
+                        _emit("media", call=info.id, codec=str(si.codecName).upper(),
+                              remote=str(si.remoteRtpAddress))  # fmt: skip
+
+        def onDtmfDigit(self, prm: Any) -> None:
+            _emit("dtmf", call=self.getId(), digit=str(prm.digit))
 
     class _Account(pj.Account):
-        def onIncomingCall(self, prm) -> None:
+        def onIncomingCall(self, prm: Any) -> None:
             call = _Call(self, prm.callId)
             info = call.getInfo()
             calls[info.id] = call
             ring = pj.CallOpParam()
             ring.statusCode = 180
             call.answer(ring)
-            _emit("incoming", call=info.id, **{"from": info.remoteUri, "to": info.localUri})
+            _emit("incoming", call=info.id, callid=info.callIdString,
+                  **{"from": info.remoteUri, "to": info.localUri})  # fmt: skip
 
     acfg = pj.AccountConfig()
-    acfg.idUri = f"sip:telenb@{host}:{port}"
+    acfg.idUri = f"sip:telenb@{host}:{ep.bound_port}"
+    acfg.mediaConfig.transportConfig.boundAddress = host
+    acfg.mediaConfig.transportConfig.port = 0  # any free RTP port on that address
     account = _Account()
     account.create(acfg)
-    _emit("ready", port=port)
-    import select
+    gone: list[Any] = []  # ended calls, deleted from the main loop rather than their callback
+    _emit("ready", port=ep.bound_port)  # the real port, when asked for port 0
+
+    def command(msg: dict[str, Any]) -> None:
+        kind = msg["type"]
+        if kind == "call":
+            out = _Call(account)
+            out.makeCall(str(msg["uri"]), pj.CallOpParam(True))
+            calls[out.getId()] = out
+            _emit("calling", ref=msg["ref"], call=out.getId())
+            return
+        cid = msg.get("call")
+        call: Any = calls.get(cid)  # type: ignore[arg-type]
+        if call is None:
+            _emit("error", message=f"no call {cid!r}", call=cid)
+            return
+        m = media.setdefault(cid, _Media())  # type: ignore[arg-type]
+        if kind in ("answer", "reject"):
+            op = pj.CallOpParam()
+            op.statusCode = 200 if kind == "answer" else msg["code"]
+            call.answer(op) if kind == "answer" else call.hangup(op)
+        elif kind == "hangup":
+            call.hangup(pj.CallOpParam())
+        elif kind == "send_dtmf":
+            call.dialDtmf(str(msg["digits"]))
+        elif m.audio is None:
+            _emit("error", message=f"call {cid} has no audio stream yet", call=cid)
+        elif kind == "play":
+            stop_play(cid)  # type: ignore[arg-type]
+            player = _Player(m)
+            player.createPlayer(str(msg["path"]), pj.PJMEDIA_FILE_NO_LOOP)
+            player.startTransmit(m.audio)
+            m.player = player
+        elif kind == "stop_play":
+            stop_play(cid)  # type: ignore[arg-type]
+        elif kind == "record":
+            stop_record(cid)  # type: ignore[arg-type]
+            recorder = pj.AudioMediaRecorder()
+            recorder.createRecorder(str(msg["path"]))
+            m.audio.startTransmit(recorder)
+            m.recorder, m.record_path = recorder, str(msg["path"])
+        elif kind == "stop_record":
+            stop_record(cid)  # type: ignore[arg-type]
 
     try:
         while True:
-            ep.libHandleEvents(20)
+            ep.libHandleEvents(10)
+            for cid, m in list(media.items()):
+                if m.eof:
+                    stop_play(cid)
+            gone.clear()
             ready, _, _ = select.select([sys.stdin], [], [], 0)
             if not ready:
                 continue
@@ -82,25 +208,35 @@ def main(host: str, port: int) -> int:
                 continue
             if msg["type"] == "quit":
                 break
-            call: Any = calls.get(msg.get("call"))  # type: ignore[arg-type]
-            if msg["type"] in ("answer", "reject", "hangup") and call is None:
-                _emit("error", message=f"no call {msg.get('call')!r}")
-                continue
-            if msg["type"] in ("answer", "reject"):
-                op = pj.CallOpParam()
-                op.statusCode = 200 if msg["type"] == "answer" else msg["code"]
-                call.answer(op) if msg["type"] == "answer" else call.hangup(op)
-                continue
-            if msg["type"] == "hangup":
-                call.hangup(pj.CallOpParam())
-                continue
-            _emit("error", message=f"{msg['type']!r} not implemented yet")
+            try:
+                command(msg)
+            except Exception as exc:  # the stack refused (a bad URI, a call in the wrong state)
+                why = getattr(exc, "reason", None) or str(exc)
+                _emit("error", message=f"{msg['type']}: {why}", call=msg.get("call"))
     finally:
+        for cid in list(media):
+            stop_play(cid)
+            stop_record(cid)
+        media.clear()
         calls.clear()
+        gone.clear()
         account.shutdown()
         ep.libDestroy()
     return 0
 
 
+def _args(argv: list[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m telenb.providers.sip.worker")
+    p.add_argument("host")
+    p.add_argument("port", type=int)
+    p.add_argument("--codecs", default="PCMU,PCMA", help="G.711 laws to offer, in order")
+    ns = p.parse_args(argv)
+    ns.codecs = [c.strip().upper() for c in ns.codecs.split(",") if c.strip()]
+    if not ns.codecs or any(c not in CODECS for c in ns.codecs):
+        p.error(f"--codecs takes {', '.join(CODECS)}")
+    return ns
+
+
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1], int(sys.argv[2])))
+    _ns = _args(sys.argv[1:])
+    sys.exit(main(_ns.host, _ns.port, _ns.codecs))

@@ -32,7 +32,9 @@ def test_sipp_uac_call_is_answered_and_hung_up():
         w.send("answer", call=incoming["call"])
         states = []
         while len(states) < 10 and (ev := w.next_event()) is not None:
-            states.append(ev.get("state"))
+            if ev["type"] != "state":
+                continue
+            states.append(ev["state"])
             if str(ev.get("state")).startswith("DISCONN"):
                 break
         assert states[:4] == ["INCOMING", "EARLY", "CONNECTING", "CONFIRMED"]

@@ -1,0 +1,215 @@
+"""Run telenb flows on real SIP calls: `telenb.connect("sip", listen="127.0.0.1:5070")`.
+
+    backend = telenb.connect("sip", listen="127.0.0.1:5070", allow=["sip:*@127.0.0.1:5080"])
+    backend.answer("sip:shop@127.0.0.1:5070", dress_shop)   # INVITEs for shop run the flow
+    result = backend.wait()                                  # the next call that ended
+    result = backend.call("sip:alice@127.0.0.1:5080", reminder)  # outbound, allow-list only
+    backend.close()
+
+The SIP stack runs in a worker process (`worker.py`); this module never imports pjsua2.  One
+thread reads the worker's events and hands each to its call; each call's flow runs on its own
+thread, exactly the flow that runs on the simulator.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import itertools
+import logging
+import queue
+import re
+import shutil
+import tempfile
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from ...errors import ConfigurationError
+from .result import SipCallResult
+from .session import GONE, SipCall
+from .supervisor import Worker, WorkerGone
+
+log = logging.getLogger("telenb.sip")
+_USER = re.compile(r"sips?:([^@;>\s]+)@")
+_URI = re.compile(r"sips?:[^\s<>]+")
+
+
+def user_of(uri: str) -> str:
+    """The user part of a SIP URI (`sip:shop@host` -> `shop`), or the text itself."""
+    m = _USER.search(uri)
+    return m.group(1) if m else uri.strip()
+
+
+def bare_uri(uri: str) -> str:
+    """`"Alice" <sip:alice@h:5080;transport=udp>` -> `sip:alice@h:5080`."""
+    m = _URI.search(uri)
+    return (m.group(0) if m else uri.strip()).split(";")[0]
+
+
+class SipBackend:
+    """telenb flows answering and placing SIP calls through one pjsua2 worker process."""
+
+    def __init__(
+        self,
+        *,
+        listen: str = "127.0.0.1:5070",
+        allow: Iterable[str] = (),
+        codecs: str = "PCMU,PCMA",
+        ring_time: float = 0.0,
+    ):
+        host, _, port = listen.rpartition(":")
+        if not host or not port.isdigit():
+            raise ConfigurationError(f"listen is HOST:PORT, such as 127.0.0.1:5070, not {listen!r}")
+        self.allow = [bare_uri(a) for a in allow]
+        self.ring_time = float(ring_time)
+        self.workdir = Path(tempfile.mkdtemp(prefix="telenb-sip-"))
+        self.flows: dict[str, Callable[..., Any]] = {}
+        self.results: list[SipCallResult] = []
+        self._finished: queue.Queue[SipCallResult] = queue.Queue()
+        self._calls: dict[int, SipCall] = {}
+        self._early: dict[int, list[dict[str, Any]]] = {}  # events before "calling" named them
+        self._pending: dict[str, queue.Queue[int]] = {}
+        self._refs = itertools.count(1)
+        self._lock = threading.Lock()
+        self._threads: list[threading.Thread] = []
+        self.worker = Worker(host, int(port), codecs)
+        self.listen = f"{host}:{self.worker.port}"
+        self._reader = threading.Thread(target=self._read, name="telenb-sip-events", daemon=True)
+        self._reader.start()
+
+    # -- configuration --------------------------------------------------------------------------
+    def answer(self, uri_or_user: str, flow: Callable[..., Any]) -> None:
+        """INVITEs whose Request-URI user is this one run `flow` (``"*"``: any user)."""
+        self.flows[user_of(uri_or_user)] = flow
+
+    def allowed(self, uri: str) -> bool:
+        target = bare_uri(uri)
+        return any(fnmatch.fnmatchcase(target, pattern) for pattern in self.allow)
+
+    # -- calls ----------------------------------------------------------------------------------
+    def call(self, uri: str, flow: Callable[..., Any], *, timeout: float = 60.0) -> SipCallResult:
+        """Place a call to `uri` (it must be on the allow-list) and run `flow` on it."""
+        if not self.allowed(uri):
+            raise ConfigurationError(
+                f"{bare_uri(uri)} is not on the allow-list; telenb calls only what "
+                "connect('sip', allow=[...]) names (patterns such as sip:*@127.0.0.1:5080)"
+            )
+        ref = str(next(self._refs))
+        got: queue.Queue[int] = queue.Queue()
+        with self._lock:
+            self._pending[ref] = got
+        self.worker.send("call", uri=bare_uri(uri), ref=ref)
+        try:
+            cid = got.get(timeout=10)
+        except queue.Empty:
+            raise WorkerGone("the SIP worker did not place the call") from None
+        finally:
+            with self._lock:
+                self._pending.pop(ref, None)
+        call = SipCall(self, cid, f"sip:telenb@{self.listen}", bare_uri(uri), ref, "outbound")
+        call.set_status("initiated")
+        self._register(call)
+        thread = self._start(call, flow)
+        thread.join(timeout)
+        return SipCallResult(call)
+
+    def wait(self, timeout: float = 30.0) -> SipCallResult:
+        """The next call (inbound or outbound) whose flow has finished."""
+        try:
+            return self._finished.get(timeout=timeout)
+        except queue.Empty:
+            raise TimeoutError(f"no SIP call finished within {timeout} s") from None
+
+    def close(self) -> None:
+        """End the worker (its calls end with it) and wait for the flows to finish."""
+        self.worker.close()
+        self._reader.join(5)
+        for t in list(self._threads):
+            t.join(5)
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def __enter__(self) -> SipBackend:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- the worker's events --------------------------------------------------------------------
+    def _read(self) -> None:
+        while (ev := self.worker.next_event()) is not None:
+            kind = ev["type"]
+            if kind == "incoming":
+                self._incoming(ev)
+            elif kind == "calling":
+                with self._lock:
+                    box = self._pending.get(str(ev["ref"]))
+                if box is not None:
+                    box.put(int(ev["call"]))
+            elif isinstance(ev.get("call"), int):
+                self._deliver(ev["call"], ev)
+            else:
+                log.warning("SIP worker: %s", ev.get("message", ev))
+        with self._lock:
+            calls = list(self._calls.values())
+        for c in calls:
+            c.events.put(GONE)
+
+    def _deliver(self, cid: int, ev: dict[str, Any]) -> None:
+        with self._lock:
+            call = self._calls.get(cid)
+            if call is None:
+                if self._pending:  # an outbound call's first states, before "calling"
+                    self._early.setdefault(cid, []).append(ev)
+                return
+        call.events.put(ev)
+
+    def _register(self, call: SipCall) -> None:
+        with self._lock:
+            self._calls[call.cid] = call
+            for ev in self._early.pop(call.cid, []):
+                call.events.put(ev)
+
+    def _incoming(self, ev: dict[str, Any]) -> None:
+        cid = int(ev["call"])
+        call = SipCall(self, cid, bare_uri(str(ev["from"])), bare_uri(str(ev["to"])),
+                       str(ev.get("callid", cid)), "inbound")  # fmt: skip
+        flow = self.flows.get(user_of(call.to)) or self.flows.get("*")
+        self._register(call)
+        call.set_status("ringing")
+        if flow is None:
+            call.rejected = "not-found"
+            call.trace("refused", why=f"no flow answers {user_of(call.to)!r}")
+            self.worker.send("reject", call=cid, code=404)
+            threading.Thread(target=self._drain, args=(call,), daemon=True).start()
+            return
+        self._start(call, flow)
+
+    def _start(self, call: SipCall, flow: Callable[..., Any]) -> threading.Thread:
+        name = getattr(flow, "__name__", "flow")
+        t = threading.Thread(target=self._run, args=(call, flow, name), daemon=True,
+                             name=f"telenb-sip-call-{call.cid}")  # fmt: skip
+        self._threads = [x for x in self._threads if x.is_alive()] + [t]
+        t.start()
+        return t
+
+    def _run(self, call: SipCall, flow: Callable[..., Any], name: str) -> None:
+        try:
+            call.run(flow, name)
+        except WorkerGone as exc:
+            call.trace("error", error="WorkerGone", message=str(exc))
+            call._ended(0, "the SIP worker exited")
+        finally:
+            self._done(call)
+
+    def _drain(self, call: SipCall) -> None:
+        call.wait_until(lambda: call.ended, 5.0)
+        self._done(call)
+
+    def _done(self, call: SipCall) -> None:
+        with self._lock:
+            if self._calls.get(call.cid) is call:
+                del self._calls[call.cid]
+        result = SipCallResult(call)
+        self.results.append(result)
+        self._finished.put(result)

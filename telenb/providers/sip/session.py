@@ -1,0 +1,266 @@
+"""One real SIP call running a telenb flow: the FlowHost, carrying out verbs in real time.
+
+Each call runs on its own thread (greenlets belong to the thread that made them): a verb
+becomes worker commands (answer, play, record, reject, hangup), and the call waits on its own
+queue of worker events (state, media, dtmf, played, recorded).  Prompts are synthesised here,
+in the kernel, and quantised with telenb's own G.711 before the worker streams them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import queue
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ...audio import LINE_RATE, Audio
+from ...audio.g711 import codec_roundtrip
+from ...audio.tones import call_progress_tone
+from ...errors import FlowError, TelenbError
+from ...flow import verbs as V
+from ...flow.api import Call
+from ...flow.runtime import FlowSession
+from ...sim.trace import Trace
+from .statuses import final_status
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from .backend import SipBackend
+
+GONE = {"type": "gone"}  # put on every call's queue when the worker process ends
+ANSWER_WAIT = 5.0  # seconds for the peer's ACK and the media stream after our 200
+BEEP = 0.25
+LAWS = {"PCMU": "pcmu", "PCMA": "pcma"}
+
+
+@dataclass
+class SipRecording:
+    """What `record` captured from the caller: a WAV file of the received audio."""
+
+    url: str
+    path: str
+    duration: float
+    audio: Audio
+    transcription: str | None = None
+
+
+class SipCall:
+    """The FlowHost for one SIP call (inbound or outbound)."""
+
+    def __init__(
+        self, backend: SipBackend, cid: int, from_: str, to: str, callid: str, direction: str
+    ):
+        self.backend = backend
+        self.cid = cid
+        self.from_, self.to, self.direction = from_, to, direction
+        self.sid = "CA" + hashlib.sha256(f"{callid}:{cid}".encode()).hexdigest()[:32]
+        self.events: queue.Queue[dict[str, Any]] = queue.Queue()
+        self.trace_log = Trace()
+        self.t0 = time.monotonic()
+        self.status: str | None = None
+        self.answered = self.ended = self.confirmed = False
+        self.codec: str | None = None
+        self.digits: list[str] = []  # keys received and not yet consumed by a verb
+        self.playing = False
+        self.recorded: str | None = None
+        self.rejected: str | None = None  # the reason, when the flow rejected the call
+        self.hung_up_by: str | None = None
+        self.recordings: list[SipRecording] = []
+        self.session: FlowSession | None = None
+        self.answered_at: float | None = None
+        self.ended_at: float | None = None
+        self._prompts = 0
+
+    # -- FlowHost -------------------------------------------------------------------------------
+    def perform(self, verb: Any) -> Any:
+        assert self.session is not None
+        return self.session.perform(verb)
+
+    def trace(self, kind: str, /, **data: Any) -> None:
+        self.trace_log.add(round(time.monotonic() - self.t0, 3), self.sid, kind, **data)
+
+    def info(self) -> dict[str, Any]:
+        state = "DISCONNECTED" if self.ended else ("ANSWERED" if self.answered else "RINGING")
+        return {
+            "sid": self.sid, "from": self.from_, "to": self.to, "network": "SIP",
+            "channel": "VOICE", "state": state, "headers": {},
+        }  # fmt: skip
+
+    # -- status and events ----------------------------------------------------------------------
+    def set_status(self, status: str, cause: str | None = None) -> None:
+        if status == self.status or self.status in ("completed", "busy", "failed", "no-answer",
+                                                    "canceled"):  # fmt: skip
+            return
+        self.status = status
+        data: dict[str, Any] = {"status": status}
+        if cause:
+            data["cause"] = cause
+        if status in ("ringing", "initiated"):
+            data.update({"from": self.from_, "to": self.to})
+        self.trace("status", **data)
+
+    def _handle(self, ev: dict[str, Any]) -> None:
+        kind = ev["type"]
+        if kind == "state":
+            state = str(ev["state"]).upper()
+            if state == "EARLY" and self.direction == "outbound":
+                self.set_status("ringing")
+            elif state == "CONFIRMED":
+                self.confirmed = self.answered = True
+                self.answered_at = self.answered_at or time.monotonic()
+                self.set_status("in-progress")
+            elif state.startswith("DISCONN"):
+                self._ended(int(ev.get("code") or 0), str(ev.get("reason") or ""))
+        elif kind == "media":
+            self.codec = str(ev["codec"]).split("/")[0].upper()
+            self.trace("media", codec=self.codec, remote=ev.get("remote"))
+        elif kind == "dtmf":
+            self.digits.append(str(ev["digit"]))
+            self.trace("input", by="caller", mode="dtmf", value=str(ev["digit"]))
+        elif kind == "played":
+            self.playing = False
+        elif kind == "recorded":
+            self.recorded = str(ev["path"])
+        elif kind == "gone":
+            self._ended(0, "the SIP worker exited")
+        elif kind == "error":
+            self.trace("sip-error", message=str(ev.get("message")))
+
+    def _ended(self, code: int, reason: str) -> None:
+        if self.ended:
+            return
+        self.ended, self.playing = True, False
+        self.ended_at = time.monotonic()
+        far = "caller" if self.direction == "inbound" else "callee"
+        by = self.hung_up_by or ("flow" if self.rejected else far)
+        self.trace("hangup", by=by, code=code, **({"cause": reason} if reason else {}))
+        self.set_status(*final_status(self, code, reason))
+
+    def pump(self, timeout: float = 0.0) -> bool:
+        """Handle every waiting event; block up to `timeout` for the first.  False if none."""
+        try:
+            ev = self.events.get(timeout=timeout) if timeout > 0 else self.events.get_nowait()
+        except queue.Empty:
+            return False
+        self._handle(ev)
+        while True:
+            try:
+                self._handle(self.events.get_nowait())
+            except queue.Empty:
+                return True
+
+    def wait_until(self, done: Callable[[], bool], timeout: float) -> bool:
+        """Handle events until `done()` or the call ends or `timeout` passes."""
+        deadline = time.monotonic() + timeout
+        self.pump()
+        while not done() and not self.ended:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            self.pump(min(left, 0.05))
+        return done()
+
+    def send(self, kind: str, **fields: Any) -> None:
+        self.backend.worker.send(kind, call=self.cid, **fields)
+
+    # -- running the flow -----------------------------------------------------------------------
+    def run(self, flow: Callable[[Call], Any], name: str) -> None:
+        from .verbs import execute  # the verbs, one function each
+
+        self.session = session = FlowSession(lambda: flow(Call(self)), name=name)
+        verb = session.start()
+        while verb is not None:
+            try:
+                outcome = execute(self, verb)
+            except TelenbError as exc:  # a verb used wrongly here: raise it inside the flow
+                verb = session.throw(exc)
+                continue
+            verb = session.send(outcome)
+        if session.error is not None:
+            err = session.error
+            self.trace("error", error=type(err).__name__, message=str(err),
+                       traceback=session.traceback)  # fmt: skip
+            self.hangup(status_cause=f"flow raised {type(err).__name__}")
+        elif not self.ended:
+            if not self.answered and self.direction == "inbound":
+                self.answer()
+            self.hangup()
+
+    def answer(self) -> None:
+        if self.answered or self.ended:
+            return
+        ring = self.backend.ring_time
+        if ring > 0:
+            self.wait_until(lambda: False, ring)
+        if self.ended:
+            return
+        self.send("answer")
+        self.answered = True
+        self.wait_until(lambda: self.confirmed and self.codec is not None, ANSWER_WAIT)
+
+    def hangup(self, status_cause: str | None = None) -> None:
+        if self.ended:
+            return
+        self.hung_up_by = "flow"
+        if status_cause:
+            self.set_status("failed", status_cause)
+        self.send("hangup")
+        self.wait_until(lambda: self.ended, ANSWER_WAIT)
+        if not self.ended:
+            self._ended(0, "no answer to our BYE")
+
+    # -- media ----------------------------------------------------------------------------------
+    def render(self, say: V.Say) -> tuple[Path, float]:
+        """A prompt as a WAV file of exact G.711 values for the negotiated law."""
+        if say.is_audio:
+            ref = say.text[7:] if say.text.startswith("file://") else say.text
+            if ref.startswith(("http://", "https://")):
+                raise FlowError("the SIP backend plays local audio files only, not URLs")
+            audio = Audio.load(ref).mono().resample(LINE_RATE)
+        else:
+            from ...speech import synthesize
+
+            audio = synthesize(say.text, voice=say.voice, rate=LINE_RATE, language=say.language)
+        if say.loop > 1:
+            audio = Audio.concat([audio] * say.loop)
+        return self.write(audio, "prompt")
+
+    def write(self, audio: Audio, what: str) -> tuple[Path, float]:
+        line = codec_roundtrip(audio, LAWS.get(self.codec or "PCMU", "pcmu"))  # type: ignore[arg-type]
+        self._prompts += 1
+        path = self.backend.workdir / f"{self.cid}-{self._prompts}-{what}.wav"
+        line.save(path, subtype="PCM_16")
+        return path, round(line.duration, 3)
+
+    def play(self, say: V.Say | None, *, stop_on_key: bool = False) -> float | None:
+        """Stream a prompt; returns when it ends, or the offset a key interrupted it at."""
+        if say is None or self.ended:
+            return None
+        path, duration = self.render(say)
+        if say.is_audio:
+            self.trace("play", url=say.text, duration=duration)
+        else:
+            self.trace("say", text=say.text, voice=say.voice, duration=duration)
+        return self.stream(path, duration, stop_on_key=stop_on_key)
+
+    def stream(self, path: Path, duration: float, *, stop_on_key: bool = False) -> float | None:
+        start = time.monotonic()
+        self.playing = True
+        self.send("play", path=str(path))
+        self.wait_until(lambda: not self.playing or (stop_on_key and bool(self.digits)),
+                        duration + 5.0)  # fmt: skip
+        if self.playing and not self.ended:
+            self.send("stop_play")
+            self.wait_until(lambda: not self.playing, ANSWER_WAIT)
+            at = round(time.monotonic() - start, 3)
+            self.trace("bargein", after=at)
+            return at
+        return None
+
+    def beep(self) -> None:
+        path, duration = self.write(call_progress_tone("record_beep", seconds=BEEP), "beep")
+        self.trace("beep", why="recording")
+        self.stream(path, duration)
