@@ -36,8 +36,8 @@ if [ -x "$CHROMIUM" ]; then
   echo "== browser: $("$CHROMIUM" --version 2>/dev/null || echo "$CHROMIUM")"
 fi
 
-echo "== installing telenb with its test, piper and whisper extras"
-$PY -m pip install -q --disable-pip-version-check -e ".[test,piper,whisper]"
+echo "== installing telenb with its test, piper, whisper and sip extras (the SIP tests call real pjsua2 workers)"
+$PY -m pip install -q --disable-pip-version-check -e ".[test,piper,whisper,sip]"
 
 echo "== ruff"
 $PY -m ruff check .
