@@ -4,6 +4,8 @@ picklable records, so `telenb.sim.sweeps.sweep` can run them on any executor.
     from telenb.sim.sweeps import grid, sweep
     from telenb.sim.experiments import erlang_point
     sweep(erlang_point, grid(trunks=[5, 10], erlangs=[3, 7]))
+
+Erlang B and Engset points, a flow against many caller scripts, a recording archive.
 """
 
 from __future__ import annotations
@@ -13,11 +15,14 @@ import runpy
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigurationError
 from .engset import engset_experiment
 from .erlang import BlockingExperiment, blocking_experiment
+
+if TYPE_CHECKING:
+    from ..speech.types import Transcript
 
 
 @dataclass(frozen=True)
@@ -151,3 +156,23 @@ def flow_point(
         tuple(result.results()),
         len(result.messages),
     )
+
+
+def transcribe_point(
+    path: str,
+    *,
+    seed: int,
+    engine: str | None = None,
+    language: str = "en-US",
+) -> Transcript:
+    """One recording of an archive, transcribed (`telenb.speech.transcription.transcribe`).
+
+    Recognisers are deterministic, so `seed` is unused; a sweep passes one to every task.
+    Each worker loads the speech model once and keeps it for the tasks that follow.  Run it
+    on Dask or on a pool started with `mp_context=multiprocessing.get_context("spawn")`:
+    a process forked after the recogniser's threads have started can hang.
+    """
+    from ..speech.transcription import transcribe
+
+    del seed
+    return transcribe(path, engine, language=language)

