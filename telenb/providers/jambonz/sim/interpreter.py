@@ -19,6 +19,7 @@ from ..verbs.parse import JambonzError, Verb
 from .dial import dial
 from .gather import gather
 from .prompts import pause, say_or_play
+from .queues import dequeue, enqueue
 from .webhooks import WebhookFailure
 
 MAX_APPS_AT_ONCE = 50  # applications replaced without time passing: a redirect loop
@@ -170,6 +171,8 @@ HANDLERS: dict[str, Callable[[Interpreter, Verb], Any]] = {
     "gather": gather,
     "dial": dial,
     "conference": _conference,
+    "enqueue": enqueue,
+    "dequeue": dequeue,
     "hangup": Interpreter.v_hangup,
     "redirect": Interpreter.v_redirect,
     "tag": Interpreter.v_tag,
