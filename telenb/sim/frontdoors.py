@@ -22,6 +22,7 @@ _BUILT_IN: dict[str, str] = {
     "twiml": "telenb.providers.twilio.sim.app:twiml_flow",
     "ncco": "telenb.providers.vonage.sim.app:ncco_flow",
     "tropo_webapi": "telenb.providers.tropo.webapi.app:tropo_webapi_flow",
+    "jambonz": "telenb.providers.jambonz.sim.app:jambonz_flow",
 }
 _registered: dict[str, Builder] = {}
 

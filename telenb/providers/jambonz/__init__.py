@@ -10,6 +10,9 @@ from __future__ import annotations
 from ..._lazy import lazy_exports
 
 _EXPORTS = {
+    "jambonz_application": ".application",
+    "JambonzApplication": ".application",
+    "jambonz_flow": ".sim.app",
     "parse_app": ".verbs.parse",
     "JambonzError": ".verbs.parse",
     "sign": ".signing",

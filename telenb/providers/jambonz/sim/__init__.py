@@ -1,0 +1,1 @@
+"""jambonz applications on the simulated carrier: the interpreter, its verbs and webhooks."""
