@@ -401,28 +401,33 @@ class Carrier(Routing):
         status_callback: Any = None,
         smart_encoding: bool = False,
         session: str | None = None,
+        media: Any = None,
+        hold_until: float | None = None,
     ) -> messaging.Message:
         """Send a text message: queued now, then it progresses in virtual time.
 
-        `origin`: the call SID it was sent from; `session`: a text session's SID.
+        `origin`: the call SID it was sent from; `session`: a text session's SID; `media`:
+        URLs (or (url, content type) pairs) that make it an MMS; `hold_until`: the virtual
+        time a scheduled message goes out (``scheduled`` until then, `sms.cancel` stops it).
         `status_callback`: a callable f(params) or an http(s) URL, told of every status after
         queued with Twilio's parameters (MessageSid, MessageStatus, ErrorCode, ...).  Bad
         input raises `MessageError` carrying Twilio's error code.  From a person's number
         (not one of the network's) to a number answering texts by webhook, it is that person
         texting: one inbound message, as `text()` makes.
         """
-        if from_ and direction is None and origin is None and session is None:
-            person = self._person_texting(body, to, from_, status_callback, smart_encoding)
+        if from_ and direction is None and origin is None and session is None and not hold_until:
+            person = self._person_texting(body, to, from_, status_callback, smart_encoding, media)
             if person is not None:
                 return person
         return self.sms.send(
             body, to=to, from_=from_, channel=channel, network=network, call_sid=origin,
             direction=direction or ("outbound-call" if origin else "outbound-api"),
             session_sid=session, status_callback=status_callback, smart_encoding=smart_encoding,
+            media=media, hold_until=hold_until,
         )  # fmt: skip
 
     def _person_texting(
-        self, body: str, to: str, from_: str, callback: Any, smart: bool
+        self, body: str, to: str, from_: str, callback: Any, smart: bool, media: Any
     ) -> messaging.Message | None:
         """A text from a person's phone to a number that answers texts by webhook (a TwiML
         app's SMS URL) is one inbound message, as the vendor logs it, not an outbound copy
@@ -433,10 +438,17 @@ class Carrier(Routing):
             return None  # let send() report it
         if callback is not None or self.sms.ours(from_n) or self.sms.webhook_for(to_n) is None:
             return None
-        return self.sms.receive(body, to=to_n, from_=from_n, smart_encoding=smart)
+        return self.sms.receive(body, to=to_n, from_=from_n, smart_encoding=smart, media=media)
 
     def text(
-        self, to: str, body: str, *, from_: str | None = None, texter: Any = None, run: bool = True
+        self,
+        to: str,
+        body: str,
+        *,
+        from_: str | None = None,
+        texter: Any = None,
+        run: bool = True,
+        media: Any = None,
     ) -> Any:
         """A person texts `to`; to an app's number this starts a text session with its flow.
 
@@ -445,7 +457,7 @@ class Carrier(Routing):
         runs until the sessions end and the texter has nothing left to say.
         """
         self._check_not_in_flow("text")
-        result = self.sms.text(to, body, from_=from_, texter=texter)
+        result = self.sms.text(to, body, from_=from_, texter=texter, media=media)
         if run:
             self.run_until(lambda: result.done)
         return result

@@ -7,6 +7,8 @@ import random
 PREFIXES = {
     "call": "CA",
     "message": "SM",
+    "mms": "MM",  # a message with media
+    "media": "ME",
     "recording": "RE",
     "conference": "CF",
     "account": "AC",

@@ -30,7 +30,14 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigurationError, MessageError, NumberError
 from ..sms.encoding import Segmentation, segments
-from ..sms.pricing import EXAMPLE_CURRENCY, EXAMPLE_PRICE_PER_SEGMENT, _decimal
+from ..sms.pricing import (
+    EXAMPLE_CURRENCY,
+    EXAMPLE_PRICE_PER_MMS,
+    EXAMPLE_PRICE_PER_SEGMENT,
+    _decimal,
+    mms_price,
+)
+from .mms import MediaItem, check_media
 from .numbers import matches, normalize
 from .texter import Texter
 from .textresult import TextResult
@@ -47,7 +54,7 @@ SEND_DELAY = 0.2  # queued -> sending
 SENT_DELAY = 0.5  # sending -> sent
 DELIVER_DELAY = 1.5  # sent -> delivered (the handset's delivery receipt)
 API_VERSION = "2010-04-01"
-FINAL = frozenset({"delivered", "undelivered", "failed", "received", "read"})
+FINAL = frozenset({"delivered", "undelivered", "failed", "received", "read", "canceled"})
 SESSION_TIMEOUT = 600.0  # seconds without a message before a text session ends
 MAX_HOPS = 8  # app-to-app replies in a row before the carrier stops a messaging loop
 
@@ -100,6 +107,7 @@ class Message:
     price_unit: str = EXAMPLE_CURRENCY
     status_callback: Any = field(default=None, repr=False)
     callbacks: list[tuple[float, str, dict[str, str]]] = field(default_factory=list, repr=False)
+    media: list[MediaItem] = field(default_factory=list)  # MMS: what it carries besides text
 
     @property
     def final(self) -> bool:
@@ -151,9 +159,17 @@ class Message:
         return {
             "MessageSid": self.sid, "SmsSid": self.sid, "SmsMessageSid": self.sid,
             "AccountSid": self.account_sid, "From": self.from_, "To": self.to,
-            "Body": self.body, "NumSegments": str(self.num_segments), "NumMedia": "0",
-            "SmsStatus": self.status, "ApiVersion": API_VERSION,
+            "Body": self.body, "NumSegments": str(self.num_segments),
+            "SmsStatus": self.status, "ApiVersion": API_VERSION, **self.media_params(),
         }  # fmt: skip
+
+    def media_params(self) -> dict[str, str]:
+        """NumMedia, MediaUrl0.., MediaContentType0.. as Twilio's webhooks carry them."""
+        params = {"NumMedia": str(len(self.media))}
+        for i, item in enumerate(self.media):
+            params[f"MediaUrl{i}"] = item.url
+            params[f"MediaContentType{i}"] = item.content_type
+        return params
 
     def __repr__(self) -> str:
         err = f" {self.error_code}" if self.error_code else ""
@@ -189,6 +205,7 @@ class SmsNetwork:
         self.sessions: list[TextSession] = []
         self.open: dict[tuple[str, str], TextSession] = {}
         self._price: Decimal = EXAMPLE_PRICE_PER_SEGMENT
+        self._mms_price: Decimal = EXAMPLE_PRICE_PER_MMS
         self.currency = EXAMPLE_CURRENCY
         self.session_timeout = SESSION_TIMEOUT
         self.webhook: Callable[[str, dict[str, str]], Any] | None = None
@@ -210,6 +227,15 @@ class SmsNetwork:
     @price_per_segment.setter
     def price_per_segment(self, value: Decimal | float | int | str) -> None:
         self._price = _decimal(value)
+
+    @property
+    def price_per_mms(self) -> Decimal:
+        """The price estimate per MMS, one per message (an example by default, not a quote)."""
+        return self._mms_price
+
+    @price_per_mms.setter
+    def price_per_mms(self, value: Decimal | float | int | str) -> None:
+        self._mms_price = mms_price(value)
 
     # -- configuration ----------------------------------------------------------------------
     def rule(self, pattern: str, behaviour: str) -> None:
@@ -272,23 +298,31 @@ class SmsNetwork:
             )
         return n
 
-    def segment(self, body: Any, smart: bool) -> Segmentation:
-        """The body's encoding and segments; MessageError (21602, 21617 ...) if it cannot go."""
-        seg = segments(body, smart=smart)
-        if not body.strip():
+    def segment(self, body: Any, smart: bool, media: bool = False) -> Segmentation:
+        """The body's encoding and segments; MessageError (21602, 21617 ...) if it cannot go.
+        With media, the text may be empty."""
+        seg = segments(body if body or not media else " ", smart=smart)
+        if not body.strip() and not media:
             raise MessageError(
                 "The SMS body holds only white space: a text message needs something to say.",
                 code=21602,
             )
         return seg
 
-    def _new(self, seg: Segmentation, **fields: Any) -> Message:
+    def _new(
+        self, seg: Segmentation, media: list[tuple[str, str]] | None = None, **fields: Any
+    ) -> Message:
         c = self.carrier
+        sid = c.sids.new("mms" if media else "message")
+        items = [MediaItem(c.sids.new("media"), u, t, c.clock.now) for u, t in media or ()]
+        # an MMS is one message at one price, whatever the length of its text
+        segs = 1 if items else seg.num_segments
+        price = self.price_per_mms if items else self.price_per_segment * seg.num_segments
         msg = Message(
-            c.sids.new("message"), created=c.clock.now, channel=fields.pop("channel", "TEXT"),
-            network=fields.pop("network", "SMS"), num_segments=seg.num_segments,
+            sid, created=c.clock.now, channel=fields.pop("channel", "TEXT"),
+            network=fields.pop("network", "MMS" if items else "SMS"), num_segments=segs,
             encoding=seg.encoding, account_sid=c.account_sid, segmentation=seg,
-            price=self.price_per_segment * seg.num_segments, price_unit=self.currency, **fields,
+            price=price, price_unit=self.currency, media=items, **fields,
         )  # fmt: skip
         if msg.session_sid is None and msg.call_sid is None:
             session = self.open.get((msg.from_, msg.to)) or self.open.get((msg.to, msg.from_))
@@ -311,23 +345,49 @@ class SmsNetwork:
         status_callback: Any = None,
         smart_encoding: bool = False,
         meta: dict[str, Any] | None = None,
+        media: Any = None,
+        hold_until: float | None = None,
     ) -> Message:
-        """Queue an outbound message; it progresses in virtual time (see the module doc)."""
-        seg = self.segment(body, smart_encoding)
+        """Queue an outbound message; it progresses in virtual time (see the module doc).
+        `media`: URLs (or (url, content type) pairs) it carries, which make it an MMS.
+        `hold_until`: a virtual time it is ``scheduled`` for (queued then, `cancel` first)."""
+        items = check_media(media)
+        seg = self.segment(body, smart_encoding, bool(items))
         to_n = self.address(to, "To")
         from_n = self.address(from_, "From") if from_ else self.carrier.default_caller_id
         _check_callback(status_callback)
         msg = self._new(
-            seg, from_=from_n, to=to_n, body=body, direction=direction, status="queued",
+            seg, items, from_=from_n, to=to_n, body=body, direction=direction, status="",
             channel=channel, network=network, call_sid=call_sid, session_sid=session_sid,
             status_callback=status_callback, meta=dict(meta or {}),
         )  # fmt: skip
+        if hold_until is not None:
+            self.set_status(msg, "scheduled")
+            msg.meta["release"] = self.carrier.clock.at(hold_until, self._release, msg)
+            return msg
         self.set_status(msg, "queued")
-        fault = self.fault(to_n)
+        self.dispatch(msg)
+        return msg
+
+    def _release(self, msg: Message) -> None:
+        msg.meta.pop("release", None)
+        self.set_status(msg, "queued")
+        self.dispatch(msg)
+
+    def cancel(self, msg: Message) -> None:
+        """Cancel a scheduled message (MessageError if it is not scheduled any more)."""
+        if msg.status != "scheduled":
+            raise MessageError(f"{msg.sid} is {msg.status}, not scheduled: it cannot be canceled")
+        self.carrier.clock.cancel(msg.meta.pop("release", None))
+        self.set_status(msg, "canceled")
+
+    def dispatch(self, msg: Message) -> None:
+        """Carry a queued message on: sending, sent, then delivered or its fault."""
+        fault = self.fault(msg.to)
         clock = self.carrier.clock
         if fault is not None and fault.status == "failed":
             clock.schedule(SEND_DELAY, self._fail, msg, fault)
-            return msg
+            return
         clock.schedule(SEND_DELAY, self.set_status, msg, "sending")
         clock.schedule(SEND_DELAY + SENT_DELAY, self.set_status, msg, "sent")
         total = SEND_DELAY + SENT_DELAY + DELIVER_DELAY
@@ -335,15 +395,22 @@ class SmsNetwork:
             clock.schedule(total, self._fail, msg, fault)
         else:
             clock.schedule(total, self._delivered, msg)
-        return msg
 
     def receive(
-        self, body: str, *, to: str, from_: str, smart_encoding: bool = False, hops: int = 0
+        self,
+        body: str,
+        *,
+        to: str,
+        from_: str,
+        smart_encoding: bool = False,
+        hops: int = 0,
+        media: Any = None,
     ) -> Message:
         """A message arrives from outside (a person, a handset, another app): route it.
 
         `hops` counts automated replies in a row (app to app), to stop endless loops."""
-        seg = self.segment(body, smart_encoding)
+        items = check_media(media)
+        seg = self.segment(body, smart_encoding, bool(items))
         to_n, from_n = self.address(to, "To"), self.address(from_, "From")
         c = self.carrier
         app = c.apps.get(to_n)
@@ -354,7 +421,7 @@ class SmsNetwork:
         if fault is None and not known and to_n not in self.texters:
             fault = FAULTS["unknown"]
         msg = self._new(
-            seg, from_=from_n, to=to_n, body=body, direction="inbound",
+            seg, items, from_=from_n, to=to_n, body=body, direction="inbound",
             status="receiving" if fault is None else "queued", meta={"hops": hops} if hops else {},
         )  # fmt: skip
         if fault is not None:
@@ -379,7 +446,9 @@ class SmsNetwork:
             self.texters[to_n].on_message(msg)
         return msg
 
-    def text(self, to: str, body: str, *, from_: str | None, texter: Any) -> TextResult:
+    def text(
+        self, to: str, body: str, *, from_: str | None, texter: Any, media: Any = None
+    ) -> TextResult:
         """`carrier.text()` without running: a person (with an optional texter) texts `to`."""
 
         if texter is not None and not isinstance(texter, Texter):
@@ -388,7 +457,7 @@ class SmsNetwork:
         to_n = self.address(to, "To")
         start = len(self.messages)
         attached = self.attach(texter, person, to_n) if texter is not None else None
-        first = self.receive(body, to=to_n, from_=person)
+        first = self.receive(body, to=to_n, from_=person, media=media)
         if attached is not None:
             attached.sent.append(first)
             attached.start()
@@ -433,8 +502,9 @@ class SmsNetwork:
                 )  # fmt: skip
                 return
             self.receive(
-                msg.body, to=msg.to, from_=msg.from_, smart_encoding=msg.smart_encoded, hops=hops
-            )
+                msg.body, to=msg.to, from_=msg.from_, smart_encoding=msg.smart_encoded,
+                hops=hops, media=[(m.url, m.content_type) for m in msg.media],
+            )  # fmt: skip
 
     # -- hooks --------------------------------------------------------------------------------
     def _status_callback(self, msg: Message, status: str) -> None:

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from .leg import Leg
     from .runner import FlowRunner
 
-MESSAGE_FINAL = frozenset({"delivered", "undelivered", "failed", "received", "read"})
+MESSAGE_FINAL = frozenset({"delivered", "undelivered", "failed", "received", "read", "canceled"})
 
 
 class CallResult(TraceQuestions):

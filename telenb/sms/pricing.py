@@ -62,3 +62,15 @@ def price(
     """
     seg = message if isinstance(message, Segmentation) else segments(message, smart=smart)
     return PriceEstimate(seg.num_segments, _decimal(per_segment), currency, seg.encoding)
+
+
+#: AN EXAMPLE ONLY, not a quote: a US outbound MMS list price per message that Twilio has
+#: published (USD 0.0200).  MMS is billed per message, whatever its length, not per segment.
+EXAMPLE_PRICE_PER_MMS = Decimal("0.0200")
+
+
+def mms_price(
+    per_message: Decimal | float | int | str = EXAMPLE_PRICE_PER_MMS,
+) -> Decimal:
+    """What one MMS costs: one price per message (the text travels with the media)."""
+    return _decimal(per_message)

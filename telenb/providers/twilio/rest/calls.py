@@ -8,11 +8,13 @@ import random
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
+from ....errors import MessageError
 from ....sim.messaging import Message
 from ....sms import segments as segment
 from ..account import IncomingNumber
 from ..sim.interpreter import TwimlApp
 from .applications import find_application, route_number
+from .media import send_at
 from .messaging_services import remember, sender_for
 from .resources import (
     MAGIC_AREA,
@@ -190,7 +192,16 @@ def create_message(client: OfflineHttpClient, form: dict, test: bool) -> dict[st
     to_n = normalize_or(carrier, to, 21211, to=to)
     if not acct.owns(from_n):
         raise RestError(400, 21606, from_=from_n)
-    msg = carrier.send_message(body or "(media)", to=to_n, from_=from_n)
+    urls = form.get("MediaUrl") or []
+    urls = [urls] if isinstance(urls, str) else list(urls)
+    hold = send_at(client, form)
+    try:
+        msg = carrier.send_message(
+            body, to=to_n, from_=from_n, media=urls or None, hold_until=hold,
+            direction="outbound-api",
+        )  # fmt: skip
+    except MessageError as exc:
+        raise RestError(400, exc.code or 21602) from None
     if service:
         remember(client, msg.sid, service)
     if form.get("StatusCallback"):

@@ -28,6 +28,7 @@ from twilio.http.response import Response
 
 from ...webhooks.deadline import on_caller_thread
 from ..account import API_VERSION, SimAccount, twilio_account
+from . import media
 from .accounts import account_instance, accounts_list, authenticate_sub, subaccounts
 from .applications import applications, keys
 from .available import available
@@ -247,10 +248,18 @@ class OfflineHttpClient(HttpClient):
             msgs = [m for m in acct.carrier.messages if m.sid not in acct.deleted]
             msgs = [m for m in msgs if _matches_message(m, query)]
             return 200, page("messages", [message_json(acct, m) for m in msgs[::-1]], path, query)
-        msg = next((m for m in acct.carrier.messages if m.sid == rest[0]), None)
-        if msg is None or msg.sid in acct.deleted or len(rest) > 1:
+        sid = rest[0].removesuffix(".json")
+        msg = next((m for m in acct.carrier.messages if m.sid == sid), None)
+        if msg is None or msg.sid in acct.deleted:
             raise not_found(path)
+        if len(rest) > 1:
+            if rest[1].removesuffix(".json") != "Media":
+                raise not_found(path)
+            return media.media(self, method, msg, rest[1:], query, path)
         if method == "GET":
+            return 200, message_json(acct, msg)
+        if method == "POST":
+            media.update(self, msg, form)
             return 200, message_json(acct, msg)
         if method == "DELETE":
             acct.deleted.add(msg.sid)

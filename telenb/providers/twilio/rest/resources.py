@@ -64,6 +64,15 @@ MESSAGES = {
     "number: {from_} via SMS.",
     21614: "'To' number is not a valid mobile number",
     21617: "The concatenated message body exceeds the 1600 character limit.",
+    21620: "Invalid media URL(s)",
+    21623: "Number of media files exceeds allowed limit",
+    20001: "{detail}",
+    20009: "Cannot delete message because delivery has not been completed.",
+    30409: "Message cannot be canceled: it is not scheduled.",
+    35111: "SendAt timestamp is missing",
+    35114: "Scheduling does not support this timestamp",
+    35118: "MessagingServiceSid is required to schedule a message",
+    35126: "The ScheduleType value provided is not supported for this channel",
 }
 
 
@@ -147,9 +156,9 @@ def message_json(acct: SimAccount, msg: Any, account_sid: str | None = None) -> 
         "error_message": msg.error_message,
         "from": msg.from_,
         "messaging_service_sid": service_of(acct, msg.sid),
-        "num_media": "0",
+        "num_media": str(len(getattr(msg, "media", ()))),
         "num_segments": str(msg.num_segments),
-        "price": None,
+        "price": _price(msg),
         "price_unit": "USD",
         "sid": msg.sid,
         "status": msg.status,
@@ -157,6 +166,14 @@ def message_json(acct: SimAccount, msg: Any, account_sid: str | None = None) -> 
         "to": msg.to,
         "uri": f"{uri}.json",
     }
+
+
+def _price(msg: Any) -> str | None:
+    """Twilio's price: negative (a charge), known once the message has gone."""
+    price = getattr(msg, "price", None)
+    if price is None or msg.status in ("queued", "scheduled", "accepted", "canceled"):
+        return None
+    return str(-price) if price else "0.00"
 
 
 def number_json(acct: SimAccount, entry: Any, account_sid: str | None = None) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urljoin
 
-from ....errors import ConfigurationError, NumberError
+from ....errors import ConfigurationError, MessageError, NumberError
 from ..account import API_VERSION, SimAccount
 from ..twiml.attrs import Attrs
 from .webhooks import WebhookError, sms_scope
@@ -57,7 +57,7 @@ def inbound_params(account: SimAccount, msg: Any) -> list[tuple[str, str]]:
         ("Body", msg.body),
         ("From", msg.from_),
         ("MessageSid", msg.sid),
-        ("NumMedia", "0"),
+        *msg.media_params().items(),
         ("NumSegments", str(msg.num_segments)),
         ("SmsMessageSid", msg.sid),
         ("SmsSid", msg.sid),
@@ -110,20 +110,23 @@ def _exchange(account: SimAccount, msg: Any, entry: Any) -> None:
 
 
 def _reply(account: SimAccount, msg: Any, node: Any, a: Attrs, base: str) -> None:
+    """One <Message>: its <Body> (or text) and <Media> go back to the sender (or `to`); its
+    `action` (`statusCallback`, deprecated) hears the reply's statuses with `method`."""
     bodies = [c.all_text() for c in node.children if c.tag == "Body"]
-    body = bodies[0] if bodies else node.all_text()
-    if not body:
-        account.webhooks.warn(msg.sid, 14103, "<Message> has no body; nothing sent")
+    media = [urljoin(base, c.all_text()) for c in node.children if c.tag == "Media"]
+    body = bodies[0] if bodies else node.text
+    if not body.strip() and not media:
+        account.webhooks.warn(msg.sid, 14103, "<Message> has no body or media; nothing sent")
         return
     try:
         reply = account.carrier.send_message(
             body, to=a.text("to") or msg.from_, from_=a.text("from", msg.to),
-            direction="outbound-reply",  # Twilio's direction for TwiML replies
+            direction="outbound-reply", media=media or None,
         )  # fmt: skip
-    except (NumberError, ConfigurationError) as exc:
+    except (NumberError, ConfigurationError, MessageError) as exc:
         account.webhooks.warn(msg.sid, 14101, f"<Message>: {exc}")
         return
     reply.meta["in_reply_to"] = msg.sid
-    callback = a.text("statusCallback")
+    callback = a.text("action") or a.text("statusCallback")
     if callback:
-        account.watch_message(reply.sid, urljoin(base, callback))
+        account.watch_message(reply.sid, urljoin(base, callback), a.method("method", 14104))
