@@ -49,6 +49,7 @@ def run(customer_wait: str = ' waitUrl="/wait"', agent_extra: str = ""):
 
 def test_the_customer_waits_hearing_the_wait_twiml_until_the_agent_joins():
     _carrier, customer, agent, hooks = run()
+    assert hooks[1]["CallSid"] == agent.sid
     waits = [u for _m, u, _p in webhooks(customer) if u.endswith("/wait")]
     assert len(waits) >= 2  # fetched again each time it ended
     # while waiting the customer was not heard; once the room started, speech crossed
