@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..flow import verbs as V
@@ -158,16 +159,31 @@ class Conference:
         self.created = carrier.clock.now
         self.ended_at: float | None = None
         self.max_participants = 0
+        self.started = False  # audio is mixed: someone who may start it has joined
+        self.end_reason: str | None = None
+        self.ended_by: str | None = None  # the CallSid whose leaving ended it
+        self.recorder: Any = None  # a CallRecorder for the room's mix (Twilio's record)
+        # observers hear room events: fn(event, leg or None); event is start, end, join,
+        # leave, mute, unmute, hold, unhold (a front door turns them into its callbacks)
+        self.observers: list[Callable[[str, Leg | None], None]] = []
 
-    def join(self, leg: Leg, op: ConferenceOp) -> None:
+    def notify(self, event: str, leg: Leg | None = None) -> None:
+        for fn in list(self.observers):
+            fn(event, leg)
+
+    def join(self, leg: Leg, op: ConferenceOp, *, start: bool = True, **extra: Any) -> None:
+        """`start` False: the participant waits (hears nobody, is heard by nobody) until one
+        who may start the conference joins.  `extra` goes into the participant's record
+        (Twilio's coach target, for one)."""
         self.participants[leg.sid] = {
             "leg": leg,
             "op": op,
             "muted": op.verb.mute,
             "joined": self.carrier.clock.now,
+            "waiting": not (start or self.started),
+            **extra,
         }
         self.max_participants = max(self.max_participants, len(self.participants))
-        self.status = "in-progress"
         leg.conference = self
         leg.trace(
             "conference",
@@ -178,6 +194,17 @@ class Conference:
             muted=op.verb.mute,
         )
         self._announce(op.verb.join_prompt, "join", leg)
+        self.notify("join", leg)
+        if start and not self.started:
+            self.started = True
+            self.status = "in-progress"
+            self.notify("start")
+            for part in self.participants.values():
+                if part.get("waiting"):
+                    part["waiting"] = False
+                    started = getattr(part["op"], "room_started", None)
+                    if started is not None:
+                        started()
 
     def leave(self, leg: Leg, why: str = "hangup") -> None:
         part = self.participants.pop(leg.sid, None)
@@ -192,9 +219,12 @@ class Conference:
             why=why,
             participants=len(self.participants),
         )
+        self.notify("leave", leg)
         if not self.participants:
             self.status = "completed"
             self.ended_at = self.carrier.clock.now
+            self.end_reason = self.end_reason or "last-participant-left"
+            self.notify("end")
 
     def _announce(self, prompt: str | None, action: str, who: Leg) -> None:
         """A joinPrompt/leavePrompt: everyone in the room hears it (Tropo played it to all)."""
@@ -208,13 +238,18 @@ class Conference:
 
     def speak(self, leg: Leg, utt: Any, start: float) -> None:
         me = self.participants.get(leg.sid, {})
-        if me.get("muted") or me.get("hold"):  # a held participant is out of the room
+        if me.get("muted") or me.get("hold") or me.get("waiting"):  # out of the room
             leg.trace("muted", text=utt.text)
             return
         by = leg.from_ if leg.direction == "inbound" else leg.to
+        coached = me.get("coach")  # a coach is heard only by the participant it coaches
         for sid, part in self.participants.items():
-            if sid != leg.sid and not part.get("hold"):
+            if sid == leg.sid or part.get("hold") or part.get("waiting"):
+                continue
+            if coached is None or sid == coached:
                 part["leg"].hear(by, utt, start)
+        if self.recorder is not None and coached is None:
+            self.recorder.add(leg, by, utt.text, start, utt.duration, utt.audio)
 
     def key(self, leg: Leg, key: str) -> None:
         part = self.participants.get(leg.sid)

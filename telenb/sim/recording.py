@@ -162,7 +162,11 @@ class RecordingStore:
             return None
         return leg.recorder.stop(leg)
 
-    def _finish_call_recording(self, recorder: CallRecorder) -> Recording:
+    def finish(self, recorder: CallRecorder, source: str = "call") -> Recording:
+        """End a recorder that belongs to no leg (a conference's mix)."""
+        return self._finish_call_recording(recorder, source)
+
+    def _finish_call_recording(self, recorder: CallRecorder, source: str = "call") -> Recording:
         leg = recorder.leg
         sid = self.carrier.sids.new("recording")
         now = self.carrier.clock.now
@@ -175,8 +179,8 @@ class RecordingStore:
             recorder.segments,
             url=target.path or f"telenb://recordings/{sid}.wav",
             path=target.path,
-            channels=2,
-            source="call",
+            channels=2 if source == "call" else 1,
+            source=source,
         )
         _note_upload(rec, target)
         self._render(rec, leg)

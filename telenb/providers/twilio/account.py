@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..webhooks.web import Web
 from .credentials import mask
+from .geography import geo_params
 
 if TYPE_CHECKING:
     from ...sim.carrier import Carrier
@@ -165,14 +166,14 @@ class SimAccount:
             ("CallSid", leg.sid),
             ("CallStatus", status or leg.status or "ringing"),
             ("Called", leg.to),
-            *_geo("Called", leg.to),
+            *geo_params("Called", leg.to),
             ("Caller", leg.from_),
-            *_geo("Caller", leg.from_),
+            *geo_params("Caller", leg.from_),
             ("Direction", leg.direction),
             ("From", leg.from_),
-            *_geo("From", leg.from_),
+            *geo_params("From", leg.from_),
             ("To", leg.to),
-            *_geo("To", leg.to),
+            *geo_params("To", leg.to),
         ]
         if leg.parent is not None:
             params.append(("ParentCallSid", leg.parent.sid))
@@ -248,28 +249,6 @@ def _friendly(number: str) -> str:
         d = number[2:]
         return f"({d[:3]}) {d[3:6]}-{d[6:]}"
     return number
-
-
-def _geo(prefix: str, number: str) -> list[tuple[str, str]]:
-    """City/State/Zip/Country: the simulator knows the country only (from the number)."""
-    country = ""
-    if number.startswith("+"):
-        try:
-            import phonenumbers
-
-            parsed = phonenumbers.parse(number)
-            country = phonenumbers.region_code_for_number(parsed) or (
-                phonenumbers.region_code_for_country_code(parsed.country_code or 0)
-            )  # fictional numbers (555-01xx) have no region of their own: the country's main one
-            country = "" if country == "ZZ" else country
-        except Exception:
-            country = ""
-    return [
-        (f"{prefix}City", ""),
-        (f"{prefix}Country", country),
-        (f"{prefix}State", ""),
-        (f"{prefix}Zip", ""),
-    ]
 
 
 def twilio_account(carrier: Carrier, **settings: Any) -> SimAccount:

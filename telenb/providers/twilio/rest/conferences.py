@@ -14,8 +14,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
-from ....flow import verbs as V
 from ..account import API_VERSION, SimAccount
+from ..sim.conference_op import drop
 from .calls import create_call
 from .resources import RestError, base, not_found, page
 
@@ -33,11 +33,11 @@ def conference_json(acct: SimAccount, room: Any) -> dict[str, Any]:
     return {
         "account_sid": acct.account_sid,
         "api_version": API_VERSION,
-        "call_sid_ending_conference": None,
+        "call_sid_ending_conference": room.ended_by,
         "date_created": acct.rfc2822(room.created),
         "date_updated": acct.rfc2822(updated),
         "friendly_name": room.name,
-        "reason_conference_ended": "last-participant-left" if room.status == "completed" else None,
+        "reason_conference_ended": room.end_reason if room.status == "completed" else None,
         "region": "us1",
         "sid": room.sid,
         "status": room.status,
@@ -97,9 +97,9 @@ def conferences(
         return 200, conference_json(acct, room)
     if method == "POST":
         if form.get("Status") == "completed" and room.status != "completed":
+            room.end_reason = "conference-ended-via-api"
             for part in list(room.participants.values()):
-                room.leave(part["leg"], "the conference ended")
-                part["op"].finish(V.Done(detail={"left": "conference-ended"}))
+                drop(room, part, "the conference ended", "conference-ended")
         return 200, conference_json(acct, room)
     raise not_found(path)
 
@@ -127,17 +127,22 @@ def _participants(
     if method == "GET":
         return 200, participant_json(acct, room, part)
     if method == "POST":
-        if "Muted" in form:
-            part["muted"] = _truth(form["Muted"])
-        if "Hold" in form:
-            part["hold"] = _truth(form["Hold"])
+        changed = []
+        for field, key, on, off in (
+            ("Muted", "muted", "mute", "unmute"),
+            ("Hold", "hold", "hold", "unhold"),
+        ):
+            if field in form and bool(part.get(key)) != _truth(form[field]):
+                part[key] = _truth(form[field])
+                changed.append(on if part[key] else off)
         part["updated"] = now
         part["leg"].trace("conference", action="update", room=room.name,
                           muted=bool(part["muted"]), hold=bool(part.get("hold")))  # fmt: skip
+        for event in changed:  # the room's statusCallback hears participant-mute, -hold...
+            room.notify(event, part["leg"])
         return 200, participant_json(acct, room, part)
     if method == "DELETE":  # kicked: the call's TwiML goes on after its <Dial>
-        room.leave(part["leg"], "kicked")
-        part["op"].finish(V.Done(detail={"left": "kicked"}))
+        drop(room, part, "kicked", "kicked")
         return 204, None
     raise not_found(path)
 

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from ....errors import NumberError
 from ....flow import verbs as V
-from .conference_op import ConferenceVerb
+from .conferencing import v_conference
 from .dial_op import DialVerb
 from .ops import Item, PlayVerb
-from .outcomes import NEXT, QueueExit
+from .outcomes import NEXT, QueueExit, after_dial
 from .queues import BridgeWait, DequeueVerb
 from .recordings import publish, recording_params
 from .screening import screener
@@ -59,7 +59,7 @@ def v_dial(interp: Interpreter, node: Node) -> Any:
             interp.warn(13215, "Dial: <Conference> or <Queue> must be the only noun")
         noun = special[0]
         if noun.tag == "Conference":
-            return _conference(interp, noun, action, method)
+            return v_conference(interp, noun, action, method)
         return _dequeue(interp, noun, action, method, float(timeout))
     targets, watches, screens = _targets(interp, node)
     extra: list[tuple[str, str]]
@@ -98,18 +98,7 @@ def v_dial(interp: Interpreter, node: Node) -> Any:
                     sid=interp.leg.sid,
                     event="recording",
                 )
-    return _after(interp, method, action, extra, "dial")
-
-
-def _after(interp: Interpreter, method: str, action: str | None, extra: list, why: str) -> Any:
-    """Twilio requests the action when there is one (ignoring the answer if the caller hung
-    up); without one, the document goes on while the caller is still there."""
-    if interp.over:
-        interp.notify(method, action, extra, why)
-        return None
-    if action:
-        return interp.fetch(method, action, extra, why)
-    return NEXT
+    return after_dial(interp, method, action, extra)
 
 
 def _targets(interp: Interpreter, node: Node) -> tuple[list[str], list, dict]:
@@ -156,31 +145,6 @@ def _watch(interp: Interpreter, legs: list, watches: list) -> None:
                 interp.account.watch_call(leg, url, method, events)
 
 
-def _conference(interp: Interpreter, noun: Node, action: str | None, method: str) -> Any:
-    a = interp.attrs(noun, "Dial")
-    name = noun.text
-    if not name:
-        interp.warn(13237, "Dial->Conference: Invalid conference name (empty)")
-        return _after(interp, method, action, [("DialCallStatus", "failed")], "dial")
-    beep = a.choice("beep", ("true", "false", "onEnter", "onExit"), "true", 13235)
-    if not a.bool("startConferenceOnEnter", True, 13232):
-        interp.warn(None, "telenb starts every conference at once (startConferenceOnEnter)")
-    if a.raw("waitUrl"):
-        interp.warn(None, "telenb does not play a conference's waitUrl")
-    conf = V.Conference(name, a.bool("muted", False, 13230), False, None, beep != "false")
-    verb = ConferenceVerb(
-        conf,
-        a.bool("endConferenceOnExit", False, 13231),
-        a.int("maxParticipants", 250, None, minimum=2, maximum=250) or 250,
-    )
-    out = interp.perform(verb)
-    room = interp.carrier.conferences.get(name)
-    extra = [("DialCallStatus", "failed" if out.detail.get("full") else "answered")]
-    if room is not None:
-        extra.append(("ConferenceSid", room.sid))
-    return _after(interp, method, action, extra, "dial")
-
-
 def _dequeue(
     interp: Interpreter, noun: Node, action: str | None, method: str, timeout: float
 ) -> Any:
@@ -189,7 +153,7 @@ def _dequeue(
         interp.warn(None, "telenb does not play <Queue url> whisper TwiML to the caller")
     if not noun.text:
         interp.warn(14212, "Dial->Queue: Queue name too short (empty)")
-        return _after(interp, method, action, [("DialCallStatus", "failed")], "dial")
+        return after_dial(interp, method, action, [("DialCallStatus", "failed")])
     queue = interp.account.queue(noun.text)
     verb = DequeueVerb(queue, timeout)
     out = interp.perform(verb)
@@ -201,7 +165,7 @@ def _dequeue(
             ("DialCallDuration", str(round(out.duration))),
             ("DequeuedCallSid", member_leg.sid),
         ]
-    return _after(interp, method, action, extra, "dial")
+    return after_dial(interp, method, action, extra)
 
 
 def v_enqueue(interp: Interpreter, node: Node) -> Any:
@@ -233,7 +197,7 @@ def v_enqueue(interp: Interpreter, node: Node) -> Any:
         ("QueueSid", queue.sid),
         ("QueueTime", str(round(clock.now - started))),
     ]
-    return _after(interp, method, action, extra, "enqueue")
+    return after_dial(interp, method, action, extra, "enqueue")
 
 
 def _wait(interp: Interpreter, queue: Any, member: Any, url: str | None, method: str) -> str:

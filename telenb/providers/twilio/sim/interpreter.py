@@ -20,9 +20,10 @@ from ...webhooks.web import not_fetchable
 from ..twiml.attrs import Attrs
 from ..twiml.parse import Node, TwiMLParseError, parse_twiml
 from . import transcriptions
+from .conferencing import wait_is_over
 from .dialing import v_dial, v_enqueue
 from .ops import GatherVerb, Item, PlayVerb, RecordVerb
-from .outcomes import NEXT, QueueExit
+from .outcomes import NEXT, ConferenceExit, QueueExit
 from .recordings import known_urls, publish, recording_params
 from .webhooks import Document, WebhookError, call_scope
 
@@ -92,6 +93,7 @@ class Interpreter:
         self.doc: Document | None = None
         self._instant, self._fetched = -1.0, 0
         self.queue_member: Any = None
+        self.conference_wait: Any = None  # the room whose wait music plays, if any
         self.bridging = False
 
     # -- helpers --------------------------------------------------------------------------------
@@ -103,10 +105,14 @@ class Interpreter:
         self.hooks.warn(self.leg.sid, code, message)
 
     def perform(self, verb: Any) -> Any:
+        if wait_is_over(self):
+            raise ConferenceExit()
         out = self.runner.perform(verb)
         member = self.queue_member
         if member is not None and member.state == "bridged" and not self.bridging:
             raise QueueExit("dequeued")
+        if wait_is_over(self):
+            raise ConferenceExit()
         return out
 
     def params(self, extra: Iterable[tuple[str, str]] = ()) -> list[tuple[str, str]]:

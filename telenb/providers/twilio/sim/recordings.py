@@ -98,6 +98,9 @@ def known_urls(account: Any) -> dict[str, float]:
     return out
 
 
+SOURCES = {"record": "RecordVerb", "conference": "Conference", "api": "StartCallRecordingAPI"}
+
+
 def recording_params(
     account: Any, rec: Any, url: str, *, trimmed: bool = False
 ) -> list[tuple[str, str]]:
@@ -106,7 +109,7 @@ def recording_params(
         ("RecordingChannels", str(rec.channels)),
         ("RecordingDuration", str(seconds(rec, trimmed))),
         ("RecordingSid", rec.sid),
-        ("RecordingSource", "RecordVerb" if rec.source == "record" else "DialVerb"),
+        ("RecordingSource", SOURCES.get(rec.source, "DialVerb")),
         ("RecordingStartTime", account.rfc2822(rec.started_at) or ""),
         ("RecordingStatus", "completed"),
         ("RecordingUrl", url),
