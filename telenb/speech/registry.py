@@ -12,7 +12,7 @@ import html
 import os
 import re
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -37,6 +37,16 @@ class VoiceChoice:
     exact: bool  # language, accent and gender all as requested
     note: str = ""
     provider: str = ""  # "tropo", "twilio", "local"
+    # the persona's pitch and speaking-rate factors (so two personas sound apart)
+    pitch: float = field(default=1.0, repr=False)
+    speed: float = field(default=1.0, repr=False)
+
+    @property
+    def voice_key(self) -> str:
+        """The engine voice plus the persona's pitch and speed (what the audio depends on)."""
+        if (self.pitch, self.speed) == (1.0, 1.0):
+            return self.engine_voice
+        return f"{self.engine_voice}@pitch={self.pitch:g},speed={self.speed:g}"
 
     def __str__(self) -> str:
         flag = "exact" if self.exact else f"fallback: {self.note}"
@@ -177,6 +187,7 @@ def _local(
         notes.append(lang_note)
     variants = D.MALE_VARIANTS if g == "m" else D.FEMALE_VARIANTS
     variant = variants[zlib.crc32(key.encode()) % len(variants)]
+    variant, pitch, speed = D.PERSONA.get(key, (variant, 1.0, 1.0))
     return VoiceChoice(
         requested,
         "espeak",
@@ -186,6 +197,8 @@ def _local(
         exact,
         "; ".join(n for n in notes if n),
         provider,
+        pitch,
+        speed,
     )
 
 
