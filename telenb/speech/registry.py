@@ -177,8 +177,21 @@ def _local(
             )
         notes.append(f"piper has no local {lang} {_GENDER[g] or ''} voice; espeak-ng is used")
         exact = False
+    elif engine == "flite":
+        from .tts.flite import INSTALL_HINT, available
+
+        if not available():
+            raise SpeechError(f"the flite TTS engine is not installed: {INSTALL_HINT}")
+        flite = {("en-US", "f"): "slt", ("en-US", "m"): "rms", ("en-GB-scotland", "m"): "awb"}
+        if (lang, g) in flite:
+            return VoiceChoice(
+                requested, "flite", flite[lang, g], lang, _GENDER[g], exact,
+                "; ".join(notes), provider,
+            )  # fmt: skip
+        notes.append(f"flite has no {lang} {_GENDER[g] or ''} voice; espeak-ng is used")
+        exact = False
     elif engine != "espeak":
-        raise SpeechError(f"unknown TTS engine {engine!r}; choose 'espeak' or 'piper'")
+        raise SpeechError(f"unknown TTS engine {engine!r}; choose 'espeak', 'piper' or 'flite'")
     base, lang_exact, lang_note = D.ESPEAK_LANG.get(lang, ("en-us", False, ""))
     if lang not in D.ESPEAK_LANG:
         lang_note = f"no local voice for language {lang!r}; US English is used"
