@@ -13,7 +13,7 @@ PY=${PYTHON:-python3}
 # is absent; as root, the missing ones are installed.
 CHROMIUM=/usr/bin/chromium
 missing=()
-for pair in "chromium:$CHROMIUM" nodejs:node groovy:groovy ruby:ruby php-cli:php sip-tester:sipp; do
+for pair in "chromium:$CHROMIUM" nodejs:node groovy:groovy ruby:ruby php-cli:php sip-tester:sipp flite:flite; do
   command -v "${pair#*:}" >/dev/null 2>&1 || missing+=("${pair%%:*}")
 done
 if [ ${#missing[@]} -gt 0 ]; then

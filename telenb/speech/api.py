@@ -37,7 +37,7 @@ def synthesize(
     key = cache_key(
         engine=choice.engine,
         version=synth.version,
-        voice=choice.engine_voice,
+        voice=choice.voice_key,
         text=text,
         rate=int(rate),
         resampler=_resampler_version(),
@@ -73,7 +73,12 @@ def render(text: str, choice: VoiceChoice, rate: int) -> Audio:
         if isinstance(item, _ssml.Break):
             parts.append(Audio.silence(item.seconds, native))
             continue
-        a = synth.synthesize(item.text, choice.engine_voice, speed=item.speed, pitch=item.pitch)
+        a = synth.synthesize(
+            item.text,
+            choice.engine_voice,
+            speed=item.speed * choice.speed,
+            pitch=item.pitch * choice.pitch,
+        )
         if item.volume_db:
             a = a.gain(item.volume_db)
         parts.append(a)

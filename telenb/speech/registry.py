@@ -12,7 +12,7 @@ import html
 import os
 import re
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -37,6 +37,16 @@ class VoiceChoice:
     exact: bool  # language, accent and gender all as requested
     note: str = ""
     provider: str = ""  # "tropo", "twilio", "local"
+    # the persona's pitch and speaking-rate factors (so two personas sound apart)
+    pitch: float = field(default=1.0, repr=False)
+    speed: float = field(default=1.0, repr=False)
+
+    @property
+    def voice_key(self) -> str:
+        """The engine voice plus the persona's pitch and speed (what the audio depends on)."""
+        if (self.pitch, self.speed) == (1.0, 1.0):
+            return self.engine_voice
+        return f"{self.engine_voice}@pitch={self.pitch:g},speed={self.speed:g}"
 
     def __str__(self) -> str:
         flag = "exact" if self.exact else f"fallback: {self.note}"
@@ -167,8 +177,21 @@ def _local(
             )
         notes.append(f"piper has no local {lang} {_GENDER[g] or ''} voice; espeak-ng is used")
         exact = False
+    elif engine == "flite":
+        from .tts.flite import INSTALL_HINT, available
+
+        if not available():
+            raise SpeechError(f"the flite TTS engine is not installed: {INSTALL_HINT}")
+        flite = {("en-US", "f"): "slt", ("en-US", "m"): "rms", ("en-GB-scotland", "m"): "awb"}
+        if (lang, g) in flite:
+            return VoiceChoice(
+                requested, "flite", flite[lang, g], lang, _GENDER[g], exact,
+                "; ".join(notes), provider,
+            )  # fmt: skip
+        notes.append(f"flite has no {lang} {_GENDER[g] or ''} voice; espeak-ng is used")
+        exact = False
     elif engine != "espeak":
-        raise SpeechError(f"unknown TTS engine {engine!r}; choose 'espeak' or 'piper'")
+        raise SpeechError(f"unknown TTS engine {engine!r}; choose 'espeak', 'piper' or 'flite'")
     base, lang_exact, lang_note = D.ESPEAK_LANG.get(lang, ("en-us", False, ""))
     if lang not in D.ESPEAK_LANG:
         lang_note = f"no local voice for language {lang!r}; US English is used"
@@ -177,6 +200,7 @@ def _local(
         notes.append(lang_note)
     variants = D.MALE_VARIANTS if g == "m" else D.FEMALE_VARIANTS
     variant = variants[zlib.crc32(key.encode()) % len(variants)]
+    variant, pitch, speed = D.PERSONA.get(key, (variant, 1.0, 1.0))
     return VoiceChoice(
         requested,
         "espeak",
@@ -186,6 +210,8 @@ def _local(
         exact,
         "; ".join(n for n in notes if n),
         provider,
+        pitch,
+        speed,
     )
 
 

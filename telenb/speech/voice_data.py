@@ -214,6 +214,17 @@ LANGUAGE_DEFAULT_REGION = {
 FEMALE_VARIANTS = ("f3", "f2", "f4", "f1", "f5")
 MALE_VARIANTS = ("m3", "m1", "m2", "m4", "m5", "m6", "m7")
 
+# Personas that would otherwise share an espeak-ng voice with another of the same language
+# and gender: their own variant, pitch and speed factors (the first of each group keeps
+# the plain voice, so prompts already heard do not change).
+PERSONA: dict[str, tuple[str, float, float]] = {
+    "serena": ("f5", 0.85, 0.94),  # vs Kate (f1)
+    "samantha": ("f4", 1.45, 1.06),  # vs Ava (f2)
+    "victor": ("m1", 0.8, 0.92),  # vs Tom (m3)
+    "moira": ("f2", 1.2, 0.96),  # vs Veena (f4)
+    "tessa": ("f5", 0.9, 1.08),  # vs Veena and Moira
+}
+
 # Greeting for `preview`, by language
 GREETING = {
     "en": "Hello, my name is {name}. Which colour would you like: black, red, blue or green?",

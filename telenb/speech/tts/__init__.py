@@ -7,13 +7,13 @@ import threading
 from ...errors import SpeechError
 from ..types import Synthesizer
 
-ENGINES = ("espeak", "piper")
+ENGINES = ("espeak", "piper", "flite")
 _instances: dict[str, Synthesizer] = {}
 _lock = threading.Lock()
 
 
 def get_synthesizer(name: str = "espeak") -> Synthesizer:
-    """The shared instance of a TTS engine ("espeak" or "piper")."""
+    """The shared instance of a TTS engine ("espeak", "piper" or "flite")."""
     key = name.lower()
     with _lock:
         if key not in _instances:
@@ -25,6 +25,10 @@ def get_synthesizer(name: str = "espeak") -> Synthesizer:
                 from .piper import PiperSynthesizer
 
                 _instances[key] = PiperSynthesizer()
+            elif key == "flite":
+                from .flite import FliteSynthesizer
+
+                _instances[key] = FliteSynthesizer()
             else:
                 raise SpeechError(
                     f"unknown TTS engine {name!r}; choose one of {', '.join(ENGINES)}"

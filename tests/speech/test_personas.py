@@ -1,0 +1,62 @@
+"""Distinct Tropo personas of one language and gender sound distinct (measured)."""
+
+import numpy as np
+import pytest
+
+from telenb.audio import Audio
+from telenb.speech import resolve_voice, synthesize, voices
+
+TEXT = "Hello, how are you today? Which colour would you like?"
+
+
+def median_f0(a: Audio) -> float:
+    """Median pitch (Hz) of the voiced 40 ms windows, from the autocorrelation peak."""
+    s = a.resample(16000).samples.astype(np.float64)
+    n, lo, hi = 640, 16000 // 400, 16000 // 70
+    f0 = []
+    for i in range(0, s.size - n, n // 2):
+        w = s[i : i + n] - s[i : i + n].mean()
+        if np.sqrt(np.mean(w**2)) < 0.01:
+            continue
+        r = np.correlate(w, w, "full")[n - 1 :]
+        r = r / r[0]
+        lag = lo + int(np.argmax(r[lo:hi]))
+        if r[lag] > 0.5:
+            f0.append(16000 / lag)
+    return float(np.median(f0))
+
+
+GROUPS = [("Kate", "Serena"), ("Ava", "Samantha"), ("Tom", "Victor"), ("Veena", "Moira", "Tessa")]
+
+
+@pytest.mark.parametrize("group", GROUPS, ids=["/".join(g) for g in GROUPS])
+def test_personas_of_one_accent_sound_different(group):
+    choices = [resolve_voice(n) for n in group]
+    assert len({(c.engine_voice, c.pitch, c.speed) for c in choices}) == len(group)
+    audio = {n: synthesize(TEXT, n) for n in group}
+    pitch = {n: median_f0(a) for n, a in audio.items()}
+    names = list(group)
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            ratio = max(pitch[a], pitch[b]) / min(pitch[a], pitch[b])
+            dur = abs(audio[a].duration - audio[b].duration) / audio[a].duration
+            # 6 % is a semitone: heard as a different voice; else a clearly different pace
+            assert ratio > 1.06 or dur > 0.05, (a, b, pitch, audio[a].duration, audio[b].duration)
+
+
+def test_the_first_persona_of_each_group_keeps_its_voice():
+    # prompts pinned by notebooks and the Quick start (Kate, Tom, Allison, Daniel) unchanged
+    for name, voice in [("Kate", "en+f1"), ("Tom", "en-us+m3"), ("Ava", "en-us+f2"),
+                        ("Veena", "en+f4"), ("Allison", "en-us+f3")]:  # fmt: skip
+        c = resolve_voice(name)
+        assert (c.engine_voice, c.pitch, c.speed, c.voice_key) == (voice, 1.0, 1.0, voice)
+
+
+def test_every_listed_voice_resolves_and_accent_fallbacks_say_so():
+    table = voices()
+    names = {v.requested.lower() for v in table}
+    assert {"evelyn", "zoe", "veena", "moira", "tessa", "karen", "polly.joanna"} <= names
+    for name in ("Veena", "Moira", "Tessa", "Karen", "Lee"):
+        c = resolve_voice(name)
+        assert not c.exact and "no" in c.note and "English" in c.note, c
+    assert "fallback" in str(resolve_voice("Moira"))
