@@ -24,6 +24,7 @@ _EXPORTS = {
     "Trace": "telenb.sim.trace",
     "erlang_b": "telenb.sim.erlang",
     "connect": "telenb.providers",
+    "export": "telenb.providers.export",
     "Audio": "telenb.audio.core",
     "inspect": "telenb.audio",
     "synthesize": "telenb.speech",

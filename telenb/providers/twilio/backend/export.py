@@ -70,6 +70,13 @@ class TwimlSteps:
     def __len__(self) -> int:
         return len(self.steps)
 
+    def replay(self) -> dict[str, str]:
+        """A TwiML app (paths to documents) answering with these documents: the backend's
+        absolute URLs become paths, so it runs behind any number's front door."""
+        docs = [s.twiml.replace(ORIGIN, "") for s in self.steps]
+        paths = ["/", *(s.path for s in self.steps[1:])]
+        return dict(zip(paths, docs, strict=True))
+
     def __iter__(self):
         return iter(self.steps)
 

@@ -1,0 +1,124 @@
+"""The `vonage` SDK offline: a `requests` transport adapter that answers api.nexmo.com and
+api.vonage.com from a simulated carrier (issue 17).
+
+    client = vonage.Vonage(vonage.Auth(application_id=..., private_key=...))
+    adapter = offline(client, carrier, public_key=pem)   # mounts on the SDK's session
+
+Every request is kept in `adapter.requests`; its ``Authorization: Bearer`` JWT (RS256,
+signed by the SDK with the application's private key) is verified with `public_key`, and
+a request without a valid one gets Vonage's 401.  Covered so far: ``POST /v1/calls`` (an
+NCCO call placed on the carrier), ``PUT /v1/calls/{uuid}`` (hangup) and ``POST
+/v1/messages`` (an SMS sent from the carrier).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import BaseAdapter
+
+from ..application import NAMESPACE
+
+
+@dataclass
+class Seen:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: Any
+    claims: dict[str, Any] = field(default_factory=dict)
+
+
+class OfflineAdapter(BaseAdapter):
+    """Vonage's API hosts as a transport: requests never leave the process."""
+
+    def __init__(self, carrier: Any, public_key: str | bytes):
+        super().__init__()
+        self.carrier, self.public_key = carrier, public_key
+        self.requests: list[Seen] = []
+        self.calls: dict[str, Any] = {}
+
+    def send(self, request: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        import jwt
+
+        path = urlsplit(request.url).path
+        body = json.loads(request.body) if request.body else None
+        seen = Seen(request.method, path, dict(request.headers), body)
+        self.requests.append(seen)
+        auth = request.headers.get("Authorization", "")
+        auth = auth.decode() if isinstance(auth, bytes) else str(auth)  # the SDK sends bytes
+        scheme, _, token = auth.partition(" ")
+        try:
+            seen.claims = jwt.decode(token, self.public_key, algorithms=["RS256"])
+        except jwt.PyJWTError as exc:
+            return _reply(request, 401, {"title": "Unauthorized", "detail": str(exc)})
+        if scheme != "Bearer":
+            return _reply(request, 401, {"title": "Unauthorized"})
+        if request.method == "POST" and path == "/v1/calls":
+            return self.create_call(request, body or {})
+        if request.method == "PUT" and path.startswith("/v1/calls/"):
+            return self.update_call(request, path.rsplit("/", 1)[-1], body or {})
+        if request.method == "POST" and path == "/v1/messages":
+            return self.message(request, body or {})
+        return _reply(request, 404, {"title": "Not found", "detail": path})
+
+    def create_call(self, request: Any, body: dict[str, Any]) -> requests.Response:
+        from ..application import vonage_application
+        from ..ncco.parse import NccoError, parse_ncco
+        from ..sim.interpreter import NccoApp
+
+        try:
+            actions = parse_ncco(body.get("ncco"))
+        except NccoError as exc:
+            return _reply(request, 400, {"title": "Bad Request", "detail": str(exc)})
+        to = "+" + str(body["to"][0]["number"]).lstrip("+")
+        from_ = "+" + str(body["from"]["number"]).lstrip("+")
+        app = NccoApp(vonage_application(self.carrier), ncco=actions)
+        result = self.carrier.call(to, flow=app, from_=from_)
+        self.carrier.run()
+        call_uuid = str(uuid.uuid5(NAMESPACE, f"leg:{result.sid}"))
+        self.calls[call_uuid] = result
+        conv = vonage_application(self.carrier).conversation_uuid(result.root)
+        answer = {"uuid": call_uuid, "status": "started", "direction": "outbound"}
+        return _reply(request, 201, answer | {"conversation_uuid": conv})
+
+    def update_call(self, request: Any, call_uuid: str, body: dict[str, Any]) -> requests.Response:
+        result = self.calls.get(call_uuid)
+        if result is None:
+            return _reply(request, 404, {"title": "Not Found", "detail": call_uuid})
+        if body.get("action") == "hangup":
+            if result.root is not None and not result.root.ended:
+                result.root.hangup("api", "hung up by the REST API")
+            return _reply(request, 204, None)
+        return _reply(request, 400, {"title": "Bad Request", "detail": "unsupported action"})
+
+    def message(self, request: Any, body: dict[str, Any]) -> requests.Response:
+        if body.get("channel") != "sms" or body.get("message_type") != "text":
+            return _reply(request, 422, {"title": "Unprocessable Entity"})
+        msg = self.carrier.send_message(
+            body["text"], to="+" + body["to"].lstrip("+"), from_="+" + body["from"].lstrip("+")
+        )
+        return _reply(request, 202, {"message_uuid": str(uuid.uuid5(NAMESPACE, msg.sid))})
+
+    def close(self) -> None:
+        pass
+
+
+def _reply(request: Any, status: int, payload: Any) -> requests.Response:
+    response = requests.Response()
+    response.status_code, response.request, response.url = status, request, request.url
+    response._content = b"" if payload is None else json.dumps(payload).encode()
+    response.headers["Content-Type"] = "application/json"
+    return response
+
+
+def offline(client: Any, carrier: Any, *, public_key: str | bytes) -> OfflineAdapter:
+    """Mount the offline transport on a `vonage.Vonage` client's HTTP session."""
+    adapter = OfflineAdapter(carrier, public_key)
+    client.http_client._session.mount("https://", adapter)
+    return adapter

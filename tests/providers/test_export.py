@@ -1,0 +1,104 @@
+"""Issue 17 §3: telenb.export() moves a flow between vendors; each export, run back on the
+simulator through its vendor's front door, gives the same conversation as the flow."""
+
+import runpy
+from pathlib import Path
+
+import pytest
+
+import telenb
+from telenb.errors import ConfigurationError
+
+APP = "+15550100"
+ROOT = Path(__file__).resolve().parents[2]
+FORMATS = ("twiml", "ncco", "tropo-webapi")
+
+
+def conversation(result):
+    """What the caller heard (prompts) and said (speech, keys), in order."""
+    out = []
+    for e in result.trace:
+        if e.kind == "say":
+            out.append(("heard", e["text"]))
+        elif e.kind in ("ask", "record") and e.get("prompt"):
+            out.append(("heard", e["prompt"]))
+        elif e.kind == "input" and e.get("by") == "caller":
+            out.append(("said", e["value"]))
+    return out
+
+
+def dress_shop():
+    return runpy.run_path(str(ROOT / "examples" / "dress_shop.py"))["carrier"]
+
+
+def pin_line(call):
+    call.say("Welcome to the bank.")
+    r = call.ask("Enter your four digit PIN", choices="[4 DIGITS]", mode="dtmf", timeout=8)
+    if r.name == "choice":
+        call.say("Thank you")
+        call.record("Leave a message after the beep", max_time=10, silence_timeout=3)
+    call.say("Goodbye")
+
+
+CASES = [
+    (dress_shop, "say: purple; say: red"),
+    (dress_shop, "press: 2"),
+    (lambda: pin_line, "press: 1234; say: please call me back"),
+]
+
+
+@pytest.mark.parametrize("to", FORMATS)
+@pytest.mark.parametrize(("make", "caller"), CASES)
+def test_the_export_replayed_through_the_front_door_agrees(to, make, caller):
+    source = make()
+    if isinstance(source, telenb.Carrier):
+        first = source.call(APP, caller=caller)
+    else:
+        c = telenb.Carrier(seed=1)
+        c.app(APP, source)
+        first = c.call(APP, caller=caller)
+    ex = telenb.export(source, to=to, number=APP, caller=caller)
+    assert conversation(ex.result) == conversation(first)
+    replay = telenb.Carrier(seed=2)
+    ex.mount(replay, APP)
+    again = replay.call(APP, caller=caller)
+    assert conversation(again) == conversation(first)
+    assert len(ex) == len(ex.documents) >= 1
+    assert ex.capabilities and all(len(row) == 2 for row in ex.capabilities)
+
+
+def test_ncco_documents_and_notes():
+    ex = telenb.export(dress_shop(), to="ncco", number=APP, caller="say: purple; say: red")
+    first = ex.documents[0]
+    assert [a["action"] for a in first] == ["talk", "talk", "input"]
+    assert first[1]["bargeIn"] is True
+    assert first[2]["type"] == ["dtmf", "speech"]
+    assert first[2]["speech"]["context"] == ["black", "red", "blue", "green"]
+    assert first[2]["eventUrl"] == ["https://15550100.ncco.test/step/1"]
+    assert ex.documents[-1] == [
+        {"action": "talk", "text": "Then you should get a red dress! I'll text you a link."}
+    ]
+    assert any("voice 'Daniel'" in n for n in ex.notes)
+    assert any("Messages API" in n for n in ex.notes)
+    assert ex.result.status == "completed"
+
+
+def test_ncco_record_connect_and_conversation():
+    def flow(call):
+        call.record("Speak", max_time=20, silence_timeout=4)
+        call.transfer("+15550123", timeout=15)
+        call.conference("room", mute=True, terminator="*")
+
+    ex = telenb.export(flow, to="ncco", caller="say: hello there")
+    rec, notify = ex.documents[0][1:]
+    assert rec["action"] == "record" and rec["endOnSilence"] == 4 and rec["timeOut"] == 20
+    assert notify["action"] == "notify"
+    connect = ex.documents[1][0]
+    assert connect["endpoint"] == [{"type": "phone", "number": "15550123"}]
+    assert ex.documents[2][0] == {"action": "conversation", "name": "room", "mute": True}
+    assert any("terminator" in n for n in ex.notes)
+
+
+def test_unknown_format_names_the_known_ones():
+    with pytest.raises(ConfigurationError, match="ncco"):
+        telenb.export(pin_line, to="fax")
