@@ -150,7 +150,7 @@ class Interpreter:
 
 
 def _conference(interp: Interpreter, verb: Verb) -> list[Verb] | None:
-    from ...twilio.sim.ops import ConferenceVerb
+    from ...twilio.sim.conference_op import ConferenceVerb
 
     conf = V.Conference(verb.get("name"), verb.get("joinMuted") is True, False, None,
                         verb.get("beep") is True)  # fmt: skip
