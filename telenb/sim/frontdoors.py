@@ -21,6 +21,7 @@ Builder = Callable[..., Callable[[Any], Any]]
 _BUILT_IN: dict[str, str] = {
     "twiml": "telenb.providers.twilio.sim.app:twiml_flow",
     "ncco": "telenb.providers.vonage.sim.app:ncco_flow",
+    "plivo": "telenb.providers.plivo.sim.app:plivo_flow",
     "tropo_webapi": "telenb.providers.tropo.webapi.app:tropo_webapi_flow",
     "jambonz": "telenb.providers.jambonz.sim.app:jambonz_flow",
 }

@@ -2,7 +2,8 @@
 
 Plivo's documented V3 scheme (https://www.plivo.com/docs/voice/concepts/signature-validation):
 the base string is the full callback URL with its query parameters sorted; for POST the
-sorted form parameters follow as ``.`` + key1value1key2value2..., for GET they are merged
+sorted form parameters follow as key1value1key2value2... after ``.`` (or after ``?``
+when the URL has no query, as Plivo's SDK validators build it); for GET they are merged
 into the query.  The signature is base64(HMAC-SHA256(auth_token, base + "." + nonce)).  The
 header may hold several comma-separated signatures (one per token during a rotation).
 """
@@ -39,7 +40,7 @@ def base_string(method: str, url: str, params: Mapping[str, str] | None = None) 
         params = {}
     base = urlunsplit((parts.scheme, parts.netloc, parts.path, _query(query), ""))
     if params:
-        base += "." + "".join(f"{k}{params[k]}" for k in sorted(params))
+        base += ("." if query else "?") + "".join(f"{k}{params[k]}" for k in sorted(params))
     return base
 
 

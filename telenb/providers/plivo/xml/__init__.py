@@ -1,0 +1,1 @@
+"""Plivo XML documents: parse and check (`parse`)."""
