@@ -20,7 +20,7 @@ from ..audio import LINE_RATE, Audio, Channel, call_progress_tone, detect_dtmf, 
 from ..errors import SpeechError
 from ..flow import verbs as V
 from ..speech import recognize, synthesize, transcribe
-from .media import Prompt, Utterance
+from .media import Prompt, Utterance, mapped_audio
 
 if TYPE_CHECKING:
     from .leg import Leg
@@ -78,7 +78,11 @@ class AudioMedia:
     # -- what the flow plays ---------------------------------------------------------------------
     def prompt(self, say: V.Say, leg: Leg | None = None) -> Prompt:
         if say.is_audio:
-            audio = self._audio_file(say.text)
+            mapped = mapped_audio(leg, say.text)
+            if isinstance(mapped, (int, float)):
+                audio = call_progress_tone("record_beep", seconds=float(mapped)).gain(-20)
+            else:
+                audio = self._audio_file(mapped or say.text)
         else:
             audio = self._synthesize(say.text, say.voice, say.language)
         if say.loop > 1:

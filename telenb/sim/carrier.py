@@ -121,6 +121,9 @@ class Carrier(Routing):
                 "fidelity='audio' (or give AudioMedia(recognizer=...) as media=)"
             )
         self.media = media if media is not None else self._default_media(fidelity, seed, recognizer)
+        # audio URLs a flow plays that cannot be fetched offline -> a local file or seconds
+        # (a key ending in "*" matches every URL it starts); unmapped ones play a placeholder
+        self.audio_urls: dict[str, str | float] = {}
         self.apps: dict[str, App] = {}
         self.phones: dict[str, Party] = {}
         self.legs: list[Leg] = []

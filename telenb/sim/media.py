@@ -67,7 +67,11 @@ class TextMedia:
     def prompt(self, say: V.Say, leg: Leg | None = None) -> Prompt:
         loops = max(1, say.loop)
         if say.is_audio:
-            duration = audio_file_duration(say.text)
+            mapped = mapped_audio(leg, say.text)
+            if isinstance(mapped, (int, float)):
+                duration = float(mapped)
+            else:
+                duration = audio_file_duration(mapped or say.text)
             return Prompt(say.text, round(duration * loops, 3), say.voice, url=say.text)
         return Prompt(say.text, round(speech_duration(say.text) * loops, 3), say.voice)
 
@@ -119,6 +123,24 @@ def recognize_audio(audio: Any, ask: V.Ask | None, engine: str | None = None) ->
     except Exception as exc:
         raise SpeechError(f"speech recognition failed: {exc}") from exc
     return result.text or "", float(result.confidence)
+
+
+def mapped_audio(leg: Any, url: str) -> str | float | None:
+    """What `carrier.audio_urls` maps `url` to (a local file or seconds), if anything."""
+    carrier = leg._cref() if leg is not None else None
+    table = getattr(carrier, "audio_urls", None) or {}
+    if url in table:
+        return table[url]
+    for key, value in table.items():
+        if key.endswith("*") and url.startswith(key[:-1]):
+            return value
+    return None
+
+
+def is_placeholder(leg: Any, url: str) -> bool:
+    """A remote URL nobody mapped: offline it plays as a placeholder of the default length."""
+    local = url[7:] if url.startswith("file://") else url
+    return mapped_audio(leg, url) is None and not Path(local).exists()
 
 
 def audio_file_duration(ref: str, default: float = 3.0) -> float:

@@ -16,6 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 from ....errors import ConfigurationError, NumberError
 from ....flow import verbs as V
+from ....sim.media import audio_file_duration, is_placeholder
 from ...webhooks.web import not_fetchable
 from ..twiml.attrs import Attrs
 from ..twiml.parse import Node, TwiMLParseError, parse_twiml
@@ -280,6 +281,13 @@ class Interpreter:
             elif url:
                 loop = a.int("loop", 1, 13410, zero=1000) or 1
                 items.append(Item("play", url, loop=loop))
+                if url not in self.known_durations() and is_placeholder(self.leg, url):
+                    self.warn(
+                        None,
+                        f"Play: {url} cannot be fetched offline; a placeholder of "
+                        f"{audio_file_duration(url)} s plays instead (map it to a local file "
+                        "or a length: carrier.audio_urls[url] = 'hold.wav' or 12.5)",
+                    )
             elif digits is None:
                 self.warn(13410, f"<Play> at {node.where} has no URL and no digits")
             return items
