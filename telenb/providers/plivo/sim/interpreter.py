@@ -233,9 +233,8 @@ class Interpreter:
         for noun in verb.children:
             raw = noun.text if noun.tag == "User" else "+" + noun.text.lstrip("+")
             addresses.append(self.carrier.normalize(raw))
-        caller_id = (
-            "+" + verb.get("callerId", "").lstrip("+") if verb.get("callerId") else self.leg.to
-        )
+        given = verb.get("callerId")
+        caller_id = "+" + given.lstrip("+") if given else self.leg.to
         transfer = V.Transfer(tuple(addresses), caller_id, verb.number("timeout", 60))
         dial = DialVerb(transfer, False, verb.number("timeLimit", 14400))
         out = self.runner.perform(dial)
