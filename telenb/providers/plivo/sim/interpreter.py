@@ -216,16 +216,17 @@ class Interpreter:
             "RecordingEndMs": str(round((r.started_at + r.duration) * 1000)),
         }
         r.meta["plivo"] = extra
-        if not verb.flag("redirect", True):
-            self.papp.send(
-                method,
-                url,
-                self.papp.leg_fields(self.leg) | extra,
-                sid=self.leg.sid,
-                purpose="Record",
-            )
-            return None
-        return self.fetch(method, url, extra, "Record")
+        return self.report(verb, method, url, extra, "Record")
+
+    def report(self, verb: Element, method: str, url: str, extra: dict[str, str], purpose: str
+               ) -> list[Element] | None:  # fmt: skip
+        """Post a verb's result to its action: redirect="false" only notifies, and the
+        document goes on; otherwise the answer replaces it."""
+        if verb.flag("redirect", True):
+            return self.fetch(method, url, extra, purpose)
+        fields = self.papp.leg_fields(self.leg) | extra
+        self.papp.send(method, url, fields, sid=self.leg.sid, purpose=purpose)
+        return None
 
     # -- dial, conference -------------------------------------------------------------------
     def v_dial(self, verb: Element) -> list[Element] | None:
@@ -251,16 +252,7 @@ class Interpreter:
             "DialAction": "hangup",
             "DialBLegUUID": self.papp.uuid(child) if child is not None else "",
         }
-        if not verb.flag("redirect", True):
-            self.papp.send(
-                method,
-                url,
-                self.papp.leg_fields(self.leg) | extra,
-                sid=self.leg.sid,
-                purpose="Dial",
-            )
-            return None
-        return self.fetch(method, url, extra, "Dial")
+        return self.report(verb, method, url, extra, "Dial")
 
     def v_conference(self, verb: Element) -> None:
         conf = V.Conference(verb.text, verb.flag("muted", False), False, None, False)
