@@ -36,12 +36,31 @@ def _unit(module: str) -> str:
     return parts[1] if len(parts) > 1 else "__init__"
 
 
-def imports_of(path: Path, package: Path = PACKAGE) -> list[tuple[int, str]]:
-    """(line, absolute telenb module) for every import in the file."""
+def _type_checking_only(tree: ast.AST) -> set[int]:
+    """ids of the nodes inside `if TYPE_CHECKING:` blocks, which never run."""
+    hidden: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            hidden |= {id(inner) for stmt in node.body for inner in ast.walk(stmt)}
+    return hidden
+
+
+def imports_of(
+    path: Path, package: Path = PACKAGE, *, runtime: bool = False, names: bool = False
+) -> list[tuple[int, str]]:
+    """(line, absolute telenb module) for every import in the file.
+
+    runtime: leave out imports under `if TYPE_CHECKING:`.  names: `from a import b` yields
+    'a.b' where b is a module of the package, so the graph reaches the module it loads.
+    """
     rel = path.relative_to(package.parent).with_suffix("").parts
     here = rel[:-1]  # the package a relative import starts from
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    hidden = _type_checking_only(tree) if runtime else set()
     found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+    for node in ast.walk(tree):
+        if id(node) in hidden:
+            continue
         if isinstance(node, ast.Import):
             found += [(node.lineno, a.name) for a in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -50,8 +69,54 @@ def imports_of(path: Path, package: Path = PACKAGE) -> list[tuple[int, str]]:
                 module = ".".join(base + ([node.module] if node.module else []))
             else:
                 module = node.module or ""
-            found.append((node.lineno, module))
+            if names:
+                found += [(node.lineno, _submodule(package, module, a.name)) for a in node.names]
+            else:
+                found.append((node.lineno, module))
     return [(line, m) for line, m in found if m == "telenb" or m.startswith("telenb.")]
+
+
+def _submodule(package: Path, module: str, name: str) -> str:
+    base = package.parent.joinpath(*f"{module}.{name}".split("."))
+    is_module = base.with_suffix(".py").exists() or (base / "__init__.py").exists()
+    return f"{module}.{name}" if is_module else module
+
+
+def _module_name(path: Path, package: Path = PACKAGE) -> str:
+    parts = path.relative_to(package.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_graph(package: Path = PACKAGE) -> dict[str, set[str]]:
+    """module -> the telenb modules it imports when it runs (lazy imports included)."""
+    graph: dict[str, set[str]] = {}
+    for path in sorted(package.rglob("*.py")):
+        here = _module_name(path, package)
+        found = imports_of(path, package, runtime=True, names=True)
+        graph[here] = {m for _, m in found if m != here}
+    return graph
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str]:
+    """One import cycle as [a, b, ..., a], or [] when the graph has none (iterative DFS)."""
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = finished
+    for root in sorted(graph):
+        if state.get(root):
+            continue
+        path, stack = [root], [iter(sorted(graph[root]))]
+        state[root] = 1
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                state[path.pop()] = 2
+                stack.pop()
+            elif state.get(nxt) == 1:
+                return [*path[path.index(nxt) :], nxt]
+            elif not state.get(nxt) and nxt in graph:
+                state[nxt] = 1
+                path.append(nxt)
+                stack.append(iter(sorted(graph[nxt])))
+    return []
 
 
 def edges() -> list[tuple[str, int, str, str]]:
@@ -99,3 +164,27 @@ def test_the_check_sees_function_local_imports(tmp_path):
     fake.parent.mkdir(parents=True)
     fake.write_text("def f():\n    from ..providers.twilio.sim import twiml_flow\n")
     assert imports_of(fake, tmp_path / "telenb") == [(2, "telenb.providers.twilio.sim")]
+
+
+def test_no_module_imports_back_into_a_module_that_imports_it():
+    """No runtime import cycle, lazy ones included: a cycle hides a layering the files deny."""
+    cycle = find_cycle(import_graph())
+    assert not cycle, "import cycle: " + " -> ".join(cycle)
+
+
+def test_the_cycle_check_sees_a_lazy_cycle_and_ignores_type_checking(tmp_path):
+    pkg = tmp_path / "telenb" / "sim"
+    pkg.mkdir(parents=True)
+    (tmp_path / "telenb" / "__init__.py").write_text("")
+    (pkg / "__init__.py").write_text("")
+    (pkg / "a.py").write_text("from . import b\n")
+    (pkg / "b.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .a import X\n"
+    )
+    assert find_cycle(import_graph(tmp_path / "telenb")) == []
+    (pkg / "b.py").write_text("def f():\n    from .a import X\n")
+    assert find_cycle(import_graph(tmp_path / "telenb")) == [
+        "telenb.sim.a",
+        "telenb.sim.b",
+        "telenb.sim.a",
+    ]

@@ -14,7 +14,11 @@ import heapq
 import threading
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
+
+# the wall-clock moment of virtual time 0, so a vendor's timestamps are the same on every run
+EPOCH = datetime(2025, 1, 1, tzinfo=UTC)
 
 Entry = list  # [time, seq, fn, args]; fn is None once cancelled
 # (fn, args, exc) -> True when the fault was contained (it belonged to a call, now ended)

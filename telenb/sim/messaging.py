@@ -439,7 +439,7 @@ class SmsNetwork:
         elif app is not None and (
             app.kind in ("python", "tropo") or getattr(app.target, "text_sessions", False)
         ):  # a front door's flow that also answers texts says so (Tropo WebAPI apps)
-            from .textchannel import start_session
+            from .runner import start_session
 
             start_session(self, msg, app)
         elif to_n in self.texters:

@@ -18,10 +18,12 @@ from ..flow.runtime import FlowSession
 from .bridge import ConferenceOp, DialOp, TransferOp
 from .media import Prompt
 from .ops import PENDING, AskOp, RecordOp, SayOp, WaitOp
+from .textchannel import TextSession, open_outbound
 
 if TYPE_CHECKING:
-    from .carrier import Carrier
+    from .carrier import App, Carrier
     from .leg import Leg
+    from .messaging import Message, SmsNetwork
 
 _NONE = object()
 _ANSWERS_FIRST = (V.Say, V.Ask, V.Record, V.Wait, V.Transfer, V.Conference, V.StartRecording)
@@ -167,8 +169,6 @@ class FlowRunner:
                     "call() opens a text conversation for a flow that has none; this flow "
                     "already has a call: use message(text, to=...) to text someone"
                 )
-            from .textchannel import open_outbound
-
             return open_outbound(self, verb)
         if kind is V.Dial:
             if leg is not None and not leg.ended:
@@ -292,3 +292,20 @@ def _describe(err: BaseException) -> str:
     if isinstance(err, KeyboardInterrupt):
         return "the run was interrupted (KeyboardInterrupt) while this flow was running"
     return str(err) or f"{type(err).__name__} raised in the flow"
+
+
+def start_session(network: SmsNetwork, first: Message, app: App) -> TextSession:
+    """Open a text session for `first` (sent to `app`'s number) and start the app's flow."""
+    carrier = network.carrier
+    session = TextSession(network, first)
+    runner = FlowRunner(
+        carrier,
+        session,  # type: ignore[arg-type]  # on the text channel the session stands in for a leg
+        app.target,
+        app.name,
+        initial_text=first.body,
+        channel="TEXT",
+    )
+    carrier.runners.append(runner)
+    carrier.clock.schedule(0, runner.start)
+    return session

@@ -32,7 +32,6 @@ from ..flow import verbs as V
 from .ops import PENDING
 
 if TYPE_CHECKING:
-    from .carrier import App
     from .messaging import Message, SmsNetwork
     from .runner import FlowRunner
 
@@ -46,25 +45,6 @@ _VOICE_ONLY = {
     V.StartRecording: "start_recording() records a voice call",
     V.StopRecording: "stop_recording() records a voice call",
 }
-
-
-def start_session(network: SmsNetwork, first: Message, app: App) -> TextSession:
-    """Open a text session for `first` (sent to `app`'s number) and start the app's flow."""
-    from .runner import FlowRunner
-
-    carrier = network.carrier
-    session = TextSession(network, first)
-    runner = FlowRunner(
-        carrier,
-        session,  # type: ignore[arg-type]  # on the text channel the session stands in for a leg
-        app.target,
-        app.name,
-        initial_text=first.body,
-        channel="TEXT",
-    )
-    carrier.runners.append(runner)
-    carrier.clock.schedule(0, runner.start)
-    return session
 
 
 class TextSession:

@@ -20,7 +20,7 @@ _EXPORTS = {
     "synthesize": ".api", "render": ".api",
     "recognize": ".recognition", "stream": ".recognition", "get_recognizer": ".asr",
     "transcribe": ".transcription",
-    "voices": ".registry", "resolve_voice": ".registry", "preview": ".registry",
+    "voices": ".registry", "resolve_voice": ".registry", "preview": ".api",
     "VoiceChoice": ".registry", "VoiceTable": ".registry",
     "Recognition": ".types", "Transcript": ".types", "Word": ".types",
     "Synthesizer": ".types", "Recognizer": ".types", "RecognitionStream": ".types",
@@ -32,13 +32,17 @@ _EXPORTS = {
 __all__, __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
-    from .api import render, synthesize  # noqa: F401
+    from .api import (  # noqa: F401
+        preview,
+        render,
+        synthesize,
+    )
     from .asr import get_recognizer  # noqa: F401
     from .cache import SynthesisCache, default_cache, set_default_cache  # noqa: F401
     from .frontend import FrontEnd, is_silent, prepare  # noqa: F401
     from .models import download_model, find_model  # noqa: F401
     from .recognition import recognize, stream  # noqa: F401
-    from .registry import VoiceChoice, VoiceTable, preview, resolve_voice, voices  # noqa: F401
+    from .registry import VoiceChoice, VoiceTable, resolve_voice, voices  # noqa: F401
     from .transcription import transcribe  # noqa: F401
     from .tts import get_synthesizer  # noqa: F401
     from .types import Recognition, RecognitionStream, Recognizer, Synthesizer, Transcript, Word  # noqa: F401

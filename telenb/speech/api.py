@@ -10,8 +10,9 @@ import numpy as np
 
 from ..audio import LINE_RATE, Audio
 from . import ssml as _ssml
+from . import voice_data as D
 from .cache import SynthesisCache, cache_key, default_cache
-from .registry import VoiceChoice, resolve_voice
+from .registry import DEFAULT_VOICE, VoiceChoice, resolve_voice
 from .tts import get_synthesizer
 
 
@@ -85,3 +86,13 @@ def render(text: str, choice: VoiceChoice, rate: int) -> Audio:
     if not parts:
         return Audio(np.zeros(0, np.float32), rate)
     return Audio.concat(parts, native).resample(rate)
+
+
+def preview(name: str | None = None, text: str | None = None, rate: int = 8000) -> Audio:
+    """Hear a voice: a short greeting in its language (returns `Audio`)."""
+    choice = resolve_voice(name)
+    if text is None:
+        greeting = D.GREETING.get(choice.language.split("-")[0], D.GREETING["en"])
+        shown = (name or DEFAULT_VOICE).split(".")[-1].split("-")[0].title()
+        text = greeting.format(name=shown)
+    return synthesize(text, voice=name, rate=rate)

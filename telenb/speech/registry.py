@@ -20,7 +20,7 @@ from ..errors import SpeechError
 from . import voice_data as D
 
 if TYPE_CHECKING:
-    from ..audio import Audio
+    pass
 
 DEFAULT_VOICE = "allison"  # Tropo's default voice
 
@@ -266,15 +266,3 @@ def voices(provider: str | None = None, engine: str | None = None) -> VoiceTable
         names += [f"Polly.{n.title()}" for n in D.POLLY]
         names += D.GOOGLE_EXAMPLES
     return VoiceTable(rows + [resolve_voice(n, None, engine, "twilio") for n in names])
-
-
-def preview(name: str | None = None, text: str | None = None, rate: int = 8000) -> Audio:
-    """Hear a voice: a short greeting in its language (returns `Audio`)."""
-    from .api import synthesize
-
-    choice = resolve_voice(name)
-    if text is None:
-        greeting = D.GREETING.get(choice.language.split("-")[0], D.GREETING["en"])
-        shown = (name or DEFAULT_VOICE).split(".")[-1].split("-")[0].title()
-        text = greeting.format(name=shown)
-    return synthesize(text, voice=name, rate=rate)

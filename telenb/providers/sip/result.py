@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from ...sim.trace import Trace, TraceQuestions, error_note_html, timeline_html
 
 if TYPE_CHECKING:
-    from .session import SipCall, SipRecording
+    from .recording import SipRecording
+    from .session import SipCall
 
 
 class SipCallResult(TraceQuestions):

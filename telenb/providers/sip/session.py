@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import queue
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +22,7 @@ from ...flow import verbs as V
 from ...flow.api import Call
 from ...flow.runtime import FlowSession
 from ...sim.trace import Trace
+from .recording import SipRecording
 from .statuses import final_status
 
 if TYPE_CHECKING:
@@ -34,17 +34,6 @@ GONE = {"type": "gone"}  # put on every call's queue when the worker process end
 ANSWER_WAIT = 5.0  # seconds for the peer's ACK and the media stream after our 200
 BEEP = 0.25
 LAWS = {"PCMU": "pcmu", "PCMA": "pcma"}
-
-
-@dataclass
-class SipRecording:
-    """What `record` captured from the caller: a WAV file of the received audio."""
-
-    url: str
-    path: str
-    duration: float
-    audio: Audio
-    transcription: str | None = None
 
 
 class SipCall:

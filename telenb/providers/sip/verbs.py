@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ...audio import Audio
 from ...errors import FlowError
 from ...flow import verbs as V
+from .recording import SipRecording
 from .statuses import REJECT_CODE
 
 if TYPE_CHECKING:
@@ -131,9 +132,7 @@ def record(call: SipCall, verb: V.Record) -> V.RecordOutcome:
     return V.RecordOutcome("hangup" if call.ended else "record", rec)
 
 
-def _recording(call: SipCall, verb: V.Record, audio: Audio, path: str) -> Any:
-    from .session import SipRecording
-
+def _recording(call: SipCall, verb: V.Record, audio: Audio, path: str) -> SipRecording:
     if verb.path and not verb.path.startswith(("http://", "https://")):
         audio.save(verb.path)
         path = verb.path

@@ -14,10 +14,11 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from email.utils import format_datetime
 from typing import TYPE_CHECKING, Any
 
+from ...sim.clock import EPOCH
 from ..webhooks.web import Web
 from .credentials import mask
 from .geography import geo_params
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
     from ...sim.leg import Leg
 
 API_VERSION = "2010-04-01"
-EPOCH = datetime(2025, 1, 1, tzinfo=UTC)  # virtual time 0 on the account's clock
 
 
 @dataclass

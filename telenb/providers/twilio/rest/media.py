@@ -8,7 +8,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ....errors import MessageError
-from ..account import API_VERSION, EPOCH
+from ....sim.clock import EPOCH
+from ..account import API_VERSION
 from .resources import RestError, base, not_found, page
 
 if TYPE_CHECKING:

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from ....errors import CallEnded
+from ....sim.clock import EPOCH
 from ...webhooks.cookies import CookieJar
 from ...webhooks.web import HttpResponse, Unreachable, with_query
-from ..account import EPOCH
 from ..signing import HEADER, signature
 from ..twiml.parse import MAX_BYTES, Node, TwiMLParseError, parse_twiml
 
