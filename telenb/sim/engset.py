@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ConfigurationError
+from .carrier import Carrier
 from .erlang import BlockingExperiment, engset
 
 
@@ -49,7 +50,6 @@ def engset_experiment(
     Engset's formula is insensitive to the holding distribution beyond its mean, so any
     `telenb.sim.traffic` distribution should agree with it.
     """
-    from .carrier import Carrier
 
     if replications < 2:
         raise ConfigurationError("a confidence interval needs at least 2 replications")

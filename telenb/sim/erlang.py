@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ConfigurationError
+from .carrier import Carrier
 
 # A trunk group larger than any exchange's: the recursions below take one step per trunk, so
 # without a bound `trunks_for(1e300, 0.01)` or `erlang_b(10**12, 5e11)` would never return.
@@ -192,7 +193,6 @@ def blocking_experiment(
     group starts from its steady state.  `holding` is a mean in seconds (exponential) or a
     distribution from `telenb.sim.traffic` (Erlang B depends on it only through its mean).
     """
-    from .carrier import Carrier
 
     if replications < 2:
         raise ConfigurationError("a confidence interval needs at least 2 replications")

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigurationError
+from .carrier import Carrier
 from .engset import engset_experiment
 from .erlang import BlockingExperiment, blocking_experiment
 
@@ -143,7 +144,6 @@ def flow_point(
     `flow` is a function (it must pickle to the workers: module-level, or any function
     under Dask's cloudpickle) or "path/to/file.py:name", loaded on the worker.
     """
-    from .carrier import Carrier
 
     carrier = Carrier(seed=seed)
     carrier.app(number, _load_flow(flow))

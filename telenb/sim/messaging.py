@@ -39,6 +39,7 @@ from ..sms.pricing import (
 )
 from .mms import MediaItem, check_media
 from .numbers import matches, normalize
+from .runner import start_session
 from .texter import Texter
 from .textresult import TextResult
 from .threads import bubble_html
@@ -439,8 +440,6 @@ class SmsNetwork:
         elif app is not None and (
             app.kind in ("python", "tropo") or getattr(app.target, "text_sessions", False)
         ):  # a front door's flow that also answers texts says so (Tropo WebAPI apps)
-            from .runner import start_session
-
             start_session(self, msg, app)
         elif to_n in self.texters:
             self.texters[to_n].on_message(msg)

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ..webhooks.web import Web
+from .sim.webhooks import Webhooks
 
 if TYPE_CHECKING:
     from ...sim.carrier import Carrier
@@ -116,8 +117,6 @@ class JambonzApplication:
     @property
     def webhooks(self) -> Any:
         if self._webhooks is None:
-            from .sim.webhooks import Webhooks
-
             self._webhooks = Webhooks(self)
         return self._webhooks
 

@@ -24,6 +24,7 @@ from ...flow.runtime import FlowSession
 from ...sim.trace import Trace
 from .recording import SipRecording
 from .statuses import final_status
+from .verbs import execute  # the verbs, one function each
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -157,7 +158,6 @@ class SipCall:
 
     # -- running the flow -----------------------------------------------------------------------
     def run(self, flow: Callable[[Call], Any], name: str) -> None:
-        from .verbs import execute  # the verbs, one function each
 
         self.session = session = FlowSession(lambda: flow(Call(self)), name=name)
         verb = session.start()

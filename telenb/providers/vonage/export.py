@@ -20,7 +20,9 @@ from ...errors import ConfigurationError
 from ...flow import verbs as V
 from ...flow.api import Call
 from ...flow.runtime import FlowSession
+from ...sim.carrier import Carrier, current, make_current
 from ..tropo.webapi.export import _Host
+from .application import vonage_application
 
 CAPABILITIES = (
     ("per-attempt ask handlers", "each attempt is its own input; the app runs the handlers"),
@@ -318,8 +320,6 @@ def flow_ncco(
 ) -> NccoSteps:
     """Show a flow (or the flow answering `number` on a Carrier) as the NCCOs of one call by
     `caller` (a caller script; default silent)."""
-    from ...sim.carrier import Carrier, current, make_current
-    from .application import vonage_application
 
     if isinstance(source, Carrier):
         if not number:

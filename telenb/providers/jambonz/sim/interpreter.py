@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ....flow import verbs as V
+from ...twilio.sim.conference_op import ConferenceVerb
 from ..application import WEBHOOK_ERROR_SIP
 from ..verbs.parse import JambonzError, Verb
 from .dial import dial
@@ -150,8 +151,6 @@ class Interpreter:
 
 
 def _conference(interp: Interpreter, verb: Verb) -> list[Verb] | None:
-    from ...twilio.sim.conference_op import ConferenceVerb
-
     conf = V.Conference(verb.get("name"), verb.get("joinMuted") is True, False, None,
                         verb.get("beep") is True)  # fmt: skip
     max_parts = int(verb.get("maxParticipants", 250))

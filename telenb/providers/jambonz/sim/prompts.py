@@ -11,6 +11,7 @@ import random
 from typing import TYPE_CHECKING, Any
 
 from ...twilio.sim.ops import Item, PlayVerb
+from ..verbs.parse import Verb
 
 if TYPE_CHECKING:
     from ..verbs.parse import Verb
@@ -48,6 +49,5 @@ def pause(interp: Interpreter, verb: Verb) -> None:
 
 
 def prompt_items(interp: Interpreter, nested: Any, kind: str) -> list[Item]:
-    from ..verbs.parse import Verb
 
     return items(interp, Verb(kind, nested, -1)) if nested else []

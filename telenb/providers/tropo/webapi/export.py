@@ -22,6 +22,9 @@ from ....flow import verbs as V
 from ....flow.api import Call
 from ....flow.grammar import DTMF_KEYS
 from ....flow.runtime import FlowSession
+from ....sim.carrier import Carrier, current, make_current
+from .app import site
+from .client import tropo_cloud
 
 NEXT = "/step"
 EVENTS = ("continue", "incomplete", "hangup", "error")
@@ -312,7 +315,6 @@ def flow_webapi(
 ) -> WebApiSteps:
     """Show a flow (or the Tropo script or flow answering `number` on a Carrier) as the
     Tropo WebAPI documents of one call by `caller` (a caller script; default silent)."""
-    from ....sim.carrier import Carrier, current, make_current
 
     if isinstance(source, Carrier):
         if not number:
@@ -331,9 +333,6 @@ def flow_webapi(
         raise ConfigurationError(f"flow_webapi needs a Carrier or a flow, not {type(source)}")
     previous = current()
     try:
-        from .app import site
-        from .client import tropo_cloud
-
         sim = Carrier(seed=seed)
         app_ = _Continuation(flow)
         sim.app(number, tropo_webapi=app_, timeout=300.0)

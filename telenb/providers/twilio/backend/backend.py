@@ -26,6 +26,8 @@ from ....flow import verbs as V
 from ....sim.numbers import matches, normalize
 from ...webhooks.serving import RunningServer
 from ..credentials import Credentials
+from .export import flow_twiml
+from .recorder import RecordingHttpClient
 from .server import PREFIX, InlineExecutor, WebhookServer
 
 log = logging.getLogger("telenb.twilio.backend")
@@ -232,9 +234,6 @@ class TwilioBackend:
     def _dry_run(self, to: str, origin: str, flow: Callable, caller: str) -> DryRun:
         from twilio.rest import Client
 
-        from .export import flow_twiml
-        from .recorder import RecordingHttpClient
-
         recorder = RecordingHttpClient([(201, {"sid": "CA" + "0" * 32, "status": "queued"})])
         user, secret, account = self.credentials.client_args()
         Client(user, secret, account, http_client=recorder).calls.create(
@@ -249,8 +248,6 @@ class TwilioBackend:
     def estimate(self, flow: Callable, caller: str = "", *, steps: Any = None) -> Estimate:
         """Cost of one call of `flow` with a simulated `caller` (assumed rates)."""
         if steps is None:
-            from .export import flow_twiml
-
             steps = flow_twiml(flow, "+15550100", caller=caller, direction="outbound-api")
         result = steps.result
         seconds = result.duration

@@ -16,8 +16,10 @@ from typing import Any
 
 from ....errors import ConfigurationError
 from ....flow import verbs as V
+from ....sim.carrier import Carrier, current, make_current
 from ....sim.parties import parse_script
 from ..account import twilio_account
+from ..sim.interpreter import TwimlApp
 from .server import PREFIX, InlineExecutor, WebhookServer
 
 ORIGIN = "https://telenb-backend.test"
@@ -126,7 +128,6 @@ def flow_twiml(
     `source`: a `Carrier` (the app answering `number`: a Python flow, a Tropo script, or a
     TwiML app) or a flow function.  `caller` is a caller script (default: silent).
     ``direction="outbound-api"`` runs it as a call the backend places."""
-    from ....sim.carrier import Carrier, current, make_current
 
     previous = current()  # the scratch carrier must not become the session's carrier
     try:
@@ -155,7 +156,6 @@ def flow_twiml(
 
 
 def _flow(flow: Callable, number: str, caller: str, seed: int, direction: str) -> TwimlSteps:
-    from ....sim.carrier import Carrier
 
     sim = Carrier(seed=seed)
     acct = twilio_account(sim)
@@ -173,8 +173,6 @@ def _flow(flow: Callable, number: str, caller: str, seed: int, direction: str) -
         acct.web.mount(ORIGIN, server, "wsgi", same_thread=True)  # it runs the flow inline
         result = sim.call(number, caller=caller)
     else:
-        from ..sim.interpreter import TwimlApp
-
         sim.phone(number, script=caller or None)
         token = server.session_token(flow)
         app = TwimlApp(acct, f"{ORIGIN}{PREFIX}/voice?session={token}")
@@ -213,8 +211,6 @@ def _caller_notes(caller: str) -> list[str]:
 
 def _twiml_app(carrier: Any, app: Any, number: str, caller: str, seed: int) -> TwimlSteps:
     """A TwiML app's own documents, from a call on a scratch carrier sharing its web."""
-    from ....sim.carrier import Carrier
-    from ..sim.interpreter import TwimlApp
 
     original = app.target
     acct = twilio_account(carrier)

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from ....sim.carrier import Carrier
 from .sdk import offline
 
 
@@ -19,7 +20,6 @@ from .sdk import offline
 def twilio_carrier() -> Any:
     """The carrier `twilio_offline` wires clients to: a fresh `Carrier(seed=0)`. Override
     this fixture to give your own (with its numbers and apps)."""
-    from ....sim.carrier import Carrier
 
     return Carrier(seed=0)
 

@@ -22,7 +22,9 @@ from urllib.parse import urlsplit
 import requests
 from requests.adapters import BaseAdapter
 
-from ..application import NAMESPACE
+from ..application import NAMESPACE, vonage_application
+from ..ncco.parse import NccoError, parse_ncco
+from ..sim.interpreter import NccoApp
 
 
 @dataclass
@@ -68,9 +70,6 @@ class OfflineAdapter(BaseAdapter):
         return _reply(request, 404, {"title": "Not found", "detail": path})
 
     def create_call(self, request: Any, body: dict[str, Any]) -> requests.Response:
-        from ..application import vonage_application
-        from ..ncco.parse import NccoError, parse_ncco
-        from ..sim.interpreter import NccoApp
 
         try:
             actions = parse_ncco(body.get("ncco"))
