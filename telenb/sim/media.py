@@ -125,7 +125,7 @@ def recognize_audio(audio: Any, ask: V.Ask | None, engine: str | None = None) ->
     return result.text or "", float(result.confidence)
 
 
-def mapped_audio(leg: Any, url: str) -> str | float | None:
+def mapped_audio(leg: Leg | None, url: str) -> str | float | None:
     """What `carrier.audio_urls` maps `url` to (a local file or seconds), if anything."""
     carrier = leg._cref() if leg is not None else None
     table = getattr(carrier, "audio_urls", None) or {}
@@ -137,7 +137,7 @@ def mapped_audio(leg: Any, url: str) -> str | float | None:
     return None
 
 
-def is_placeholder(leg: Any, url: str) -> bool:
+def is_placeholder(leg: Leg | None, url: str) -> bool:
     """A remote URL nobody mapped: offline it plays as a placeholder of the default length."""
     local = url[7:] if url.startswith("file://") else url
     return mapped_audio(leg, url) is None and not Path(local).exists()

@@ -13,9 +13,12 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from ...sim.carrier import Carrier
 
 # format -> (exporter "module:function", front-door keyword, capability table "module:NAME")
 FORMATS: dict[str, tuple[str, str, str]] = {
@@ -81,7 +84,7 @@ class Export:
         """An app for this vendor's front door that answers with these documents."""
         return self.steps.replay()
 
-    def mount(self, carrier: Any, number: str) -> Any:
+    def mount(self, carrier: Carrier, number: str) -> Any:
         """``carrier.app(number, <front door>=self.replay())``."""
         return carrier.app(number, **{self.front_door: self.replay()})
 

@@ -107,7 +107,7 @@ def _digits(number: str) -> str:
 class _Continuation:
     """The NCCO app that runs `flow`: one NCCO per step."""
 
-    def __init__(self, flow: Callable[[Call], Any], origin: str, carrier: Any):
+    def __init__(self, flow: Callable[[Call], Any], origin: str, carrier: Carrier):
         self.host = _Host()
         self.call = Call(self.host)
         self.session = FlowSession(lambda: flow(self.call), name="export")

@@ -13,7 +13,7 @@ number's call_hook points there, so every request follows jambonz's webhook rule
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ....errors import ConfigurationError, check_options
 from ...vonage.sim.app import _inline, mount
@@ -21,11 +21,16 @@ from ..application import jambonz_application
 from ..verbs.parse import parse_app
 from .interpreter import JambonzApp
 
+if TYPE_CHECKING:
+    from ....sim.carrier import Carrier
+
 OPTIONS = ("url", "method", "status_hook", "status_method", "base_url", "webhook_secret",
            "account_sid", "application_sid", "signed", "kind", "timeout")  # fmt: skip
 
 
-def jambonz_flow(source: Any, *, carrier: Any, number: str, **options: Any) -> Callable[[Any], Any]:
+def jambonz_flow(
+    source: Any, *, carrier: Carrier, number: str, **options: Any
+) -> Callable[[Any], Any]:
     """A flow answering `number` with the jambonz application `source`.
 
     `url`/`method` are the call_hook's path and method (POST by default); `status_hook` and

@@ -13,13 +13,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from ....errors import ConfigurationError, check_options
 from ...webhooks.web import HttpResponse, detect_kind
 from ..application import plivo_application
 from .interpreter import PlivoXmlApp
+
+if TYPE_CHECKING:
+    from ....sim.carrier import Carrier
 
 OPTIONS = (
     "url",
@@ -71,7 +74,9 @@ def _site(target: Any, kind: str | None) -> Any:
     return target
 
 
-def plivo_flow(source: Any, *, carrier: Any, number: str, **options: Any) -> Callable[[Any], Any]:
+def plivo_flow(
+    source: Any, *, carrier: Carrier, number: str, **options: Any
+) -> Callable[[Any], Any]:
     """A flow that answers `number` with the Plivo XML app `source`.
 
     `source`: Plivo XML (text, a .xml file, a plivoxml element), a callable ``f(request)``,

@@ -18,13 +18,16 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ....errors import ConfigurationError, check_options
 from ...webhooks.web import detect_kind
 from .client import tropo_cloud
 from .interpreter import WebApiApp
+
+if TYPE_CHECKING:
+    from ....sim.carrier import Carrier
 
 OPTIONS = ("url", "base_url", "token", "timeout", "kind", "voice")
 
@@ -113,7 +116,7 @@ def site(source: Any, kind: str | None = None) -> tuple[Any, str]:
 
 
 def tropo_webapi_flow(
-    source: Any, *, carrier: Any, number: str, **options: Any
+    source: Any, *, carrier: Carrier, number: str, **options: Any
 ) -> Callable[[Any], Any]:
     """The builder behind `carrier.app(number, tropo_webapi=source, ...)`.
 
@@ -153,7 +156,7 @@ def tropo_webapi_flow(
     return app
 
 
-def _token(carrier: Any, number: str) -> str:
+def _token(carrier: Carrier, number: str) -> str:
     """Tropo's tokens were 88 hex digits; these come from the seed (same seed, same token)."""
     import hashlib
 
@@ -161,7 +164,7 @@ def _token(carrier: Any, number: str) -> str:
     return digest[:88]
 
 
-def start_session(carrier: Any, token: str, *, run: bool = True, **parameters: Any) -> Any:
+def start_session(carrier: Carrier, token: str, *, run: bool = True, **parameters: Any) -> Any:
     """Launch the WebAPI app that owns `token`, as Tropo's session API did
     (``POST /1.0/sessions {"token": ...}``): its start URL gets a session whose
     ``parameters`` hold ``token``, ``action: create`` and these `parameters` (as strings).

@@ -209,7 +209,7 @@ def _caller_notes(caller: str) -> list[str]:
     return notes
 
 
-def _twiml_app(carrier: Any, app: Any, number: str, caller: str, seed: int) -> TwimlSteps:
+def _twiml_app(carrier: Carrier, app: Any, number: str, caller: str, seed: int) -> TwimlSteps:
     """A TwiML app's own documents, from a call on a scratch carrier sharing its web."""
 
     original = app.target

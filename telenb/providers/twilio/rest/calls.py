@@ -32,6 +32,7 @@ from .resources import (
 )
 
 if TYPE_CHECKING:
+    from ....sim.leg import Leg
     from .offline import OfflineHttpClient
 
 MAX_BODY = 1600
@@ -96,6 +97,7 @@ def create_call(client: OfflineHttpClient, form: dict, test: bool) -> dict[str, 
     )
     result = carrier.call(to_n, flow=app, from_=from_n, run=False, timeout=int(timeout))
     leg = result.leg
+    assert leg is not None, "a call placed with run=False has its first leg"
     acct.call_options[leg.sid] = {"machine_detection": bool(form.get("MachineDetection"))}
     if form.get("StatusCallback"):
         acct.watch_call(
@@ -138,7 +140,7 @@ def _test_call(client: OfflineHttpClient, to: str, from_: str) -> dict[str, Any]
     return body
 
 
-def update_call(client: OfflineHttpClient, leg: Any, form: dict) -> dict[str, Any]:
+def update_call(client: OfflineHttpClient, leg: Leg, form: dict) -> dict[str, Any]:
     acct, carrier = client.account, client.carrier
     status = form.get("Status")
     url, twiml = form.get("Url"), form.get("Twiml")

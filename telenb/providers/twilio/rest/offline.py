@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
 from twilio.http import HttpClient
@@ -49,6 +49,10 @@ from .resources import (
 from .usage import usage
 from .verify import verify
 
+if TYPE_CHECKING:
+    from ....sim.carrier import Carrier
+    from ....sim.leg import Leg
+
 _logger = logging.getLogger("telenb.twilio.rest")
 TEST_RESOURCES = ("Calls", "Messages", "IncomingPhoneNumbers")
 
@@ -60,7 +64,7 @@ class OfflineHttpClient(HttpClient):
     ``while call.status != 'completed'`` end); None leaves the clock to you.
     """
 
-    def __init__(self, carrier: Any, *, advance: float | None = None):
+    def __init__(self, carrier: Carrier, *, advance: float | None = None):
         super().__init__(_logger, False, None)
         self.carrier = carrier
         self.account = twilio_account(carrier)
@@ -327,7 +331,7 @@ class OfflineHttpClient(HttpClient):
         return 200, recording_json(acct, rec)
 
 
-def offline_client(carrier: Any, *, test: bool = False, advance: float | None = None) -> Any:
+def offline_client(carrier: Carrier, *, test: bool = False, advance: float | None = None) -> Any:
     """A real `twilio.rest.Client` wired to the carrier (test credentials with `test=True`)."""
     from twilio.rest import Client
 
@@ -353,7 +357,7 @@ def _in_flow() -> bool:
     return getcurrent().parent is not None
 
 
-def _matches_call(leg: Any, query: dict[str, str]) -> bool:
+def _matches_call(leg: Leg, query: dict[str, str]) -> bool:
     checks = {"To": leg.to, "From": leg.from_, "Status": leg.status,
               "ParentCallSid": leg.parent.sid if leg.parent else None}  # fmt: skip
     return all(query[k] == v for k, v in checks.items() if k in query)

@@ -7,13 +7,19 @@ The JSON has Twilio's field names and formats (RFC 2822 dates, durations as stri
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from ....errors import NumberError
 from ..account import API_VERSION, SimAccount, _friendly
 from ..sim.recordings import seconds
 from .state import service_of
+
+if TYPE_CHECKING:
+    from types import SimpleNamespace
+
+    from ....sim.carrier import Carrier
+    from ....sim.leg import Leg
 
 # Test credentials' magic numbers (twilio.com/docs/iam/test-credentials), number -> error code
 MAGIC_CALL_FROM = {"+15005550001": 21212, "+15005550006": None}
@@ -98,7 +104,7 @@ def base(account_sid: str) -> str:
 
 
 # -- JSON shapes ----------------------------------------------------------------------------------
-def call_json(acct: SimAccount, leg: Any) -> dict[str, Any]:
+def call_json(acct: SimAccount, leg: Leg | SimpleNamespace) -> dict[str, Any]:
     uri = f"{base(acct.account_sid)}/Calls/{leg.sid}"
     ended = leg.ended
     number = acct.numbers.get(leg.to if leg.direction == "inbound" else leg.from_)
@@ -272,7 +278,7 @@ def not_found(path: str, why: str | None = None) -> RestError:
     return err
 
 
-def normalize_or(carrier: Any, number: str, code: int, **fmt: Any) -> str:
+def normalize_or(carrier: Carrier, number: str, code: int, **fmt: Any) -> str:
     """The number in E.164, or Twilio's 400 with `code` (21211 To, 21212 From...)."""
     try:
         return carrier.normalize(number)

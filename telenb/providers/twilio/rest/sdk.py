@@ -23,7 +23,7 @@ import contextlib
 import functools
 import os
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 from twilio.http import HttpClient
@@ -34,6 +34,9 @@ from ....errors import ConfigurationError
 from ..account import API_VERSION, twilio_account
 from .offline import OfflineHttpClient
 
+if TYPE_CHECKING:
+    from ....sim.carrier import Carrier
+
 F = TypeVar("F", bound=Callable[..., Any])
 _ENV_NAMES = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN")
 
@@ -41,7 +44,7 @@ _ENV_NAMES = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN")
 class _Mapped(OfflineHttpClient):
     """The carrier's REST API, with the app's own credentials standing for the account."""
 
-    def __init__(self, carrier: Any, aliases: Mapping[str, str], **options: Any):
+    def __init__(self, carrier: Carrier, aliases: Mapping[str, str], **options: Any):
         super().__init__(carrier, **options)
         self.aliases = dict(aliases)
 
@@ -83,7 +86,7 @@ class offline(contextlib.ContextDecorator):  # a class used like a function, as 
 
     def __init__(
         self,
-        carrier: Any,
+        carrier: Carrier,
         *,
         credentials: Mapping[str, str] | None = None,
         api_keys: Mapping[str, str] | None = None,

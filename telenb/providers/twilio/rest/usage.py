@@ -66,10 +66,10 @@ def usage(
             amount = sum(math.ceil(max(leg.duration, 0.0) / 60) for leg in chosen)
             price: Decimal | None = None
         else:
-            chosen = [m for m in msgs if _direction_ok(category, m.direction)]
-            count = sum(m.num_segments for m in chosen)
+            texts = [m for m in msgs if _direction_ok(category, m.direction)]
+            count = sum(m.num_segments for m in texts)
             amount = count
-            price = sum((m.price or Decimal(0) for m in chosen), Decimal(0))
+            price = sum((m.price or Decimal(0) for m in texts), Decimal(0))
         rows.append(_row(acct, category, description, count, count_unit, amount, usage_unit,
                          price, start, end))  # fmt: skip
     if query.get("Category"):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from ....errors import ConfigurationError, check_options
@@ -23,6 +23,9 @@ from ..account import twilio_account
 from .interpreter import MAX_DOCUMENTS_AT_ONCE, TwimlApp
 from .messaging import enable_sms
 
+if TYPE_CHECKING:
+    from ....sim.carrier import Carrier
+
 OPTIONS = (
     "url", "method", "fallback_url", "fallback_method", "status_callback",
     "status_callback_method", "base_url", "auth_token", "kind", "timeout", "sms_url",
@@ -30,7 +33,9 @@ OPTIONS = (
 )  # fmt: skip
 
 
-def twiml_flow(source: Any, *, carrier: Any, number: str, **options: Any) -> Callable[[Any], Any]:
+def twiml_flow(
+    source: Any, *, carrier: Carrier, number: str, **options: Any
+) -> Callable[[Any], Any]:
     """A flow that answers `number` with TwiML from `source` (see `_twiml_flow` for options);
     an unknown option is named, with the closest valid one."""
     check_options("app", options, OPTIONS)
@@ -40,7 +45,7 @@ def twiml_flow(source: Any, *, carrier: Any, number: str, **options: Any) -> Cal
 def _twiml_flow(
     source: Any,
     *,
-    carrier: Any,
+    carrier: Carrier,
     number: str,
     url: str | None = None,
     method: str = "POST",

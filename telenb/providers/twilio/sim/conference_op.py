@@ -5,11 +5,14 @@ may joins), coach, and endConferenceOnExit."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ....flow import verbs as V
 from ....sim.bridge import ConferenceOp
 from ....sim.ops import PENDING, Op
+
+if TYPE_CHECKING:
+    from ....sim.leg import Leg
 
 
 @dataclass
@@ -70,7 +73,7 @@ class TwimlConferenceOp(ConferenceOp):
         super().on_hangup()
 
 
-def release_wait(leg: Any, conference_op: Any) -> None:
+def release_wait(leg: Leg, conference_op: Any) -> None:
     """Finish whatever a waiting participant is doing (its wait TwiML's current verb)."""
     op = leg.op
     if op is not None and op is not conference_op and not op.done:

@@ -19,6 +19,7 @@ from .outcomes import ConferenceExit, after_dial
 from .recordings import publish, recording_params
 
 if TYPE_CHECKING:
+    from ....sim.leg import Leg
     from ..twiml.parse import Node
     from .interpreter import Interpreter
 
@@ -137,7 +138,7 @@ def _subscribe(interp: Interpreter, a: Any, room: Any) -> None:
     account, cb_method = interp.account, a.method("statusCallbackMethod")
     sequence = [0]
 
-    def send(event: str, leg: Any) -> None:
+    def send(event: str, leg: Leg) -> None:
         if event not in events:
             return
         sequence[0] += 1
@@ -163,7 +164,7 @@ def _subscribe(interp: Interpreter, a: Any, room: Any) -> None:
     room.observers.append(send)
 
 
-def _participant_params(leg: Any, part: dict | None) -> list[tuple[str, str]]:
+def _participant_params(leg: Leg, part: dict | None) -> list[tuple[str, str]]:
     part = part or {}
     op = part.get("op")
     owner = getattr(op, "owner", None)
@@ -194,7 +195,7 @@ def _record(interp: Interpreter, a: Any, room: Any) -> None:
     events = a.words("recordingStatusCallbackEvent", ("completed",))
     first_leg = interp.leg
 
-    def observe(event: str, leg: Any) -> None:
+    def observe(event: str, leg: Leg) -> None:
         if event == "start" and room.recorder is None:
             room.recorder = CallRecorder(carrier.recordings, leg or first_leg, None, False)
             (leg or first_leg).trace("recording", action="start", conference=room.sid)

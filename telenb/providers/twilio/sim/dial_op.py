@@ -4,11 +4,14 @@ timeLimit, answerOnBridge, screening (<Number url>), sequential dialing and hang
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ....flow import verbs as V
 from ....sim.bridge import TransferOp
 from ....sim.ops import Op
+
+if TYPE_CHECKING:
+    from ....sim.leg import Leg
 
 
 @dataclass
@@ -78,7 +81,7 @@ class TwimlDialOp(TransferOp):
         if not current.ended:
             current.hangup("network", "no answer before the timeout", status="no-answer")
 
-    def _next_after_failure(self, leg: Any, status: str) -> bool:
+    def _next_after_failure(self, leg: Leg, status: str) -> bool:
         """Sequential dialing: a failed attempt moves on; the last one ends the <Dial>."""
         if status not in ("busy", "failed", "no-answer", "canceled") or not self.children:
             return False
@@ -127,7 +130,7 @@ class TwimlDialOp(TransferOp):
         if not self.done and not child.ended and not self.leg.ended:
             self.connect(child)
 
-    def leg_status(self, leg: Any, status: str) -> None:
+    def leg_status(self, leg: Leg, status: str) -> None:
         if leg is self.screening and leg.ended:  # the callee declined (or hung up) first
             self.screening = None
             self.finish(

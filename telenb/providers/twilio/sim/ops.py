@@ -11,12 +11,15 @@ its `timeout` is both the wait for the first input and between keys, `finishOnKe
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ....errors import SpeechError
 from ....flow import verbs as V
 from ....sim.media import Prompt
 from ....sim.ops import ENDPOINT, PENDING, Op, Question, RecordOp
+
+if TYPE_CHECKING:
+    from ....sim.leg import Leg
 
 KEY_TONE = 0.1  # seconds per DTMF tone played by <Play digits>
 KEY_WAIT = 0.5  # 'w' in <Play digits>
@@ -47,7 +50,7 @@ class Item:
         return None  # pause: silence
 
 
-def _show(leg: Any, item: Item, prompt: Prompt | None) -> None:
+def _show(leg: Leg, item: Item, prompt: Prompt | None) -> None:
     if item.kind == "pause":
         leg.trace("pause", seconds=item.seconds)
     elif item.kind == "digits":

@@ -9,15 +9,18 @@ TwiML continues after the bridge ends: the caller with <Enqueue>'s action (Queue
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ....flow import verbs as V
 from ....sim.ops import PENDING, Op
 
+if TYPE_CHECKING:
+    from ....sim.leg import Leg
+
 
 @dataclass
 class QueueMember:
-    leg: Any
+    leg: Leg
     enqueued_at: float
     state: str = "waiting"  # waiting, bridged, left, hungup
     agent: Any = None  # the dequeuing leg
@@ -36,7 +39,7 @@ class SimQueue:
     def average_wait(self) -> float:
         return sum(self.served) / len(self.served) if self.served else 0.0
 
-    def join(self, leg: Any, now: float) -> QueueMember:
+    def join(self, leg: Leg, now: float) -> QueueMember:
         member = QueueMember(leg, now)
         self.members.append(member)
         leg.trace("queue", action="enqueue", queue=self.name, position=len(self.members))

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import requests
@@ -25,6 +25,9 @@ from requests.adapters import BaseAdapter
 from ..application import NAMESPACE, vonage_application
 from ..ncco.parse import NccoError, parse_ncco
 from ..sim.interpreter import NccoApp
+
+if TYPE_CHECKING:
+    from ....sim.carrier import Carrier
 
 
 @dataclass
@@ -39,7 +42,7 @@ class Seen:
 class OfflineAdapter(BaseAdapter):
     """Vonage's API hosts as a transport: requests never leave the process."""
 
-    def __init__(self, carrier: Any, public_key: str | bytes):
+    def __init__(self, carrier: Carrier, public_key: str | bytes):
         super().__init__()
         self.carrier, self.public_key = carrier, public_key
         self.requests: list[Seen] = []
@@ -82,6 +85,7 @@ class OfflineAdapter(BaseAdapter):
         self.carrier.run()
         call_uuid = str(uuid.uuid5(NAMESPACE, f"leg:{result.sid}"))
         self.calls[call_uuid] = result
+        assert result.root is not None, "a placed call has its first leg"
         conv = vonage_application(self.carrier).conversation_uuid(result.root)
         answer = {"uuid": call_uuid, "status": "started", "direction": "outbound"}
         return _reply(request, 201, answer | {"conversation_uuid": conv})
@@ -116,7 +120,7 @@ def _reply(request: Any, status: int, payload: Any) -> requests.Response:
     return response
 
 
-def offline(client: Any, carrier: Any, *, public_key: str | bytes) -> OfflineAdapter:
+def offline(client: Any, carrier: Carrier, *, public_key: str | bytes) -> OfflineAdapter:
     """Mount the offline transport on a `vonage.Vonage` client's HTTP session."""
     adapter = OfflineAdapter(carrier, public_key)
     client.http_client._session.mount("https://", adapter)

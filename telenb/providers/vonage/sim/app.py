@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from ....errors import ConfigurationError, check_options
@@ -24,6 +24,9 @@ from ...webhooks.web import HttpResponse, detect_kind
 from ..application import vonage_application
 from ..ncco.parse import loads, parse_ncco
 from .interpreter import NccoApp
+
+if TYPE_CHECKING:
+    from ....sim.carrier import Carrier
 
 OPTIONS = (
     "url",
@@ -41,7 +44,9 @@ OPTIONS = (
 )
 
 
-def ncco_flow(source: Any, *, carrier: Any, number: str, **options: Any) -> Callable[[Any], Any]:
+def ncco_flow(
+    source: Any, *, carrier: Carrier, number: str, **options: Any
+) -> Callable[[Any], Any]:
     """A flow that answers `number` with the NCCO app `source`; see `_ncco_flow`."""
     check_options("app", options, OPTIONS)
     return _ncco_flow(source, carrier=carrier, number=number, **options)
@@ -50,7 +55,7 @@ def ncco_flow(source: Any, *, carrier: Any, number: str, **options: Any) -> Call
 def _ncco_flow(
     source: Any,
     *,
-    carrier: Any,
+    carrier: Carrier,
     number: str,
     url: str | None = None,
     method: str = "GET",
