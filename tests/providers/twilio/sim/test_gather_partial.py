@@ -14,7 +14,7 @@ import pytest
 from twilio.request_validator import RequestValidator
 
 import telenb
-from telenb.providers.twilio import twilio_account
+from telenb.providers.twilio import offline_client, twilio_account
 from telenb.sim.media import speech_duration
 
 from ...helpers import APP, events, warnings, webhooks
@@ -162,3 +162,51 @@ def test_audio_fidelity_partials_lead_to_what_the_recogniser_heard():
         range(1, len(final.split()) + 1)
     )
     assert all(ok for _m, _p, ok in partials)
+
+
+def test_acting_on_a_partial_result_through_the_rest_api_ends_the_gather():
+    """Twilio: "To take more actions based on this partial result, use the REST API to
+    modify the call."  Redirecting the call from the partial handler replaces the <Gather>:
+    no further partial request and no action request follow."""
+    carrier = telenb.Carrier(seed=4)
+    client = offline_client(carrier)
+    app = flask.Flask("early")
+    seen: list[str] = []
+
+    @app.post("/voice")
+    def voice():
+        return (
+            '<Response><Gather input="speech" action="/done" partialResultCallback="/partial">'
+            "<Say>How can I help?</Say></Gather></Response>"
+        )
+
+    @app.post("/partial")
+    def partial():
+        form = flask.request.form
+        seen.append(form["UnstableSpeechResult"])
+        if "table" in form["UnstableSpeechResult"].split():
+            twiml = "<Response><Say>A table it is.</Say></Response>"
+            client.calls(form["CallSid"]).update(twiml=twiml)
+        return "", 204
+
+    @app.post("/done")
+    def done():  # must not be requested: the REST update replaced the <Gather>
+        return "<Response><Say>Too late.</Say></Response>"
+
+    carrier.app(APP, twiml=app, url="/voice")
+    r = carrier.call(APP, caller=f"say: {PHRASE}")
+    assert seen == ["please", "please book", "please book a", "please book a table"]
+    assert r.said() == ["How can I help?", "A table it is."]
+    assert not [e for e in events(r, "webhook") if e["purpose"] == "gather"]
+
+
+def test_same_seed_same_partial_requests():
+    """Deterministic: the same call twice sends the same partial requests at the same times."""
+
+    def partials(result):
+        hooks = events(result, "webhook")
+        return [(e.t, e["url"], e["params"]) for e in hooks if e["purpose"] == "callback:partial"]
+
+    first, _ = call()
+    again, _ = call()
+    assert partials(first) and partials(first) == partials(again)
