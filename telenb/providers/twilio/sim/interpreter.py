@@ -20,7 +20,7 @@ from ....sim.media import audio_file_duration, is_placeholder
 from ...webhooks.web import not_fetchable
 from ..twiml.attrs import Attrs
 from ..twiml.parse import Node, TwiMLParseError, parse_twiml
-from . import transcriptions
+from . import partials, transcriptions
 from .conferencing import wait_is_over
 from .dialing import v_dial, v_enqueue
 from .ops import GatherVerb, Item, PlayVerb, RecordVerb
@@ -325,8 +325,8 @@ class Interpreter:
         if not modes or not modes <= {"dtmf", "speech"}:
             self.warn(12200, f"Gather: input={a.raw('input')!r} is not dtmf, speech or both")
             modes = frozenset({"dtmf"})
-        if a.raw("partialResultCallback"):
-            self.warn(None, "telenb does not send Gather partialResultCallback requests")
+        partial_url = self.resolve(a.text("partialResultCallback"))
+        partial = partials.sender(self, partial_url, a.method("partialResultCallbackMethod"))
         on_empty = a.bool("actionOnEmptyResult", False, None)
         items: list[Item] = []
         for child in node.children:
@@ -344,6 +344,7 @@ class Interpreter:
             a.bool("bargeIn", True, None),
             a.text("hints"),
             self.known_durations(),
+            partial,
         )
         out = self.perform(verb)
         if out.kind == "hangup":

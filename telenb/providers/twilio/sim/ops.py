@@ -17,6 +17,7 @@ from ....errors import SpeechError
 from ....flow import verbs as V
 from ....sim.media import Prompt
 from ....sim.ops import ENDPOINT, PENDING, Op, Question, RecordOp
+from .partials import PartialSender, timeline
 
 if TYPE_CHECKING:
     from ....sim.leg import Leg
@@ -131,6 +132,7 @@ class GatherVerb:
     bargein: bool = True
     hints: str | None = None
     known: dict[str, float] = field(default_factory=dict)
+    partial: PartialSender | None = None  # partialResultCallback's requests
 
     def sim_op(self, runner: Any) -> Op:
         return GatherOp(runner, self)
@@ -152,6 +154,7 @@ class GatherOp(_Playing):
         self.listen_from = now if v.bargein else self.prompt_end
         self.digits = ""
         self.speaking = False
+        self.heard: tuple[str, float] | SpeechError | None = None  # recognised early
         self.noinput: list | None = None
         self.between: list | None = None
         leg.trace(
@@ -227,15 +230,32 @@ class GatherOp(_Playing):
         self.speaking = True
         end = v.timeout if v.speech_timeout is None else (v.speech_timeout or ENDPOINT)
         self.after(utt.duration + end, self._recognized, utt)
+        if v.partial is not None:
+            self._partials(utt, v.partial)
 
-    def _recognized(self, utt: Any) -> None:
+    def _hear(self, utt: Any) -> tuple[str, float] | SpeechError:
         try:
             text, confidence = self.runner.carrier.media.recognize(utt, None, self.leg)
         except SpeechError as exc:
-            self.leg.trace("error", error=type(exc).__name__, message=str(exc))
-            self.finish(V.AskOutcome("error", text=str(exc)))
+            return exc
+        return text or "", confidence
+
+    def _partials(self, utt: Any, send: PartialSender) -> None:
+        """The utterance is whole when it starts, so its final recognition is known now; its
+        interim results go out while the caller speaks (they stop if the call ends)."""
+        self.heard = self._hear(utt)
+        if not isinstance(self.heard, SpeechError):
+            for partial in timeline(self.heard[0], utt.duration):
+                self.after(partial.offset, send, partial)
+
+    def _recognized(self, utt: Any) -> None:
+        heard = self._hear(utt) if self.heard is None else self.heard
+        if isinstance(heard, SpeechError):
+            self.leg.trace("error", error=type(heard).__name__, message=str(heard))
+            self.finish(V.AskOutcome("error", text=str(heard)))
             return
-        self.finish(V.AskOutcome("input", "speech", text or "", confidence=confidence))
+        text, confidence = heard
+        self.finish(V.AskOutcome("input", "speech", text, confidence=confidence))
 
     def hangup_outcome(self) -> Any:
         return V.AskOutcome("hangup", digits=self.digits)
