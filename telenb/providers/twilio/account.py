@@ -94,6 +94,7 @@ class SimAccount:
         self.queues: dict[str, Any] = {}
         self.web = Web()
         self.deleted: set[str] = set()  # SIDs deleted through the REST API
+        self.transcriptions: list[Any] = []  # <Record transcribe> results (sim/transcriptions.py)
         self.call_options: dict[str, dict[str, Any]] = {}  # REST-created calls: their options
         self._call_watches: dict[str, CallbackWatch] = {}
         self._message_watches: dict[str, CallbackWatch] = {}

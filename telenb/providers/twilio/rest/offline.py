@@ -46,6 +46,7 @@ from .resources import (
     page,
     recording_json,
 )
+from .transcriptions import transcriptions
 from .usage import usage
 from .verify import verify
 
@@ -315,10 +316,17 @@ class OfflineHttpClient(HttpClient):
     def _keys(self, method, rest, query, form, path, test) -> tuple[int, Any]:
         return keys(self, method, rest, query, form, path)
 
+    def _transcriptions(self, method, rest, query, form, path, test) -> tuple[int, Any]:
+        return transcriptions(self, method, rest, query, path)
+
     # -- Recordings -----------------------------------------------------------------------------
     def _recordings(self, method, rest, query, form, path, test) -> tuple[int, Any]:
         acct = self.account
         recs = [r for r in acct.carrier.recordings if r.sid not in acct.deleted]
+        if len(rest) > 1 and rest[1] == "Transcriptions":
+            if not any(r.sid == rest[0] for r in recs):
+                raise not_found(path)
+            return transcriptions(self, method, rest[2:], query, path, recording_sid=rest[0])
         if method != "GET" or len(rest) > 1:
             raise not_found(path)
         if not rest:

@@ -378,15 +378,12 @@ class Interpreter:
         transcribe_cb = a.text("transcribeCallback")
         transcribe = a.bool("transcribe", False, 13614) or bool(transcribe_cb)
         record = V.Record(
-            None,
-            a.bool("playBeep", True, 13616),
-            float(max_length),
-            float(timeout),
-            float(timeout),
-            None,
-            None,
-            "audio/wav",
-            transcribe,
+            beep=a.bool("playBeep", True, 13616),
+            max_time=float(max_length),
+            silence_timeout=float(timeout),
+            timeout=float(timeout),
+            terminator=None,
+            transcribe=transcribe,
         )
         verb = RecordVerb(record, finish)
         out = self.perform(verb)
@@ -396,7 +393,9 @@ class Interpreter:
 
         url = publish(self.account, rec)
         rec_params = recording_params(self.account, rec, url, trimmed=trim == "trim-silence")
-        self._recording_callbacks(a, rec, url, rec_params, transcribe_cb)
+        self._recording_callbacks(
+            a, rec, url, rec_params, (transcribe_cb or "") if transcribe else None
+        )
         extra = [(k, v) for k, v in rec_params if k in ("RecordingUrl", "RecordingDuration")]
         extra.append(("RecordingSid", rec.sid))
         if out.kind == "hangup":
@@ -416,9 +415,10 @@ class Interpreter:
             cb_method = a.method("recordingStatusCallbackMethod")
             base = [("AccountSid", self.account.account_sid), ("CallSid", self.leg.sid)]
             self.hooks.callback(cb_method, callback, base + params, sid=self.leg.sid, event="rec")
-        callback = self.resolve(transcribe_cb)
-        if callback:  # later, once transcribed: after the action (see transcriptions.py)
-            transcriptions.schedule(self, rec, url, callback)
+        if transcribe_cb is not None:  # later, once transcribed: after the action
+            transcriptions.schedule(
+                self, rec, url, (self.resolve(transcribe_cb) if transcribe_cb else None)
+            )
 
     # -- control --------------------------------------------------------------------------------
     def v_redirect(self, node: Node) -> Any:

@@ -10,6 +10,7 @@ latency plus a share of the recording's length (`delay`).  Twilio transcribes re
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 BASE_DELAY = 30.0  # seconds from the end of the recording to the start of transcription
@@ -22,18 +23,45 @@ def delay(duration: float) -> float:
     return BASE_DELAY + PER_SECOND * max(0.0, duration)
 
 
-def schedule(interp: Any, rec: Any, url: str, callback: str) -> None:
-    """Request `callback` with the transcription of `rec` once it is ready."""
+@dataclass
+class Transcription:
+    """One Transcription resource: ``in-progress`` from the end of the recording until the
+    text is ready, then ``completed`` (or ``failed`` outside Twilio's 2-120 s range)."""
+
+    sid: str
+    recording_sid: str
+    call_sid: str
+    created: float  # carrier time the recording ended
+    duration: float  # seconds of transcribed audio
+    status: str = "in-progress"
+    text: str | None = None
+    updated: float | None = None
+
+
+def schedule(interp: Any, rec: Any, url: str, callback: str | None) -> Transcription:
+    """Transcribe `rec`; once ready, the resource completes and `callback` (if any) is
+    requested with the text."""
     account, leg = interp.account, interp.leg
-    sid = account.carrier.sids.new("transcription")
-    account.carrier.afterwork.schedule(
-        leg.sid, delay(rec.duration), _send, interp, rec, url, sid, callback
+    carrier = account.carrier
+    item = Transcription(
+        carrier.sids.new("transcription"), rec.sid, leg.sid, carrier.clock.now, rec.duration
     )
+    account.transcriptions.append(item)
+    carrier.afterwork.schedule(
+        leg.sid, delay(rec.duration), _send, interp, rec, url, item, callback
+    )
+    return item
 
 
-def _send(interp: Any, rec: Any, url: str, tsid: str, callback: str) -> None:
+def _send(interp: Any, rec: Any, url: str, item: Transcription, callback: str | None) -> None:
     ok = MIN_SECONDS <= rec.duration <= MAX_SECONDS
     text = rec.transcription if rec.transcription is not None else rec.text
+    item.status = "completed" if ok else "failed"
+    item.text = (text or "") if ok else None
+    item.updated = interp.account.carrier.clock.now
+    if not callback:
+        return
+    tsid = item.sid
     params = [
         *interp.params(),
         ("RecordingSid", rec.sid),
