@@ -176,6 +176,8 @@ def _processed(client: OfflineHttpClient, entry: CallRecording) -> None:
     rec = entry.rec
     assert rec is not None
     entry.updated = client.carrier.clock.now
+    if entry.sid in client.account.deleted:  # deleted while it was being made: no callback
+        return
     if seconds(rec) == 0:  # nothing left of it (stopped at once, or all of it skipped)
         entry.status = "absent"
         rec.meta.update(twilio_status="absent", error_code=TOO_SHORT)
@@ -214,17 +216,18 @@ def _listed(client: OfflineHttpClient, leg: Any) -> list[dict[str, Any]]:
     """The call's recordings, newest first: finished ones and any still being made."""
     acct = client.account
     live = _all(client)
+    made = {sid: i for i, sid in enumerate(live)}  # API recordings in the order they began
     rows = [
-        (r.started_at, _json(client, live.get(r.sid), r))
+        ((r.started_at, made.get(r.sid, -1)), _json(client, live.get(r.sid), r))
         for r in acct.carrier.recordings
         if r.call_sid == leg.sid and r.sid not in acct.deleted
     ]
     rows += [
-        (e.started_at, _json(client, e, None))
+        ((e.started_at, made[e.sid]), _json(client, e, None))
         for e in live.values()
         if e.call_sid == leg.sid and e.rec is None and e.sid not in acct.deleted
     ]
-    return [row for _t, row in sorted(rows, key=lambda r: r[0], reverse=True)]
+    return [row for _key, row in sorted(rows, key=lambda r: r[0], reverse=True)]
 
 
 def in_progress(client: OfflineHttpClient) -> list[dict[str, Any]]:

@@ -176,7 +176,12 @@ def test_tracks_channels_trim_and_absent():
         recording_status_callback=f"{ORIGIN}/rec", recording_status_callback_event=["absent"]
     )
     calls(empty.sid).update(status="stopped")  # at once: nothing recorded
+    outbound = calls.create(recording_track="outbound")
+    carrier.run(until=20)
+    calls(outbound.sid).update(status="stopped")
     carrier.run(until=40)
+    [prompts] = [r for r in carrier.recordings if r.sid == outbound.sid]
+    assert [(s.side, s.text) for s in prompts.segments] == [("flow", "Please hold.")]
     [made] = [r for r in carrier.recordings if r.sid == inbound.sid]
     assert [s.text for s in made.segments] == ["four two", "Ada Lovelace"] and made.channels == 2
     first, last = made.segments
@@ -189,9 +194,9 @@ def test_tracks_channels_trim_and_absent():
     assert (gone.status, gone.error_code, gone.media_url) == ("absent", 16101, None)
     [cb] = callbacks(seen)
     assert (cb["RecordingStatus"], cb["ErrorCode"]) == ("absent", "16101")
-    assert [r.sid for r in calls.list()] == [empty.sid, inbound.sid]
+    assert [r.sid for r in calls.list()] == [outbound.sid, empty.sid, inbound.sid]
     calls(empty.sid).delete()
-    assert [r.sid for r in calls.list()] == [inbound.sid]
+    assert [r.sid for r in calls.list()] == [outbound.sid, inbound.sid]
 
 
 def test_a_webhook_app_records_its_own_call_and_the_audio_is_real():
@@ -235,3 +240,43 @@ def test_a_webhook_app_records_its_own_call_and_the_audio_is_real():
     assert np.abs(heard[:rate]).max() > 100  # before the pause
     assert np.abs(heard[rate + 8 : 2 * rate - 8]).max() == 0  # paused: silence
     assert np.abs(heard[2 * rate : 3 * rate]).max() > 100  # the prompt again after the resume
+
+
+def test_one_recording_at_a_time_and_the_account_sees_it_live():
+    """While a recording is active it is in the account's Recordings list (status
+    in-progress); telenb records one recording per call at a time, so a second start is
+    refused with 16108 (Voice Recording: request failed due to concurrent recordings), and
+    a Status that is not paused, in-progress or stopped is a 400."""
+    carrier, leg, _seen = on_hold()
+    client = offline_client(carrier)
+    carrier.run(until=1)
+    rec = client.calls(leg.sid).recordings.create()
+    [live] = client.recordings.list(call_sid=leg.sid)
+    assert (live.sid, live.status, live.duration) == (rec.sid, "in-progress", "-1")
+    assert client.recordings(rec.sid).fetch().status == "in-progress"
+    with pytest.raises(TwilioRestException) as err:
+        client.calls(leg.sid).recordings.create()
+    assert (err.value.status, err.value.code) == (400, 16108)
+    with pytest.raises(TwilioRestException) as err:
+        client.calls(leg.sid).recordings(rec.sid).update(status="completed")
+    assert err.value.status == 400
+    assert client.calls(leg.sid).recordings(rec.sid).fetch().status == "in-progress"
+
+
+def test_same_seed_same_recording():
+    """Deterministic: the same seed and the same requests give the same SIDs, times and
+    trace."""
+
+    def run():
+        carrier, leg, _seen = on_hold()
+        client = offline_client(carrier)
+        carrier.run(until=1)
+        rec = client.calls(leg.sid).recordings.create(recording_status_callback=f"{ORIGIN}/rec")
+        carrier.run(until=3)
+        client.calls(leg.sid).recordings(rec.sid).update(status="paused", pause_behavior="skip")
+        carrier.run(until=5)
+        client.calls(leg.sid).recordings(rec.sid).update(status="stopped")
+        carrier.run(until=30)
+        return [(e.t, e.kind, e.to_dict()) for e in carrier.trace], rec.sid
+
+    assert run() == run()
