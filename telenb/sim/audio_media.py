@@ -174,8 +174,9 @@ class AudioMedia:
         return Audio.stereo(_mix(t.near, origin, end), _mix(t.far, origin, end))
 
     def render_recording(self, rec: Any, leg: Leg) -> Audio | None:
-        """Audio for a `record` verb (mono, the party) or a call recording (stereo)."""
-        if rec.source == "call":
+        """Audio for a `record` verb (mono, the party) or a call recording (stereo: the
+        party left, what it heard right; any two-channel recording is laid out so)."""
+        if rec.source == "call" or rec.channels == 2:
             near = [(s.start, s.audio) for s in rec.segments if s.side == "party" and s.audio]
             far = [(s.start, s.audio) for s in rec.segments if s.side == "flow" and s.audio]
             return Audio.stereo(_mix(near, 0.0, rec.duration), _mix(far, 0.0, rec.duration))

@@ -162,24 +162,46 @@ class RecordingStore:
             return None
         return leg.recorder.stop(leg)
 
-    def finish(self, recorder: CallRecorder, source: str = "call") -> Recording:
-        """End a recorder that belongs to no leg (a conference's mix)."""
-        return self._finish_call_recording(recorder, source)
+    def finish(
+        self,
+        recorder: CallRecorder,
+        source: str = "call",
+        *,
+        sid: str | None = None,
+        duration: float | None = None,
+        channels: int | None = None,
+        segments: list[Segment] | None = None,
+    ) -> Recording:
+        """End a recorder that belongs to no leg (a conference's mix), or one whose owner
+        edited what it caught (a vendor's paused recording: its own `duration` and
+        `segments`, under the `sid` it announced when it started)."""
+        return self._finish_call_recording(
+            recorder, source, sid=sid, duration=duration, channels=channels, segments=segments
+        )
 
-    def _finish_call_recording(self, recorder: CallRecorder, source: str = "call") -> Recording:
+    def _finish_call_recording(
+        self,
+        recorder: CallRecorder,
+        source: str = "call",
+        *,
+        sid: str | None = None,
+        duration: float | None = None,
+        channels: int | None = None,
+        segments: list[Segment] | None = None,
+    ) -> Recording:
         leg = recorder.leg
-        sid = self.carrier.sids.new("recording")
+        sid = sid or self.carrier.sids.new("recording")
         now = self.carrier.clock.now
         target = record_target(recorder.path)
         rec = Recording(
             sid,
             leg.sid,
             recorder.started_at,
-            round(now - recorder.started_at, 6),
-            recorder.segments,
+            round(now - recorder.started_at if duration is None else duration, 6),
+            recorder.segments if segments is None else segments,
             url=target.path or f"telenb://recordings/{sid}.wav",
             path=target.path,
-            channels=2 if source == "call" else 1,
+            channels=channels or (2 if source == "call" else 1),
             source=source,
         )
         _note_upload(rec, target)

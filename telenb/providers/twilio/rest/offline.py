@@ -9,7 +9,8 @@
 Nothing goes on the network.  Calls (create, fetch, list, update with Url/Twiml/Status,
 delete), Messages (create, fetch, list, delete), IncomingPhoneNumbers (list, create, fetch,
 update, delete: buying a number registers it on the carrier with its voice URL), Recordings
-(fetch, list) and the Account are served; anything else answers 404 (20404).  Credentials
+(fetch, list, delete; a live call's Recordings started, paused, resumed and stopped, see
+`call_recordings`) and the Account are served; anything else answers 404 (20404).  Credentials
 are checked: the account's auth token or API keys (live), or the test pair, with which
 Twilio's magic numbers (+15005550006 ...) give their documented errors and nothing is
 placed or sent.  Each request is added to the carrier's trace as a ``rest`` event.
@@ -32,6 +33,7 @@ from . import media
 from .accounts import account_instance, accounts_list, authenticate_sub, subaccounts
 from .applications import applications, keys
 from .available import available
+from .call_recordings import call_recordings, in_progress
 from .calls import buy_number, configure_number, create_call, create_message, update_call
 from .conferences import conferences
 from .lookups import lookups
@@ -220,11 +222,8 @@ class OfflineHttpClient(HttpClient):
             items = [call_json(acct, leg) for leg in reversed(legs)]
             return 200, page("calls", items, path, query)
         leg = self._find_call(rest[0], path)
-        if len(rest) == 2 and rest[1] == "Recordings" and method == "GET":
-            recs = [
-                recording_json(acct, r) for r in acct.carrier.recordings if r.call_sid == leg.sid
-            ]
-            return 200, page("recordings", recs[::-1], path, query)
+        if len(rest) > 1 and rest[1] == "Recordings":
+            return call_recordings(self, method, leg, rest[2:], query, form, path)
         if len(rest) > 1:
             raise not_found(path)
         if method == "GET":
@@ -327,15 +326,22 @@ class OfflineHttpClient(HttpClient):
             if not any(r.sid == rest[0] for r in recs):
                 raise not_found(path)
             return transcriptions(self, method, rest[2:], query, path, recording_sid=rest[0])
-        if method != "GET" or len(rest) > 1:
+        if method not in ("GET", "DELETE") or len(rest) > 1 or (method == "DELETE" and not rest):
             raise not_found(path)
         if not rest:
             call = query.get("CallSid")
-            items = [recording_json(acct, r) for r in recs[::-1] if not call or r.call_sid == call]
+            items = in_progress(self)[::-1] + [recording_json(acct, r) for r in recs[::-1]]
+            items = [i for i in items if not call or i["call_sid"] == call]
             return 200, page("recordings", items, path, query)
         rec = next((r for r in recs if r.sid == rest[0]), None)
+        live = [i for i in in_progress(self) if i["sid"] == rest[0]]
+        if rec is None and live and method == "GET":
+            return 200, live[0]
         if rec is None:
             raise not_found(path)
+        if method == "DELETE":
+            acct.deleted.add(rec.sid)
+            return 204, None
         return 200, recording_json(acct, rec)
 
 

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from ....errors import NumberError
 from ..account import API_VERSION, SimAccount, _friendly
-from ..sim.recordings import seconds
+from ..sim.recordings import SOURCES, seconds
 from .state import service_of
 
 if TYPE_CHECKING:
@@ -53,6 +53,7 @@ MESSAGES = {
     21217: "Phone number does not appear to be valid.",
     21218: "Invalid ApplicationSid",
     21220: "Call is not in-progress. Cannot redirect.",
+    16108: "Request failed due to concurrent recordings",
     21408: "Permission to send an SMS has not been enabled for the region indicated by the 'To' "
     "number: {to}.",
     21421: "PhoneNumber is invalid.",
@@ -219,7 +220,9 @@ def number_json(acct: SimAccount, entry: Any, account_sid: str | None = None) ->
 
 
 def recording_json(acct: SimAccount, rec: Any) -> dict[str, Any]:
+    """A finished recording; one the API started says how far its processing is (`meta`)."""
     uri = f"{base(acct.account_sid)}/Recordings/{rec.sid}"
+    meta = rec.meta
     return {
         "account_sid": acct.account_sid,
         "api_version": API_VERSION,
@@ -229,15 +232,16 @@ def recording_json(acct: SimAccount, rec: Any) -> dict[str, Any]:
         "date_created": acct.rfc2822(rec.started_at + rec.duration),
         "date_updated": acct.rfc2822(rec.started_at + rec.duration),
         "duration": str(seconds(rec)),
-        "error_code": None,
-        "media_url": rec.meta.get("twilio_url"),
+        "error_code": meta.get("error_code"),
+        "media_url": meta.get("twilio_url"),
         "price": None,
         "price_unit": "USD",
         "sid": rec.sid,
-        "source": "RecordVerb" if rec.source == "record" else "StartCallRecordingAPI",
+        "source": SOURCES.get(rec.source, "DialVerb"),
         "start_time": acct.rfc2822(rec.started_at),
-        "status": "completed",
+        "status": meta.get("twilio_status", "completed"),
         "subresource_uris": {"transcriptions": f"{uri}/Transcriptions.json"},
+        "track": meta.get("track", "both"),
         "uri": f"{uri}.json",
     }
 

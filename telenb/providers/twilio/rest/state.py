@@ -17,6 +17,7 @@ class RestState:
     queue_created: dict[str, float] = field(default_factory=dict)
     verify: dict[str, Any] = field(default_factory=dict)  # Verify v2: services, verifications
     messaging: dict[str, Any] = field(default_factory=dict)  # services; message -> service
+    call_recordings: dict[str, Any] = field(default_factory=dict)  # SID -> CallRecording
 
 
 def rest_state(acct: Any) -> RestState:
