@@ -151,7 +151,7 @@ class SimAccount:
         return self._webhooks
 
     def queue(self, name: str, max_size: int = 100) -> Any:
-        from .sim.queues import SimQueue
+        from ..docverbs.queues import SimQueue
 
         q = self.queues.get(name)
         if q is None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ....errors import NumberError
 from ....flow import verbs as V
-from ...twilio.sim.dial_op import DialVerb
+from ...docverbs.dial import DialVerb
 from ..application import SIP, STATUS
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ...twilio.sim.ops import GatherVerb
+from ...docverbs.prompts import GatherVerb
 from .prompts import prompt_items
 
 if TYPE_CHECKING:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ....flow import verbs as V
-from ...twilio.sim.conference_op import ConferenceVerb
+from ...docverbs.conference import ConferenceVerb
 from ..application import WEBHOOK_ERROR_SIP
 from ..verbs.parse import JambonzError, Verb
 from .dial import dial

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING, Any
 
-from ...twilio.sim.ops import Item, PlayVerb
+from ...docverbs.prompts import Item, PlayVerb
 from ..verbs.parse import Verb
 
 if TYPE_CHECKING:

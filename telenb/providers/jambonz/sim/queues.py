@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ...twilio.sim.ops import Item, PlayVerb
-from ...twilio.sim.queues import BridgeWait, DequeueVerb, SimQueue
+from ...docverbs.prompts import Item, PlayVerb
+from ...docverbs.queues import BridgeWait, DequeueVerb, SimQueue
 from .prompts import pause, say_or_play
 
 if TYPE_CHECKING:

@@ -14,9 +14,9 @@ from typing import Any
 from urllib.parse import urljoin
 
 from ....flow import verbs as V
-from ...twilio.sim.conference_op import ConferenceVerb
-from ...twilio.sim.dial_op import DialVerb
-from ...twilio.sim.ops import GatherVerb, Item, PlayVerb, RecordVerb
+from ...docverbs.conference import ConferenceVerb
+from ...docverbs.dial import DialVerb
+from ...docverbs.prompts import GatherVerb, Item, PlayVerb, RecordVerb
 from ..application import STATUS, PlivoApplication, WebhookFailure
 from ..xml.parse import Element, PlivoXmlError, parse_xml
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
+from ...docverbs.conference import drop
 from ..account import API_VERSION, SimAccount
-from ..sim.conference_op import drop
 from .calls import create_call
 from .resources import RestError, base, not_found, page
 

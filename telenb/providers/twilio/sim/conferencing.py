@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from ....flow import verbs as V
 from ....sim.recording import CallRecorder
-from .conference_op import ConferenceVerb
-from .ops import Item, PlayVerb
+from ...docverbs.conference import ConferenceVerb
+from ...docverbs.prompts import Item, PlayVerb
 from .outcomes import ConferenceExit, after_dial
 from .recordings import publish, recording_params
 

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 from ....errors import NumberError
 from ....flow import verbs as V
+from ...docverbs.dial import DialVerb
+from ...docverbs.prompts import Item, PlayVerb
+from ...docverbs.queues import BridgeWait, DequeueVerb
 from .conferencing import v_conference
-from .dial_op import DialVerb
-from .ops import Item, PlayVerb
 from .outcomes import NEXT, QueueExit, after_dial
-from .queues import BridgeWait, DequeueVerb
 from .recordings import publish, recording_params
 from .screening import screener
 

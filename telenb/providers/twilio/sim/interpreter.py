@@ -17,13 +17,13 @@ from urllib.parse import urljoin, urlsplit
 from ....errors import ConfigurationError, NumberError
 from ....flow import verbs as V
 from ....sim.media import audio_file_duration, is_placeholder
+from ...docverbs.prompts import GatherVerb, Item, PlayVerb, RecordVerb
 from ...webhooks.web import not_fetchable
 from ..twiml.attrs import Attrs
 from ..twiml.parse import Node, TwiMLParseError, parse_twiml
 from . import partials, transcriptions
 from .conferencing import wait_is_over
 from .dialing import v_dial, v_enqueue
-from .ops import GatherVerb, Item, PlayVerb, RecordVerb
 from .outcomes import NEXT, ConferenceExit, QueueExit
 from .recordings import known_urls, publish, recording_params
 from .webhooks import Document, WebhookError, call_scope

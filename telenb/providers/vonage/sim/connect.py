@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from ....errors import NumberError
 from ....flow import verbs as V
-from ...twilio.sim.conference_op import ConferenceVerb
-from ...twilio.sim.dial_op import DialVerb
+from ...docverbs.conference import ConferenceVerb
+from ...docverbs.dial import DialVerb
 from ..application import FAILURES, STATUS
 
 if TYPE_CHECKING:

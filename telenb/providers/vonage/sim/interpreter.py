@@ -9,7 +9,7 @@ ends the call as failed, and the reason goes to the event webhook as an error ev
 
 The simulated verbs themselves (prompts that play while input is collected, records that stop
 on a key set, dials and conferences) are the same operations TwiML apps use
-(`telenb.providers.twilio.sim.ops`); this module translates NCCO options onto them.
+(`telenb.providers.docverbs.prompts`); this module translates NCCO options onto them.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 
 from ....errors import ConfigurationError
 from ....flow import verbs as V
-from ...twilio.sim.ops import GatherVerb, Item, PlayVerb
+from ...docverbs.prompts import GatherVerb, Item, PlayVerb
 from ..ncco.parse import Action, NccoError, parse_ncco
 from .connect import connect, conversation
 from .recording import finish_background, record

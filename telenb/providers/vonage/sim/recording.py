@@ -15,7 +15,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from ....flow import verbs as V
-from ...twilio.sim.ops import RecordVerb
+from ...docverbs.prompts import RecordVerb
 from ..application import NAMESPACE
 
 if TYPE_CHECKING:

@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ....flow import verbs as V
-from ....sim.bridge import TransferOp
-from ....sim.ops import Op
+from ...flow import verbs as V
+from ...sim.bridge import TransferOp
+from ...sim.ops import Op
 
 if TYPE_CHECKING:
-    from ....sim.leg import Leg
+    from ...sim.leg import Leg
 
 
 @dataclass

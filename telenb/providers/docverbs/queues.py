@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ....flow import verbs as V
-from ....sim.ops import PENDING, Op
+from ...flow import verbs as V
+from ...sim.ops import PENDING, Op
 
 if TYPE_CHECKING:
-    from ....sim.leg import Leg
+    from ...sim.leg import Leg
 
 
 @dataclass

@@ -1,7 +1,8 @@
-"""TwiML verbs as operations on a simulated call, with Twilio's timing rules.
+"""Prompts, gathers and recordings as vendor documents run them, on a simulated call.
 
 The engine's own operations follow Tropo (one prompt per question, a separate inter-digit
-timeout, a single terminator key).  TwiML differs: a <Gather> plays several nested prompts,
+timeout, a single terminator key).  Document verbs (TwiML's, and the NCCO, Plivo and jambonz
+verbs mapped onto them) differ: a <Gather> plays several nested prompts,
 its `timeout` is both the wait for the first input and between keys, `finishOnKey` and
 <Record>'s finish keys are sets, <Pause> before the call is answered delays pick-up, and
 <Dial> can record the bridge or cap its length.  Each verb here is plain data with a
@@ -13,14 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ....errors import SpeechError
-from ....flow import verbs as V
-from ....sim.media import Prompt
-from ....sim.ops import ENDPOINT, PENDING, Op, Question, RecordOp
+from ...errors import SpeechError
+from ...flow import verbs as V
+from ...sim.media import Prompt
+from ...sim.ops import ENDPOINT, PENDING, Op, Question, RecordOp
 from .partials import PartialSender, timeline
 
 if TYPE_CHECKING:
-    from ....sim.leg import Leg
+    from ...sim.leg import Leg
 
 KEY_TONE = 0.1  # seconds per DTMF tone played by <Play digits>
 KEY_WAIT = 0.5  # 'w' in <Play digits>
