@@ -2,6 +2,7 @@
 simulator through its vendor's front door, gives the same conversation as the flow."""
 
 import runpy
+import threading
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,26 @@ def test_ncco_record_connect_and_conversation():
 def test_unknown_format_names_the_known_ones():
     with pytest.raises(ConfigurationError, match="ncco"):
         telenb.export(pin_line, to="fax")
+
+
+@pytest.mark.parametrize("to", FORMATS)
+def test_an_export_survives_several_idle_webhook_workers(to):
+    """A continuation export drives its flow's greenlet from every step's webhook, and a
+    greenlet belongs to one thread.  With more than one idle webhook worker (left by an app
+    that answered after its deadline, say), steps must not land on different threads."""
+    from telenb.providers.webhooks.deadline import run_bounded
+
+    barrier = threading.Barrier(3)
+
+    def hold() -> None:
+        barrier.wait(timeout=5)
+
+    held = [threading.Thread(target=run_bounded, args=(hold, 5, RuntimeError)) for _ in range(3)]
+    for t in held:
+        t.start()
+    for t in held:
+        t.join()
+    source = dress_shop()
+    first = source.call(APP, caller="say: purple; say: red")
+    ex = telenb.export(source, to=to, number=APP, caller="say: purple; say: red")
+    assert conversation(ex.result) == conversation(first)

@@ -21,7 +21,8 @@ from ...flow import verbs as V
 from ...flow.api import Call
 from ...flow.runtime import FlowSession
 from ...sim.carrier import Carrier, current, make_current
-from ..tropo.webapi.export import _Host
+from ..export.host import ContinuationHost
+from ..webhooks.json_apps import JsonSite
 from .application import vonage_application
 
 CAPABILITIES = (
@@ -108,7 +109,7 @@ class _Continuation:
     """The NCCO app that runs `flow`: one NCCO per step."""
 
     def __init__(self, flow: Callable[[Call], Any], origin: str, carrier: Carrier):
-        self.host = _Host()
+        self.host = ContinuationHost()
         self.call = Call(self.host)
         self.session = FlowSession(lambda: flow(self.call), name="export")
         self.host.session = self.session
@@ -339,6 +340,9 @@ def flow_ncco(
         origin = vonage_application(sim).origin_for(sim.normalize(number))
         app_ = _Continuation(flow, origin, sim)
         sim.app(number, ncco=app_, url="/answer", event_url="/event")
+        # it drives the flow itself (a greenlet, bound to one thread), so it answers on the
+        # network's own thread: on a webhook worker, two idle workers could split its steps
+        vonage_application(sim).web.mount(origin, JsonSite(app_), "callable", same_thread=True)
         result = sim.call(number, caller=caller)
     finally:
         if previous is not None:

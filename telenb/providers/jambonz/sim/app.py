@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ....errors import ConfigurationError, check_options
-from ...vonage.sim.app import _inline, mount
+from ...webhooks.json_apps import inline_document, mount
 from ..application import jambonz_application
 from ..verbs.parse import parse_app
 from .interpreter import JambonzApp
@@ -53,7 +53,7 @@ def jambonz_flow(
     status_method = (options.get("status_method") or "POST").upper()
     if method not in ("GET", "POST") or status_method not in ("GET", "POST"):
         raise ConfigurationError("method and status_method must be GET or POST")
-    inline = _inline(source)
+    inline = inline_document(source)
     status = options.get("status_hook")
     if inline is not None and options.get("url") is None and status is None:
         japp.numbers[number] = {"app": "inline"}

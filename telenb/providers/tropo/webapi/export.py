@@ -23,6 +23,7 @@ from ....flow.api import Call
 from ....flow.grammar import DTMF_KEYS
 from ....flow.runtime import FlowSession
 from ....sim.carrier import Carrier, current, make_current
+from ...export.host import ContinuationHost
 from .app import site
 from .client import tropo_cloud
 
@@ -89,29 +90,11 @@ def _heading(posted: dict[str, Any]) -> str:
     return f"POST {NEXT} (result) " + " ".join(bits)
 
 
-class _Host:
-    """The flow's host behind the continuation app: a verb suspends the flow's greenlet."""
-
-    def __init__(self) -> None:
-        self.session: FlowSession | None = None
-        self.details: dict[str, Any] = {"state": "ANSWERED", "channel": "VOICE"}
-
-    def perform(self, verb: Any) -> Any:
-        assert self.session is not None
-        return self.session.perform(verb)
-
-    def trace(self, kind: str, /, **data: Any) -> None:
-        pass  # the simulator's trace records what the exported document did
-
-    def info(self) -> dict[str, Any]:
-        return dict(self.details)
-
-
 class _Continuation:
     """The WebAPI app that runs `flow` one verb per document."""
 
     def __init__(self, flow: Callable[[Call], Any]):
-        self.host = _Host()
+        self.host = ContinuationHost()
         self.call = Call(self.host)
         self.host.session = FlowSession(lambda: flow(self.call), name="export")
         self.pending: Any = None

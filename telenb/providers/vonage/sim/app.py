@@ -13,14 +13,11 @@ Vonage's webhook rules: GET or POST, JSON bodies, JWT signatures, retries, error
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Mapping
-from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin, urlsplit
 
 from ....errors import ConfigurationError, check_options
-from ...webhooks.web import HttpResponse, detect_kind
+from ...webhooks.json_apps import absolute, inline_document, mount
 from ..application import vonage_application
 from ..ncco.parse import loads, parse_ncco
 from .interpreter import NccoApp
@@ -92,110 +89,23 @@ def _ncco_flow(
         vapp.webhooks.timeout = float(timeout)
     if method.upper() not in ("GET", "POST") or event_method.upper() not in ("GET", "POST"):
         raise ConfigurationError("method and event_method must be GET or POST")
-    inline = _inline(source)
+    inline = inline_document(source, loads)
     if inline is not None and url is None and event_url is None:
         app = NccoApp(vapp, ncco=parse_ncco(inline), name="ncco")
         vapp.numbers[number] = {"ncco": "inline"}
         return app
-    answer_url = mount(vapp, source, number, url=url, base_url=base_url, kind=kind)
+    answer_url = mount(vapp, source, number, url=url, base_url=base_url, kind=kind, loads=loads)
     app = NccoApp(
         vapp,
         answer_url,
         answer_method=method,
-        event_url=_absolute(event_url, answer_url),
+        event_url=absolute(event_url, answer_url),
         event_method=event_method,
-        fallback_answer_url=_absolute(fallback_answer_url, answer_url),
+        fallback_answer_url=absolute(fallback_answer_url, answer_url),
         name=_label(source),
     )
     vapp.numbers[number] = {"answer_url": answer_url, "event_url": app.event_url}
     return app
-
-
-def _inline(source: Any) -> Any:
-    """The NCCO itself when `source` is one (a list, JSON text or a .json file)."""
-    if isinstance(source, Path) or (
-        isinstance(source, str) and source.strip().endswith(".json") and "\n" not in source
-    ):
-        path = Path(source)
-        if not path.exists():
-            raise ConfigurationError(f"no NCCO file at {path}")
-        source = path.read_text(encoding="utf-8")
-    if isinstance(source, list):
-        return source
-    if isinstance(source, str) and source.strip()[:1] in ("[", "{"):
-        return loads(source)  # an object is refused by parse_ncco, with the fix
-    return None
-
-
-def mount(
-    vapp: Any,
-    source: Any,
-    number: str,
-    *,
-    url: str | None = None,
-    base_url: str | None = None,
-    kind: str | None = None,
-) -> str:
-    """Serve `source` on the simulated web; returns the answer webhook URL."""
-    if isinstance(source, str) and urlsplit(source.strip()).scheme in ("http", "https"):
-        if url is not None or base_url is not None:
-            raise ConfigurationError("give the answer URL as the source, or url=, not both")
-        return source.strip()
-    origin = (base_url or vapp.origin_for(number)).rstrip("/")
-    path = url or "/"
-    if urlsplit(path).scheme:
-        raise ConfigurationError(
-            f"url= is the answer webhook's path on the app, such as '/webhooks/answer', not "
-            f"{path!r}; give the origin as base_url="
-        )
-    path = path if path.startswith("/") else "/" + path
-    inline = _inline(source)
-    if inline is not None:  # an NCCO served at one URL; events go nowhere else
-        source, kind = {urlsplit(path).path: JsonSite(inline)}, "routes"
-    elif isinstance(source, Mapping):
-        source, kind = {p: _site(v) for p, v in source.items()}, "routes"
-    else:
-        source = _site(source, kind)
-        kind = kind or detect_kind(source)
-    vapp.web.mount(origin, source, kind)
-    return origin + path
-
-
-class JsonSite:
-    """A plain callable (or a fixed NCCO) as a webhook: what it returns goes out as JSON."""
-
-    def __init__(self, target: Any):
-        self.target = target
-        self.__name__ = getattr(target, "__name__", "ncco")
-
-    def __call__(self, request: Any) -> HttpResponse:
-        value = self.target(request) if callable(self.target) else self.target
-        status = 200
-        if isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], int):
-            value, status = value
-        if isinstance(value, HttpResponse):
-            return value
-        if value is None:
-            return HttpResponse(204, {}, b"")
-        if isinstance(value, (bytes, str)):
-            body = value.encode("utf-8") if isinstance(value, str) else value
-        else:
-            body = json.dumps(value).encode("utf-8")
-        return HttpResponse(status, {"content-type": "application/json"}, body)
-
-
-def _site(target: Any, kind: str | None = None) -> Any:
-    if isinstance(target, (list, dict)):
-        return JsonSite(target)
-    if isinstance(target, str):
-        return JsonSite(target)
-    if (kind or detect_kind(target)) == "callable":
-        return JsonSite(target)
-    return target
-
-
-def _absolute(url: str | None, base: str) -> str | None:
-    return None if url is None else urljoin(base, url)
 
 
 def _label(source: Any) -> str:
