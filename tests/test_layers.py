@@ -188,3 +188,24 @@ def test_the_cycle_check_sees_a_lazy_cycle_and_ignores_type_checking(tmp_path):
         "telenb.sim.b",
         "telenb.sim.a",
     ]
+
+
+# providers' sub-packages every vendor may use; any other sub-package is one vendor's
+SHARED_PROVIDERS = {"webhooks", "docverbs", "export"}
+
+
+def test_no_vendor_imports_another_vendor():
+    """Vendors share only the vendor-neutral sub-packages, so a vendor can be removed (or a
+    new one added) without touching the others."""
+    bad = []
+    for path in sorted((PACKAGE / "providers").rglob("*.py")):
+        parts = path.relative_to(PACKAGE).parts
+        if len(parts) < 3 or parts[1] in SHARED_PROVIDERS:
+            continue
+        for line, module in imports_of(path):
+            target = module.split(".")
+            if len(target) > 2 and target[1] == "providers":
+                other = target[2]
+                if other != parts[1] and other not in SHARED_PROVIDERS:
+                    bad.append(f"{'/'.join(parts)}:{line} ({parts[1]} -> {other})")
+    assert not bad, "a vendor imports another vendor:\n" + "\n".join(bad)
