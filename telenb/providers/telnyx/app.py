@@ -8,6 +8,10 @@ The targets are those of `twiml=`, and the TwiML interpreter runs the documents,
 TeXML dialect (`texml.py`) and a Telnyx account (`account.py`): Telnyx's parameters and IDs,
 Ed25519-signed requests, and GET as the application's default method, as Telnyx's
 instruction-fetching page documents.
+
+``telnyx-timestamp`` is the simulated time (the carrier's clock from 2025-01-01 UTC), so runs
+repeat; an app that refuses timestamps far from the real clock must compare them with the
+simulated one (``verify(..., now=...)``) while it runs here.
 """
 
 from __future__ import annotations

@@ -168,3 +168,16 @@ def test_a_malformed_verto_address_is_reported_and_skipped():
     assert [c["to"] for c in carrier.calls] == [NUMBER]
     assert any("verto.signalwire.com" in e["message"] for e in result.trace.filter("warning"))
     assert result.said() == ["Bye"]
+
+
+def test_laml_takes_twimls_targets_a_document_and_a_callable():
+    carrier = telenb.Carrier(seed=8)
+    carrier.app(NUMBER, laml="<Response><Say>Hello from a cXML bin</Say></Response>")
+    assert carrier.call(NUMBER, caller="wait: 3s").said() == ["Hello from a cXML bin"]
+    seen: list = []
+    carrier = telenb.Carrier(seed=8)
+    carrier.app(
+        NUMBER, laml=lambda req: seen.append(dict(req)) or "<Response><Say>Hi</Say></Response>"
+    )
+    assert carrier.call(NUMBER, caller="wait: 3s").said() == ["Hi"]
+    assert str(uuid.UUID(seen[0]["CallSid"])) == seen[0]["CallSid"]

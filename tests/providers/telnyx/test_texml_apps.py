@@ -233,3 +233,24 @@ def test_the_status_callback_carries_telnyx_ids_and_an_iso_timestamp():
     assert CALL_ID.match(done["CallSid"]) and done["CallSidLegacy"] == done["CallSid"]
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", done["Timestamp"])
     assert done["CallDuration"].isdigit()
+
+
+def test_texml_takes_twimls_targets_a_document_and_a_callable():
+    carrier = telenb.Carrier(seed=5)
+    carrier.app(NUMBER, texml="<Response><Say>Hello from a TeXML bin</Say></Response>")
+    assert carrier.call(NUMBER, caller="wait: 3s").said() == ["Hello from a TeXML bin"]
+    seen: list = []
+    carrier = telenb.Carrier(seed=5)
+    carrier.app(
+        NUMBER, texml=lambda req: seen.append(dict(req)) or "<Response><Say>Hi</Say></Response>"
+    )
+    assert carrier.call(NUMBER, caller="wait: 3s").said() == ["Hi"]
+    assert CALL_ID.match(seen[0]["CallSid"]) and seen[0]["ConnectionId"].isdigit()
+
+
+def test_same_seed_same_ids_and_signatures():
+    """Ed25519 is deterministic and every ID comes from the seed: runs repeat exactly."""
+    first, second = run("press: 1; wait: 5s")[1], run("press: 1; wait: 5s")[1]
+    assert [(s["params"], s["signature"]) for s in first] == [
+        (s["params"], s["signature"]) for s in second
+    ]
