@@ -24,6 +24,8 @@ _BUILT_IN: dict[str, str] = {
     "plivo": "telenb.providers.plivo.sim.app:plivo_flow",
     "tropo_webapi": "telenb.providers.tropo.webapi.app:tropo_webapi_flow",
     "jambonz": "telenb.providers.jambonz.sim.app:jambonz_flow",
+    "texml": "telenb.providers.telnyx.app:texml_flow",
+    "laml": "telenb.providers.signalwire.app:laml_flow",
 }
 _registered: dict[str, Builder] = {}
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from ...sim.clock import EPOCH
 from ..webhooks.web import Web
 from .credentials import mask
+from .dialect import TWILIO, Dialect
 from .geography import geo_params
 
 if TYPE_CHECKING:
@@ -71,7 +72,13 @@ STATUS_EVENT = {
 
 
 class SimAccount:
-    """The Twilio account that owns a simulated carrier's TwiML apps and REST resources."""
+    """The Twilio account that owns a simulated carrier's TwiML apps and REST resources.
+
+    A TwiML dialect's account (Telnyx TeXML, SignalWire cXML) subclasses it, changing the
+    `dialect`, the IDs it shows (`call_id`), the parameters (`call_params`) and its
+    `Webhooks`."""
+
+    dialect: Dialect = TWILIO
 
     def __init__(
         self,
@@ -117,6 +124,10 @@ class SimAccount:
 
     def rfc2822(self, t: float | None) -> str | None:
         return None if t is None else format_datetime(self.datetime(t))
+
+    def callback_timestamp(self, t: float) -> str:
+        """A status callback's Timestamp: Twilio writes RFC 2822 dates."""
+        return format_datetime(self.datetime(t))
 
     def owns(self, number: str) -> bool:
         return number in self.numbers or number in self.carrier.apps
@@ -164,7 +175,7 @@ class SimAccount:
         params = [
             ("AccountSid", self.account_sid),
             ("ApiVersion", API_VERSION),
-            ("CallSid", leg.sid),
+            ("CallSid", self.call_id(leg.sid)),
             ("CallStatus", status or leg.status or "ringing"),
             ("Called", leg.to),
             *geo_params("Called", leg.to),
@@ -177,8 +188,12 @@ class SimAccount:
             *geo_params("To", leg.to),
         ]
         if leg.parent is not None:
-            params.append(("ParentCallSid", leg.parent.sid))
+            params.append(("ParentCallSid", self.call_id(leg.parent.sid)))
         return params
+
+    def call_id(self, sid: str) -> str:
+        """The ID this vendor shows for the simulator's leg `sid` (Twilio's is the SID)."""
+        return sid
 
     # -- status callbacks -------------------------------------------------------------------------
     def watch_call(
@@ -214,7 +229,7 @@ class SimAccount:
         params += [
             ("CallbackSource", "call-progress-events"),
             ("SequenceNumber", str(watch.sequence)),
-            ("Timestamp", self.rfc2822(self.carrier.clock.now) or ""),
+            ("Timestamp", self.callback_timestamp(self.carrier.clock.now)),
         ]
         if event == "completed":
             params.append(("CallDuration", str(round(leg.duration))))

@@ -60,6 +60,8 @@ def _twiml_flow(
     sms_url: str | None = None,
     sms_method: str = "POST",
     max_documents: int | None = None,
+    account: Any = None,
+    label: str = "twiml",
 ) -> Callable[[Any], Any]:
     """A flow that answers `number` with TwiML from `source`.
 
@@ -69,8 +71,11 @@ def _twiml_flow(
     (or full URL) on the app; `fallback_url`, `status_callback` (call completed) and the
     methods are the number's settings on Twilio; `auth_token` is the account's, which apps
     use to check `X-Twilio-Signature`.  `timeout` overrides Twilio's 15 s webhook limit.
+    A TwiML dialect's front door passes its own `account` (which carries the dialect) and
+    `label` (the app's name in the trace).
     """
-    account = twilio_account(carrier, auth_token=auth_token)
+    if account is None:
+        account = twilio_account(carrier, auth_token=auth_token)
     if timeout is not None:
         if timeout <= 0:
             raise ConfigurationError(f"timeout must be positive seconds, not {timeout!r}")
@@ -100,7 +105,7 @@ def _twiml_flow(
         status_callback=_absolute(status_callback, voice_url),
         status_callback_method=status_callback_method,
         max_documents=max_documents or MAX_DOCUMENTS_AT_ONCE,
-        name=_label(source),
+        name=_label(source, label),
     )
     return app
 
@@ -145,8 +150,8 @@ def _absolute(url: str | None, base: str) -> str | None:
     return None if url is None else urljoin(base, url)
 
 
-def _label(source: Any) -> str:
+def _label(source: Any, label: str = "twiml") -> str:
     if isinstance(source, str):
-        return "twiml-url" if "://" in source and "<" not in source else "twiml"
+        return f"{label}-url" if "://" in source and "<" not in source else label
     name = getattr(source, "name", None) or getattr(source, "__name__", None)
-    return f"twiml:{name}" if isinstance(name, str) else f"twiml:{type(source).__name__}"
+    return f"{label}:{name}" if isinstance(name, str) else f"{label}:{type(source).__name__}"

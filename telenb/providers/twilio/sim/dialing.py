@@ -79,7 +79,7 @@ def v_dial(interp: Interpreter, node: Node) -> Any:
         last = placed[-1] if verb.sequential else (placed[0] if placed else None)
         sid = out.sid or (last.sid if placed and last is not None else None)
         if sid:
-            extra.append(("DialCallSid", sid))
+            extra.append(("DialCallSid", interp.account.call_id(sid)))
         if out.sid:
             child = interp.carrier.find_leg(out.sid)
             extra.append(("DialCallDuration", str(round(child.duration))))
@@ -90,7 +90,8 @@ def v_dial(interp: Interpreter, node: Node) -> Any:
             extra += rec_params
             callback = interp.resolve(a.text("recordingStatusCallback"))
             if callback and "completed" in a.words("recordingStatusCallbackEvent", ("completed",)):
-                base = [("AccountSid", interp.account.account_sid), ("CallSid", interp.leg.sid)]
+                call_sid = interp.account.call_id(interp.leg.sid)
+                base = [("AccountSid", interp.account.account_sid), ("CallSid", call_sid)]
                 interp.hooks.callback(
                     a.method("recordingStatusCallbackMethod"),
                     callback,
@@ -107,9 +108,20 @@ def _targets(interp: Interpreter, node: Node) -> tuple[list[str], list, dict]:
     watches: list = []
     screens: dict[str, tuple[str, str]] = {}
     nouns = node.children or [node]
+    dialect = interp.dialect
     for noun in nouns:
         a = interp.attrs(noun, "Dial") if noun is not node else None
-        if noun.tag in ("Dial", "Number"):
+        lacks = dialect.missing_nouns.get(noun.tag)
+        extra_noun = dialect.nouns.get(noun.tag)
+        if lacks is not None:
+            interp.warn(13215, f"Dial: {dialect.markup} has no <{noun.tag}> ({lacks}); skipped")
+            continue
+        if extra_noun is not None:
+            found = extra_noun(interp, noun)
+            if found is None:
+                continue
+            raw, code = found, 13215
+        elif noun.tag in ("Dial", "Number"):
             raw, code = noun.text, 13223
         elif noun.tag == "Client":
             ident = [c.text for c in noun.children if c.tag == "Identity"]
@@ -161,9 +173,9 @@ def _dequeue(
     if verb.member is not None:
         member_leg = verb.member.leg
         extra += [
-            ("DialCallSid", member_leg.sid),
+            ("DialCallSid", interp.account.call_id(member_leg.sid)),
             ("DialCallDuration", str(round(out.duration))),
-            ("DequeuedCallSid", member_leg.sid),
+            ("DequeuedCallSid", interp.account.call_id(member_leg.sid)),
         ]
     return after_dial(interp, method, action, extra)
 

@@ -19,6 +19,7 @@ from ....flow import verbs as V
 from ....sim.media import audio_file_duration, is_placeholder
 from ...docverbs.prompts import GatherVerb, Item, PlayVerb, RecordVerb
 from ...webhooks.web import not_fetchable
+from ..dialect import TWILIO, Dialect
 from ..twiml.attrs import Attrs
 from ..twiml.parse import Node, TwiMLParseError, parse_twiml
 from . import partials, transcriptions
@@ -91,6 +92,7 @@ class Interpreter:
         self.leg = self.runner.leg
         self.carrier = self.runner.carrier
         self.hooks = self.account.webhooks
+        self.dialect: Dialect = getattr(self.account, "dialect", TWILIO)
         self.doc: Document | None = None
         self._instant, self._fetched = -1.0, 0
         self.queue_member: Any = None
@@ -245,6 +247,10 @@ class Interpreter:
         return None
 
     def unknown(self, node: Node) -> None:
+        lacks = self.dialect.unsupported.get(node.tag)
+        if lacks is not None:
+            self.warn(12200, f"{self.dialect.markup} has no <{node.tag}> ({lacks}); skipped")
+            return
         why = UNSUPPORTED.get(node.tag)
         if why is not None:
             self.warn(None, f"telenb does not simulate <{node.tag}> ({why}); skipped")
@@ -252,7 +258,7 @@ class Interpreter:
             self.warn(12200, f"unknown TwiML element <{node.tag}> at {node.where}; skipped")
 
     def attrs(self, node: Node, parent: str | None = None) -> Attrs:
-        return Attrs(node, self.warn, parent)
+        return Attrs(node, self.warn, parent, self.dialect.attributes.get(node.tag, ()))
 
     # -- prompts --------------------------------------------------------------------------------
     def item(self, node: Node, parent: str | None = None) -> list[Item]:
@@ -356,6 +362,7 @@ class Interpreter:
             extra = [("Digits", out.digits), ("FinishedOnKey", out.terminated_by or "")]
         elif not on_empty:
             return NEXT  # no input: Twilio goes on with the next verb
+        method, action, extra = self.dialect.gather_request(self, a, extra, action, method)
         return self.fetch(method, action, extra, "gather")
 
     def _speech_timeout(self, a: Attrs) -> float | None:
@@ -413,7 +420,8 @@ class Interpreter:
         events = a.words("recordingStatusCallbackEvent", ("completed",))
         if callback and "completed" in events:
             cb_method = a.method("recordingStatusCallbackMethod")
-            base = [("AccountSid", self.account.account_sid), ("CallSid", self.leg.sid)]
+            call_sid = self.account.call_id(self.leg.sid)
+            base = [("AccountSid", self.account.account_sid), ("CallSid", call_sid)]
             self.hooks.callback(cb_method, callback, base + params, sid=self.leg.sid, event="rec")
         if transcribe_cb is not None:  # later, once transcribed: after the action
             transcriptions.schedule(

@@ -91,7 +91,12 @@ def split_overrides(url: str) -> tuple[str, dict[str, str]]:
 
 
 class Webhooks:
-    """The HTTP client the simulated Twilio uses for one account."""
+    """The HTTP client the simulated Twilio uses for one account.
+
+    A TwiML dialect subclasses it to sign as its vendor does (`sign`) and to name itself
+    (`user_agent`)."""
+
+    user_agent = USER_AGENT
 
     def __init__(self, account: SimAccount):
         self.account = account
@@ -106,6 +111,12 @@ class Webhooks:
     def _trace(self, sid: str, kind: str, **data: Any) -> None:
         carrier = self.account.carrier
         carrier.trace.add(carrier.clock.now, sid, kind, **data)
+
+    def sign(self, method: str, url: str, form: Params, body: bytes) -> dict[str, str]:
+        """The signature headers for a request to `url` (with its query, for a GET) carrying
+        `form` as `body`: X-Twilio-Signature over the URL and the sorted POST parameters."""
+        token = self.account.auth_token
+        return {HEADER: signature(token, url, form if method != "GET" else None)}
 
     # -- one request ------------------------------------------------------------------------------
     def send(
@@ -149,19 +160,16 @@ class Webhooks:
         retries: int,
         cookies: Scope | None = None,
     ) -> HttpResponse:
-        token = self.account.auth_token
         if method == "GET":
             target, body, form = with_query(url, params), b"", []
-            sig = signature(token, target)
         else:
             target, body, form = url, urlencode(params).encode("utf-8"), params
-            sig = signature(token, url, params)
         headers = {
             "Content-Type": "application/x-www-form-urlencoded",
-            "User-Agent": USER_AGENT,
+            "User-Agent": self.user_agent,
             "Accept": "*/*",
             "Cache-Control": "max-age=259200",
-            HEADER: sig,
+            **self.sign(method, target, form, body),
         }
         if method == "GET":
             del headers["Content-Type"]

@@ -74,11 +74,15 @@ KNOWN = {
 class Attrs:
     """Typed access to one element's attributes, warning (with Twilio's code) on bad values."""
 
-    def __init__(self, node: Node, warn: Warn, parent: str | None = None):
+    def __init__(
+        self, node: Node, warn: Warn, parent: str | None = None, extra: Iterable[str] = ()
+    ):
+        """`extra`: attributes a TwiML dialect documents beyond Twilio's for this element."""
         self.node, self.warn = node, warn
         self.label = f"{parent}->{node.tag}" if parent else node.tag
         known = KNOWN.get(node.tag)
         if known is not None:
+            known = known | set(extra)
             for name in node.attrs:
                 if name not in known and not name.startswith("xml"):
                     self._warn(12200, f"<{node.tag}> has no attribute {name!r}; it is ignored")
