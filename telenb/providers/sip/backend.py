@@ -236,6 +236,10 @@ class SipBackend:
             calls = list(self._calls.values())
         for c in calls:
             c.events.put(GONE)
+        for reg in self.registrations:  # the worker took its bindings' refreshes with it
+            if reg.state in ("registering", "registered", "unregistering"):
+                self.trace("registration", reg.aor, state=reg.update(0, "the SIP worker exited",
+                           False, 0), code=None, reason="the SIP worker exited")  # fmt: skip
 
     def _registration(self, ev: dict[str, Any]) -> None:
         with self._lock:

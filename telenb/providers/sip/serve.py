@@ -90,7 +90,7 @@ def serve(
     try:
         backend.answer(user, flow)
         if register:
-            reg = backend.register(register, password_env=password_env or "")
+            reg = backend.register(register, password_env=password_env or "", flow=flow)
             _say(out, f"registered {reg.aor} at {reg.registrar} (expires {reg.granted} s)")
         who = "any user" if user == "*" else f"user {user}"
         name = getattr(flow, "__name__", "flow")

@@ -109,6 +109,16 @@ def test_the_binding_is_refreshed_before_it_expires(sip_backend, sipp_peer, monk
     assert reg.state == "unregistered"
 
 
+def test_a_dead_worker_leaves_no_registration_claimed(sip_backend, sipp_peer, monkeypatch):
+    monkeypatch.setenv("SIP_PASSWORD", SECRET)
+    registrar = _registrar(sipp_peer)
+    backend = sip_backend()
+    reg = backend.register(f"sip:1001@127.0.0.1:{registrar.port}", password_env="SIP_PASSWORD")
+    backend.worker.proc.kill()
+    assert reg.wait(5, ("failed",)) and reg.reason == "the SIP worker exited"
+    assert backend.trace_log.filter("registration")[-1]["state"] == "failed"
+
+
 def test_wrong_password_is_refused_with_403_naming_the_registrar(
     sip_backend, sipp_peer, monkeypatch, capfd, caplog
 ):

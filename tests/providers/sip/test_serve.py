@@ -114,10 +114,12 @@ def test_serve_registers_never_prints_the_password_and_unregisters(served, sipp_
     registrar = _registrar(sipp_peer)
     aor = f"sip:1001@127.0.0.1:{registrar.port}"
     listen = f"127.0.0.1:{free_udp_port()}"
-    args = ("--listen", listen, "--register", aor, "--password-env", "SHOP_SIP_PASSWORD")
+    args = ("--listen", listen, "--user", "shop", "--register", aor,
+            "--password-env", "SHOP_SIP_PASSWORD")  # fmt: skip
     app = served(str(flow_file), *args, env={"SHOP_SIP_PASSWORD": SECRET})
     assert app.line() == f"registered {aor} at sip:127.0.0.1:{registrar.port} (expires 300 s)"
-    assert app.line().startswith("telenb: dress_shop answers SIP calls for any user")
+    assert app.line().startswith("telenb: dress_shop answers SIP calls for user shop")
+    # the registered AOR's user is answered as well as --user's
     caller = sipp_peer(SCENARIOS / "uac_pcmu_dtmf.xml", listen, service="1001")
     assert " -> sip:1001@127.0.0.1" in app.line(40) and caller.wait(30) == 0
     code, err = app.stop()
