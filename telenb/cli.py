@@ -4,6 +4,7 @@ telenb run examples/dress_shop.py --to +15550100 --caller "say: red"
 telenb run old_tropo_app.py --to +15550100 --caller "press: 1"     (Tropo scripts too)
 telenb erlang --trunks 10 --erlangs 7
 telenb sweep erlang --trunks 6,10,14 --erlangs 6,9,12 --workers 2     (or --dask ADDRESS)
+telenb sip serve examples/dress_shop.py --listen 127.0.0.1:5070     (real SIP calls)
 """
 
 from __future__ import annotations
@@ -110,12 +111,29 @@ def _main(argv: list[str]) -> int:
     )
     sw.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
 
+    sip = sub.add_parser("sip", help="real SIP calls (needs the sip extra)")
+    sip_sub = sip.add_subparsers(dest="sip_command", required=True)
+    srv = sip_sub.add_parser("serve", help="answer SIP calls with a flow until Ctrl-C/SIGTERM")
+    srv.add_argument("path", help="a Python file with one flow function")
+    srv.add_argument("--listen", default="127.0.0.1:5070", help="IP:PORT to take calls on (UDP)")
+    srv.add_argument("--user", default="*", help="answer only this Request-URI user (default: any)")
+    srv.add_argument("--register", metavar="URI", help="an AOR to REGISTER, e.g. sip:1001@host")
+    srv.add_argument("--password-env", metavar="VAR", help="the variable holding its password")
+    srv.add_argument(
+        "--allow",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="PATTERN",
+        help="SIP URIs the flow may call out to, e.g. 'sip:*@127.0.0.1:5080'",
+    )
+
     sub.add_parser("voices", help="list the voice registry")
     sub.add_parser("models", help="speech models: list, path ENGINE, download NAME (see --help)")
 
     args = parser.parse_args(argv)
     try:
-        commands = {"run": _run, "erlang": _erlang, "sweep": _sweep, "voices": _voices}
+        commands = {"run": _run, "erlang": _erlang, "sweep": _sweep, "voices": _voices, "sip": _sip}
         return commands[args.command](args)
     except Exception as exc:  # a person at a shell: a clear line, not a traceback
         if isinstance(exc, TelenbError):
@@ -227,22 +245,10 @@ def _run_file(args: argparse.Namespace) -> int:
             if carrier is not None and args.fidelity not in (None, carrier.fidelity):
                 carrier.set_fidelity(args.fidelity)
             if carrier is None:
-                flows = [
-                    v
-                    for k, v in namespace.items()
-                    if callable(v)
-                    and not k.startswith("_")
-                    and getattr(v, "__module__", None) == "__telenb__"
-                ]
-                if len(flows) != 1:
-                    names = ", ".join(getattr(f, "__name__", "?") for f in flows)
-                    found = f"{len(flows)} flow functions ({names})" if flows else "no function"
-                    raise ConfigurationError(
-                        f"{path} defines no Carrier and {found}: give it exactly one flow "
-                        "function, or make a telenb.Carrier and its apps"
-                    )
+                flow = _one_flow(namespace, f"{path} defines no Carrier and", ", or make a "
+                                 "telenb.Carrier and its apps")  # fmt: skip
                 carrier = Carrier(seed=args.seed, fidelity=args.fidelity or "text")
-                carrier.app(args.to, flows[0])
+                carrier.app(args.to, flow)
     if args.tropo:
         carrier = Carrier(seed=args.seed, fidelity=args.fidelity or "text")
         carrier.app(args.to, script=path, lang=args.lang)
@@ -266,6 +272,45 @@ def _run_file(args: argparse.Namespace) -> int:
         print(user_traceback(err), end="", file=sys.stderr)
         return 1
     return 0 if result.status == "completed" else 1
+
+
+def _one_flow(namespace: dict[str, Any], says: str, otherwise: str = "") -> Any:
+    """The one flow function the user's file defines (its own, not one it imported)."""
+    flows = [
+        v
+        for k, v in namespace.items()
+        if callable(v) and not k.startswith("_") and getattr(v, "__module__", None) == "__telenb__"
+    ]
+    if len(flows) != 1:
+        names = ", ".join(getattr(f, "__name__", "?") for f in flows)
+        found = f"{len(flows)} flow functions ({names})" if flows else "no function"
+        raise ConfigurationError(f"{says} {found}: give it exactly one flow function{otherwise}")
+    return flows[0]
+
+
+def _sip(args: argparse.Namespace) -> int:
+    """`telenb sip serve`: checks first, then the user's file, then the real network."""
+    from .flow.tropo_bridge import language_of
+    from .providers.sip.serve import preflight, serve
+
+    preflight(args.listen, args.register, args.password_env)
+    path = Path(args.path)
+    if not path.is_file():
+        raise ConfigurationError(
+            f"{path} is a folder: give the Python file with your flow"
+            if path.is_dir()
+            else f"no such file: {path}"
+        )
+    if language_of(path) or path.suffix != ".py":
+        raise ConfigurationError(f"telenb sip serve runs a Python flow file (.py), not {path}")
+    try:
+        namespace = runpy.run_path(str(path), run_name="__telenb__")
+    except Exception as exc:  # the user's module failed: their frames, not telenb's
+        print(user_traceback(exc), end="", file=sys.stderr)
+        return 1
+    flow = _one_flow(namespace, f"{path} defines")
+    return serve(flow, listen=args.listen, user=args.user, register=args.register,
+                 password_env=args.password_env, allow=args.allow)  # fmt: skip
 
 
 def _erlang(args: argparse.Namespace) -> int:

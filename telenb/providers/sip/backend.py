@@ -4,7 +4,8 @@
     backend.answer("sip:shop@127.0.0.1:5070", dress_shop)   # INVITEs for shop run the flow
     result = backend.wait()                                  # the next call that ended
     result = backend.call("sip:alice@127.0.0.1:5080", reminder)  # outbound, allow-list only
-    backend.close()
+    backend.register("sip:1001@127.0.0.1:5090", password_env="SIP_PASSWORD", flow=dress_shop)
+    backend.close()                                          # unregisters, ends the worker
 
 The SIP stack runs in a worker process (`worker.py`); this module never imports pjsua2.  One
 thread reads the worker's events and hands each to its call; each call's flow runs on its own
@@ -14,6 +15,7 @@ thread, exactly the flow that runs on the simulator.
 from __future__ import annotations
 
 import fnmatch
+import importlib.util
 import itertools
 import logging
 import queue
@@ -21,11 +23,14 @@ import re
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from ...errors import ConfigurationError
+from ...sim.trace import Trace
+from .registration import Registration, RegistrationFailed, parse_aor, read_password
 from .result import SipCallResult
 from .session import GONE, SipCall
 from .supervisor import Worker, WorkerGone
@@ -58,6 +63,10 @@ class SipBackend:
         codecs: str = "PCMU,PCMA",
         ring_time: float = 0.0,
     ):
+        if importlib.util.find_spec("pjsua2") is None:  # found, not imported: the worker does
+            raise ConfigurationError(
+                'real SIP calls need pjsua2 (the sip extra): pip install "telenb[sip]"'
+            )
         host, _, port = listen.rpartition(":")
         if not host or not port.isdigit():
             raise ConfigurationError(f"listen is HOST:PORT, such as 127.0.0.1:5070, not {listen!r}")
@@ -73,6 +82,10 @@ class SipBackend:
         self._refs = itertools.count(1)
         self._lock = threading.Lock()
         self._threads: list[threading.Thread] = []
+        self.registrations: list[Registration] = []
+        self._regs: dict[str, Registration] = {}
+        self.trace_log = Trace()  # the backend's own events: registrations
+        self._t0 = time.monotonic()
         self.worker = Worker(host, int(port), codecs)
         self.listen = f"{host}:{self.worker.port}"
         self._reader = threading.Thread(target=self._read, name="telenb-sip-events", daemon=True)
@@ -82,6 +95,68 @@ class SipBackend:
     def answer(self, uri_or_user: str, flow: Callable[..., Any]) -> None:
         """INVITEs whose Request-URI user is this one run `flow` (``"*"``: any user)."""
         self.flows[user_of(uri_or_user)] = flow
+
+    def register(
+        self,
+        aor: str,
+        *,
+        password_env: str,
+        username: str | None = None,
+        registrar: str | None = None,
+        expires: int = 300,
+        flow: Callable[..., Any] | None = None,
+        timeout: float = 10.0,
+    ) -> Registration:
+        """REGISTER `aor` (``sip:1001@127.0.0.1:5090``) with RFC 3261 digest authentication.
+
+        The password comes from the environment variable `password_env`, read now and never
+        stored or shown; the registrar defaults to the AOR's host and the user name to its
+        user.  pjsua refreshes the binding before `expires` seconds run out.  Calls for the
+        AOR's user run `flow` (or what `answer` gave it).  Raises `RegistrationFailed` (a
+        `ConfigurationError` with the SIP `code`) when the registrar refuses.
+        """
+        user, hostport = parse_aor(aor)
+        registrar = registrar or f"sip:{hostport}"
+        if not str(registrar).startswith(("sip:", "sips:")):
+            raise ConfigurationError(
+                f"registrar is a SIP URI such as sip:{hostport}, not {registrar!r}"
+            )
+        if int(expires) < 1:
+            raise ConfigurationError(f"expires is a number of seconds, at least 1, not {expires!r}")
+        password = read_password(password_env, registrar)  # before any packet is sent
+        reg = Registration(str(next(self._refs)), aor.strip(), registrar, username or user,
+                           password_env, int(expires))  # fmt: skip
+        with self._lock:
+            self._regs[reg.ref] = reg
+            self.registrations.append(reg)
+        self.trace("register", reg.aor, registrar=registrar, username=reg.username,
+                   expires=reg.expires)  # fmt: skip
+        self.worker.send("register", ref=reg.ref, aor=reg.aor, registrar=registrar,
+                         username=reg.username, password=password, expires=reg.expires)  # fmt: skip
+        del password
+        if not reg.wait(timeout):
+            reg.update(408, f"no answer from the registrar within {timeout:g} s", False, 0)
+        if not reg.registered:
+            self.worker.send("unregister", ref=reg.ref)  # drop the account: no retries
+            raise RegistrationFailed(reg)
+        if flow is not None:
+            self.answer(user, flow)
+        return reg
+
+    def unregister(self, registration: Registration, timeout: float = 5.0) -> None:
+        """Remove the binding (REGISTER with Expires: 0) and drop the account."""
+        if registration.registered and self.worker.alive:
+            registration.unregistering()
+            self.worker.send("unregister", ref=registration.ref)
+            if not registration.wait(timeout, ("unregistered", "failed")):
+                log.warning("SIP: no answer to unregistering %s", registration.aor)
+
+    def trace(self, kind: str, sid: str, /, **data: Any) -> None:
+        self.trace_log.add(round(time.monotonic() - self._t0, 3), sid, kind, **data)
+
+    def __repr__(self) -> str:
+        regs = "".join(f"\n  {r!r}" for r in self.registrations)
+        return f"<SipBackend listening on {self.listen}, {len(self.results)} calls>{regs}"
 
     def allowed(self, uri: str) -> bool:
         target = bare_uri(uri)
@@ -122,7 +197,12 @@ class SipBackend:
             raise TimeoutError(f"no SIP call finished within {timeout} s") from None
 
     def close(self) -> None:
-        """End the worker (its calls end with it) and wait for the flows to finish."""
+        """Unregister, end the worker (its calls end with it) and wait for the flows."""
+        for reg in list(self.registrations):
+            try:
+                self.unregister(reg)
+            except WorkerGone:
+                break
         self.worker.close()
         self._reader.join(5)
         for t in list(self._threads):
@@ -141,6 +221,8 @@ class SipBackend:
             kind = ev["type"]
             if kind == "incoming":
                 self._incoming(ev)
+            elif kind == "registration":
+                self._registration(ev)
             elif kind == "calling":
                 with self._lock:
                     box = self._pending.get(str(ev["ref"]))
@@ -154,6 +236,24 @@ class SipBackend:
             calls = list(self._calls.values())
         for c in calls:
             c.events.put(GONE)
+        for reg in self.registrations:  # the worker took its bindings' refreshes with it
+            if reg.state in ("registering", "registered", "unregistering"):
+                self.trace("registration", reg.aor, state=reg.update(0, "the SIP worker exited",
+                           False, 0), code=None, reason="the SIP worker exited")  # fmt: skip
+
+    def _registration(self, ev: dict[str, Any]) -> None:
+        with self._lock:
+            reg = self._regs.get(str(ev["ref"]))
+        if reg is None:
+            return
+        before = reg.state
+        state = reg.update(int(ev["code"]), str(ev.get("reason") or ""), bool(ev["active"]),
+                           int(ev.get("expires") or 0))  # fmt: skip
+        if state != before or state == "registered":  # a refresh is news too
+            self.trace("registration", reg.aor, state=state, code=reg.code, reason=reg.reason,
+                       expires=reg.granted)  # fmt: skip
+        if before == "registered" and state == "failed":
+            log.warning("SIP: the registration of %s lapsed: %s %s", reg.aor, reg.code, reg.reason)
 
     def _deliver(self, cid: int, ev: dict[str, Any]) -> None:
         with self._lock:

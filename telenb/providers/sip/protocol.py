@@ -25,6 +25,9 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "stop_record": ("call",),  # close that file ("recorded" follows)
     "send_dtmf": ("call", "digits"),  # RFC 4733 telephone-events to the peer
     "call": ("uri", "ref"),  # place a call; "calling" tells which call id it got
+    # REGISTER `aor` at `registrar` (RFC 3261 digest); the password crosses only this pipe
+    "register": ("ref", "aor", "registrar", "username", "password", "expires"),
+    "unregister": ("ref",),  # REGISTER with Expires: 0, then drop the account
     "quit": (),
 }
 # events the worker sends, and the fields each one requires
@@ -37,6 +40,7 @@ EVENTS: dict[str, tuple[str, ...]] = {
     "dtmf": ("call", "digit"),
     "played": ("call",),
     "recorded": ("call", "path"),
+    "registration": ("ref", "code", "active"),  # each REGISTER's final answer (or timeout)
     "error": ("message",),
 }
 REJECT_CODES = frozenset({404, 486, 603})

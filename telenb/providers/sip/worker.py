@@ -138,6 +138,51 @@ def main(host: str, port: int, codecs: list[str]) -> int:
             _emit("incoming", call=info.id, callid=info.callIdString,
                   **{"from": info.remoteUri, "to": info.localUri})  # fmt: skip
 
+    class _Registration(_Account):
+        """An account REGISTERed at a registrar: its calls arrive here, its states go up."""
+
+        def __init__(self, ref: str) -> None:
+            super().__init__()
+            self.ref = ref
+
+        def onRegState(self, prm: Any) -> None:
+            _emit("registration", ref=self.ref, code=int(prm.code), reason=str(prm.reason),
+                  active=bool(self.getInfo().regIsActive), expires=int(prm.expiration))  # fmt: skip
+
+    regs: dict[str, _Registration] = {}
+
+    def register(msg: dict[str, Any]) -> None:
+        ref = str(msg["ref"])
+        cfg = pj.AccountConfig()
+        cfg.idUri = str(msg["aor"])
+        cfg.regConfig.registrarUri = str(msg["registrar"])
+        cfg.regConfig.timeoutSec = int(msg["expires"])  # pjsua refreshes before it runs out
+        cfg.regConfig.retryIntervalSec = 0  # a refused REGISTER is reported, not retried
+        # realm "*": answer the registrar's digest challenge whatever realm it names
+        cfg.sipConfig.authCreds.append(
+            pj.AuthCredInfo("digest", "*", str(msg["username"]), 0, str(msg["password"]))
+        )
+        cfg.mediaConfig.transportConfig.boundAddress = host
+        cfg.mediaConfig.transportConfig.port = 0
+        acc = _Registration(ref)
+        try:
+            acc.create(cfg)
+        except Exception as exc:  # a registrar URI the stack cannot parse
+            why = getattr(exc, "reason", None) or str(exc)
+            _emit("registration", ref=ref, code=0, reason=str(why), active=False, expires=0)
+            return
+        regs[ref] = acc
+
+    def unregister(ref: str) -> None:
+        acc = regs.get(ref)
+        if acc is not None and acc.getInfo().regIsActive:
+            acc.setRegistration(False)  # REGISTER with Expires: 0; onRegState reports it
+            return
+        if acc is not None:
+            acc.shutdown()
+            del regs[ref]
+        _emit("registration", ref=ref, code=0, reason="not registered", active=False, expires=0)
+
     acfg = pj.AccountConfig()
     acfg.idUri = f"sip:telenb@{host}:{ep.bound_port}"
     acfg.mediaConfig.transportConfig.boundAddress = host
@@ -149,6 +194,12 @@ def main(host: str, port: int, codecs: list[str]) -> int:
 
     def command(msg: dict[str, Any]) -> None:
         kind = msg["type"]
+        if kind == "register":
+            register(msg)
+            return
+        if kind == "unregister":
+            unregister(str(msg["ref"]))
+            return
         if kind == "call":
             out = _Call(account)
             out.makeCall(str(msg["uri"]), pj.CallOpParam(True))
@@ -220,6 +271,9 @@ def main(host: str, port: int, codecs: list[str]) -> int:
         media.clear()
         calls.clear()
         gone.clear()
+        for acc in regs.values():
+            acc.shutdown()  # unregisters what is still registered
+        regs.clear()
         account.shutdown()
         ep.libDestroy()
     return 0
