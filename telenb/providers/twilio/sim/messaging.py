@@ -18,6 +18,7 @@ from urllib.parse import urljoin
 
 from ....errors import ConfigurationError, MessageError, NumberError
 from ..account import API_VERSION, SimAccount
+from ..geography import geo_params
 from ..twiml.attrs import Attrs
 from .webhooks import WebhookError, sms_scope
 
@@ -50,12 +51,14 @@ def _sms_handler(account: SimAccount, entry: Any) -> Any:
 
 
 def inbound_params(account: SimAccount, msg: Any) -> list[tuple[str, str]]:
-    """What Twilio posts to an SMS URL for an incoming message."""
+    """What Twilio posts to an SMS URL for an incoming message, with the geographic data it
+    looks up from both numbers (FromCity, FromState, FromZip, FromCountry, To*)."""
     return [
         ("AccountSid", account.account_sid),
         ("ApiVersion", API_VERSION),
         ("Body", msg.body),
         ("From", msg.from_),
+        *geo_params("From", msg.from_),
         ("MessageSid", msg.sid),
         *msg.media_params().items(),
         ("NumSegments", str(msg.num_segments)),
@@ -63,6 +66,7 @@ def inbound_params(account: SimAccount, msg: Any) -> list[tuple[str, str]]:
         ("SmsSid", msg.sid),
         ("SmsStatus", "received"),
         ("To", msg.to),
+        *geo_params("To", msg.to),
     ]
 
 
