@@ -116,8 +116,9 @@ def _exchange(account: SimAccount, msg: Any, entry: Any) -> None:
 def _reply(account: SimAccount, msg: Any, node: Any, a: Attrs, base: str) -> None:
     """One <Message>: its <Body> (or text) and <Media> go back to the sender (or `to`); its
     `action` (`statusCallback`, deprecated) hears the reply's statuses with `method`."""
-    bodies = [c.all_text() for c in node.children if c.tag == "Body"]
-    media = [urljoin(base, c.all_text()) for c in node.children if c.tag == "Media"]
+    # a <Body> is the message's text as written, line breaks kept, like <Message>'s own text
+    bodies = [c.text for c in node.children if c.tag == "Body"]
+    media = [urljoin(base, c.text) for c in node.children if c.tag == "Media"]
     body = bodies[0] if bodies else node.text
     if not body.strip() and not media:
         account.webhooks.warn(msg.sid, 14103, "<Message> has no body or media; nothing sent")

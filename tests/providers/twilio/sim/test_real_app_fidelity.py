@@ -3,7 +3,7 @@ style: Flask routes, `redirect(url_for(...))`, signature checks, geographic para
 
 import flask
 from twilio.request_validator import RequestValidator
-from twilio.twiml.messaging_response import MessagingResponse
+from twilio.twiml.messaging_response import Body, Media, Message, MessagingResponse
 from twilio.twiml.voice_response import VoiceResponse
 
 import telenb
@@ -119,3 +119,36 @@ def test_an_inbound_sms_carries_the_senders_and_numbers_geography():
     assert replies == ["Hello San Francisco, CA (US), zip unknown; this number is in US."]
     [hook] = [e for e in r.trace.filter("webhook")]
     assert {"ToCity", "ToState", "ToZip"} <= set(hook["params"])
+
+
+def staff_app() -> flask.Flask:
+    """A staff directory in the style of the SMS directory samples: a match comes back as
+    an MMS card built from <Body> and <Media> nouns, one detail per line."""
+    app = flask.Flask("staff")
+    staff = {"ada": ("Ada Lovelace", "+14155550177", "ada@example.com")}
+
+    @app.post("/directory")
+    def directory():
+        name, phone, email = staff[flask.request.form["Body"].strip().lower()]
+        reply = MessagingResponse()
+        card = Message()
+        card.append(Body(f"{name}\n{phone}\n{email}"))
+        card.append(Media("https://example.com/staff/ada.jpg"))
+        reply.append(card)
+        reply.message("Reply with another name.\nOr text HELP.")
+        return str(reply)
+
+    return app
+
+
+def test_a_body_noun_keeps_its_line_breaks_like_plain_message_text():
+    """<Body> is "the text of the message" and <Media> its attachment
+    (https://www.twilio.com/docs/messaging/twiml/message): the card arrives with its
+    lines as written, exactly as a <Message> with plain text does."""
+    carrier = telenb.Carrier(seed=5)
+    carrier.app(APP, twiml=staff_app(), sms_url="/directory")
+    r = carrier.text(APP, "Ada", from_=SF_PHONE)
+    card, hint = [m for m in r.messages if m.from_ == APP]
+    assert card.body == "Ada Lovelace\n+14155550177\nada@example.com"
+    assert [item.url for item in card.media] == ["https://example.com/staff/ada.jpg"]
+    assert hint.body == "Reply with another name.\nOr text HELP."
