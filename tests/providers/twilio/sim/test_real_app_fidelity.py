@@ -152,3 +152,15 @@ def test_a_body_noun_keeps_its_line_breaks_like_plain_message_text():
     assert card.body == "Ada Lovelace\n+14155550177\nada@example.com"
     assert [item.url for item in card.media] == ["https://example.com/staff/ada.jpg"]
     assert hint.body == "Reply with another name.\nOr text HELP."
+
+
+def test_an_sms_verb_in_a_call_keeps_its_line_breaks():
+    """Voice TwiML's <Sms> sends its text during the call (to the caller by default,
+    https://www.twilio.com/docs/voice/twiml/sms); a booking confirmation keeps its lines."""
+    confirmation = "Table for 2\nFriday 8pm\nReply C to cancel"
+    vr = VoiceResponse()
+    vr.say("We have texted you the details.")
+    vr.sms(confirmation)
+    r = run_twiml(str(vr), setup=lambda c: twilio_account(c).add_number(APP))
+    (sent,) = r.carrier.messages
+    assert (sent.to, sent.body) == ("+15550199", confirmation)
