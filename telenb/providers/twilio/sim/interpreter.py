@@ -464,7 +464,7 @@ class Interpreter:
             self.warn(12200, "<Message> is Messaging TwiML; in a call Twilio's verb is <Sms>")
         leg = self.leg
         person, number = (leg.from_, leg.to) if leg.direction == "inbound" else (leg.to, leg.from_)
-        body = node.all_text()
+        body = node.text  # the text as written, line breaks kept (not collapsed like speech)
         if not body:
             self.warn(14103, f"<{node.tag}> at {node.where} has no body; nothing sent")
             return NEXT

@@ -18,6 +18,7 @@ from urllib.parse import urljoin
 
 from ....errors import ConfigurationError, MessageError, NumberError
 from ..account import API_VERSION, SimAccount
+from ..geography import geo_params
 from ..twiml.attrs import Attrs
 from .webhooks import WebhookError, sms_scope
 
@@ -50,12 +51,14 @@ def _sms_handler(account: SimAccount, entry: Any) -> Any:
 
 
 def inbound_params(account: SimAccount, msg: Any) -> list[tuple[str, str]]:
-    """What Twilio posts to an SMS URL for an incoming message."""
+    """What Twilio posts to an SMS URL for an incoming message, with the geographic data it
+    looks up from both numbers (FromCity, FromState, FromZip, FromCountry, To*)."""
     return [
         ("AccountSid", account.account_sid),
         ("ApiVersion", API_VERSION),
         ("Body", msg.body),
         ("From", msg.from_),
+        *geo_params("From", msg.from_),
         ("MessageSid", msg.sid),
         *msg.media_params().items(),
         ("NumSegments", str(msg.num_segments)),
@@ -63,6 +66,7 @@ def inbound_params(account: SimAccount, msg: Any) -> list[tuple[str, str]]:
         ("SmsSid", msg.sid),
         ("SmsStatus", "received"),
         ("To", msg.to),
+        *geo_params("To", msg.to),
     ]
 
 
@@ -112,8 +116,9 @@ def _exchange(account: SimAccount, msg: Any, entry: Any) -> None:
 def _reply(account: SimAccount, msg: Any, node: Any, a: Attrs, base: str) -> None:
     """One <Message>: its <Body> (or text) and <Media> go back to the sender (or `to`); its
     `action` (`statusCallback`, deprecated) hears the reply's statuses with `method`."""
-    bodies = [c.all_text() for c in node.children if c.tag == "Body"]
-    media = [urljoin(base, c.all_text()) for c in node.children if c.tag == "Media"]
+    # a <Body> is the message's text as written, line breaks kept, like <Message>'s own text
+    bodies = [c.text for c in node.children if c.tag == "Body"]
+    media = [urljoin(base, c.text) for c in node.children if c.tag == "Media"]
     body = bodies[0] if bodies else node.text
     if not body.strip() and not media:
         account.webhooks.warn(msg.sid, 14103, "<Message> has no body or media; nothing sent")

@@ -29,13 +29,16 @@ TIMEOUT = 15.0  # seconds Twilio waits for a response
 MAX_HTTP_REDIRECTS = 10
 USER_AGENT = "TwilioProxy/1.1"
 TWIML_TYPES = ("text/xml", "application/xml", "text/html", "")
-REDIRECTS = (301, 302, 303, 307, 308)
+# "Twilio will only follow redirects for status codes 301, 302, 303, and 307"; any other
+# 3xx, or one without a Location, is 11216 (https://www.twilio.com/docs/api/errors/11216)
+REDIRECTS = (301, 302, 303, 307)
 MESSAGES = {
     11100: "Invalid URL format",
     11200: "HTTP retrieval failure",
     11205: "HTTP connection failure",
     11210: "HTTP bad host name",
     11215: "HTTP too many redirects",
+    11216: "HTTP invalid redirect",
     11750: "TwiML response body too large",
     12100: "Document parse failure",
     12102: "The root element must be Response",
@@ -140,8 +143,11 @@ class Webhooks:
         for _hop in range(MAX_HTTP_REDIRECTS + 1):
             response = self._attempt(method, url, params, sid, purpose, timeout, retries, cookies)
             location = response.headers.get("location")
-            if response.status not in REDIRECTS or not location:
+            if not 300 <= response.status < 400:
                 return url, response
+            if response.status not in REDIRECTS or not location:
+                why = "no Location header" if response.status in REDIRECTS else "not followed"
+                raise WebhookError(11216, f"HTTP {response.status} redirect: {why}", url)
             url = urljoin(url, location)
             if response.status in (301, 302, 303):
                 method = "GET"
