@@ -267,19 +267,22 @@ class Carrier(Routing):
         headers: dict[str, str] | None = None,
         run: bool = True,
         timeout: float | None = None,
+        answer: Callable[[Any], Any] | None = None,
     ) -> CallResult:
         """Place a call and (by default) run the network until it is over.
 
         With `caller` (a `Caller` or a caller script), a simulated person calls `to`.  With
         `flow`, the network calls `to` and the flow runs once it is answered (outbound); it
-        gives up after `timeout` seconds of ringing (default `dial_timeout`).  With
+        gives up after `timeout` seconds of ringing (default `dial_timeout`).  `answer` is a
+        flow that answers the person's call itself, whatever `to` says (which may be ""), as
+        an application answers a softphone client's call.  With
         `run=False` the call is only placed, which a flow may do too (a webhook app placing
         calls through a REST API runs inside the flow it answers).
         """
         if run:
             self._check_not_in_flow("call")
         if flow is not None:
-            if caller is not None:
+            if caller is not None or answer is not None:
                 raise ConfigurationError("give caller= (someone calls in) or flow= (calling out)")
             leg = self.place_leg(
                 self.normalize(from_) if from_ else self.default_caller_id,
@@ -294,14 +297,13 @@ class Carrier(Routing):
             party = caller if isinstance(caller, Party) else Caller(caller)
             number = self.normalize(from_) if from_ else self.normalize(party.number)
             party.number = number
-            leg = Leg(
-                self, self.sids.new("call"), number, self.normalize(to), "inbound", party=party
-            )
+            dest = self.normalize(to) if to or answer is None else ""
+            leg = Leg(self, self.sids.new("call"), number, dest, "inbound", party=party)
             if headers:
                 leg.headers = dict(headers)
             self.legs.append(leg)
             leg.set_status("initiated")
-            self._route_inbound(leg, leg.to)
+            self._route_inbound(leg, leg.to, answer)
         result = CallResult(self, leg)
         if run:
             self.run_until(lambda: result.done)

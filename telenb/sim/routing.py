@@ -131,13 +131,18 @@ class Routing:
         )
         self.clock.schedule(SETUP, leg.hangup, "network", cause, "failed")
 
-    def _route_inbound(self, leg: Leg, dest: str) -> None:
+    def _route_inbound(self, leg: Leg, dest: str, flow: Callable[[Any], Any] | None = None) -> None:
         if self._seize_trunk(leg):
-            self._connect(leg, dest)
+            self._connect(leg, dest, flow)
 
-    def _connect(self, leg: Leg, dest: str) -> None:
+    def _connect(self, leg: Leg, dest: str, flow: Callable[[Any], Any] | None = None) -> None:
         """Send a caller's leg to `dest`: an app answers it, a phone rings (the two people
-        then talk), an unknown number fails as a network would."""
+        then talk), an unknown number fails as a network would.  A leg given its `flow`
+        reaches it directly."""
+        if flow is not None:
+            leg.set_status("ringing")
+            self.clock.schedule(0.0, self._start_flow, leg, flow, getattr(flow, "__name__", "flow"))
+            return
         app = self.apps.get(dest)
         if app is not None:
             leg.set_status("ringing")
@@ -158,9 +163,12 @@ class Routing:
             )
 
     def _start_app(self, leg: Leg, app: App) -> None:
+        self._start_flow(leg, app.target, app.name)
+
+    def _start_flow(self, leg: Leg, flow: Callable[[Any], Any], name: str) -> None:
         if leg.ended:
             return
-        runner = FlowRunner(self._carrier, leg, app.target, app.name)
+        runner = FlowRunner(self._carrier, leg, flow, name)
         self.runners.append(runner)
         runner.start()
 

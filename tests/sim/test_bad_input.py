@@ -77,6 +77,8 @@ def test_carrier_options_are_checked():
         telenb.Carrier().app("+15550100", lambda c: None, script="x.py")
     with pytest.raises(ConfigurationError, match=r"caller= .* or flow="):
         telenb.Carrier().call("+15550100", caller="say: hi", flow=lambda c: None)
+    with pytest.raises(ConfigurationError, match=r"caller= .* or flow="):
+        telenb.Carrier().call("+15550100", flow=lambda c: None, answer=lambda c: None)
 
 
 def test_the_carrier_cannot_be_run_from_inside_a_flow():

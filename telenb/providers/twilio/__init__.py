@@ -31,6 +31,7 @@ _EXPORTS = {
     "OfflineHttpClient": ".rest.offline",
     "offline_client": ".rest.offline",
     "offline": ".rest.sdk",
+    "client_call": ".rest.voice_sdk",
     "TwilioBackend": ".backend.backend",
     "Credentials": ".credentials",
     "RecordingHttpClient": ".backend.recorder",

@@ -48,6 +48,7 @@ class TwimlApp:
     __name__ = "twiml"
     allowed: tuple[str, ...] | None = None  # verbs a document may hold (screening TwiML)
     on_end: Callable[[Interpreter], None] | None = None  # instead of hanging up at the end
+    first_params: tuple[tuple[str, str], ...] = ()  # on the first request only (Voice SDK)
 
     def __init__(
         self,
@@ -210,7 +211,7 @@ class Interpreter:
         if app.twiml is not None:
             doc = self.inline(app.twiml)
         else:
-            doc = self.fetch(app.method, app.url, (), "voice")
+            doc = self.fetch(app.method, app.url, app.first_params, "voice")
         while doc is not None and not self.over:
             doc = self.execute(doc, app.allowed)
         if not self.over:
