@@ -35,6 +35,9 @@ STATE = {
     "received": "received",
     "canceled": "failed",
 }
+# telenb's delivery faults (Twilio's codes) -> Plivo's SMS error codes (Error Codes page:
+# 20 Network Error, 30 Spam Detected, 50 Invalid Destination Number); 000 once delivered
+ERROR = {30001: "20", 30003: "20", 30004: "30", 30005: "50", 30006: "50", 30007: "30"}
 REPORTED = ("queued", "sent", "delivered", "undelivered", "failed")  # delivery report statuses
 MAX_REPLIES = 10  # <Message> replies to one incoming text
 
@@ -47,6 +50,15 @@ def e164(number: str) -> str:
     """Plivo's sanitised number (digits, maybe a leading +) as the carrier writes it."""
     digits = "".join(ch for ch in number if ch.isalnum())
     return "+" + digits if digits.isdigit() else digits
+
+
+def error_code(msg: Message) -> str | None:
+    """Plivo's error_code for the message: 000 delivered, its code once it failed."""
+    if state(msg) == "delivered":
+        return "000"
+    if msg.error_code and state(msg) in ("failed", "undelivered"):
+        return ERROR.get(msg.error_code, "20")
+    return None
 
 
 def state(msg: Message) -> str:
@@ -81,8 +93,9 @@ def report_params(msg: Message, status: str) -> dict[str, str]:
         "TotalRate": f"{msg.price / max(msg.num_segments, 1):.5f}" if msg.price else "0.00000",
         "TotalAmount": f"{msg.price:.5f}" if msg.price else "0.00000",
     }
-    if status in ("failed", "undelivered") and msg.error_code:
-        params["ErrorCode"] = str(msg.error_code)
+    code = error_code(msg)
+    if status in ("failed", "undelivered") and code:
+        params["ErrorCode"] = code
     return params
 
 
@@ -132,9 +145,7 @@ def send_sms(
             status_callback=reporter if url else None,
         )  # fmt: skip
         reporter.msg = msg
-        papp.messages[message_uuid(msg)] = msg
-        if url:  # Plivo reports the queued state too; after the request that queued it
-            carrier.clock.schedule(0, reporter.report, "queued")
+        papp.messages[message_uuid(msg)] = msg  # its first report (queued) comes as it leaves
         sent.append(msg)
     return sent
 

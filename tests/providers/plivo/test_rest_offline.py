@@ -156,6 +156,23 @@ def test_send_a_message_and_follow_its_state(net):
     assert {f["MessageUUID"] for p, f, _ in seen} == set(r.message_uuid)
 
 
+def test_an_undeliverable_message_reports_plivos_error_code(net):
+    """Error codes (https://www.plivo.com/docs/messaging/troubleshooting/error-codes): the
+    MDR's error_code is 000 once delivered and names the failure otherwise (50, Invalid
+    Destination Number, for a landline); the status callback carries it as ErrorCode."""
+    carrier, client, seen = net
+    carrier.phone("+15550126", sms="landline")
+    bad = client.messages.create(src=APP, dst="+15550126", text="Hi",
+                                 url="https://15550100.plivo.test/status")  # fmt: skip
+    good = client.messages.create(src=APP, dst=CUSTOMER, text="Hi")
+    carrier.run()
+    mdr = client.messages.get(bad.message_uuid[0])
+    assert (mdr.message_state, mdr.error_code) == ("undelivered", "50")
+    assert client.messages.get(good.message_uuid[0]).error_code == "000"
+    last = [f for p, f, _ in seen if p == "/status"][-1]
+    assert (last["Status"], last["ErrorCode"]) == ("undelivered", "50")
+
+
 def test_bulk_messages_and_listing_filters(net):
     carrier, client, _ = net
     r = client.messages.create(src=APP, dst=f"{CUSTOMER}<+15550124", text="Closing at 9")

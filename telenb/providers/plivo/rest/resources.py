@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ....sim.clock import EPOCH
 from ..application import NAMESPACE, PlivoApplication, plivo_number
-from ..messaging import message_uuid, state
+from ..messaging import error_code, message_uuid, state
 
 if TYPE_CHECKING:
     from ....sim.leg import Leg
@@ -106,7 +106,7 @@ def message_json(papp: PlivoApplication, msg: Message) -> dict[str, Any]:
     price = msg.price or 0
     return {
         "api_id": papp.api_id(),
-        "error_code": str(msg.error_code) if msg.error_code else None,
+        "error_code": error_code(msg),
         "from_number": plivo_number(msg.from_),
         "message_direction": "inbound" if msg.direction == "inbound" else "outbound",
         "message_state": state(msg),
