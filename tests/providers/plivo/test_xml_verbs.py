@@ -18,6 +18,7 @@ import pytest
 
 import telenb
 from telenb.providers.plivo.application import plivo_application
+from telenb.providers.plivo.messaging import message_uuid
 from telenb.providers.plivo.signing import is_valid
 from telenb.providers.plivo.sim.dtmf import TONE
 from telenb.providers.plivo.xml.parse import PlivoXmlError, parse_xml
@@ -154,8 +155,14 @@ def test_message_callback_url_gets_signed_delivery_reports():
     assert len({p["MessageUUID"] for p in reports}) == 1
 
 
-def test_message_without_src_or_dst_sends_nothing():
-    carrier, r, _ = run("<Message dst='15550123'>Hi</Message>")
+@pytest.mark.parametrize(
+    "element",
+    ["<Message dst='15550123'>Hi</Message>",  # no src
+     "<Message src='15550100'>Hi</Message>",  # no dst
+     "<Message src='15550999' dst='15550123'>Hi</Message>"],  # src not the account's number
+)  # fmt: skip
+def test_message_without_a_valid_src_or_dst_sends_nothing(element):
+    carrier, r, _ = run(element)
     carrier.run()
     assert list(carrier.messages) == []
     assert "nothing sent" in events(r, "warning")[0]["message"]
@@ -183,3 +190,16 @@ def test_a_text_to_a_message_url_is_posted_with_plivos_parameters_and_answered()
     inbound, reply = carrier.messages
     assert inbound.direction == "inbound" and reply.body == "Got: STATUS 42"
     assert (reply.from_, reply.to, reply.status) == (NUMBER, "+15550177", "delivered")
+
+
+def test_same_seed_same_uuids():
+    """Deterministic: the same seed gives the same CallUUIDs, MessageUUIDs and trace."""
+
+    def once():
+        carrier, r, _ = run("<Message src='15550100' dst='15550123'>Hi</Message><DTMF>1</DTMF>")
+        carrier.run()
+        papp = plivo_application(carrier)
+        ids = [papp.uuid(r.root), *(message_uuid(m) for m in carrier.messages)]
+        return ids, [str(e) for e in carrier.trace]
+
+    assert once() == once()

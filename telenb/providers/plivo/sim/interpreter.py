@@ -19,7 +19,7 @@ from ...docverbs.conference import ConferenceVerb
 from ...docverbs.dial import DialVerb
 from ...docverbs.prompts import GatherVerb, Item, PlayVerb, RecordVerb
 from ..application import STATUS, PlivoApplication, WebhookFailure
-from ..messaging import send_sms
+from ..messaging import e164, send_sms
 from ..xml.parse import Element, PlivoXmlError, parse_xml
 from .dtmf import VALID, DtmfVerb
 
@@ -308,6 +308,9 @@ class Interpreter:
         if not src or not dst or not verb.text or kind != "sms":
             self.warn(f"<Message src={src!r} dst={dst!r} type={kind!r}> needs src, dst, "
                       "text and type sms: nothing sent")  # fmt: skip
+            return
+        if e164(src) not in self.papp.numbers:
+            self.warn(f"<Message src={src!r}>: not a Plivo number of this account, nothing sent")
             return
         callback = verb.get("callbackUrl")
         try:
