@@ -21,6 +21,7 @@ from .signing import HEADER, NONCE_HEADER, sign
 if TYPE_CHECKING:
     from ...sim.carrier import Carrier
     from ...sim.leg import Leg
+    from ...sim.messaging import Message
 
 NAMESPACE = uuid.UUID("0b3c7f0e-5a52-4d44-8f3e-2f9d4c1a7e60")  # telenb's, for uuid5
 TIMEOUT = 15.0  # seconds Plivo waits for an answer_url
@@ -63,7 +64,11 @@ class PlivoApplication:
         self.auth_token = auth_token or "".join(rnd.choice(alphabet + "abcdef") for _ in range(40))
         self.web = Web()
         self.hangup_urls: dict[str, tuple[str, str]] = {}
+        self.numbers: set[str] = set()  # the account's numbers (its apps' and its senders')
+        self.message_urls: dict[str, tuple[str, str]] = {}  # number -> (message_url, method)
+        self.messages: dict[str, Message] = {}  # message_uuid -> message
         self._nonce = 0
+        self._api = 0
         carrier.status_listeners.append(self._status)
 
     def __repr__(self) -> str:
@@ -89,6 +94,11 @@ class PlivoApplication:
             "BillRate": "0.00000",
             "CallerName": plivo_number(leg.from_),
         }
+
+    def api_id(self) -> str:
+        """A fresh ``api_id`` for a REST answer (deterministic: the account and a count)."""
+        self._api += 1
+        return str(uuid.uuid5(NAMESPACE, f"api:{self.auth_id}:{self._api}"))
 
     def next_nonce(self) -> str:
         self._nonce += 1

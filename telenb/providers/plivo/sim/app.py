@@ -19,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 from ....errors import ConfigurationError, check_options
 from ...webhooks.web import HttpResponse, detect_kind
 from ..application import plivo_application
+from ..messaging import enable
 from .interpreter import PlivoXmlApp
 
 if TYPE_CHECKING:
@@ -29,6 +30,8 @@ OPTIONS = (
     "method",
     "hangup_url",
     "hangup_method",
+    "message_url",
+    "message_method",
     "base_url",
     "auth_id",
     "auth_token",
@@ -82,7 +85,9 @@ def plivo_flow(
     `source`: Plivo XML (text, a .xml file, a plivoxml element), a callable ``f(request)``,
     a WSGI or ASGI app, a dict of paths to any of these, or the answer_url (simulated web or
     127.0.0.1).  `url`/`method` are the answer_url's path and method (POST by default),
-    `hangup_url`/`hangup_method` Plivo's hangup callback; `auth_id`/`auth_token` the
+    `hangup_url`/`hangup_method` Plivo's hangup callback; `message_url`/`message_method`
+    where texts to the number are posted (Plivo's message_url: From, To, Text, Type,
+    MessageUUID; the <Message> elements it answers are sent); `auth_id`/`auth_token` the
     account's (they sign every webhook)."""
     check_options("app", options, OPTIONS)
     url, base_url, kind = options.get("url"), options.get("base_url"), options.get("kind")
@@ -107,6 +112,15 @@ def plivo_flow(
     if method not in ("GET", "POST") or hangup_method not in ("GET", "POST"):
         raise ConfigurationError("method and hangup_method must be GET or POST")
     hangup = options.get("hangup_url")
+    papp.numbers.add(carrier.normalize(number))
+    message_url, message_method = options.get("message_url"), options.get("message_method")
+    if message_url:
+        message_method = str(message_method or "POST").upper()
+        if message_method not in ("GET", "POST"):
+            raise ConfigurationError("message_method must be GET or POST")
+        papp.message_urls[carrier.normalize(number)] = (
+            urljoin(answer_url, message_url), message_method)  # fmt: skip
+        enable(papp)
     name = getattr(source, "__name__", None) or getattr(source, "name", None) or "plivo"
     return PlivoXmlApp(papp, answer_url, answer_method=method,
                        hangup_url=urljoin(answer_url, hangup) if hangup else None,

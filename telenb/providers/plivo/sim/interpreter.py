@@ -13,12 +13,15 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urljoin
 
+from ....errors import MessageError
 from ....flow import verbs as V
 from ...docverbs.conference import ConferenceVerb
 from ...docverbs.dial import DialVerb
 from ...docverbs.prompts import GatherVerb, Item, PlayVerb, RecordVerb
 from ..application import STATUS, PlivoApplication, WebhookFailure
+from ..messaging import e164, send_sms
 from ..xml.parse import Element, PlivoXmlError, parse_xml
+from .dtmf import VALID, DtmfVerb
 
 MAX_DOCUMENTS = 50  # documents fetched without the call moving on in time: a loop
 
@@ -102,9 +105,13 @@ class Interpreter:
             self.runner.perform(V.Hangup())
 
     def execute(self, verbs: list[Element]) -> list[Element] | None:
-        for verb in verbs:
+        for i, verb in enumerate(verbs):
             if self.over:
                 return None
+            if i == 0 and verb.tag == "Wait" and not self.leg.answered:
+                # a first <Wait> waits before Plivo picks up the call
+                self.runner.perform(PlayVerb(self.items(verb), answer=False))
+                continue
             if (
                 verb.tag not in ("PreAnswer", "Message", "Hangup", "Redirect")
                 and not self.leg.answered
@@ -136,11 +143,22 @@ class Interpreter:
     v_play = v_wait = v_speak
 
     def v_preanswer(self, verb: Element) -> None:
-        for child in verb.children:  # early media: the call is not answered yet
+        """Early media: the nested Speak/Play/Wait play while the call still rings (nothing
+        is billed until the first verb after it answers)."""
+        if self.leg.answered:
+            self.warn("<PreAnswer> after the call was answered: its verbs play as usual")
+        self.leg.trace("preanswer", verbs=len(verb.children))
+        for child in verb.children:
+            if self.over:
+                return
             self.runner.perform(PlayVerb(self.items(child), answer=False))
 
     def v_dtmf(self, verb: Element) -> None:
-        self.runner.perform(PlayVerb([Item("digits", verb.text)]))
+        digits = verb.text.strip()
+        if not digits or set(digits) - VALID:
+            self.warn(f"<DTMF>{digits}</DTMF>: only 0-9, *, #, w and W are sent; skipped")
+            return
+        self.runner.perform(DtmfVerb(digits, wait_all=not verb.flag("async", True)))
 
     # -- input ------------------------------------------------------------------------------
     def _collect(
@@ -269,12 +287,36 @@ class Interpreter:
         return self.fetch((verb.get("method") or "POST").upper(), url, {}, "Redirect")
 
     def v_hangup(self, verb: Element) -> None:
+        """Ends the call; before it is answered (after <PreAnswer>, say) it is never
+        answered: reason="busy" ends it busy, "rejected" failed (CALL_REJECTED)."""
         schedule = verb.number("schedule", 0)
         if schedule:
-            self.runner.perform(PlayVerb([Item("pause", seconds=schedule)]))
-        if not self.over:
-            self.runner.perform(V.Hangup())
+            self.runner.perform(PlayVerb([Item("pause", seconds=schedule)], answer=False))
+        if self.over:
+            return
+        if not self.leg.answered:
+            reason = verb.get("reason")
+            status = {"busy": "busy", "rejected": "failed"}.get(reason or "", "completed")
+            self.leg.hangup("flow", f"<Hangup reason={reason!r}>" if reason else None, status)
+            return
+        self.runner.perform(V.Hangup())
 
     def v_message(self, verb: Element) -> None:
-        src, dst = verb.get("src", self.leg.to), verb.get("dst", self.leg.from_)
-        self.leg.trace("message", src=src, dst=dst, text=verb.text, type=verb.get("type", "sms"))
+        """An SMS from `src` to `dst` (several with '<'); `callbackUrl` hears its delivery
+        reports with `callbackMethod`."""
+        src, dst, kind = verb.get("src"), verb.get("dst"), verb.get("type") or "sms"
+        if not src or not dst or not verb.text or kind != "sms":
+            self.warn(f"<Message src={src!r} dst={dst!r} type={kind!r}> needs src, dst, "
+                      "text and type sms: nothing sent")  # fmt: skip
+            return
+        if e164(src) not in self.papp.numbers:
+            self.warn(f"<Message src={src!r}>: not a Plivo number of this account, nothing sent")
+            return
+        callback = verb.get("callbackUrl")
+        try:
+            send_sms(
+                self.papp, verb.text, src, dst, url=urljoin(self.base, callback) if callback
+                else None, method=verb.get("callbackMethod") or "POST", call_sid=self.leg.sid,
+            )  # fmt: skip
+        except MessageError as exc:
+            self.warn(f"<Message> not sent: {exc}")
