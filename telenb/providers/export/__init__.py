@@ -37,6 +37,26 @@ FORMATS: dict[str, tuple[str, str, str]] = {
         "ncco",
         "telenb.providers.vonage.export:CAPABILITIES",
     ),
+    "plivo": (
+        "telenb.providers.plivo.export:flow_plivo",
+        "plivo",
+        "telenb.providers.export.tables:PLIVO",
+    ),
+    "jambonz": (
+        "telenb.providers.jambonz.export:flow_jambonz",
+        "jambonz",
+        "telenb.providers.export.tables:JAMBONZ",
+    ),
+    "texml": (
+        "telenb.providers.telnyx.export:flow_texml",
+        "texml",
+        "telenb.providers.export.tables:TEXML",
+    ),
+    "laml": (
+        "telenb.providers.signalwire.export:flow_laml",
+        "laml",
+        "telenb.providers.export.tables:LAML",
+    ),
 }
 
 
@@ -86,7 +106,8 @@ class Export:
 
     def mount(self, carrier: Carrier, number: str) -> Any:
         """``carrier.app(number, <front door>=self.replay())``."""
-        return carrier.app(number, **{self.front_door: self.replay()})
+        options = dict(getattr(self.steps, "mount_options", None) or {})
+        return carrier.app(number, **{self.front_door: self.replay()}, **options)
 
     def __repr__(self) -> str:
         lines = [repr(self.steps), f"What {self.format} cannot express (and what the export does):"]
