@@ -124,13 +124,18 @@ def test_jambonz_dial_targets_and_conference():
 
 def test_texml_is_posted_and_signed_with_ed25519():
     """Telnyx signs ``<timestamp>|<body>`` with Ed25519; the export's backend checks it with
-    the account's public key, and the application is set to POST."""
+    the account's public key, and the application is set to POST (TeXML requests a Gather's
+    action with the application's method).  Telnyx's Gather reference lists no
+    actionOnEmptyResult, so a Redirect to the same step follows the Gather."""
     ex = telenb.export(pin_line, to="texml", caller="press: 1234")
     hooks = [e for e in ex.result.trace if e.kind == "webhook"]
     assert hooks and {h["method"] for h in hooks} == {"POST"}
     assert all(h["status"] == 200 for h in hooks)
-    assert ex.documents[0].startswith("<?xml") or "<Response>" in ex.documents[0]
+    first = ex.documents[0]
+    assert first.index("</Gather>") < first.index("<Redirect") < first.index("</Response>")
+    assert "continue/1?empty=1</Redirect>" in first
     assert "TeXML for" in repr(ex.steps)
+    assert "<Redirect" not in telenb.export(pin_line, to="laml").documents[0]
 
 
 def test_texml_backend_refuses_a_bad_signature():

@@ -31,6 +31,8 @@ TEXML = (
     ("interdigit timeout", "<Gather> has one timeout for the first key and between keys"),
     ("which key ended input", "no FinishedOnKey in Telnyx's Gather callback: not known"),
     ("<Gather method>", "TeXML requests the action with the application's method (POST)"),
+    ("actionOnEmptyResult", "not in TeXML's <Gather>: a <Redirect> to the step follows it"),
+    ("barge-in off", "TeXML's <Gather> has no bargeIn: input stops the prompt"),
     ("voices by name", "Polly names map to Polly.*; others speak in the default voice"),
     ("say_as", "sent as plain text"),
     ("fractional waits", "<Pause> takes whole seconds"),
@@ -58,7 +60,6 @@ LAML = (
 PLIVO = (
     ("per-attempt ask handlers", "each attempt is its own <GetInput>; the app runs handlers"),
     ("speech grammars", "choices go as hints; the flow matches the text Plivo returns"),
-    ("grammar weights", "hints carry no weights; dropped"),
     ("minimum confidence", "the flow compares the SpeechConfidenceScore Plivo reports"),
     ("barge-in off", "<GetInput> always listens while its prompt plays"),
     ("interdigit timeout", "digitEndTimeout is one timeout for the first key and between keys"),
@@ -77,7 +78,6 @@ PLIVO = (
 JAMBONZ = (
     ("per-attempt ask handlers", "each attempt is its own gather; the app runs the handlers"),
     ("speech grammars", "choices go as recognizer.hints; the flow matches the text"),
-    ("grammar weights", "hints carry no weights; dropped"),
     ("minimum confidence", "the flow compares the confidence jambonz reports"),
     ("record()", "no record verb: a speech gather, the flow gets a transcript, no audio"),
     ("voices by name", "synthesizer.voice is the TTS vendor's name, passed as it is"),

@@ -4,7 +4,9 @@ TeXML is a dialect of TwiML, so the export is the Twilio backend's (`flow_twiml`
 runs behind its webhook server and the TwiML it renders is sent as TeXML, which Telnyx runs
 the same way.  What changes is the door: Telnyx signs with Ed25519, not X-Twilio-Signature,
 so the backend sits behind a check of ``telnyx-signature-ed25519`` with the account's public
-key; the application is set to POST (a new TeXML application's default is GET).
+key; the application is set to POST (a new TeXML application's default is GET); and since
+Telnyx's <Gather> reference does not list actionOnEmptyResult, a <Redirect> to the same step
+follows each <Gather>, as one follows each <Record>.
 `telenb.providers.export.tables` says what TeXML cannot express of a flow,
 and what the export does instead.
 """
@@ -50,6 +52,7 @@ DOOR = Door(
     key=None,
     guard=ed25519_guard,
     options=(("method", "POST"),),
+    redirect_after_gather=True,
 )
 
 

@@ -176,6 +176,7 @@ class Door:
     key: Callable[[Any], str] | None = lambda acct: acct.auth_token
     guard: Callable[[Any, Any], Any] | None = None
     options: tuple[tuple[str, str], ...] = ()
+    redirect_after_gather: bool = False  # the dialect may not honour actionOnEmptyResult
 
 
 TWILIO_DOOR = Door()
@@ -228,6 +229,7 @@ def _flow(
         check_signatures=door.key is not None,
     )
     server.numbers[sim.normalize(number)] = flow
+    server.redirect_after_gather = door.redirect_after_gather
     site = door.guard(acct, server) if door.guard else server
     options = dict(door.options)
     if direction == "inbound":
