@@ -181,3 +181,29 @@ def test_an_export_survives_several_idle_webhook_workers(to):
     first = source.call(APP, caller="say: purple; say: red")
     ex = telenb.export(source, to=to, number=APP, caller="say: purple; say: red")
     assert conversation(ex.result) == conversation(first)
+
+
+@pytest.mark.parametrize("to", FORMATS)
+def test_a_caller_who_hangs_up_ends_the_exported_flow(to):
+    """Every vendor tells the app the call ended (Twilio's and its dialects' status callback,
+    Plivo's hangup_url, jambonz's call_status_hook, Vonage's event_url, Tropo's
+    DISCONNECTED result): the suspended flow is stopped there, as on the simulator, and its
+    cleanup runs with the call disconnected."""
+    ended = []
+
+    def flow(call):
+        try:
+            call.say("Welcome.")
+            r = call.ask("Your PIN?", choices="[4 DIGITS]", mode="dtmf", timeout=8)
+            call.say(f"Got {r.name}")
+        finally:
+            ended.append(call.state)
+
+    c = telenb.Carrier(seed=1)
+    c.app(APP, flow)
+    first = c.call(APP, caller="wait: 3s; hangup")
+    assert ended == ["DISCONNECTED"]
+    ended.clear()
+    ex = telenb.export(flow, to=to, caller="wait: 3s; hangup")
+    assert ended == ["DISCONNECTED"]
+    assert conversation(ex.result) == conversation(first)

@@ -233,7 +233,9 @@ def _flow(
     site = door.guard(acct, server) if door.guard else server
     options = dict(door.options)
     if direction == "inbound":
-        door_options: dict[str, Any] = {door.keyword: site, **options}
+        # the status callback tells the backend the call ended, which stops the flow
+        status = f"{PREFIX}/status"
+        door_options: dict[str, Any] = {door.keyword: site, "status_callback": status, **options}
         sim.app(number, url=f"{PREFIX}/voice", base_url=ORIGIN, kind="wsgi", **door_options)
         acct.web.mount(ORIGIN, site, "wsgi", same_thread=True)  # it runs the flow inline
         result = sim.call(number, caller=caller)
