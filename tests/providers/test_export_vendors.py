@@ -175,3 +175,18 @@ def test_every_format_has_a_capability_table_naming_what_it_cannot_express(to):
     names = " ".join(what for what, _ in ex.capabilities)
     assert "per-attempt ask handlers" in names and "log()" in names
     assert all(instead for _, instead in ex.capabilities)
+
+
+def test_texml_and_cxml_are_twimls_rendering():
+    """TeXML and cXML are TwiML dialects: the export renders the same documents as TwiML's
+    (TeXML adds only the Redirect after each Gather), and names its own markup."""
+    twiml = telenb.export(pin_line, to="twiml", caller="press: 1234; say: hi")
+    laml = telenb.export(pin_line, to="laml", caller="press: 1234; say: hi")
+    texml = telenb.export(pin_line, to="texml", caller="press: 1234; say: hi")
+    assert laml.documents == twiml.documents
+    redirect = '<Redirect method="POST">https://telenb-backend.test/twilio/continue/1?empty=1'
+    assert texml.documents[0] == twiml.documents[0].replace(
+        "</Gather>", "</Gather>" + redirect + "</Redirect>"
+    )
+    assert texml.documents[1:] == twiml.documents[1:]
+    assert repr(laml.steps).startswith("cXML for") and repr(texml.steps).startswith("TeXML for")
