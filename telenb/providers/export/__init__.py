@@ -1,11 +1,12 @@
 """`telenb.export(flow, to="ncco")`: one flow as any vendor's document sequence.
 
-Each format is a row of `FORMATS`, a ``"module:function"`` imported on first use, so a vendor
-(Plivo, jambonz, TeXML...) plugs in with a row or `register`, never an import here.  The
-function is ``f(source, number, *, caller, seed) -> steps``, where `steps` has ``documents``,
-``notes`` and ``result`` (the simulated call that executed them), as `flow_twiml` and
-`flow_webapi` return.  `export` wraps it in an `Export`, which adds the vendor's capability
-table and a replay app for that vendor's front door.
+Each format is a row of `FORMATS` (twiml, texml, laml, plivo, ncco, jambonz, tropo-webapi), a
+``"module:function"`` imported on first use, so a vendor plugs in with a row or `register`,
+never an import here.  The function is ``f(source, number, *, caller, seed) -> steps``, where
+`steps` has ``documents``, ``notes``, ``result`` (the simulated call that executed them) and
+``replay()``, and may have ``mount_options`` (what its front door is mounted with).  `export`
+wraps it in an `Export`, which adds the vendor's capability table (`tables.py`) and mounts the
+replay on the vendor's front door.
 """
 
 from __future__ import annotations
@@ -36,6 +37,26 @@ FORMATS: dict[str, tuple[str, str, str]] = {
         "telenb.providers.vonage.export:flow_ncco",
         "ncco",
         "telenb.providers.vonage.export:CAPABILITIES",
+    ),
+    "plivo": (
+        "telenb.providers.plivo.export:flow_plivo",
+        "plivo",
+        "telenb.providers.export.tables:PLIVO",
+    ),
+    "jambonz": (
+        "telenb.providers.jambonz.export:flow_jambonz",
+        "jambonz",
+        "telenb.providers.export.tables:JAMBONZ",
+    ),
+    "texml": (
+        "telenb.providers.telnyx.export:flow_texml",
+        "texml",
+        "telenb.providers.export.tables:TEXML",
+    ),
+    "laml": (
+        "telenb.providers.signalwire.export:flow_laml",
+        "laml",
+        "telenb.providers.export.tables:LAML",
     ),
 }
 
@@ -85,8 +106,10 @@ class Export:
         return self.steps.replay()
 
     def mount(self, carrier: Carrier, number: str) -> Any:
-        """``carrier.app(number, <front door>=self.replay())``."""
-        return carrier.app(number, **{self.front_door: self.replay()})
+        """``carrier.app(number, <front door>=self.replay())``, with the options the export ran
+        behind (TeXML's application method, say)."""
+        options = dict(getattr(self.steps, "mount_options", None) or {})
+        return carrier.app(number, **{self.front_door: self.replay()}, **options)
 
     def __repr__(self) -> str:
         lines = [repr(self.steps), f"What {self.format} cannot express (and what the export does):"]

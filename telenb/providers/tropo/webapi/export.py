@@ -325,6 +325,10 @@ def flow_webapi(
         cloud.web.mount(cloud.origin_for(sim.normalize(number)), site(app_)[0], "wsgi",
                         same_thread=True)  # fmt: skip
         result = sim.call(number, caller=caller)
+        session = app_.host.session
+        if session is not None and not session.finished:  # the caller hung up: Tropo's
+            app_.host.details["state"] = "DISCONNECTED"  # answer to that result is unused
+            session.stop("the call ended")
     finally:
         if previous is not None:
             make_current(previous)

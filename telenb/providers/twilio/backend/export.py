@@ -64,6 +64,8 @@ class TwimlSteps:
     notes: list[str]
     result: Any = None
     messages: list[Any] = field(default_factory=list)
+    markup: str = "TwiML"  # a dialect's name for its documents (TeXML, cXML)
+    mount_options: dict[str, str] = field(default_factory=dict)  # its front door's, to replay
 
     @property
     def documents(self) -> list[str]:
@@ -91,14 +93,14 @@ class TwimlSteps:
 
     def __repr__(self) -> str:
         who = repr(self.caller) if self.caller else "silent"
-        lines = [f"TwiML for {self.number} (caller: {who}), {len(self.steps)} step(s)"]
+        lines = [f"{self.markup} for {self.number} (caller: {who}), {len(self.steps)} step(s)"]
         for n, step in enumerate(self.steps, 1):
             lines.append(f"{n:2d}. {self._heading(step)}")
             lines += [f"      {line}" for line in step.pretty().splitlines()]
         for msg in self.messages:
             lines.append(f"  (REST) POST Messages.json  To={msg.to}  Body={msg.body!r}")
         if self.notes:
-            lines.append("Notes - what TwiML cannot say exactly:")
+            lines.append(f"Notes - what {self.markup} cannot say exactly:")
             lines += [f"  - {note}" for note in self.notes]
         return "\n".join(lines)
 
@@ -110,8 +112,12 @@ class TwimlSteps:
                 f"<pre style='margin:2px 0 8px 1em'>{html.escape(step.pretty())}</pre></div>"
             )
         notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
-        notes = f"<div><b>What TwiML cannot say exactly</b><ul>{notes}</ul></div>" if notes else ""
-        head = html.escape(f"TwiML for {self.number}, {len(self.steps)} step(s)")
+        notes = (
+            f"<div><b>What {self.markup} cannot say exactly</b><ul>{notes}</ul></div>"
+            if notes
+            else ""
+        )
+        head = html.escape(f"{self.markup} for {self.number}, {len(self.steps)} step(s)")
         return f"<div class='telenb-twiml'><h4>{head}</h4>{''.join(rows)}{notes}</div>"
 
 
@@ -155,22 +161,83 @@ def flow_twiml(
             make_current(previous)
 
 
-def _flow(flow: Callable, number: str, caller: str, seed: int, direction: str) -> TwimlSteps:
+@dataclass(frozen=True)
+class Door:
+    """How the export's backend meets a TwiML front door: Twilio's own, or a dialect's
+    (TeXML, cXML), which brings its account, its signing, and the options it is mounted with.
+
+    `key` is what the backend checks X-Twilio-Signature with (None: the dialect signs
+    otherwise, and `guard` wraps the backend in that check)."""
+
+    keyword: str = "twiml"
+    markup: str = "TwiML"
+    vendor: str = "Twilio"
+    account: Callable[[Carrier], Any] = twilio_account
+    key: Callable[[Any], str] | None = lambda acct: acct.auth_token
+    guard: Callable[[Any, Any], Any] | None = None
+    options: tuple[tuple[str, str], ...] = ()
+    redirect_after_gather: bool = False  # the dialect may not honour actionOnEmptyResult
+
+
+TWILIO_DOOR = Door()
+
+
+def flow_dialect(
+    door: Door, source: Any, number: str | None = None, *, caller: str = "", seed: int = 0
+) -> TwimlSteps:
+    """`flow_twiml` for a TwiML dialect: a flow (or the flow answering `number` on a
+    Carrier) behind the backend, called by the dialect's simulated vendor."""
+    if isinstance(source, Carrier):
+        if not number:
+            raise ConfigurationError(f"give the number to export to {door.markup}")
+        num = source.normalize(number)
+        app = source.apps.get(num)
+        if app is None or app.kind not in ("python", "tropo"):
+            raise ConfigurationError(f"{num} is not answered by a Python flow or a Tropo script")
+        flow, number = app.target, num
+    elif callable(source):
+        flow, number = source, number or "+15550100"
+    else:
+        raise ConfigurationError(f"export needs a Carrier or a flow, not {type(source)}")
+    previous = current()
+    try:
+        return _flow(flow, number, caller, seed, "inbound", door)
+    finally:
+        if previous is not None:
+            make_current(previous)
+
+
+def _flow(
+    flow: Callable, number: str, caller: str, seed: int, direction: str, door: Door = TWILIO_DOOR
+) -> TwimlSteps:
 
     sim = Carrier(seed=seed)
-    acct = twilio_account(sim)
+    acct = door.account(sim)
     sent: list[Any] = []
 
     def messenger(verb: Any, params: dict[str, str]) -> Any:
-        ours = params.get("To") if params.get("Direction") == "inbound" else params.get("From")
+        inbound = params.get("Direction", "inbound") == "inbound"  # TeXML sends no Direction
+        ours = params.get("To") if inbound else params.get("From")
         sent.append(sim.send_message(verb.text, to=verb.to, from_=verb.from_ or ours))
         return V.Done(detail={"sid": sent[-1].sid, "status": sent[-1].status})
 
-    server = WebhookServer(acct.auth_token, ORIGIN, messenger=messenger, executor=InlineExecutor())
+    server = WebhookServer(
+        door.key(acct) if door.key else "",
+        ORIGIN,
+        messenger=messenger,
+        executor=InlineExecutor(),
+        check_signatures=door.key is not None,
+    )
     server.numbers[sim.normalize(number)] = flow
+    server.redirect_after_gather = door.redirect_after_gather
+    site = door.guard(acct, server) if door.guard else server
+    options = dict(door.options)
     if direction == "inbound":
-        sim.app(number, twiml=server, url=f"{PREFIX}/voice", base_url=ORIGIN, kind="wsgi")
-        acct.web.mount(ORIGIN, server, "wsgi", same_thread=True)  # it runs the flow inline
+        # the status callback tells the backend the call ended, which stops the flow
+        status = f"{PREFIX}/status"
+        door_options: dict[str, Any] = {door.keyword: site, "status_callback": status, **options}
+        sim.app(number, url=f"{PREFIX}/voice", base_url=ORIGIN, kind="wsgi", **door_options)
+        acct.web.mount(ORIGIN, site, "wsgi", same_thread=True)  # it runs the flow inline
         result = sim.call(number, caller=caller)
     else:
         sim.phone(number, script=caller or None)
@@ -184,10 +251,10 @@ def _flow(flow: Callable, number: str, caller: str, seed: int, direction: str) -
         for ex in server.exchanges
         if not ex.path.startswith(f"{PREFIX}/status")
     ]
-    notes = list(server.notes) + _caller_notes(caller)
+    notes = [n.replace("Twilio", door.vendor) for n in server.notes + _caller_notes(caller)]
     if sent:
-        notes.append("message() is sent through the Messages REST API, not with TwiML")
-    return TwimlSteps(number, caller, steps, notes, result, sent)
+        notes.append(f"message() is sent through the Messages REST API, not with {door.markup}")
+    return TwimlSteps(number, caller, steps, notes, result, sent, door.markup, options)
 
 
 def _caller_notes(caller: str) -> list[str]:

@@ -125,6 +125,8 @@ class RemoteCall:
         action = self.server.url(f"{PREFIX}/continue/{self.step}")
         if isinstance(verb, V.Ask):
             renderer.ask(verb, action)
+            if self.server.redirect_after_gather:  # no input: the next verb brings it back
+                renderer.response.redirect(action + "?empty=1", method="POST")
         elif isinstance(verb, V.Record):
             renderer.record(verb, action, action + "?empty=1")
         elif isinstance(verb, V.Transfer):

@@ -94,6 +94,9 @@ class WebhookServer:
         self.refused = Refusals()
         self.replies = Replies()
         self.notes: list[str] = []
+        # a <Redirect> after each <Gather>, for a dialect whose <Gather> may not request its
+        # action on an empty result (Twilio's actionOnEmptyResult)
+        self.redirect_after_gather = False
         self._lock = threading.Lock()
         self._tokens = (f"s{n}" for n in itertools.count(1))
 
