@@ -40,6 +40,9 @@ def _endpoint(pj: Any, host: str, port: int, codecs: list[str]) -> Any:
     med.audioFramePtime = med.ptime = 20
     med.noVad = True
     med.ecTailLen = 0
+    # pjsua closes a sound device idle for a second, and the null device is what clocks the
+    # bridge: closed, no RTP frame and no RFC 4733 event would leave while the flow waits
+    med.sndAutoCloseTime = -1
     ep.libInit(cfg)
     ep.audDevManager().setNullDev()
     tcfg = pj.TransportConfig()

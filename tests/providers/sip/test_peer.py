@@ -1,0 +1,101 @@
+"""telenb against a strict, independent SIP peer: a second pjsua2 process (`peers.py`).
+
+sipp does not check dialog tags; pjsip's dialog layer does (RFC 3261 12: a request inside a
+dialog carries the Call-ID, the local and remote tags and a CSeq of that dialog, or the peer
+answers 481 and the BYE fails).  Every call here completes with a BYE one side sends and the
+other accepts, so the worker's dialogs are real.  The peer hears the flow's prompt over RTP
+(recognised in its recording), speaks an answer `ask(choices=...)` matches, and presses
+RFC 4733 telephone-event keys `ask(mode="dtmf")` collects.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from telenb.speech import transcribe
+
+pytest.importorskip("pjsua2", reason="pjsua2-python (telenb[sip]) is not installed")
+
+PROMPT = "Welcome to the flower shop."
+
+
+def _words(text: str) -> set[str]:
+    return {w.strip(".,!?").lower() for w in text.split()}
+
+
+def test_peer_calls_a_flow_hears_its_prompt_and_hangs_up(sip_backend, pj_peer, tmp_path):
+    """RFC 3261 15.1.2: the peer's BYE in the dialog ends the call; the flow sees `completed`."""
+    heard = tmp_path / "heard.wav"
+    peer = pj_peer(record=heard)
+    said = threading.Event()
+
+    def shop(call):
+        call.say(PROMPT)
+        said.set()
+        call.wait(30)
+
+    backend = sip_backend()
+    backend.answer("shop", shop)
+    peer.send("call", uri=f"sip:shop@{backend.listen}")
+    assert peer.expect("media")["codec"] == "PCMU"
+    assert said.wait(60)
+    peer.send("hangup")
+    assert peer.expect("recorded")["path"] == str(heard)
+    result = backend.wait(30)
+    assert result.status == "completed" and result.error is None
+    assert result.statuses() == ["ringing", "in-progress", "completed"]
+    assert result.trace.filter("hangup")[0]["by"] == "caller"
+    assert {"welcome", "flower", "shop"} <= _words(transcribe(heard).text)
+
+
+def test_peer_presses_rfc4733_keys_and_the_flows_dtmf_ask_gets_them(sip_backend, pj_peer):
+    """RFC 4733 telephone-events from the peer (pjsua's default DTMF method) are Tropo's
+    keyed answer: ``ask(choices="[3 DIGITS]", mode="dtmf")`` returns ``choice`` with them."""
+    peer = pj_peer()
+    listening = threading.Event()
+    got = {}
+
+    def pin(call):
+        call.say("Enter your three digit code.")
+        listening.set()
+        got["event"] = call.ask(choices="[3 DIGITS]", mode="dtmf", timeout=20)
+        call.say("Thank you.")
+        call.hangup()
+
+    backend = sip_backend()
+    backend.answer("pin", pin)
+    peer.send("call", uri=f"sip:pin@{backend.listen}")
+    peer.expect("state", state="CONFIRMED")  # the peer's own dialog is up
+    assert listening.wait(60)
+    peer.send("dtmf", digits="407")
+    result = backend.wait(60)
+    assert peer.expect("state", state="DISCONNECTED")["code"] == 200  # our BYE, accepted
+    assert got["event"].name == "choice" and got["event"].value == "407"
+    assert [e["value"] for e in result.trace.filter("input")] == ["4", "0", "7"]
+    assert result.status == "completed" and result.trace.filter("hangup")[0]["by"] == "flow"
+
+
+def test_outbound_call_to_the_peer_which_answers_records_and_hangs_up(sip_backend, pj_peer,
+                                                                       tmp_path):  # fmt: skip
+    """`backend.call(uri, flow)`: INVITE, the peer's 200, our ACK, then the peer's BYE
+    (RFC 3261 13, 15); statuses as Twilio reports an outbound call."""
+    heard = tmp_path / "callee.wav"
+    peer = pj_peer(record=heard, answer=True)
+
+    def reminder(call):
+        call.say(PROMPT)
+        peer.send("hangup")  # the callee hangs up once the prompt has played
+        call.wait(30)
+
+    backend = sip_backend(allow=[f"sip:*@127.0.0.1:{peer.port}"])
+    result = backend.call(peer.uri, reminder, timeout=90)
+    assert peer.expect("incoming")["to"].startswith("<sip:peer@127.0.0.1")
+    assert peer.expect("recorded")["path"] == str(heard)
+    assert result.done and result.error is None
+    assert result.direction == "outbound"
+    assert result.statuses() == ["initiated", "ringing", "in-progress", "completed"]
+    assert result.trace.filter("hangup")[0]["by"] == "callee"
+    assert result.codec == "PCMU"
+    assert {"welcome", "flower", "shop"} <= _words(transcribe(heard).text)
