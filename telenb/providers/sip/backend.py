@@ -30,6 +30,7 @@ from typing import Any
 
 from ...errors import ConfigurationError
 from ...sim.trace import Trace
+from .headers import outbound_headers
 from .registration import Registration, RegistrationFailed, parse_aor, read_password
 from .result import SipCallResult
 from .session import GONE, SipCall
@@ -163,8 +164,20 @@ class SipBackend:
         return any(fnmatch.fnmatchcase(target, pattern) for pattern in self.allow)
 
     # -- calls ----------------------------------------------------------------------------------
-    def call(self, uri: str, flow: Callable[..., Any], *, timeout: float = 60.0) -> SipCallResult:
-        """Place a call to `uri` (it must be on the allow-list) and run `flow` on it."""
+    def call(
+        self,
+        uri: str,
+        flow: Callable[..., Any],
+        *,
+        headers: dict[str, str] | None = None,
+        timeout: float = 60.0,
+    ) -> SipCallResult:
+        """Place a call to `uri` (it must be on the allow-list) and run `flow` on it.
+
+        `headers` are custom ``X-`` fields put on the INVITE (``{"X-Campaign": "7"}``); the
+        flow sees them as `call.headers`, as on the simulator's `carrier.call(headers=...)`.
+        """
+        extra = outbound_headers(headers)
         if not self.allowed(uri):
             raise ConfigurationError(
                 f"{bare_uri(uri)} is not on the allow-list; telenb calls only what "
@@ -174,7 +187,7 @@ class SipBackend:
         got: queue.Queue[int] = queue.Queue()
         with self._lock:
             self._pending[ref] = got
-        self.worker.send("call", uri=bare_uri(uri), ref=ref)
+        self.worker.send("call", uri=bare_uri(uri), ref=ref, headers=extra)
         try:
             cid = got.get(timeout=10)
         except queue.Empty:
@@ -182,7 +195,8 @@ class SipBackend:
         finally:
             with self._lock:
                 self._pending.pop(ref, None)
-        call = SipCall(self, cid, f"sip:telenb@{self.listen}", bare_uri(uri), ref, "outbound")
+        call = SipCall(self, cid, f"sip:telenb@{self.listen}", bare_uri(uri), ref, "outbound",
+                       extra)  # fmt: skip
         call.set_status("initiated")
         self._register(call)
         thread = self._start(call, flow)
@@ -272,8 +286,10 @@ class SipBackend:
 
     def _incoming(self, ev: dict[str, Any]) -> None:
         cid = int(ev["call"])
+        headers = ev.get("headers")
         call = SipCall(self, cid, bare_uri(str(ev["from"])), bare_uri(str(ev["to"])),
-                       str(ev.get("callid", cid)), "inbound")  # fmt: skip
+                       str(ev.get("callid", cid)), "inbound",
+                       headers if isinstance(headers, dict) else {})  # fmt: skip
         flow = self.flows.get(user_of(call.to)) or self.flows.get("*")
         self._register(call)
         call.set_status("ringing")

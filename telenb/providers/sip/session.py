@@ -22,6 +22,7 @@ from ...flow import verbs as V
 from ...flow.api import Call
 from ...flow.runtime import FlowSession
 from ...sim.trace import Trace
+from .headers import flow_view
 from .recording import SipRecording
 from .statuses import final_status
 from .verbs import execute  # the verbs, one function each
@@ -41,9 +42,18 @@ class SipCall:
     """The FlowHost for one SIP call (inbound or outbound)."""
 
     def __init__(
-        self, backend: SipBackend, cid: int, from_: str, to: str, callid: str, direction: str
+        self,
+        backend: SipBackend,
+        cid: int,
+        from_: str,
+        to: str,
+        callid: str,
+        direction: str,
+        headers: dict[str, str] | None = None,
     ):
         self.backend = backend
+        # inbound: the INVITE's header fields; outbound: the X- fields we put on ours
+        self.headers = flow_view({str(k): str(v) for k, v in (headers or {}).items()})
         self.cid = cid
         self.from_, self.to, self.direction = from_, to, direction
         self.sid = "CA" + hashlib.sha256(f"{callid}:{cid}".encode()).hexdigest()[:32]
@@ -76,7 +86,7 @@ class SipCall:
         state = "DISCONNECTED" if self.ended else ("ANSWERED" if self.answered else "RINGING")
         return {
             "sid": self.sid, "from": self.from_, "to": self.to, "network": "SIP",
-            "channel": "VOICE", "state": state, "headers": {},
+            "channel": "VOICE", "state": state, "headers": dict(self.headers),
         }  # fmt: skip
 
     # -- status and events ----------------------------------------------------------------------

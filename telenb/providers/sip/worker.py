@@ -15,6 +15,7 @@ import select
 import sys
 from typing import Any
 
+from .headers import parse_headers
 from .protocol import ProtocolError, decode, encode
 
 _OUT: Any = None  # the protocol pipe: the original stdout, kept away from pjlib's own prints
@@ -139,6 +140,7 @@ def main(host: str, port: int, codecs: list[str]) -> int:
             ring.statusCode = 180
             call.answer(ring)
             _emit("incoming", call=info.id, callid=info.callIdString,
+                  headers=parse_headers(str(prm.rdata.wholeMsg)),
                   **{"from": info.remoteUri, "to": info.localUri})  # fmt: skip
 
     class _Registration(_Account):
@@ -205,7 +207,12 @@ def main(host: str, port: int, codecs: list[str]) -> int:
             return
         if kind == "call":
             out = _Call(account)
-            out.makeCall(str(msg["uri"]), pj.CallOpParam(True))
+            op = pj.CallOpParam(True)
+            for name, value in (msg.get("headers") or {}).items():  # checked by the kernel
+                field = pj.SipHeader()
+                field.hName, field.hValue = str(name), str(value)
+                op.txOption.headers.append(field)
+            out.makeCall(str(msg["uri"]), op)
             calls[out.getId()] = out
             _emit("calling", ref=msg["ref"], call=out.getId())
             return

@@ -99,3 +99,77 @@ def test_outbound_call_to_the_peer_which_answers_records_and_hangs_up(sip_backen
     assert result.trace.filter("hangup")[0]["by"] == "callee"
     assert result.codec == "PCMU"
     assert {"welcome", "flower", "shop"} <= _words(transcribe(heard).text)
+
+
+def test_the_invites_x_headers_reach_the_flow_as_tropo_shows_them(sip_backend, pj_peer):
+    """Tropo, "SIP Headers - Retrieving & Sending": `currentCall.headers` holds the INVITE's
+    fields (standard ones as written, custom `x-` ones downcased) and `getHeader(name)`
+    reads one; telenb's `call.headers` / `call.get_header` are the same view."""
+    peer = pj_peer()
+    seen = {}
+
+    def shop(call):
+        seen["headers"] = call.headers
+        seen["account"] = call.get_header("X-Account")
+        call.hangup()
+
+    backend = sip_backend()
+    backend.answer("shop", shop)
+    peer.send("call", uri=f"sip:shop@{backend.listen}",
+              headers={"X-Account": "42", "X-Campaign": "spring sale"})  # fmt: skip
+    result = backend.wait(30)
+    assert result.status == "completed"
+    headers = seen["headers"]
+    assert headers["x-account"] == "42" and headers["x-campaign"] == "spring sale"
+    assert "X-Account" not in headers  # downcased, as Tropo does
+    assert seen["account"] == "42"
+    assert "sip:peer@127.0.0.1" in headers["From"] and ";tag=" in headers["From"]
+    assert headers["CSeq"].endswith("INVITE") and headers["Content-Type"] == "application/sdp"
+
+
+def test_a_tropo_script_reads_get_header_on_a_real_call(sip_backend, pj_peer, tmp_path):
+    """The same Tropo script the simulator runs (`currentCall.getHeader`), on real SIP."""
+    from telenb.flow.tropo_scripts import tropo_flow
+
+    heard = tmp_path / "heard.wav"
+    peer = pj_peer(record=heard)
+    script = 'say("Your account is " + currentCall.getHeader("x-account"))\nhangup()\n'
+    backend = sip_backend()
+    flow, _ = tropo_flow(script)
+    backend.answer("shop", flow)
+    peer.send("call", uri=f"sip:shop@{backend.listen}", headers={"X-Account": "42"})
+    result = backend.wait(60)
+    assert result.said() == ["Your account is 42"]
+    assert peer.expect("recorded")["path"] == str(heard)
+    assert {"account", "42"} <= _words(transcribe(heard).text)
+
+
+def test_outbound_headers_go_on_the_invite_the_peer_receives(sip_backend, pj_peer):
+    """`backend.call(uri, flow, headers={"X-Campaign": "7"})` adds the field to the INVITE
+    (the peer reads it from the request it got) and the flow sees it, as on the simulator."""
+    peer = pj_peer(answer=True)
+    seen = {}
+
+    def campaign(call):
+        seen["campaign"] = call.get_header("x-campaign")
+        call.hangup()
+
+    backend = sip_backend(allow=[f"sip:*@127.0.0.1:{peer.port}"])
+    result = backend.call(peer.uri, campaign, headers={"X-Campaign": "7"}, timeout=60)
+    invite = peer.expect("incoming")
+    assert invite["headers"]["X-Campaign"] == "7"
+    assert result.status == "completed" and seen["campaign"] == "7"
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"From": "<sip:evil@x>"}, {"X-Bad Name": "1"}, {"X-Inject": "1\r\nX-Other: 2"}],
+)
+def test_outbound_headers_are_x_fields_of_one_line_or_refused(sip_backend, headers):
+    """Only custom X- fields, one line each: a value cannot smuggle a second header."""
+    from telenb.errors import ConfigurationError
+
+    backend = sip_backend(allow=["sip:*@127.0.0.1:5999"])
+    with pytest.raises(ConfigurationError, match="header"):
+        backend.call("sip:a@127.0.0.1:5999", lambda call: None, headers=headers)
+    assert backend.results == []
