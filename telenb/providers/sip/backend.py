@@ -170,9 +170,13 @@ class SipBackend:
         flow: Callable[..., Any],
         *,
         headers: dict[str, str] | None = None,
+        ring_timeout: float = 60.0,
         timeout: float = 60.0,
     ) -> SipCallResult:
-        """Place a call to `uri` (it must be on the allow-list) and run `flow` on it.
+        """Place a call to `uri` (it must be on the allow-list) and run `flow` on it once the
+        callee answers; unanswered after `ring_timeout` seconds (Twilio's `Timeout`, 60 by
+        default) it is cancelled and ends ``no-answer``.  Returns when the flow is done, or
+        after `timeout` more seconds.
 
         `headers` are custom ``X-`` fields put on the INVITE (``{"X-Campaign": "7"}``); the
         flow sees them as `call.headers`, as on the simulator's `carrier.call(headers=...)`.
@@ -199,8 +203,8 @@ class SipBackend:
                        extra)  # fmt: skip
         call.set_status("initiated")
         self._register(call)
-        thread = self._start(call, flow)
-        thread.join(timeout)
+        thread = self._start(call, flow, ring_timeout)
+        thread.join(ring_timeout + timeout)
         return SipCallResult(call)
 
     def wait(self, timeout: float = 30.0) -> SipCallResult:
@@ -301,17 +305,19 @@ class SipBackend:
             return
         self._start(call, flow)
 
-    def _start(self, call: SipCall, flow: Callable[..., Any]) -> threading.Thread:
+    def _start(
+        self, call: SipCall, flow: Callable[..., Any], ring_timeout: float = 60.0
+    ) -> threading.Thread:
         name = getattr(flow, "__name__", "flow")
-        t = threading.Thread(target=self._run, args=(call, flow, name), daemon=True,
+        t = threading.Thread(target=self._run, args=(call, flow, name, ring_timeout), daemon=True,
                              name=f"telenb-sip-call-{call.cid}")  # fmt: skip
         self._threads = [x for x in self._threads if x.is_alive()] + [t]
         t.start()
         return t
 
-    def _run(self, call: SipCall, flow: Callable[..., Any], name: str) -> None:
+    def _run(self, call: SipCall, flow: Callable[..., Any], name: str, ring: float) -> None:
         try:
-            call.run(flow, name)
+            call.run(flow, name, ring)
         except WorkerGone as exc:
             call.trace("error", error="WorkerGone", message=str(exc))
             call._ended(0, "the SIP worker exited")

@@ -167,8 +167,16 @@ class SipCall:
         self.backend.worker.send(kind, call=self.cid, **fields)
 
     # -- running the flow -----------------------------------------------------------------------
-    def run(self, flow: Callable[[Call], Any], name: str) -> None:
-
+    def run(self, flow: Callable[[Call], Any], name: str, ring_timeout: float = 60.0) -> None:
+        """Run `flow` on this call; an outbound one only once the callee has answered (as the
+        simulator's `carrier.call(flow=...)`), else it ends ``no-answer`` after `ring_timeout`."""
+        if self.direction == "outbound" and not self.wait_until(
+            lambda: self.confirmed and self.codec is not None, ring_timeout
+        ):
+            if not self.ended:
+                self.set_status("no-answer", f"not answered within {ring_timeout:g} s")
+                self.hangup()  # CANCEL
+            return
         self.session = session = FlowSession(lambda: flow(Call(self)), name=name)
         verb = session.start()
         while verb is not None:
@@ -227,10 +235,14 @@ class SipCall:
             audio = Audio.concat([audio] * say.loop)
         return self.write(audio, "prompt")
 
+    def next_file(self) -> int:
+        """A number for this call's next file in the backend's work directory."""
+        self._prompts += 1
+        return self._prompts
+
     def write(self, audio: Audio, what: str) -> tuple[Path, float]:
         line = codec_roundtrip(audio, LAWS.get(self.codec or "PCMU", "pcmu"))  # type: ignore[arg-type]
-        self._prompts += 1
-        path = self.backend.workdir / f"{self.cid}-{self._prompts}-{what}.wav"
+        path = self.backend.workdir / f"{self.cid}-{self.next_file()}-{what}.wav"
         line.save(path, subtype="PCM_16")
         return path, round(line.duration, 3)
 
@@ -245,12 +257,21 @@ class SipCall:
             self.trace("say", text=say.text, voice=say.voice, duration=duration)
         return self.stream(path, duration, stop_on_key=stop_on_key)
 
-    def stream(self, path: Path, duration: float, *, stop_on_key: bool = False) -> float | None:
+    def stream(
+        self,
+        path: Path,
+        duration: float,
+        *,
+        stop_on_key: bool = False,
+        stop_when: Callable[[], bool] | None = None,
+    ) -> float | None:
+        """Play a WAV file to the end, or until a key (`stop_on_key`) or `stop_when()` (the
+        caller started speaking) barges in: then the offset it was cut at."""
         start = time.monotonic()
         self.playing = True
         self.send("play", path=str(path))
-        self.wait_until(lambda: not self.playing or (stop_on_key and bool(self.digits)),
-                        duration + 5.0)  # fmt: skip
+        self.wait_until(lambda: not self.playing or (stop_on_key and bool(self.digits))
+                        or (stop_when is not None and stop_when()), duration + 5.0)  # fmt: skip
         if self.playing and not self.ended:
             self.send("stop_play")
             self.wait_until(lambda: not self.playing, ANSWER_WAIT)

@@ -13,6 +13,7 @@ import argparse
 import os
 import select
 import sys
+import time
 from typing import Any
 
 from .headers import parse_headers
@@ -20,6 +21,17 @@ from .protocol import ProtocolError, decode, encode
 
 _OUT: Any = None  # the protocol pipe: the original stdout, kept away from pjlib's own prints
 CODECS = {"PCMU": "PCMU/8000", "PCMA": "PCMA/8000"}
+
+
+def _whole(path: str) -> bool:
+    """pjmedia takes a recorder out of its bridge asynchronously and writes the WAV header's
+    sizes only then: the file is whole once its RIFF size covers it."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(8)
+        return len(head) == 8 and int.from_bytes(head[4:8], "little") + 8 == os.path.getsize(path)
+    except OSError:
+        return False
 
 
 def _emit(kind: str, **fields: Any) -> None:
@@ -79,6 +91,7 @@ def main(host: str, port: int, codecs: list[str]) -> int:
     ep = _endpoint(pj, host, port, codecs)
     calls: dict[int, Any] = {}
     media: dict[int, _Media] = {}
+    closing: list[tuple[int, str, float]] = []  # (call, WAV path, give up at) being closed
 
     def stop_play(cid: int) -> None:
         m = media.get(cid)
@@ -94,8 +107,8 @@ def main(host: str, port: int, codecs: list[str]) -> int:
         if m is not None and m.recorder is not None:
             if m.audio is not None:
                 m.audio.stopTransmit(m.recorder)
-            m.recorder = None  # destroying it finishes the WAV header
-            _emit("recorded", call=cid, path=m.record_path)
+            m.recorder = None  # the bridge closes the file soon after: "recorded" then
+            closing.append((cid, str(m.record_path), time.monotonic() + 3.0))
 
     class _Player(pj.AudioMediaPlayer):
         def __init__(self, m: _Media) -> None:
@@ -256,6 +269,10 @@ def main(host: str, port: int, codecs: list[str]) -> int:
                 if m.eof:
                     stop_play(cid)
             gone.clear()
+            for item in list(closing):
+                if _whole(item[1]) or time.monotonic() > item[2]:
+                    closing.remove(item)
+                    _emit("recorded", call=item[0], path=item[1])
             ready, _, _ = select.select([sys.stdin], [], [], 0)
             if not ready:
                 continue

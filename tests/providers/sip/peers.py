@@ -66,6 +66,9 @@ def main(port: int, record: str | None, answer: bool) -> int:
     # pjsua closes an idle sound device after a second, and the null device is the clock of
     # the bridge: without it no frame (nor RFC 4733 event) would be sent once a call is idle
     cfg.medConfig.sndAutoCloseTime = -1
+    # with pjmedia's silence detector on, the quiet onset of a word is lost ("shoes, please"
+    # was heard as "goo, please"); the peer sends every frame, as a phone with VAD off does
+    cfg.medConfig.noVad = True
     ep.libInit(cfg)
     ep.audDevManager().setNullDev()
     tcfg = pj.TransportConfig()

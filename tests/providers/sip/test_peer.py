@@ -14,7 +14,8 @@ import threading
 
 import pytest
 
-from telenb.speech import transcribe
+from telenb.audio import Audio
+from telenb.speech import synthesize, transcribe
 
 pytest.importorskip("pjsua2", reason="pjsua2-python (telenb[sip]) is not installed")
 
@@ -48,6 +49,45 @@ def test_peer_calls_a_flow_hears_its_prompt_and_hangs_up(sip_backend, pj_peer, t
     assert result.statuses() == ["ringing", "in-progress", "completed"]
     assert result.trace.filter("hangup")[0]["by"] == "caller"
     assert {"welcome", "flower", "shop"} <= _words(transcribe(heard).text)
+
+
+def _spoken(tmp_path, text: str):
+    """An answer as the peer speaks it: telenb's TTS at 8 kHz, with a little silence first."""
+    path = tmp_path / "answer.wav"
+    voice = synthesize(text, rate=8000)
+    Audio.concat([Audio.silence(0.3, 8000), voice]).save(path, subtype="PCM_16")
+    return path
+
+
+def test_peer_speaks_an_answer_the_flows_ask_matches(sip_backend, pj_peer, tmp_path):
+    """Tropo `ask(choices="dresses, shoes")`: a spoken answer that matches a choice is the
+    ``choice`` event with that value; here the answer crosses real RTP (G.711) from the peer
+    and is recognised by telenb's recogniser with the question's grammar."""
+    answer = _spoken(tmp_path, "Shoes, please.")
+    peer = pj_peer()
+    listening = threading.Event()
+    got = {}
+
+    def shop(call):
+        call.say("Dresses or shoes?")
+        listening.set()
+        got["event"] = call.ask(choices="dresses, shoes", mode="speech", timeout=20)
+        call.say(f"You chose {got['event'].value}.")
+        call.hangup()
+
+    backend = sip_backend()
+    backend.answer("shop", shop)
+    peer.send("call", uri=f"sip:shop@{backend.listen}")
+    peer.expect("state", state="CONFIRMED")
+    assert listening.wait(60)
+    peer.send("play", path=str(answer))
+    result = backend.wait(90)
+    event = got["event"]
+    assert event.name == "choice" and event.value == "shoes", result.trace.text()
+    assert result.said() == ["Dresses or shoes?", "You chose shoes."]
+    [heard] = result.trace.filter("input")
+    assert heard["mode"] == "speech" and "shoes" in heard["value"].lower()
+    assert result.status == "completed"
 
 
 def test_peer_presses_rfc4733_keys_and_the_flows_dtmf_ask_gets_them(sip_backend, pj_peer):
@@ -173,3 +213,18 @@ def test_outbound_headers_are_x_fields_of_one_line_or_refused(sip_backend, heade
     with pytest.raises(ConfigurationError, match="header"):
         backend.call("sip:a@127.0.0.1:5999", lambda call: None, headers=headers)
     assert backend.results == []
+
+
+def test_outbound_flow_waits_for_the_answer_and_a_ringing_peer_is_no_answer(sip_backend,
+                                                                             pj_peer):  # fmt: skip
+    """The flow runs once the callee answers (as `carrier.call(flow=...)`); a callee that
+    only rings is CANCELled after `ring_timeout` (RFC 3261 9.1: the peer's INVITE then ends
+    487) and the call is Twilio's ``no-answer``."""
+    peer = pj_peer()  # answers 180 only
+    ran = []
+    backend = sip_backend(allow=[f"sip:*@127.0.0.1:{peer.port}"])
+    result = backend.call(peer.uri, ran.append, ring_timeout=3, timeout=30)
+    assert peer.expect("incoming")
+    assert peer.expect("state", state="DISCONNECTED")["code"] == 487  # our CANCEL
+    assert ran == [] and result.status == "no-answer"
+    assert result.statuses() == ["initiated", "ringing", "no-answer"]
