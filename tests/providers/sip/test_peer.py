@@ -228,3 +228,34 @@ def test_outbound_flow_waits_for_the_answer_and_a_ringing_peer_is_no_answer(sip_
     assert peer.expect("state", state="DISCONNECTED")["code"] == 487  # our CANCEL
     assert ran == [] and result.status == "no-answer"
     assert result.statuses() == ["initiated", "ringing", "no-answer"]
+
+
+def test_record_keeps_what_the_peer_says_until_its_hash_key(sip_backend, pj_peer, tmp_path):
+    """Tropo `record(terminator="#")`: the caller's audio until the key, as a WAV file whose
+    header is whole (pjmedia closes a recorder asynchronously; the worker waits for it)."""
+    message = _spoken(tmp_path, "Please call me back tomorrow morning.")
+    peer = pj_peer()
+    listening = threading.Event()
+    got = {}
+
+    def voicemail(call):
+        listening.set()
+        got["event"] = call.record(beep=False, max_time=30, terminator="#", transcribe=True)
+        call.hangup()
+
+    backend = sip_backend()
+    backend.answer("vm", voicemail)
+    peer.send("call", uri=f"sip:vm@{backend.listen}")
+    peer.expect("state", state="CONFIRMED")
+    assert listening.wait(60)
+    peer.send("play", path=str(message))
+    peer.expect("played", 30)
+    peer.send("dtmf", digits="#")
+    result = backend.wait(90)
+    event = got["event"]
+    assert event.name == "record", result.trace.text()
+    [rec] = result.recordings
+    assert 2.0 < rec.duration < 20.0
+    words = _words(rec.transcription or "")
+    assert {"call", "back", "tomorrow", "morning"} <= words
+    assert {"call", "tomorrow"} <= _words(transcribe(rec.path).text)  # the file itself is whole
