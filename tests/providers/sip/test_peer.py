@@ -63,7 +63,7 @@ def test_peer_speaks_an_answer_the_flows_ask_matches(sip_backend, pj_peer, tmp_p
     """Tropo `ask(choices="dresses, shoes")`: a spoken answer that matches a choice is the
     ``choice`` event with that value; here the answer crosses real RTP (G.711) from the peer
     and is recognised by telenb's recogniser with the question's grammar."""
-    answer = _spoken(tmp_path, "Shoes, please.")
+    answer = _spoken(tmp_path, "Shoes.")
     peer = pj_peer()
     listening = threading.Event()
     got = {}
@@ -259,3 +259,33 @@ def test_record_keeps_what_the_peer_says_until_its_hash_key(sip_backend, pj_peer
     words = _words(rec.transcription or "")
     assert {"call", "back", "tomorrow", "morning"} <= words
     assert {"call", "tomorrow"} <= _words(transcribe(rec.path).text)  # the file itself is whole
+
+
+def test_speech_barges_in_on_the_prompt(sip_backend, pj_peer, tmp_path):
+    """Tropo `ask(bargein=True)` (the default): the caller may answer while the prompt still
+    plays; the prompt stops at once and the answer is what is matched."""
+    answer = _spoken(tmp_path, "Hats.")
+    peer = pj_peer()
+    asking = threading.Event()
+    got = {}
+    prompt = (
+        "We sell dresses, shoes, hats, scarves and gloves for every season of the year. "
+        "Which would you like to hear about today?"
+    )
+
+    def shop(call):
+        asking.set()
+        got["event"] = call.ask(prompt, choices="hats, shoes", mode="speech", timeout=20)
+        call.hangup()
+
+    backend = sip_backend()
+    backend.answer("shop", shop)
+    peer.send("call", uri=f"sip:shop@{backend.listen}")
+    peer.expect("state", state="CONFIRMED")
+    assert asking.wait(60)
+    peer.send("play", path=str(answer))
+    result = backend.wait(90)
+    assert got["event"].name == "choice" and got["event"].value == "hats", result.trace.text()
+    [ask] = result.trace.filter("ask")
+    [cut] = result.trace.filter("bargein")
+    assert cut["after"] < ask["duration"] - 1.0  # well before the prompt's end
