@@ -30,6 +30,7 @@ from typing import Any
 
 from ...errors import ConfigurationError
 from ...sim.trace import Trace
+from .headers import outbound_headers
 from .registration import Registration, RegistrationFailed, parse_aor, read_password
 from .result import SipCallResult
 from .session import GONE, SipCall
@@ -163,8 +164,24 @@ class SipBackend:
         return any(fnmatch.fnmatchcase(target, pattern) for pattern in self.allow)
 
     # -- calls ----------------------------------------------------------------------------------
-    def call(self, uri: str, flow: Callable[..., Any], *, timeout: float = 60.0) -> SipCallResult:
-        """Place a call to `uri` (it must be on the allow-list) and run `flow` on it."""
+    def call(
+        self,
+        uri: str,
+        flow: Callable[..., Any],
+        *,
+        headers: dict[str, str] | None = None,
+        ring_timeout: float = 60.0,
+        timeout: float = 60.0,
+    ) -> SipCallResult:
+        """Place a call to `uri` (it must be on the allow-list) and run `flow` on it once the
+        callee answers; unanswered after `ring_timeout` seconds (Twilio's `Timeout`, 60 by
+        default) it is cancelled and ends ``no-answer``.  Returns when the flow is done, or
+        after `timeout` more seconds.
+
+        `headers` are custom ``X-`` fields put on the INVITE (``{"X-Campaign": "7"}``); the
+        flow sees them as `call.headers`, as on the simulator's `carrier.call(headers=...)`.
+        """
+        extra = outbound_headers(headers)
         if not self.allowed(uri):
             raise ConfigurationError(
                 f"{bare_uri(uri)} is not on the allow-list; telenb calls only what "
@@ -174,7 +191,7 @@ class SipBackend:
         got: queue.Queue[int] = queue.Queue()
         with self._lock:
             self._pending[ref] = got
-        self.worker.send("call", uri=bare_uri(uri), ref=ref)
+        self.worker.send("call", uri=bare_uri(uri), ref=ref, headers=extra)
         try:
             cid = got.get(timeout=10)
         except queue.Empty:
@@ -182,11 +199,12 @@ class SipBackend:
         finally:
             with self._lock:
                 self._pending.pop(ref, None)
-        call = SipCall(self, cid, f"sip:telenb@{self.listen}", bare_uri(uri), ref, "outbound")
+        call = SipCall(self, cid, f"sip:telenb@{self.listen}", bare_uri(uri), ref, "outbound",
+                       extra)  # fmt: skip
         call.set_status("initiated")
         self._register(call)
-        thread = self._start(call, flow)
-        thread.join(timeout)
+        thread = self._start(call, flow, ring_timeout)
+        thread.join(ring_timeout + timeout)
         return SipCallResult(call)
 
     def wait(self, timeout: float = 30.0) -> SipCallResult:
@@ -272,8 +290,10 @@ class SipBackend:
 
     def _incoming(self, ev: dict[str, Any]) -> None:
         cid = int(ev["call"])
+        headers = ev.get("headers")
         call = SipCall(self, cid, bare_uri(str(ev["from"])), bare_uri(str(ev["to"])),
-                       str(ev.get("callid", cid)), "inbound")  # fmt: skip
+                       str(ev.get("callid", cid)), "inbound",
+                       headers if isinstance(headers, dict) else {})  # fmt: skip
         flow = self.flows.get(user_of(call.to)) or self.flows.get("*")
         self._register(call)
         call.set_status("ringing")
@@ -285,17 +305,19 @@ class SipBackend:
             return
         self._start(call, flow)
 
-    def _start(self, call: SipCall, flow: Callable[..., Any]) -> threading.Thread:
+    def _start(
+        self, call: SipCall, flow: Callable[..., Any], ring_timeout: float = 60.0
+    ) -> threading.Thread:
         name = getattr(flow, "__name__", "flow")
-        t = threading.Thread(target=self._run, args=(call, flow, name), daemon=True,
+        t = threading.Thread(target=self._run, args=(call, flow, name, ring_timeout), daemon=True,
                              name=f"telenb-sip-call-{call.cid}")  # fmt: skip
         self._threads = [x for x in self._threads if x.is_alive()] + [t]
         t.start()
         return t
 
-    def _run(self, call: SipCall, flow: Callable[..., Any], name: str) -> None:
+    def _run(self, call: SipCall, flow: Callable[..., Any], name: str, ring: float) -> None:
         try:
-            call.run(flow, name)
+            call.run(flow, name, ring)
         except WorkerGone as exc:
             call.trace("error", error="WorkerGone", message=str(exc))
             call._ended(0, "the SIP worker exited")

@@ -24,7 +24,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "record": ("call", "path"),  # write what the caller sends to a WAV file
     "stop_record": ("call",),  # close that file ("recorded" follows)
     "send_dtmf": ("call", "digits"),  # RFC 4733 telephone-events to the peer
-    "call": ("uri", "ref"),  # place a call; "calling" tells which call id it got
+    "call": ("uri", "ref"),  # place a call (optional "headers": X- fields); "calling" names it
     # REGISTER `aor` at `registrar` (RFC 3261 digest); the password crosses only this pipe
     "register": ("ref", "aor", "registrar", "username", "password", "expires"),
     "unregister": ("ref",),  # REGISTER with Expires: 0, then drop the account
@@ -33,7 +33,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
 # events the worker sends, and the fields each one requires
 EVENTS: dict[str, tuple[str, ...]] = {
     "ready": ("port",),
-    "incoming": ("call", "from", "to"),
+    "incoming": ("call", "from", "to"),  # with "headers": the INVITE's header fields
     "calling": ("ref", "call"),
     "state": ("call", "state"),
     "media": ("call", "codec"),  # the audio stream is up, with the negotiated codec

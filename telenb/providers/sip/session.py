@@ -22,6 +22,7 @@ from ...flow import verbs as V
 from ...flow.api import Call
 from ...flow.runtime import FlowSession
 from ...sim.trace import Trace
+from .headers import flow_view
 from .recording import SipRecording
 from .statuses import final_status
 from .verbs import execute  # the verbs, one function each
@@ -41,9 +42,18 @@ class SipCall:
     """The FlowHost for one SIP call (inbound or outbound)."""
 
     def __init__(
-        self, backend: SipBackend, cid: int, from_: str, to: str, callid: str, direction: str
+        self,
+        backend: SipBackend,
+        cid: int,
+        from_: str,
+        to: str,
+        callid: str,
+        direction: str,
+        headers: dict[str, str] | None = None,
     ):
         self.backend = backend
+        # inbound: the INVITE's header fields; outbound: the X- fields we put on ours
+        self.headers = flow_view({str(k): str(v) for k, v in (headers or {}).items()})
         self.cid = cid
         self.from_, self.to, self.direction = from_, to, direction
         self.sid = "CA" + hashlib.sha256(f"{callid}:{cid}".encode()).hexdigest()[:32]
@@ -76,7 +86,7 @@ class SipCall:
         state = "DISCONNECTED" if self.ended else ("ANSWERED" if self.answered else "RINGING")
         return {
             "sid": self.sid, "from": self.from_, "to": self.to, "network": "SIP",
-            "channel": "VOICE", "state": state, "headers": {},
+            "channel": "VOICE", "state": state, "headers": dict(self.headers),
         }  # fmt: skip
 
     # -- status and events ----------------------------------------------------------------------
@@ -157,8 +167,16 @@ class SipCall:
         self.backend.worker.send(kind, call=self.cid, **fields)
 
     # -- running the flow -----------------------------------------------------------------------
-    def run(self, flow: Callable[[Call], Any], name: str) -> None:
-
+    def run(self, flow: Callable[[Call], Any], name: str, ring_timeout: float = 60.0) -> None:
+        """Run `flow` on this call; an outbound one only once the callee has answered (as the
+        simulator's `carrier.call(flow=...)`), else it ends ``no-answer`` after `ring_timeout`."""
+        if self.direction == "outbound" and not self.wait_until(
+            lambda: self.confirmed and self.codec is not None, ring_timeout
+        ):
+            if not self.ended:
+                self.set_status("no-answer", f"not answered within {ring_timeout:g} s")
+                self.hangup()  # CANCEL
+            return
         self.session = session = FlowSession(lambda: flow(Call(self)), name=name)
         verb = session.start()
         while verb is not None:
@@ -217,10 +235,14 @@ class SipCall:
             audio = Audio.concat([audio] * say.loop)
         return self.write(audio, "prompt")
 
+    def next_file(self) -> int:
+        """A number for this call's next file in the backend's work directory."""
+        self._prompts += 1
+        return self._prompts
+
     def write(self, audio: Audio, what: str) -> tuple[Path, float]:
         line = codec_roundtrip(audio, LAWS.get(self.codec or "PCMU", "pcmu"))  # type: ignore[arg-type]
-        self._prompts += 1
-        path = self.backend.workdir / f"{self.cid}-{self._prompts}-{what}.wav"
+        path = self.backend.workdir / f"{self.cid}-{self.next_file()}-{what}.wav"
         line.save(path, subtype="PCM_16")
         return path, round(line.duration, 3)
 
@@ -235,12 +257,21 @@ class SipCall:
             self.trace("say", text=say.text, voice=say.voice, duration=duration)
         return self.stream(path, duration, stop_on_key=stop_on_key)
 
-    def stream(self, path: Path, duration: float, *, stop_on_key: bool = False) -> float | None:
+    def stream(
+        self,
+        path: Path,
+        duration: float,
+        *,
+        stop_on_key: bool = False,
+        stop_when: Callable[[], bool] | None = None,
+    ) -> float | None:
+        """Play a WAV file to the end, or until a key (`stop_on_key`) or `stop_when()` (the
+        caller started speaking) barges in: then the offset it was cut at."""
         start = time.monotonic()
         self.playing = True
         self.send("play", path=str(path))
-        self.wait_until(lambda: not self.playing or (stop_on_key and bool(self.digits)),
-                        duration + 5.0)  # fmt: skip
+        self.wait_until(lambda: not self.playing or (stop_on_key and bool(self.digits))
+                        or (stop_when is not None and stop_when()), duration + 5.0)  # fmt: skip
         if self.playing and not self.ended:
             self.send("stop_play")
             self.wait_until(lambda: not self.playing, ANSWER_WAIT)

@@ -10,8 +10,10 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from ...audio import Audio
-from ...errors import FlowError
+from ...errors import FlowError, SpeechError
 from ...flow import verbs as V
+from ...sim.media import recognize_audio
+from .listen import SpeechListener
 from .recording import SipRecording
 from .statuses import REJECT_CODE
 
@@ -65,22 +67,33 @@ def reject(call: SipCall, verb: V.Reject) -> V.Done:
 
 
 def ask(call: SipCall, verb: V.Ask) -> V.AskOutcome:
-    """Prompt (keys barge in), then collect keys until the grammar is complete."""
+    """Prompt (keys or speech barge in), then collect keys until the grammar is complete, or
+    one spoken answer, recognised against the grammar as on the simulator."""
     keys = verb.mode in ("dtmf", "any") and verb.grammar.accepts_dtmf
+    ear = SpeechListener(call, verb.speech_timeout) if verb.mode in ("speech", "any") else None
     path, duration = call.render(verb.prompt) if verb.prompt else (None, 0.0)
     call.trace("ask", prompt=verb.prompt.text if verb.prompt else "", choices=str(verb.grammar),
                mode=verb.mode, attempt=verb.attempt, duration=duration,
                voice=verb.prompt.voice if verb.prompt else None)  # fmt: skip
     call.digits.clear()
+    if ear is not None and verb.bargein:
+        ear.start()  # the caller may answer over the prompt
     if path is not None:
-        call.stream(path, duration, stop_on_key=keys and verb.bargein)
+        hears = (lambda: ear.poll() is not None or ear.speaking) if ear and verb.bargein else None
+        call.stream(path, duration, stop_on_key=keys and verb.bargein, stop_when=hears)
     if not verb.bargein or not keys:
         call.digits.clear()  # keys pressed while the flow was not listening are not heard
+    if ear is not None:
+        ear.start()
     got, term = "", None
     limit = verb.grammar.max_digits
     deadline = time.monotonic() + verb.timeout
     while not call.ended:
-        if call.digits:
+        if ear is not None and (ear.poll() is not None or ear.speaking):
+            if ear.utterance is not None:
+                break
+            deadline = time.monotonic() + ear.endpointer.max_seconds  # until the answer ends
+        elif call.digits:
             key = call.digits.pop(0)
             if verb.terminator and key == verb.terminator:
                 term = key
@@ -94,12 +107,27 @@ def ask(call: SipCall, verb: V.Ask) -> V.AskOutcome:
         if left <= 0:
             break
         call.pump(min(left, 0.05))
+    spoken = ear.finish() if ear is not None else None
     if got or term:
         return V.AskOutcome("input", "dtmf", digits=got, terminated_by=term)
+    if spoken is not None:
+        return _heard(call, verb, spoken)
     if call.ended:
         return V.AskOutcome("hangup")
     call.trace("timeout", after=verb.timeout)
     return V.AskOutcome("noinput")
+
+
+def _heard(call: SipCall, verb: V.Ask, audio: Audio) -> V.AskOutcome:
+    """The caller's spoken answer through the question's recogniser and grammar."""
+    try:
+        text, confidence = recognize_audio(audio, verb)
+    except SpeechError as exc:  # as on the simulator: the question's error event
+        call.trace("error", error=type(exc).__name__, message=str(exc))
+        return V.AskOutcome("error", text=str(exc))
+    call.trace("input", by="caller", mode="speech", value=text, confidence=round(confidence, 3),
+               duration=round(audio.duration, 3))  # fmt: skip
+    return V.AskOutcome("input", "speech", text, confidence=confidence)
 
 
 def record(call: SipCall, verb: V.Record) -> V.RecordOutcome:

@@ -13,12 +13,25 @@ import argparse
 import os
 import select
 import sys
+import time
 from typing import Any
 
+from .headers import parse_headers
 from .protocol import ProtocolError, decode, encode
 
 _OUT: Any = None  # the protocol pipe: the original stdout, kept away from pjlib's own prints
 CODECS = {"PCMU": "PCMU/8000", "PCMA": "PCMA/8000"}
+
+
+def _whole(path: str) -> bool:
+    """pjmedia takes a recorder out of its bridge asynchronously and writes the WAV header's
+    sizes only then: the file is whole once its RIFF size covers it."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(8)
+        return len(head) == 8 and int.from_bytes(head[4:8], "little") + 8 == os.path.getsize(path)
+    except OSError:
+        return False
 
 
 def _emit(kind: str, **fields: Any) -> None:
@@ -40,6 +53,9 @@ def _endpoint(pj: Any, host: str, port: int, codecs: list[str]) -> Any:
     med.audioFramePtime = med.ptime = 20
     med.noVad = True
     med.ecTailLen = 0
+    # pjsua closes a sound device idle for a second, and the null device is what clocks the
+    # bridge: closed, no RTP frame and no RFC 4733 event would leave while the flow waits
+    med.sndAutoCloseTime = -1
     ep.libInit(cfg)
     ep.audDevManager().setNullDev()
     tcfg = pj.TransportConfig()
@@ -75,6 +91,7 @@ def main(host: str, port: int, codecs: list[str]) -> int:
     ep = _endpoint(pj, host, port, codecs)
     calls: dict[int, Any] = {}
     media: dict[int, _Media] = {}
+    closing: list[tuple[int, str, float]] = []  # (call, WAV path, give up at) being closed
 
     def stop_play(cid: int) -> None:
         m = media.get(cid)
@@ -90,8 +107,8 @@ def main(host: str, port: int, codecs: list[str]) -> int:
         if m is not None and m.recorder is not None:
             if m.audio is not None:
                 m.audio.stopTransmit(m.recorder)
-            m.recorder = None  # destroying it finishes the WAV header
-            _emit("recorded", call=cid, path=m.record_path)
+            m.recorder = None  # the bridge closes the file soon after: "recorded" then
+            closing.append((cid, str(m.record_path), time.monotonic() + 3.0))
 
     class _Player(pj.AudioMediaPlayer):
         def __init__(self, m: _Media) -> None:
@@ -136,6 +153,7 @@ def main(host: str, port: int, codecs: list[str]) -> int:
             ring.statusCode = 180
             call.answer(ring)
             _emit("incoming", call=info.id, callid=info.callIdString,
+                  headers=parse_headers(str(prm.rdata.wholeMsg)),
                   **{"from": info.remoteUri, "to": info.localUri})  # fmt: skip
 
     class _Registration(_Account):
@@ -202,7 +220,12 @@ def main(host: str, port: int, codecs: list[str]) -> int:
             return
         if kind == "call":
             out = _Call(account)
-            out.makeCall(str(msg["uri"]), pj.CallOpParam(True))
+            op = pj.CallOpParam(True)
+            for name, value in (msg.get("headers") or {}).items():  # checked by the kernel
+                field = pj.SipHeader()
+                field.hName, field.hValue = str(name), str(value)
+                op.txOption.headers.append(field)
+            out.makeCall(str(msg["uri"]), op)
             calls[out.getId()] = out
             _emit("calling", ref=msg["ref"], call=out.getId())
             return
@@ -246,6 +269,10 @@ def main(host: str, port: int, codecs: list[str]) -> int:
                 if m.eof:
                     stop_play(cid)
             gone.clear()
+            for item in list(closing):
+                if _whole(item[1]) or time.monotonic() > item[2]:
+                    closing.remove(item)
+                    _emit("recorded", call=item[0], path=item[1])
             ready, _, _ = select.select([sys.stdin], [], [], 0)
             if not ready:
                 continue

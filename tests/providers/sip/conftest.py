@@ -1,11 +1,18 @@
-"""Peers for the SIP tests: free loopback ports and sipp started by PID with a timeout."""
+"""Peers for the SIP tests: free loopback ports, sipp and a strict pjsua2 peer (`peers.py`),
+each its own process started by PID and killed if it outlives the test."""
 
 from __future__ import annotations
 
+import json
+import os
+import queue
 import shutil
 import socket
 import subprocess
+import sys
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -92,3 +99,78 @@ def sip_backend():
     yield make
     for b in made:
         b.close()
+
+
+PEER = Path(__file__).parent / "peers.py"
+
+
+class PjPeer:
+    """The strict pjsua2 peer (`peers.py`) on a free loopback port, its events on a queue."""
+
+    def __init__(self, *, record: Path | None = None, answer: bool = False):
+        self.port = free_udp_port()
+        self.uri = f"sip:peer@127.0.0.1:{self.port}"
+        args = [sys.executable, str(PEER), str(self.port)]
+        args += ["--record", str(record)] if record else []
+        args += ["--answer"] if answer else []
+        log = os.environ.get("PEER_LOG_FILE")  # with PEER_LOG=5: pjsip's log, SDP and all
+        with open(log or os.devnull, "ab") as err:
+            self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                         stderr=err)  # fmt: skip
+        self.events: queue.Queue[dict[str, Any]] = queue.Queue()
+        self.seen: list[dict[str, Any]] = []
+        threading.Thread(target=self._read, daemon=True).start()
+        self.expect("ready", 30)
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.events.put(json.loads(line))
+        self.events.put({"type": "exited"})
+
+    def send(self, kind: str, **fields: Any) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write((json.dumps({"type": kind, **fields}) + "\n").encode())
+        self.proc.stdin.flush()
+
+    def expect(self, kind: str, timeout: float = 30, **match: Any) -> dict[str, Any]:
+        """The next event of `kind` (with fields equal to `match`); earlier ones are kept."""
+        for ev in self.seen:
+            if ev["type"] == kind and all(ev.get(k) == v for k, v in match.items()):
+                self.seen.remove(ev)
+                return ev
+        while True:
+            try:
+                ev = self.events.get(timeout=timeout)
+            except queue.Empty:
+                raise AssertionError(f"the peer sent no {kind!r} within {timeout} s") from None
+            if ev["type"] == kind and all(ev.get(k) == v for k, v in match.items()):
+                return ev
+            if ev["type"] == "exited":
+                raise AssertionError(f"the peer exited before {kind!r}")
+            self.seen.append(ev)
+
+    def stop(self) -> int | None:
+        if self.proc.poll() is None:
+            try:
+                self.send("quit")
+                return self.proc.wait(timeout=10)
+            except (OSError, subprocess.TimeoutExpired):
+                self.proc.kill()
+        return self.proc.wait(timeout=5)
+
+
+@pytest.fixture
+def pj_peer():
+    """Start strict peers (a second pjsua2 Endpoint, never in this process)."""
+    pytest.importorskip("pjsua2", reason="pjsua2-python (telenb[sip]) is not installed")
+    started: list[PjPeer] = []
+
+    def start(**kwargs: Any) -> PjPeer:
+        peer = PjPeer(**kwargs)
+        started.append(peer)
+        return peer
+
+    yield start
+    for peer in started:
+        peer.stop()
