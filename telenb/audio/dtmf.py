@@ -34,6 +34,8 @@ only the frames that can matter (a candidate, or a digit in progress).
 
 from __future__ import annotations
 
+import functools
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -41,6 +43,7 @@ import numpy as np
 
 from ..errors import AudioError
 from .core import DBM0_DBFS, LINE_RATE, Audio
+from .dtmf_runs import EDGE, END_FRAMES, RunTracker
 
 LOW = (697.0, 770.0, 852.0, 941.0)
 HIGH = (1209.0, 1336.0, 1477.0, 1633.0)
@@ -158,11 +161,10 @@ _MIN_LEVEL_DBM0 = -42.0  # per tone
 _TWIST_DB = (-10.0, 6.0)  # high minus low
 _FREQ_TOL = 0.025
 _PURITY = 0.80
-_END_FRAMES = 5  # frames below half amplitude that end a digit (25 ms)
-_MIN_FRAMES = 6  # shortest digit: 6 frame centres (30 ms)
-_MIN_VALID = 5  # candidate frames: a 40 ms tone gives 6-7, a 20 ms tone 2-3
-_EDGE = 3  # at most this many sub-threshold frames at each edge count towards duration
-_BLOCK = 1024  # frames per Goertzel batch (memory bound)
+_BLOCK = 2048  # frames per analysis block (memory bound)
+# float32 like the samples (Audio keeps float32) and like spandsp's float receiver: the
+# tests' margins are many orders above its rounding, and products run twice as fast
+_DTYPE = np.float32
 # OpenBLAS runs a product on one thread when rows * inner * columns is at most this; on a
 # busy machine its thread hand-offs cost milliseconds, so products are cut into such slices
 _ONE_THREAD = 4 * 65536
@@ -181,6 +183,58 @@ def _matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
         np.matmul(a[full:], b, out=out[full:])
 
 
+class _Tables:
+    """A rate's constant tables, built once and shared by its detectors (read-only)."""
+
+    def __init__(self, rate: int) -> None:
+        n, hop = round(_FRAME_S * rate), round(_HOP_S * rate)
+        window = 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(n) / n)
+        n_low = int(np.ceil(_BAND_HZ * n / rate))
+        tones = 2 * np.pi * np.array(LOW + HIGH) / rate
+        t = np.arange(n)[:, None]
+        # tone basis (n, 16): re then im of sum_n w[n] x[n] exp(-j w n), cut into hop rows
+        # (hop, 16 * rows): a frame's bins are the sum of its rows' products with the slices
+        basis = np.concatenate([np.cos(tones * t), -np.sin(tones * t)], axis=1) * window[:, None]
+        self.rows = q = -(-n // hop)  # hop rows a frame touches
+        padded = np.zeros((q * hop, 16))
+        padded[:n] = basis
+        self.basis = padded.reshape(q, hop, 16).transpose(1, 0, 2).reshape(hop, -1)
+        # the window squared, likewise (hop, rows), for the frame energy
+        w2 = np.zeros(q * hop)
+        w2[:n] = window**2
+        self.w2 = w2.reshape(q, hop).T
+        # low-band bins (DFT bins below 600 Hz), for the purity test
+        bins = 2 * np.pi * np.arange(n_low) / n
+        low = np.concatenate([np.cos(bins * t), -np.sin(bins[1:] * t)], axis=1)
+        self.low_basis = low * window[:, None]
+        # |X|^2 of the low bins summed over the two-sided spectrum (DC once, others twice);
+        # 2 columns, so that the sum is a matrix product like the others
+        weights = np.full(2 * n_low - 1, 2.0)
+        weights[0] = 1.0
+        self.low_w = np.repeat(weights[:, None], 2, axis=1)
+        # phase advance of each DTMF bin over one hop, and the frequency tolerance as a slope
+        freqs = np.array(LOW + HIGH)
+        self.rot_re = np.cos(tones * hop)
+        self.rot_im = -np.sin(tones * hop)
+        self.tan = np.tan(2 * np.pi * _FREQ_TOL * freqs * hop / rate)
+        for name in ("basis", "w2", "low_basis", "low_w", "rot_re", "rot_im", "tan"):
+            table = np.ascontiguousarray(getattr(self, name), _DTYPE)
+            table.flags.writeable = False
+            setattr(self, name, table)
+        wsum = window.sum()
+        # |X|^2 of a sine of amplitude A is (A * wsum / 2)^2
+        a_min = np.sqrt(2) * 10 ** ((_MIN_LEVEL_DBM0 + DBM0_DBFS) / 20)
+        self.pow_min = float((a_min * wsum / 2) ** 2)
+        # a pure tone pair has |XL|^2 + |XH|^2 == band energy * wsum^2 / (2 * sum w^2)
+        self.purity_k = float(2 * np.sum(window**2) / wsum**2)
+        self.twist = (10 ** (_TWIST_DB[0] / 10), 10 ** (_TWIST_DB[1] / 10))
+
+
+@functools.cache
+def _tables(rate: int) -> _Tables:
+    return _Tables(rate)
+
+
 class DtmfDetector:
     """Streaming DTMF receiver: `feed(chunk)` returns digits that ended, `flush()` the rest.
 
@@ -189,12 +243,13 @@ class DtmfDetector:
     per-call cost, at up to `batch_ms` extra latency. After `flush()` the detector is
     reset and times start again from zero.
 
-    The tone bins of every frame come from one matrix product per batch: frames start
+    The tone bins of every frame come from one matrix product per block: frames start
     every hop, so a frame is a few whole hop-long rows of the signal plus part of the next,
     and its windowed DFT is the sum of those rows' products with slices of a windowed
     cos/sin basis (BLAS computes each row's dot products alone, in a fixed order, however
-    many rows share the call). The energy above the dial-tone band, needed only for the
-    purity test, is computed for the frames that pass the other tests.
+    many rows share the call). The tests then run from cheap to costly, each on the frames
+    that passed the one before: level, twist, frequency (phase advance), and the energy
+    above the dial-tone band (purity).
     """
 
     def __init__(self, rate: int = LINE_RATE, batch_ms: float = 80.0) -> None:
@@ -205,52 +260,26 @@ class DtmfDetector:
             )
         self.rate = int(rate)
         self._n = n = round(_FRAME_S * self.rate)
-        self._hop = hop = round(_HOP_S * self.rate)
+        self._hop = round(_HOP_S * self.rate)
         if batch_ms < 0:
             raise AudioError(f"batch_ms must not be negative, got {batch_ms}")
         self._batch = max(round(batch_ms / 1000 * self.rate), 1)
-        window = 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(n) / n)
-        self._window = window
-        n_low = int(np.ceil(_BAND_HZ * n / self.rate))
-        tones = 2 * np.pi * np.array(LOW + HIGH) / self.rate
-        t = np.arange(n)[:, None]
-        # tone basis (n, 16): re then im of sum_n w[n] x[n] exp(-j w n), cut into hop rows
-        basis = np.concatenate([np.cos(tones * t), -np.sin(tones * t)], axis=1) * window[:, None]
-        self._rows = -(-n // hop)  # hop rows a frame touches
-        padded = np.zeros((self._rows * hop, 16))
-        padded[:n] = basis
-        self._basis = np.ascontiguousarray(
-            padded.reshape(self._rows, hop, 16).transpose(1, 0, 2).reshape(hop, -1)
-        )
-        # low-band bins (DFT bins below 600 Hz) and the energy, for the purity test
-        bins = 2 * np.pi * np.arange(n_low) / n
-        low = np.concatenate([np.cos(bins * t), -np.sin(bins[1:] * t)], axis=1)
-        self._low_basis = np.ascontiguousarray(low * window[:, None])
-        self._n_low = n_low
-        self._w2 = np.repeat((window**2)[:, None], 2, axis=1)  # 2 columns: a matrix product
-        # phase advance of each DTMF bin over one hop, and the frequency tolerance as a slope
-        freqs = np.array(LOW + HIGH)
-        self._rot_re = np.cos(tones * hop)
-        self._rot_im = -np.sin(tones * hop)
-        self._tan = np.tan(2 * np.pi * _FREQ_TOL * freqs * hop / self.rate)
-        wsum = window.sum()
-        # |X|^2 of a sine of amplitude A is (A * wsum / 2)^2
-        a_min = np.sqrt(2) * 10 ** ((_MIN_LEVEL_DBM0 + DBM0_DBFS) / 20)
-        self._pow_min = (a_min * wsum / 2) ** 2
-        # a pure tone pair has |XL|^2 + |XH|^2 == band energy * wsum^2 / (2 * sum w^2)
-        self._purity_k = 2 * np.sum(window**2) / wsum**2
-        self._twist = (10 ** (_TWIST_DB[0] / 10), 10 ** (_TWIST_DB[1] / 10))
+        self._need = self._batch + n  # buffered samples that trigger an analysis
+        self._zero: dict[np.dtype, np.ndarray] = {}  # zeros to dot samples with, per dtype
+        self._ws: _Work | None = None
+        self._tab = _tables(self.rate)
+        self._rows = self._tab.rows
         self.reset()
 
     def reset(self) -> None:
         """Forget everything: the next sample is time zero."""
-        self._buf = np.zeros(0)  # starts at the next frame to analyse
+        self._buf = np.zeros(0, _DTYPE)  # starts at the next frame to analyse
         self._chunks: list[np.ndarray] = []  # fed, not yet joined to _buf
         self._pending = 0  # samples in _buf and _chunks
         self._next_frame = 0
-        self._prev = np.zeros(16)  # last frame's tone bins (re, im)
-        self._tail = np.zeros((0, 8))  # amplitudes of the last _EDGE frames
-        self._run: _Run | None = None
+        self._prev = np.zeros(16, _DTYPE)  # last frame's tone bins (re, im)
+        self._tail = np.zeros((8, EDGE), _DTYPE)  # tone powers of the last EDGE frames
+        self._runs = RunTracker()
 
     # -- public -------------------------------------------------------------------------------
     def feed(self, chunk: np.ndarray | Audio) -> list[DtmfEvent]:
@@ -258,18 +287,14 @@ class DtmfDetector:
         x = self._samples(chunk)
         self._chunks.append(x)
         self._pending += x.size
-        return self._process() if self._pending >= self._batch + self._n else []
+        return self._process() if self._pending >= self._need else []
 
     def flush(self) -> list[DtmfEvent]:
         """End of stream: pad with silence, report any digit still sounding, and reset."""
-        pad = np.zeros(self._n + _END_FRAMES * self._hop)
+        pad = np.zeros(self._n + END_FRAMES * self._hop)
         self._chunks.append(pad)
         self._pending += pad.size
-        events = self._process()
-        if self._run is not None:
-            event = self._close(self._run)
-            if event is not None:
-                events.append(event)
+        events = self._process() + self._events(self._runs.finish())
         self.reset()
         return events
 
@@ -290,198 +315,160 @@ class DtmfDetector:
             x = x / float(np.iinfo(x.dtype).max + 1)
         elif kind != "f":
             x = x.astype(np.float64)
-        # NaN propagates through min and max, and infinities show in them
-        if x.size and not (-np.inf < x.min() and x.max() < np.inf):
+        # x . 0 is 0 when every sample is finite, NaN otherwise (0 * inf is NaN): one BLAS
+        # call for a chunk; NaN propagates through min and max, and infinities show in them
+        if x.size and not (
+            math.isfinite(x.dot(self._zeros(x)))
+            if x.size <= 4096
+            else -np.inf < x.min() and x.max() < np.inf
+        ):
             raise AudioError("DTMF detector fed NaN or infinite samples")
         return x
+
+    def _zeros(self, x: np.ndarray) -> np.ndarray:
+        z = self._zero.get(x.dtype)
+        if z is None or z.size < x.size:
+            z = self._zero[x.dtype] = np.zeros(4096, x.dtype)
+        return z[: x.size]
 
     def _process(self) -> list[DtmfEvent]:
         if self._chunks:
             parts = [self._buf, *self._chunks] if self._buf.size else self._chunks
-            self._buf = np.concatenate(parts, dtype=np.float64)
+            self._buf = np.concatenate(parts, dtype=_DTYPE)
             self._chunks = []
         n, hop, buf = self._n, self._hop, self._buf
         available = (buf.size - n) // hop + 1 if buf.size >= n else 0
-        events: list[DtmfEvent] = []
+        found: list[tuple[int, int, int]] = []
         for b in range(0, available, _BLOCK):
             m = min(_BLOCK, available - b)
-            cand, amps = self._analyse(buf[b * hop :], m)
-            events += self._decide(cand, amps, self._next_frame + b)
+            k0 = self._next_frame + b
+            x = buf[b * hop : (b + m + self._rows - 1) * hop]
+            cpos, cdig, cs, power = self._analyse(x, m)
+            if cpos.size or self._runs.run is not None:
+                found += self._runs.block(cpos, cdig, cs, np.sqrt(power), k0)
         self._next_frame += available
         self._buf = buf[available * hop :]
         self._pending = self._buf.size
-        return events
+        return self._events(found) if found else []
 
-    def _analyse(self, x: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
-        """Frames 0..m-1 of `x` (frame k starts at k * hop): candidate digit index into
-        DIGITS (or -1) and the 8 tone amplitudes, per frame."""
-        hop, q = self._hop, self._rows
+    def _work(self, m: int) -> _Work:
+        if self._ws is None or self._ws.cap < m:
+            self._ws = _Work(max(m, min(2 * self._batch // self._hop, _BLOCK)), self)
+        return self._ws
+
+    def _analyse(
+        self, x: np.ndarray, m: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Frames 0..m-1 of `x` (frame k starts at k * hop; x holds at least frame m-1):
+        candidate frames, their digit (index into DIGITS) and tone amplitude sum, and the
+        (8, EDGE + m) tone powers, with the EDGE frames before these in front."""
+        hop, q, n, tab = self._hop, self._rows, self._n, self._tab
         rows = m + q - 1
-        full = min(x.size // hop, rows)
-        prod = np.empty((rows, 16 * q))
-        _matmul(x[: full * hop].reshape(full, hop), self._basis, prod[:full])
-        if full < rows:  # the last frames end inside a row the buffer has only part of
-            tail = np.zeros((rows - full) * hop)
-            tail[: x.size - full * hop] = x[full * hop : rows * hop]
-            _matmul(tail.reshape(-1, hop), self._basis, prod[full:])
-        bins = prod[:m, :16].copy()
-        for i in range(1, q):
-            bins += prod[i : i + m, 16 * i : 16 * i + 16]
-        # one bin per row from here: every operation below runs along contiguous frames
-        bt = np.empty((16, m + 1))
+        w = self._work(m)
+        if x.size < rows * hop:  # the last frame ends inside a row: pad it with zeros
+            pad = w.x[: rows * hop]
+            pad[: x.size] = x
+            pad[x.size :] = 0
+            x = pad
+        xr = x[: rows * hop].reshape(rows, hop)
+        prod = w.prod[: rows * 16 * q].reshape(rows, 16 * q)
+        _matmul(xr, tab.basis, prod)
+        # bins[k, b] = sum_i prod[k + i, 16 i + b], summed in a fixed order, then one bin
+        # per row (bt) so that what follows runs along contiguous frames
+        acc = w.acc[: m * 16].reshape(m, 16)
+        np.add(prod[:m, :16], prod[1 : m + 1, 16:32], out=acc)
+        for i in range(2, q):
+            acc += prod[i : i + m, 16 * i : 16 * i + 16]
+        bt = w.bt[: 16 * (m + 1)].reshape(16, m + 1)  # column 0: the frame before
         bt[:, 0] = self._prev
-        bt[:, 1:] = bins.T
-        self._prev = bt[:, -1].copy()
-        tr, ti = bt[:8, 1:], bt[8:, 1:]
-        pr, pi = bt[:8, :-1], bt[8:, :-1]
-        power = tr * tr + ti * ti
-        # r = X_k * conj(X_k-1) * exp(-jwH): its angle is the frequency offset times H
-        ur = tr * pr + ti * pi
-        ui = ti * pr - tr * pi
-        rr = ur * self._rot_re[:, None] - ui * self._rot_im[:, None]
-        ri = ur * self._rot_im[:, None] + ui * self._rot_re[:, None]
-        freq_ok = (rr > 0) & (np.abs(ri) <= self._tan[:, None] * rr)
-        lo = np.argmax(power[:4], axis=0)
-        hi = np.argmax(power[4:], axis=0) + 4
-        cols = np.arange(m)
-        pl, ph = power[lo, cols], power[hi, cols]
-        ok = (pl >= self._pow_min) & (ph >= self._pow_min)
-        ok &= (ph >= self._twist[0] * pl) & (ph <= self._twist[1] * pl)
-        ok &= freq_ok[lo, cols] & freq_ok[hi, cols]
-        idx = np.flatnonzero(ok)
+        cur = bt[:, 1:]
+        cur[...] = acc.T
+        self._prev = bt[:, m].copy()
+        sq = np.multiply(cur, cur, out=w.sq[: 16 * m].reshape(16, m))
+        power = np.empty((8, EDGE + m), _DTYPE)
+        power[:, :EDGE] = self._tail
+        pw = power[:, EDGE:]
+        np.add(sq[:8], sq[8:], out=pw)
+        self._tail = power[:, -EDGE:].copy()
+        pl, ph = pw[:4].max(axis=0), pw[4:].max(axis=0)
+        idx = np.flatnonzero(np.minimum(pl, ph) >= tab.pow_min)
         if idx.size:
-            # frame k is x[k * hop : k * hop + n]: a strided view, read-only, never copied
-            frames = np.ndarray((m, self._n), np.float64, x, strides=(hop * 8, 8))
-            f = frames[idx]
-            low = np.empty((idx.size, self._low_basis.shape[1]))
-            _matmul(f, self._low_basis, low)
-            energy = np.empty((idx.size, 2))
-            _matmul(f * f, self._w2, energy)
-            energy = energy[:, 0]
-            low *= low
-            low_pow = low[:, 0].copy()
-            for k in range(1, self._n_low):
-                low_pow += 2 * (low[:, k] + low[:, self._n_low - 1 + k])
-            band = energy - low_pow / self._n
-            pure = (pl[idx] + ph[idx]) * self._purity_k >= _PURITY * band
-            ok[idx] = pure
-        cand = np.where(ok, _DIGIT_INDEX[(lo * 4 + hi - 4)], -1)
-        return cand, np.sqrt(power).T
+            pl, ph = pl[idx], ph[idx]
+            keep = (ph >= tab.twist[0] * pl) & (ph <= tab.twist[1] * pl)
+            idx, pl, ph = idx[keep], pl[keep], ph[keep]
+        if idx.size:
+            sub = pw[:, idx]
+            pair = np.stack([sub[:4].argmax(axis=0), sub[4:].argmax(axis=0) + 4])
+            # r = X_k * conj(X_k-1) * exp(-jwH): its angle is the frequency offset times H
+            at = pair * (m + 1) + (idx + 1)
+            flat = bt.ravel()
+            tr, ti = flat[at], flat[at + 8 * (m + 1)]
+            pr, pi = flat[at - 1], flat[at + (8 * (m + 1) - 1)]
+            cr, ci = tab.rot_re[pair], tab.rot_im[pair]
+            ur = tr * pr + ti * pi
+            ui = ti * pr - tr * pi
+            rr = ur * cr - ui * ci
+            ri = ur * ci + ui * cr
+            ok = (rr > 0) & (np.abs(ri) <= tab.tan[pair] * rr)
+            keep = ok[0] & ok[1]
+            idx, pl, ph, pair = idx[keep], pl[keep], ph[keep], pair[:, keep]
+        if idx.size:
+            # purity: the windowed frame energy, less the bins below 600 Hz; as those are
+            # never negative, frames pure against the whole energy need no low bins
+            xx = np.multiply(xr, xr, out=w.xx[: rows * hop].reshape(rows, hop))
+            e = np.empty((rows, q), _DTYPE)
+            _matmul(xx, tab.w2, e)
+            ef = e.ravel()
+            energy = ef[idx * q]
+            for i in range(1, q):
+                energy += ef[idx * q + i * (q + 1)]
+            tone = (pl + ph) * tab.purity_k
+            keep = tone >= _PURITY * energy
+            odd = np.flatnonzero(~keep)
+            if odd.size:
+                # frame k is x[k * hop : k * hop + n]: a strided view, read-only
+                frames = np.ndarray((m, n), _DTYPE, x, strides=(hop * x.itemsize, x.itemsize))
+                f = np.take(frames, idx[odd], axis=0, out=w.f[: odd.size * n].reshape(-1, n))
+                low = np.empty((odd.size, tab.low_basis.shape[1]), _DTYPE)
+                _matmul(f, tab.low_basis, low)
+                low *= low
+                sums = np.empty((odd.size, 2), _DTYPE)
+                _matmul(low, tab.low_w, sums)
+                keep[odd] = tone[odd] >= _PURITY * (energy[odd] - sums[:, 0] / n)
+            idx, pl, ph, pair = idx[keep], pl[keep], ph[keep], pair[:, keep]
+        digits = _DIGIT_INDEX[pair[0] * 4 + pair[1] - 4] if idx.size else idx
+        return idx, digits, np.sqrt(pl) + np.sqrt(ph), power
 
-    def _decide(self, cand: np.ndarray, amps: np.ndarray, k0: int) -> list[DtmfEvent]:
-        """Run the digit state machine over frames k0.. (candidates `cand`, tone amplitudes
-        `amps`); frames outside a digit with no candidate are skipped, not visited."""
-        events: list[DtmfEvent] = []
-        t = len(self._tail)
-        ext = np.concatenate([self._tail, amps]) if t else amps  # ext[t + i] is frame k0 + i
-        self._tail = ext[-_EDGE:]
-        cl = cand.tolist()
-        starts = np.flatnonzero(cand >= 0).tolist()
-        m, si, i = len(cl), 0, 0
-        run = self._run
-        sv: list[float] = []
-        base = 0  # sv[j] is the amplitude sum of frame i = base + j of this batch
-        while True:
-            if run is None:
-                while si < len(starts) and starts[si] < i:
-                    si += 1
-                if si == len(starts):
-                    break
-                i = starts[si]
-                c = cl[i]
-                r_, col = _POS[DIGITS[c]]
-                lo, hi = r_, 4 + col
-                h = min(_EDGE, t + i)
-                base = i - h
-                sv = (ext[t + base : t + i + 64, lo] + ext[t + base : t + i + 64, hi]).tolist()
-                run = self._run = _Run(c, lo, hi, k0 + base, sv[: h + 1], h, sv[h])
-                i += 1
-                continue
-            if i >= m:
-                break
-            c = cl[i]
-            if c >= 0 and c != run.digit:
-                event = self._close(run)
-                if event is not None:
-                    events.append(event)
-                run = self._run = None
-                continue
-            j = i - base
-            if j < 0 or j >= len(sv):
-                base = i
-                sv = (ext[t + i : t + i + 64, run.lo] + ext[t + i : t + i + 64, run.hi]).tolist()
-                j = 0
-            s = sv[j]
-            run.seq.append(s)
-            if c == run.digit:
-                run.valid += 1
-                run.last_valid = len(run.seq) - 1
-                if s > run.ref:
-                    run.ref = s
-                run.off = 0
-            elif s >= 0.5 * run.ref:
-                run.off = 0
-            else:
-                run.off += 1
-                if run.off >= _END_FRAMES:
-                    event = self._close(run)
-                    if event is not None:
-                        events.append(event)
-                    run = self._run = None
-            i += 1
-        return events
-
-    def _close(self, run: _Run) -> DtmfEvent | None:
-        half = 0.5 * run.ref
-        first, last = run.first_valid, run.last_valid
-        seq = run.seq
-        lead = 0
-        while lead < _EDGE and first - lead - 1 >= 0 and seq[first - lead - 1] >= half:
-            lead += 1
-        trail = 0
-        while trail < _EDGE and last + trail + 1 < len(seq) and seq[last + trail + 1] >= half:
-            trail += 1
-        span = last - first + 1
-        frames = span + lead + trail
-        if frames < _MIN_FRAMES or run.valid < _MIN_VALID or 2 * run.valid < span:
-            return None
-        k_first = run.k_start + first - lead
-        k_last = run.k_start + last + trail
-        centre = self._n / 2
-        start = (k_first * self._hop + centre - self._hop / 2) / self.rate
-        end = (k_last * self._hop + centre + self._hop / 2) / self.rate
-        return DtmfEvent(DIGITS[run.digit], round(start, 4), round(end, 4))
+    def _events(self, found: list[tuple[int, int, int]]) -> list[DtmfEvent]:
+        """Digits as events; a span of frames k0..k1 is the time between its first and
+        last frame centres, widened by half a hop either side."""
+        centre, hop, rate = self._n / 2, self._hop, self.rate
+        return [
+            DtmfEvent(
+                DIGITS[d],
+                round((k0 * hop + centre - hop / 2) / rate, 4),
+                round((k1 * hop + centre + hop / 2) / rate, 4),
+            )
+            for d, k0, k1 in found
+        ]
 
 
-class _Run:
-    """A digit being heard: amplitudes since just before its first candidate frame."""
+class _Work:
+    """Scratch arrays for blocks of up to `cap` frames, reused from block to block: big
+    temporaries allocated afresh are new memory pages, and faulting them in costs more
+    than the arithmetic done in them."""
 
-    __slots__ = (
-        "digit",
-        "first_valid",
-        "hi",
-        "k_start",
-        "last_valid",
-        "lo",
-        "off",
-        "ref",
-        "seq",
-        "valid",
-    )
-
-    def __init__(
-        self,
-        digit: int,
-        lo: int,
-        hi: int,
-        k_start: int,
-        seq: list[float],
-        first_valid: int,
-        ref: float,
-    ) -> None:
-        self.digit, self.lo, self.hi, self.k_start, self.seq = digit, lo, hi, k_start, seq
-        self.first_valid = self.last_valid = first_valid
-        self.ref, self.valid, self.off = ref, 1, 0
+    def __init__(self, cap: int, det: DtmfDetector) -> None:
+        hop, q, n = det._hop, det._rows, det._n
+        size = (cap + q - 1) * hop
+        self.cap = cap
+        self.x = np.empty(size, _DTYPE)
+        self.xx = np.empty(size, _DTYPE)
+        self.prod = np.empty(16 * q * (cap + q - 1), _DTYPE)
+        self.acc = np.empty(16 * cap, _DTYPE)
+        self.bt = np.empty(16 * (cap + 1), _DTYPE)
+        self.sq = np.empty(16 * cap, _DTYPE)
+        self.f = np.empty(cap * n, _DTYPE)
 
 
 def detect_dtmf(audio: Audio | np.ndarray, rate: int | None = None) -> list[DtmfEvent]:

@@ -1,0 +1,156 @@
+"""The DTMF receiver's digit state machine, stepped per cluster of candidate frames.
+
+`dtmf.DtmfDetector` hands over, per analysis block, the candidate frames (frames whose
+tones pass every per-frame test) and the tone amplitudes of the block. The rules are the
+detector's (see `dtmf`): a digit starts at a candidate frame, goes on over candidates of
+the same digit, and ends at a candidate of another digit or at the 5th consecutive
+non-candidate frame whose amplitude is below half the digit's peak so far.
+
+Why clusters: candidates of one digit less than 5 frames apart cannot be separated by 5
+such frames, so they always join the same digit; only the gaps of 5 or more frames, and
+the frames after a digit's last candidate, need their amplitudes looked at one by one.
+A digit then costs a few Python steps instead of one per frame, and the result is the
+same as stepping frame by frame, however the stream is cut into blocks.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+END_FRAMES = 5  # frames below half amplitude that end a digit (25 ms)
+MIN_FRAMES = 6  # shortest digit: 6 frame centres (30 ms)
+MIN_VALID = 5  # candidate frames: a 40 ms tone gives 6-7, a 20 ms tone 2-3
+EDGE = 3  # at most this many sub-threshold frames at each edge count towards duration
+
+# digit index (into dtmf.DIGITS "0123456789*#ABCD") -> its low-group and high-group bin
+_LOW_ROW = np.array([3, 0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 0, 1, 2, 3])
+_HIGH_ROW = np.array([5, 4, 5, 6, 4, 5, 6, 4, 5, 6, 4, 6, 7, 7, 7, 7])
+_STEPS = np.arange(EDGE)
+
+
+class Run:
+    """A digit being heard (frame indices count from the start of the stream)."""
+
+    __slots__ = ("digit", "first", "hi", "last", "lo", "next", "off", "post", "pre", "ref", "valid")
+
+    def __init__(
+        self, digit: int, first: int, last: int, valid: int, ref: float, pre: list, post: list
+    ) -> None:
+        self.digit, self.first, self.last, self.valid, self.ref = digit, first, last, valid, ref
+        self.lo, self.hi = int(_LOW_ROW[digit]), int(_HIGH_ROW[digit])
+        self.pre = pre  # amplitudes of the (up to EDGE) frames before `first`
+        self.post = post  # amplitudes of the (up to EDGE) frames after `last`
+        self.off = 0  # consecutive frames below half the peak, up to `next`
+        self.next = last + 1  # first frame not yet looked at for the end rule
+
+
+class RunTracker:
+    """Digit state across blocks; `block()` and `finish()` return accepted digits as
+    (digit index, first frame, last frame) of the tone's span."""
+
+    def __init__(self) -> None:
+        self.run: Run | None = None
+
+    def block(
+        self, cpos: np.ndarray, cdig: np.ndarray, cs: np.ndarray, amps: np.ndarray, k0: int
+    ) -> list[tuple[int, int, int]]:
+        """One block of `m` frames starting at frame `k0`: candidate positions `cpos`
+        (block-local, ascending), their digits and amplitude sums `cs`, and `amps`, the
+        (8, EDGE + m) tone amplitudes with the EDGE frames before the block in front."""
+        out: list[tuple[int, int, int]] = []
+        m = amps.shape[1] - EDGE
+        run = self.run
+        if cpos.size:
+            brk = np.ones(cpos.size, bool)
+            np.not_equal(cdig[1:], cdig[:-1], out=brk[1:])
+            brk[1:] |= np.diff(cpos) > END_FRAMES
+            st = np.flatnonzero(brk)
+            en = np.append(st[1:], cpos.size) - 1
+            first, last, dig = cpos[st], cpos[en], cdig[st]
+            lo, hi = _LOW_ROW[dig][:, None], _HIGH_ROW[dig][:, None]
+            fi = first[:, None] + _STEPS  # amps columns of the EDGE frames before `first`
+            pre_all = (amps[lo, fi] + amps[hi, fi]).tolist()
+            fo = np.minimum(last[:, None] + (EDGE + 1 + _STEPS), EDGE + m - 1)
+            post_all = (amps[lo, fo] + amps[hi, fo]).tolist()
+            peaks = np.maximum.reduceat(cs, st).tolist()
+            counts = (en - st + 1).tolist()
+            rows = zip(first.tolist(), last.tolist(), dig.tolist(), strict=True)
+            for j, (f, la, d) in enumerate(rows):
+                if run is not None:
+                    if run.digit == d:
+                        nxt = run.next - k0
+                        if run.off + f - nxt >= END_FRAMES and self._scan(run, amps, k0, nxt, f):
+                            self._emit(run, None, out)
+                            run = None
+                        else:
+                            run.valid += counts[j]
+                            run.ref = max(run.ref, peaks[j])
+                            run.last, run.next, run.off = k0 + la, k0 + la + 1, 0
+                            run.post = post_all[j][: max(0, min(EDGE, m - 1 - la))]
+                            continue
+                    else:
+                        if run.last < k0 and len(run.post) < EDGE:
+                            self._scan(run, amps, k0, run.next - k0, f)
+                        self._emit(run, k0 + f - 1 - run.last, out)
+                        run = None
+                g = k0 + f
+                run = Run(
+                    d,
+                    g,
+                    k0 + la,
+                    counts[j],
+                    peaks[j],
+                    pre_all[j][max(0, EDGE - g) :],
+                    post_all[j][: max(0, min(EDGE, m - 1 - la))],
+                )
+        if run is not None and run.next - k0 < m and self._scan(run, amps, k0, run.next - k0, m):
+            self._emit(run, None, out)
+            run = None
+        self.run = run
+        return out
+
+    def finish(self) -> list[tuple[int, int, int]]:
+        """End of stream: the digit still sounding, if it qualifies."""
+        out: list[tuple[int, int, int]] = []
+        if self.run is not None:
+            self._emit(self.run, None, out)
+        self.run = None
+        return out
+
+    @staticmethod
+    def _scan(run: Run, amps: np.ndarray, k0: int, a: int, b: int) -> bool:
+        """Step the end rule over block frames a..b-1; True if the digit ended there."""
+        vals = (amps[run.lo, EDGE + a : EDGE + b] + amps[run.hi, EDGE + a : EDGE + b]).tolist()
+        half, off, post = 0.5 * run.ref, run.off, run.post
+        at = k0 + a - run.last - 1  # position after `last` of vals[0]
+        for j, v in enumerate(vals):
+            if at + j == len(post) < EDGE:
+                post.append(v)
+            if v >= half:
+                off = 0
+            else:
+                off += 1
+                if off >= END_FRAMES:
+                    return True
+        run.off, run.next = off, k0 + b
+        return False
+
+    @staticmethod
+    def _emit(run: Run, cap: int | None, out: list[tuple[int, int, int]]) -> None:
+        """Close a digit: its span extends over up to EDGE frames either side that are
+        at least half its peak; keep it if long enough and mostly candidates."""
+        half = 0.5 * run.ref
+        lead = 0
+        for v in reversed(run.pre):
+            if v < half:
+                break
+            lead += 1
+        trail = 0
+        for v in run.post if cap is None else run.post[:cap]:
+            if v < half:
+                break
+            trail += 1
+        span = run.last - run.first + 1
+        if span + lead + trail < MIN_FRAMES or run.valid < MIN_VALID or 2 * run.valid < span:
+            return
+        out.append((run.digit, run.first - lead, run.last + trail))
