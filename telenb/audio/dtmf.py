@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import functools
 import math
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -161,7 +162,7 @@ _MIN_LEVEL_DBM0 = -42.0  # per tone
 _TWIST_DB = (-10.0, 6.0)  # high minus low
 _FREQ_TOL = 0.025
 _PURITY = 0.80
-_BLOCK = 2048  # frames per analysis block (memory bound)
+_BLOCK = 16384  # frames per analysis block (memory bound)
 # float32 like the samples (Audio keeps float32) and like spandsp's float receiver: the
 # tests' margins are many orders above its rounding, and products run twice as fast
 _DTYPE = np.float32
@@ -266,7 +267,6 @@ class DtmfDetector:
         self._batch = max(round(batch_ms / 1000 * self.rate), 1)
         self._need = self._batch + n  # buffered samples that trigger an analysis
         self._zero: dict[np.dtype, np.ndarray] = {}  # zeros to dot samples with, per dtype
-        self._ws: _Work | None = None
         self._tab = _tables(self.rate)
         self._rows = self._tab.rows
         self.reset()
@@ -334,7 +334,10 @@ class DtmfDetector:
     def _process(self) -> list[DtmfEvent]:
         if self._chunks:
             parts = [self._buf, *self._chunks] if self._buf.size else self._chunks
-            self._buf = np.concatenate(parts, dtype=_DTYPE)
+            if len(parts) == 1 and parts[0].dtype == _DTYPE:
+                self._buf = parts[0]  # read in place; what is kept is copied below
+            else:
+                self._buf = np.concatenate(parts, dtype=_DTYPE)
             self._chunks = []
         n, hop, buf = self._n, self._hop, self._buf
         available = (buf.size - n) // hop + 1 if buf.size >= n else 0
@@ -347,14 +350,17 @@ class DtmfDetector:
             if cpos.size or self._runs.run is not None:
                 found += self._runs.block(cpos, cdig, cs, np.sqrt(power), k0)
         self._next_frame += available
-        self._buf = buf[available * hop :]
+        self._buf = buf[available * hop :].copy()
         self._pending = self._buf.size
         return self._events(found) if found else []
 
     def _work(self, m: int) -> _Work:
-        if self._ws is None or self._ws.cap < m:
-            self._ws = _Work(max(m, min(2 * self._batch // self._hop, _BLOCK)), self)
-        return self._ws
+        """This thread's scratch arrays for this rate (an analysis never yields midway)."""
+        works = _SCRATCH.__dict__.setdefault("works", {})
+        w = works.get(self.rate)
+        if w is None or w.cap < m:
+            w = works[self.rate] = _Work(max(m, _BLOCK if w is None else w.cap), self)
+        return w
 
     def _analyse(
         self, x: np.ndarray, m: int
@@ -373,22 +379,21 @@ class DtmfDetector:
         xr = x[: rows * hop].reshape(rows, hop)
         prod = w.prod[: rows * 16 * q].reshape(rows, 16 * q)
         _matmul(xr, tab.basis, prod)
-        # bins[k, b] = sum_i prod[k + i, 16 i + b], summed in a fixed order, then one bin
-        # per row (bt) so that what follows runs along contiguous frames
-        acc = w.acc[: m * 16].reshape(m, 16)
-        np.add(prod[:m, :16], prod[1 : m + 1, 16:32], out=acc)
+        # bins[k, b] = sum_i prod[k + i, 16 i + b], summed in a fixed order; row 0 holds
+        # the frame before (for the phase advance)
+        bins = w.acc[: (m + 1) * 16].reshape(m + 1, 16)
+        bins[0] = self._prev
+        cur = bins[1:]
+        np.add(prod[:m, :16], prod[1 : m + 1, 16:32], out=cur)
         for i in range(2, q):
-            acc += prod[i : i + m, 16 * i : 16 * i + 16]
-        bt = w.bt[: 16 * (m + 1)].reshape(16, m + 1)  # column 0: the frame before
-        bt[:, 0] = self._prev
-        cur = bt[:, 1:]
-        cur[...] = acc.T
-        self._prev = bt[:, m].copy()
-        sq = np.multiply(cur, cur, out=w.sq[: 16 * m].reshape(16, m))
+            cur += prod[i : i + m, 16 * i : 16 * i + 16]
+        self._prev = bins[m].copy()
+        sq = np.multiply(cur, cur, out=w.sq[: 16 * m].reshape(m, 16))
+        # tone powers one bin per row, so that what follows runs along contiguous frames
         power = np.empty((8, EDGE + m), _DTYPE)
         power[:, :EDGE] = self._tail
         pw = power[:, EDGE:]
-        np.add(sq[:8], sq[8:], out=pw)
+        np.add(sq[:, :8].T, sq[:, 8:].T, out=pw)
         self._tail = power[:, -EDGE:].copy()
         pl, ph = pw[:4].max(axis=0), pw[4:].max(axis=0)
         idx = np.flatnonzero(np.minimum(pl, ph) >= tab.pow_min)
@@ -400,17 +405,17 @@ class DtmfDetector:
             sub = pw[:, idx]
             pair = np.stack([sub[:4].argmax(axis=0), sub[4:].argmax(axis=0) + 4])
             # r = X_k * conj(X_k-1) * exp(-jwH): its angle is the frequency offset times H
-            at = pair * (m + 1) + (idx + 1)
-            flat = bt.ravel()
-            tr, ti = flat[at], flat[at + 8 * (m + 1)]
-            pr, pi = flat[at - 1], flat[at + (8 * (m + 1) - 1)]
+            at = pair + (idx * 16 + 16)
+            flat = bins.ravel()
+            tr, ti = flat[at], flat[at + 8]
+            pr, pi = flat[at - 16], flat[at - 8]
             cr, ci = tab.rot_re[pair], tab.rot_im[pair]
             ur = tr * pr + ti * pi
             ui = ti * pr - tr * pi
             rr = ur * cr - ui * ci
             ri = ur * ci + ui * cr
             ok = (rr > 0) & (np.abs(ri) <= tab.tan[pair] * rr)
-            keep = ok[0] & ok[1]
+            keep = np.flatnonzero(ok[0] & ok[1])
             idx, pl, ph, pair = idx[keep], pl[keep], ph[keep], pair[:, keep]
         if idx.size:
             # purity: the windowed frame energy, less the bins below 600 Hz; as those are
@@ -419,22 +424,24 @@ class DtmfDetector:
             e = np.empty((rows, q), _DTYPE)
             _matmul(xx, tab.w2, e)
             ef = e.ravel()
-            energy = ef[idx * q]
+            at = idx * q
+            energy = ef[at]
             for i in range(1, q):
-                energy += ef[idx * q + i * (q + 1)]
+                energy += ef[at + i * (q + 1)]
             tone = (pl + ph) * tab.purity_k
             keep = tone >= _PURITY * energy
             odd = np.flatnonzero(~keep)
             if odd.size:
                 # frame k is x[k * hop : k * hop + n]: a strided view, read-only
                 frames = np.ndarray((m, n), _DTYPE, x, strides=(hop * x.itemsize, x.itemsize))
-                f = np.take(frames, idx[odd], axis=0, out=w.f[: odd.size * n].reshape(-1, n))
+                f = frames[idx[odd]]
                 low = np.empty((odd.size, tab.low_basis.shape[1]), _DTYPE)
                 _matmul(f, tab.low_basis, low)
                 low *= low
                 sums = np.empty((odd.size, 2), _DTYPE)
                 _matmul(low, tab.low_w, sums)
                 keep[odd] = tone[odd] >= _PURITY * (energy[odd] - sums[:, 0] / n)
+            keep = np.flatnonzero(keep)
             idx, pl, ph, pair = idx[keep], pl[keep], ph[keep], pair[:, keep]
         digits = _DIGIT_INDEX[pair[0] * 4 + pair[1] - 4] if idx.size else idx
         return idx, digits, np.sqrt(pl) + np.sqrt(ph), power
@@ -453,6 +460,9 @@ class DtmfDetector:
         ]
 
 
+_SCRATCH = threading.local()
+
+
 class _Work:
     """Scratch arrays for blocks of up to `cap` frames, reused from block to block: big
     temporaries allocated afresh are new memory pages, and faulting them in costs more
@@ -465,8 +475,7 @@ class _Work:
         self.x = np.empty(size, _DTYPE)
         self.xx = np.empty(size, _DTYPE)
         self.prod = np.empty(16 * q * (cap + q - 1), _DTYPE)
-        self.acc = np.empty(16 * cap, _DTYPE)
-        self.bt = np.empty(16 * (cap + 1), _DTYPE)
+        self.acc = np.empty(16 * (cap + 1), _DTYPE)
         self.sq = np.empty(16 * cap, _DTYPE)
         self.f = np.empty(cap * n, _DTYPE)
 
@@ -478,7 +487,8 @@ def detect_dtmf(audio: Audio | np.ndarray, rate: int | None = None) -> list[Dtmf
             raise AudioError("pass an Audio, or samples together with their rate")
         audio = Audio(np.asarray(audio), rate)
     audio = audio.mono().resample(LINE_RATE)
-    detector = DtmfDetector(LINE_RATE)
+    # one analysis pass: feed only buffers (the batch is longer than the audio), flush runs
+    detector = DtmfDetector(LINE_RATE, batch_ms=1000 * audio.duration + 1000)
     return detector.feed(audio.samples) + detector.flush()
 
 

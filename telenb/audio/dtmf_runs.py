@@ -25,6 +25,7 @@ EDGE = 3  # at most this many sub-threshold frames at each edge count towards du
 # digit index (into dtmf.DIGITS "0123456789*#ABCD") -> its low-group and high-group bin
 _LOW_ROW = np.array([3, 0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 0, 1, 2, 3])
 _HIGH_ROW = np.array([5, 4, 5, 6, 4, 5, 6, 4, 5, 6, 4, 6, 7, 7, 7, 7])
+_LOW_ROWS, _HIGH_ROWS = tuple(_LOW_ROW.tolist()), tuple(_HIGH_ROW.tolist())
 _STEPS = np.arange(EDGE)
 
 
@@ -37,11 +38,49 @@ class Run:
         self, digit: int, first: int, last: int, valid: int, ref: float, pre: list, post: list
     ) -> None:
         self.digit, self.first, self.last, self.valid, self.ref = digit, first, last, valid, ref
-        self.lo, self.hi = int(_LOW_ROW[digit]), int(_HIGH_ROW[digit])
+        self.lo, self.hi = _LOW_ROWS[digit], _HIGH_ROWS[digit]
         self.pre = pre  # amplitudes of the (up to EDGE) frames before `first`
         self.post = post  # amplitudes of the (up to EDGE) frames after `last`
         self.off = 0  # consecutive frames below half the peak, up to `next`
         self.next = last + 1  # first frame not yet looked at for the end rule
+
+
+def _lone(
+    first: np.ndarray,
+    last: np.ndarray,
+    dig: np.ndarray,
+    count: np.ndarray,
+    peak: np.ndarray,
+    pre: np.ndarray,
+    post: np.ndarray,
+    k0: int,
+) -> tuple[list[bool], list[tuple[int, int, int] | None]]:
+    """Clusters between clusters of other digits (the usual case): each is a digit of its
+    own, started there and ended by the next cluster, so all are decided at once. Returns
+    which clusters are such, and each one's digit if it qualifies (else None)."""
+    ncl = first.size
+    lone = np.zeros(ncl, bool)
+    if ncl < 2:
+        return lone.tolist(), [None] * ncl
+    lone[:-1] = dig[1:] != dig[:-1]
+    lone[1:-1] &= dig[1:-1] != dig[:-2]
+    half = (0.5 * peak)[:, None]
+    # leading frames: contiguous from `first` backwards, in the stream (frame >= 0)
+    up = (pre >= half) & (k0 + first[:, None] + (_STEPS - EDGE) >= 0)
+    lead = np.cumprod(up[:, ::-1], axis=1).sum(axis=1)
+    # trailing frames: contiguous after `last`, before the next cluster
+    cap = np.full(ncl, EDGE)
+    cap[:-1] = np.minimum(EDGE, first[1:] - last[:-1] - 1)
+    down = (post >= half) & (cap[:, None] > _STEPS)
+    trail = np.cumprod(down, axis=1).sum(axis=1)
+    span = last - first + 1
+    ok = (span + lead + trail >= MIN_FRAMES) & (count >= MIN_VALID) & (2 * count >= span)
+    found: list[tuple[int, int, int] | None] = [None] * ncl
+    sel = np.flatnonzero(lone & ok)
+    cols = (sel, dig[sel], (first - lead)[sel] + k0, (last + trail)[sel] + k0)
+    for j, d, a, b in zip(*(c.tolist() for c in cols), strict=True):
+        found[j] = (d, a, b)
+    return lone.tolist(), found
 
 
 class RunTracker:
@@ -69,11 +108,14 @@ class RunTracker:
             first, last, dig = cpos[st], cpos[en], cdig[st]
             lo, hi = _LOW_ROW[dig][:, None], _HIGH_ROW[dig][:, None]
             fi = first[:, None] + _STEPS  # amps columns of the EDGE frames before `first`
-            pre_all = (amps[lo, fi] + amps[hi, fi]).tolist()
+            pre = amps[lo, fi] + amps[hi, fi]
             fo = np.minimum(last[:, None] + (EDGE + 1 + _STEPS), EDGE + m - 1)
-            post_all = (amps[lo, fo] + amps[hi, fo]).tolist()
-            peaks = np.maximum.reduceat(cs, st).tolist()
-            counts = (en - st + 1).tolist()
+            post = amps[lo, fo] + amps[hi, fo]
+            peak = np.maximum.reduceat(cs, st)
+            count = en - st + 1
+            lone, found = _lone(first, last, dig, count, peak, pre, post, k0)
+            pre_all, post_all = pre.tolist(), post.tolist()
+            peaks, counts = peak.tolist(), count.tolist()
             rows = zip(first.tolist(), last.tolist(), dig.tolist(), strict=True)
             for j, (f, la, d) in enumerate(rows):
                 if run is not None:
@@ -93,6 +135,10 @@ class RunTracker:
                             self._scan(run, amps, k0, run.next - k0, f)
                         self._emit(run, k0 + f - 1 - run.last, out)
                         run = None
+                if lone[j]:
+                    if found[j] is not None:
+                        out.append(found[j])
+                    continue
                 g = k0 + f
                 run = Run(
                     d,
