@@ -162,10 +162,12 @@ _MIN_LEVEL_DBM0 = -42.0  # per tone
 _TWIST_DB = (-10.0, 6.0)  # high minus low
 _FREQ_TOL = 0.025
 _PURITY = 0.80
-_BLOCK = 16384  # frames per analysis block (memory bound)
+_BLOCK = 8192  # frames per analysis block (bounds the scratch memory)
 # float32 like the samples (Audio keeps float32) and like spandsp's float receiver: the
 # tests' margins are many orders above its rounding, and products run twice as fast
 _DTYPE = np.float32
+# frames gathered at a time: small arrays come from the heap, large ones as fresh pages
+_GATHER = 192
 # OpenBLAS runs a product on one thread when rows * inner * columns is at most this; on a
 # busy machine its thread hand-offs cost milliseconds, so products are cut into such slices
 _ONE_THREAD = 4 * 65536
@@ -402,8 +404,13 @@ class DtmfDetector:
             keep = (ph >= tab.twist[0] * pl) & (ph <= tab.twist[1] * pl)
             idx, pl, ph = idx[keep], pl[keep], ph[keep]
         if idx.size:
+            # the strongest tone of each group: the first bin equal to the group's maximum
             sub = pw[:, idx]
-            pair = np.stack([sub[:4].argmax(axis=0), sub[4:].argmax(axis=0) + 4])
+            pair = np.empty((2, idx.size), np.intp)
+            for g, top in ((0, pl), (1, ph)):
+                b0, b1, b2 = sub[4 * g], sub[4 * g + 1], sub[4 * g + 2]
+                pair[g] = np.where(b0 == top, 0, np.where(b1 == top, 1, np.where(b2 == top, 2, 3)))
+                pair[g] += 4 * g
             # r = X_k * conj(X_k-1) * exp(-jwH): its angle is the frequency offset times H
             at = pair + (idx * 16 + 16)
             flat = bins.ravel()
@@ -434,9 +441,9 @@ class DtmfDetector:
             if odd.size:
                 # frame k is x[k * hop : k * hop + n]: a strided view, read-only
                 frames = np.ndarray((m, n), _DTYPE, x, strides=(hop * x.itemsize, x.itemsize))
-                f = frames[idx[odd]]
                 low = np.empty((odd.size, tab.low_basis.shape[1]), _DTYPE)
-                _matmul(f, tab.low_basis, low)
+                for i in range(0, odd.size, _GATHER):  # gathered in small pieces, see _GATHER
+                    _matmul(frames[idx[odd[i : i + _GATHER]]], tab.low_basis, low[i : i + _GATHER])
                 low *= low
                 sums = np.empty((odd.size, 2), _DTYPE)
                 _matmul(low, tab.low_w, sums)
@@ -448,16 +455,29 @@ class DtmfDetector:
 
     def _events(self, found: list[tuple[int, int, int]]) -> list[DtmfEvent]:
         """Digits as events; a span of frames k0..k1 is the time between its first and
-        last frame centres, widened by half a hop either side."""
-        centre, hop, rate = self._n / 2, self._hop, self.rate
+        last frame centres, widened by half a hop either side (rounded to 0.1 ms)."""
+        spans = np.array(found, np.int64).reshape(-1, 3)
+        edge = self._n / 2 - self._hop / 2
+        times = np.empty((2, len(found)))
+        times[0] = spans[:, 1] * self._hop + edge
+        times[1] = spans[:, 2] * self._hop + (edge + self._hop)
+        times /= self.rate
+        starts, ends = _round4(times).tolist()
         return [
-            DtmfEvent(
-                DIGITS[d],
-                round((k0 * hop + centre - hop / 2) / rate, 4),
-                round((k1 * hop + centre + hop / 2) / rate, 4),
-            )
-            for d, k0, k1 in found
+            DtmfEvent(DIGITS[d], a, b)
+            for d, a, b in zip(spans[:, 0].tolist(), starts, ends, strict=True)
         ]
+
+
+def _round4(x: np.ndarray) -> np.ndarray:
+    """round(v, 4) for every v, vectorised: the two agree unless v * 1e4 is within rounding
+    of a half, and those few are left to round()."""
+    scaled = x * 1e4
+    out = np.rint(scaled) / 1e4
+    near = np.abs(np.abs(scaled - np.floor(scaled)) - 0.5) < 1e-6
+    for i in zip(*np.nonzero(near), strict=True):
+        out[i] = round(float(x[i]), 4)
+    return out
 
 
 _SCRATCH = threading.local()
@@ -469,7 +489,7 @@ class _Work:
     than the arithmetic done in them."""
 
     def __init__(self, cap: int, det: DtmfDetector) -> None:
-        hop, q, n = det._hop, det._rows, det._n
+        hop, q = det._hop, det._rows
         size = (cap + q - 1) * hop
         self.cap = cap
         self.x = np.empty(size, _DTYPE)
@@ -477,7 +497,6 @@ class _Work:
         self.prod = np.empty(16 * q * (cap + q - 1), _DTYPE)
         self.acc = np.empty(16 * (cap + 1), _DTYPE)
         self.sq = np.empty(16 * cap, _DTYPE)
-        self.f = np.empty(cap * n, _DTYPE)
 
 
 def detect_dtmf(audio: Audio | np.ndarray, rate: int | None = None) -> list[DtmfEvent]:

@@ -54,14 +54,14 @@ def _lone(
     pre: np.ndarray,
     post: np.ndarray,
     k0: int,
-) -> tuple[list[bool], list[tuple[int, int, int] | None]]:
+) -> tuple[np.ndarray, dict[int, tuple[int, int, int]]]:
     """Clusters between clusters of other digits (the usual case): each is a digit of its
     own, started there and ended by the next cluster, so all are decided at once. Returns
-    which clusters are such, and each one's digit if it qualifies (else None)."""
+    which clusters are such, and the digits of those that qualify, by cluster."""
     ncl = first.size
     lone = np.zeros(ncl, bool)
     if ncl < 2:
-        return lone.tolist(), [None] * ncl
+        return lone, {}
     lone[:-1] = dig[1:] != dig[:-1]
     lone[1:-1] &= dig[1:-1] != dig[:-2]
     half = (0.5 * peak)[:, None]
@@ -75,12 +75,10 @@ def _lone(
     trail = np.cumprod(down, axis=1).sum(axis=1)
     span = last - first + 1
     ok = (span + lead + trail >= MIN_FRAMES) & (count >= MIN_VALID) & (2 * count >= span)
-    found: list[tuple[int, int, int] | None] = [None] * ncl
     sel = np.flatnonzero(lone & ok)
-    cols = (sel, dig[sel], (first - lead)[sel] + k0, (last + trail)[sel] + k0)
-    for j, d, a, b in zip(*(c.tolist() for c in cols), strict=True):
-        found[j] = (d, a, b)
-    return lone.tolist(), found
+    cols = (dig[sel], (first - lead)[sel] + k0, (last + trail)[sel] + k0)
+    spans = zip(*(c.tolist() for c in cols), strict=True)
+    return lone, dict(zip(sel.tolist(), spans, strict=True))
 
 
 class RunTracker:
@@ -114,41 +112,59 @@ class RunTracker:
             peak = np.maximum.reduceat(cs, st)
             count = en - st + 1
             lone, found = _lone(first, last, dig, count, peak, pre, post, k0)
-            pre_all, post_all = pre.tolist(), post.tolist()
-            peaks, counts = peak.tolist(), count.tolist()
-            rows = zip(first.tolist(), last.tolist(), dig.tolist(), strict=True)
-            for j, (f, la, d) in enumerate(rows):
+            # only clusters that are not lone are stepped (and the first, to meet a digit
+            # carried over from the block before); a lone one ends the digit before it
+            ncl = first.size
+            step = np.flatnonzero(~lone)
+            if run is not None and (step.size == 0 or step[0] != 0):
+                step = np.concatenate([[0], step])
+            stepped = step.tolist()
+            skip = set(stepped)
+            keyed = [(j + 1, span) for j, span in found.items() if j not in skip]
+            at = -1  # the cluster the running digit last took in
+            for j in stepped:
+                f, la, d = int(first[j]), int(last[j]), int(dig[j])
+                if run is not None and 0 <= at < j - 1:
+                    keyed += self._close(run, k0 + int(first[at + 1]) - 1 - run.last, at + 1)
+                    run = None
                 if run is not None:
                     if run.digit == d:
                         nxt = run.next - k0
                         if run.off + f - nxt >= END_FRAMES and self._scan(run, amps, k0, nxt, f):
-                            self._emit(run, None, out)
+                            keyed += self._close(run, None, j)
                             run = None
                         else:
-                            run.valid += counts[j]
-                            run.ref = max(run.ref, peaks[j])
+                            run.valid += int(count[j])
+                            run.ref = max(run.ref, float(peak[j]))
                             run.last, run.next, run.off = k0 + la, k0 + la + 1, 0
-                            run.post = post_all[j][: max(0, min(EDGE, m - 1 - la))]
+                            run.post = post[j, : max(0, min(EDGE, m - 1 - la))].tolist()
+                            at = j
                             continue
                     else:
                         if run.last < k0 and len(run.post) < EDGE:
                             self._scan(run, amps, k0, run.next - k0, f)
-                        self._emit(run, k0 + f - 1 - run.last, out)
+                        keyed += self._close(run, k0 + f - 1 - run.last, j)
                         run = None
                 if lone[j]:
-                    if found[j] is not None:
-                        out.append(found[j])
+                    if j in found:
+                        keyed.append((j + 1, found[j]))
                     continue
                 g = k0 + f
                 run = Run(
                     d,
                     g,
                     k0 + la,
-                    counts[j],
-                    peaks[j],
-                    pre_all[j][max(0, EDGE - g) :],
-                    post_all[j][: max(0, min(EDGE, m - 1 - la))],
+                    int(count[j]),
+                    float(peak[j]),
+                    pre[j, max(0, EDGE - g) :].tolist(),
+                    post[j, : max(0, min(EDGE, m - 1 - la))].tolist(),
                 )
+                at = j
+            if run is not None and at < ncl - 1:
+                keyed += self._close(run, k0 + int(first[at + 1]) - 1 - run.last, at + 1)
+                run = None
+            keyed.sort(key=lambda item: item[0])
+            out = [span for _, span in keyed]
         if run is not None and run.next - k0 < m and self._scan(run, amps, k0, run.next - k0, m):
             self._emit(run, None, out)
             run = None
@@ -162,6 +178,11 @@ class RunTracker:
             self._emit(self.run, None, out)
         self.run = None
         return out
+
+    def _close(self, run: Run, cap: int | None, key: int) -> list[tuple[int, tuple[int, int, int]]]:
+        spans: list[tuple[int, int, int]] = []
+        self._emit(run, cap, spans)
+        return [(key, span) for span in spans]
 
     @staticmethod
     def _scan(run: Run, amps: np.ndarray, k0: int, a: int, b: int) -> bool:
