@@ -197,7 +197,9 @@ class _Tables:
         t = np.arange(n)[:, None]
         # tone basis (n, 16): re then im of sum_n w[n] x[n] exp(-j w n), cut into hop rows
         # (hop, 16 * rows): a frame's bins are the sum of its rows' products with the slices
-        basis = np.concatenate([np.cos(tones * t), -np.sin(tones * t)], axis=1) * window[:, None]
+        # (columns re, im of bin 0, then of bin 1, ...: the bins read as complex numbers)
+        basis = np.stack([np.cos(tones * t), -np.sin(tones * t)], axis=2).reshape(n, 16)
+        basis *= window[:, None]
         self.rows = q = -(-n // hop)  # hop rows a frame touches
         padded = np.zeros((q * hop, 16))
         padded[:n] = basis
@@ -206,6 +208,7 @@ class _Tables:
         w2 = np.zeros(q * hop)
         w2[:n] = window**2
         self.w2 = w2.reshape(q, hop).T
+        self.w2_frame = np.repeat((window**2)[:, None], 2, axis=1)  # 2 columns, see low_w
         # low-band bins (DFT bins below 600 Hz), for the purity test
         bins = 2 * np.pi * np.arange(n_low) / n
         low = np.concatenate([np.cos(bins * t), -np.sin(bins[1:] * t)], axis=1)
@@ -217,13 +220,15 @@ class _Tables:
         self.low_w = np.repeat(weights[:, None], 2, axis=1)
         # phase advance of each DTMF bin over one hop, and the frequency tolerance as a slope
         freqs = np.array(LOW + HIGH)
-        self.rot_re = np.cos(tones * hop)
-        self.rot_im = -np.sin(tones * hop)
         self.tan = np.tan(2 * np.pi * _FREQ_TOL * freqs * hop / rate)
-        for name in ("basis", "w2", "low_basis", "low_w", "rot_re", "rot_im", "tan"):
+        for name in ("basis", "w2", "w2_frame", "low_basis", "low_w", "tan"):
             table = np.ascontiguousarray(getattr(self, name), _DTYPE)
             table.flags.writeable = False
             setattr(self, name, table)
+        self.rot = np.exp(-1j * tones * hop).astype(np.complex64)
+        self.rot.flags.writeable = False
+        # where a frame's energy parts lie in the flattened (rows, q) hop-row energies
+        self.steps = (np.arange(q) * (q + 1))[:, None]
         wsum = window.sum()
         # |X|^2 of a sine of amplitude A is (A * wsum / 2)^2
         a_min = np.sqrt(2) * 10 ** ((_MIN_LEVEL_DBM0 + DBM0_DBFS) / 20)
@@ -318,11 +323,12 @@ class DtmfDetector:
         elif kind != "f":
             x = x.astype(np.float64)
         # x . 0 is 0 when every sample is finite, NaN otherwise (0 * inf is NaN): one BLAS
-        # call for a chunk; NaN propagates through min and max, and infinities show in them
+        # call for a chunk; a long buffer's sum is finite unless a sample is not or the sum
+        # overflows, and only then min and max tell (NaN propagates, infinities show)
         if x.size and not (
             math.isfinite(x.dot(self._zeros(x)))
             if x.size <= 4096
-            else -np.inf < x.min() and x.max() < np.inf
+            else math.isfinite(x.sum()) or (-np.inf < x.min() and x.max() < np.inf)
         ):
             raise AudioError("DTMF detector fed NaN or infinite samples")
         return x
@@ -395,69 +401,81 @@ class DtmfDetector:
         power = np.empty((8, EDGE + m), _DTYPE)
         power[:, :EDGE] = self._tail
         pw = power[:, EDGE:]
-        np.add(sq[:, :8].T, sq[:, 8:].T, out=pw)
+        np.add(sq[:, 0::2].T, sq[:, 1::2].T, out=pw)
         self._tail = power[:, -EDGE:].copy()
-        pl, ph = pw[:4].max(axis=0), pw[4:].max(axis=0)
-        idx = np.flatnonzero(np.minimum(pl, ph) >= tab.pow_min)
+        groups = pw.reshape(2, 4, m)  # low group, high group
+        top = groups.max(axis=1)  # each group's strongest tone, per frame
+        idx = np.flatnonzero(top.min(axis=0) >= tab.pow_min)
+        pair = np.zeros((2, 0), np.intp)
         if idx.size:
-            pl, ph = pl[idx], ph[idx]
-            keep = (ph >= tab.twist[0] * pl) & (ph <= tab.twist[1] * pl)
-            idx, pl, ph = idx[keep], pl[keep], ph[keep]
+            top = top[:, idx]
+            keep = (top[1] >= tab.twist[0] * top[0]) & (top[1] <= tab.twist[1] * top[0])
+            idx, top = idx[keep], top[:, keep]
         if idx.size:
             # the strongest tone of each group: the first bin equal to the group's maximum
-            sub = pw[:, idx]
-            pair = np.empty((2, idx.size), np.intp)
-            for g, top in ((0, pl), (1, ph)):
-                b0, b1, b2 = sub[4 * g], sub[4 * g + 1], sub[4 * g + 2]
-                pair[g] = np.where(b0 == top, 0, np.where(b1 == top, 1, np.where(b2 == top, 2, 3)))
-                pair[g] += 4 * g
+            pair = (groups[:, :, idx] == top[:, None, :]).argmax(axis=1)
+            pair[1] += 4
             # r = X_k * conj(X_k-1) * exp(-jwH): its angle is the frequency offset times H
-            at = pair + (idx * 16 + 16)
-            flat = bins.ravel()
-            tr, ti = flat[at], flat[at + 8]
-            pr, pi = flat[at - 16], flat[at - 8]
-            cr, ci = tab.rot_re[pair], tab.rot_im[pair]
-            ur = tr * pr + ti * pi
-            ui = ti * pr - tr * pi
-            rr = ur * cr - ui * ci
-            ri = ur * ci + ui * cr
-            ok = (rr > 0) & (np.abs(ri) <= tab.tan[pair] * rr)
+            flat = bins.view(np.complex64).ravel()  # bins hold (re, im) pairs
+            at = pair + (idx * 8 + 8)
+            r = flat[at] * flat[at - 8].conj() * tab.rot[pair]
+            ok = (r.real > 0) & (np.abs(r.imag) <= tab.tan[pair] * r.real)
             keep = np.flatnonzero(ok[0] & ok[1])
-            idx, pl, ph, pair = idx[keep], pl[keep], ph[keep], pair[:, keep]
+            idx, top, pair = idx[keep], top[:, keep], pair[:, keep]
         if idx.size:
-            # purity: the windowed frame energy, less the bins below 600 Hz; as those are
-            # never negative, frames pure against the whole energy need no low bins
-            xx = np.multiply(xr, xr, out=w.xx[: rows * hop].reshape(rows, hop))
-            e = np.empty((rows, q), _DTYPE)
-            _matmul(xx, tab.w2, e)
-            ef = e.ravel()
-            at = idx * q
-            energy = ef[at]
-            for i in range(1, q):
-                energy += ef[at + i * (q + 1)]
-            tone = (pl + ph) * tab.purity_k
-            keep = tone >= _PURITY * energy
-            odd = np.flatnonzero(~keep)
-            if odd.size:
-                # frame k is x[k * hop : k * hop + n]: a strided view, read-only
-                frames = np.ndarray((m, n), _DTYPE, x, strides=(hop * x.itemsize, x.itemsize))
-                low = np.empty((odd.size, tab.low_basis.shape[1]), _DTYPE)
-                for i in range(0, odd.size, _GATHER):  # gathered in small pieces, see _GATHER
-                    _matmul(frames[idx[odd[i : i + _GATHER]]], tab.low_basis, low[i : i + _GATHER])
-                low *= low
-                sums = np.empty((odd.size, 2), _DTYPE)
-                _matmul(low, tab.low_w, sums)
-                keep[odd] = tone[odd] >= _PURITY * (energy[odd] - sums[:, 0] / n)
+            # purity: the windowed frame energy, less the bins below 600 Hz
+            tone = (top[0] + top[1]) * tab.purity_k
+            # frame k is x[k * hop : k * hop + n]: a strided view, read-only
+            frames = np.ndarray((m, n), _DTYPE, x, strides=(hop * x.itemsize, x.itemsize))
+            if m <= _GATHER:  # a short block (streaming): every frame the direct way
+                f = frames[idx]
+                energy = np.empty((idx.size, 2), _DTYPE)
+                _matmul(f * f, tab.w2_frame, energy)
+                keep = tone >= _PURITY * (energy[:, 0] - self._low_power(f) / n)
+            else:
+                # the energy from hop rows; the low bins are never negative, so frames pure
+                # against the whole energy need no low bins
+                xx = np.multiply(xr, xr, out=w.xx[: rows * hop].reshape(rows, hop))
+                e = np.empty((rows, q), _DTYPE)
+                _matmul(xx, tab.w2, e)
+                energy = e.ravel()[idx * q + tab.steps].sum(axis=0)
+                keep = tone >= _PURITY * energy
+                odd = np.flatnonzero(~keep)
+                if odd.size:
+                    low = np.empty(odd.size, _DTYPE)
+                    for i in range(0, odd.size, _GATHER):  # in small pieces, see _GATHER
+                        low[i : i + _GATHER] = self._low_power(frames[idx[odd[i : i + _GATHER]]])
+                    keep[odd] = tone[odd] >= _PURITY * (energy[odd] - low / n)
             keep = np.flatnonzero(keep)
-            idx, pl, ph, pair = idx[keep], pl[keep], ph[keep], pair[:, keep]
-        digits = _DIGIT_INDEX[pair[0] * 4 + pair[1] - 4] if idx.size else idx
-        return idx, digits, np.sqrt(pl) + np.sqrt(ph), power
+            idx, top, pair = idx[keep], top[:, keep], pair[:, keep]
+        digits = _DIGIT_INDEX[pair[0] * 4 + pair[1] - 4]
+        return idx, digits, np.sqrt(top).sum(axis=0), power
+
+    def _low_power(self, f: np.ndarray) -> np.ndarray:
+        """Sum of |X|^2 over the DFT bins below 600 Hz (two-sided) of each frame row."""
+        tab = self._tab
+        low = np.empty((f.shape[0], tab.low_basis.shape[1]), _DTYPE)
+        _matmul(f, tab.low_basis, low)
+        low *= low
+        sums = np.empty((f.shape[0], 2), _DTYPE)
+        _matmul(low, tab.low_w, sums)
+        return sums[:, 0]
 
     def _events(self, found: list[tuple[int, int, int]]) -> list[DtmfEvent]:
         """Digits as events; a span of frames k0..k1 is the time between its first and
         last frame centres, widened by half a hop either side (rounded to 0.1 ms)."""
-        spans = np.array(found, np.int64).reshape(-1, 3)
         edge = self._n / 2 - self._hop / 2
+        if len(found) < 8:  # a few (streaming): plain arithmetic beats array set-up
+            hop, rate = self._hop, self.rate
+            return [
+                DtmfEvent(
+                    DIGITS[d],
+                    round((a * hop + edge) / rate, 4),
+                    round((b * hop + (edge + hop)) / rate, 4),
+                )
+                for d, a, b in found
+            ]
+        spans = np.array(found, np.int64).reshape(-1, 3)
         times = np.empty((2, len(found)))
         times[0] = spans[:, 1] * self._hop + edge
         times[1] = spans[:, 2] * self._hop + (edge + self._hop)

@@ -60,7 +60,7 @@ def _lone(
     which clusters are such, and the digits of those that qualify, by cluster."""
     ncl = first.size
     lone = np.zeros(ncl, bool)
-    if ncl < 2:
+    if ncl < 4:  # stepping these few costs less than the arithmetic below
         return lone, {}
     lone[:-1] = dig[1:] != dig[:-1]
     lone[1:-1] &= dig[1:-1] != dig[:-2]
