@@ -27,27 +27,39 @@ gives 6-7, a 20 ms tone 2-3; Q.24: accept >= 40 ms, reject <= 20 ms). A dip of u
 main talk-off guard: speech rarely holds a clean, steady tone pair for 25 ms.
 
 Streaming works on absolute frame positions, so feeding a signal whole or in any chunking
-gives identical events: each frame's values come from its own rows of a matrix product and
-elementwise arithmetic (no reduction across frames), and the digit state machine visits
-only the frames that can matter (a candidate, or a digit in progress).
+gives identical events: each frame's values come from its own rows of matrix products and
+elementwise arithmetic in a fixed order (no reduction across frames), and the digit state
+machine (`dtmf_runs`) steps only through clusters of candidate frames and the frames just
+after a digit. The tables and scratch arrays live in `dtmf_tables`.
 """
 
 from __future__ import annotations
 
-import functools
 import math
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..errors import AudioError
-from .core import DBM0_DBFS, LINE_RATE, Audio
+from .core import LINE_RATE, Audio
 from .dtmf_runs import EDGE, END_FRAMES, RunTracker
+from .dtmf_tables import BLOCK as _BLOCK
+from .dtmf_tables import (
+    CHUNK,
+    DTYPE,
+    FRAME_S,
+    GATHER,
+    HIGH,
+    HOP_S,
+    LOW,
+    PURITY,
+    matmul,
+    round4,
+    scratch,
+    tables,
+)
 
-LOW = (697.0, 770.0, 852.0, 941.0)
-HIGH = (1209.0, 1336.0, 1477.0, 1633.0)
 KEYPAD = ("123A", "456B", "789C", "*0#D")  # rows: low group, columns: high group
 DIGITS = "0123456789*#ABCD"
 _POS = {d: (r, c) for r, row in enumerate(KEYPAD) for c, d in enumerate(row)}
@@ -154,97 +166,6 @@ def _goertzel_finish(s1: np.ndarray, s2: np.ndarray, omega: np.ndarray, n: int) 
     return (s1 - np.exp(-1j * w) * s2) * np.exp(-1j * w * (n - 1))
 
 
-# detector constants (at any rate; frame and hop are in seconds)
-_FRAME_S = 0.016
-_HOP_S = 0.005
-_BAND_HZ = 600.0  # energy below this is not counted against the tones (dial tone, hum)
-_MIN_LEVEL_DBM0 = -42.0  # per tone
-_TWIST_DB = (-10.0, 6.0)  # high minus low
-_FREQ_TOL = 0.025
-_PURITY = 0.80
-_BLOCK = 8192  # frames per analysis block (bounds the scratch memory)
-# float32 like the samples (Audio keeps float32) and like spandsp's float receiver: the
-# tests' margins are many orders above its rounding, and products run twice as fast
-_DTYPE = np.float32
-# frames whose tone bins are computed at a time: their products stay in the CPU cache
-_CHUNK = 2048
-# frames gathered at a time: small arrays come from the heap, large ones as fresh pages
-_GATHER = 192
-# OpenBLAS runs a product on one thread when rows * inner * columns is at most this; on a
-# busy machine its thread hand-offs cost milliseconds, so products are cut into such slices
-_ONE_THREAD = 4 * 65536
-
-
-def _matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
-    """out = a @ b for a C-contiguous `a`, as a stack of row slices small enough for BLAS
-    to stay on one thread (each row's dot products do not depend on the slicing)."""
-    rows = max(_ONE_THREAD // (a.shape[1] * b.shape[1]), 1)
-    full = a.shape[0] // rows * rows
-    if full:
-        np.matmul(
-            a[:full].reshape(-1, rows, a.shape[1]), b, out=out[:full].reshape(-1, rows, b.shape[1])
-        )
-    if full < a.shape[0]:
-        np.matmul(a[full:], b, out=out[full:])
-
-
-class _Tables:
-    """A rate's constant tables, built once and shared by its detectors (read-only)."""
-
-    def __init__(self, rate: int) -> None:
-        n, hop = round(_FRAME_S * rate), round(_HOP_S * rate)
-        window = 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(n) / n)
-        n_low = int(np.ceil(_BAND_HZ * n / rate))
-        tones = 2 * np.pi * np.array(LOW + HIGH) / rate
-        t = np.arange(n)[:, None]
-        # tone basis (n, 16): re then im of sum_n w[n] x[n] exp(-j w n), cut into hop rows
-        # (hop, 16 * rows): a frame's bins are the sum of its rows' products with the slices
-        # (columns re, im of bin 0, then of bin 1, ...: the bins read as complex numbers)
-        basis = np.stack([np.cos(tones * t), -np.sin(tones * t)], axis=2).reshape(n, 16)
-        basis *= window[:, None]
-        self.rows = q = -(-n // hop)  # hop rows a frame touches
-        padded = np.zeros((q * hop, 16))
-        padded[:n] = basis
-        self.basis = padded.reshape(q, hop, 16).transpose(1, 0, 2).reshape(hop, -1)
-        # the window squared, likewise (hop, rows), for the frame energy
-        w2 = np.zeros(q * hop)
-        w2[:n] = window**2
-        self.w2 = w2.reshape(q, hop).T
-        self.w2_frame = np.repeat((window**2)[:, None], 2, axis=1)  # 2 columns, see low_w
-        # low-band bins (DFT bins below 600 Hz), for the purity test
-        bins = 2 * np.pi * np.arange(n_low) / n
-        low = np.concatenate([np.cos(bins * t), -np.sin(bins[1:] * t)], axis=1)
-        self.low_basis = low * window[:, None]
-        # |X|^2 of the low bins summed over the two-sided spectrum (DC once, others twice);
-        # 2 columns, so that the sum is a matrix product like the others
-        weights = np.full(2 * n_low - 1, 2.0)
-        weights[0] = 1.0
-        self.low_w = np.repeat(weights[:, None], 2, axis=1)
-        # phase advance of each DTMF bin over one hop, and the frequency tolerance as a slope
-        freqs = np.array(LOW + HIGH)
-        self.tan = np.tan(2 * np.pi * _FREQ_TOL * freqs * hop / rate)
-        for name in ("basis", "w2", "w2_frame", "low_basis", "low_w", "tan"):
-            table = np.ascontiguousarray(getattr(self, name), _DTYPE)
-            table.flags.writeable = False
-            setattr(self, name, table)
-        self.rot = np.exp(-1j * tones * hop).astype(np.complex64)
-        self.rot.flags.writeable = False
-        # where a frame's energy parts lie in the flattened (rows, q) hop-row energies
-        self.steps = (np.arange(q) * (q + 1))[:, None]
-        wsum = window.sum()
-        # |X|^2 of a sine of amplitude A is (A * wsum / 2)^2
-        a_min = np.sqrt(2) * 10 ** ((_MIN_LEVEL_DBM0 + DBM0_DBFS) / 20)
-        self.pow_min = float((a_min * wsum / 2) ** 2)
-        # a pure tone pair has |XL|^2 + |XH|^2 == band energy * wsum^2 / (2 * sum w^2)
-        self.purity_k = float(2 * np.sum(window**2) / wsum**2)
-        self.twist = (10 ** (_TWIST_DB[0] / 10), 10 ** (_TWIST_DB[1] / 10))
-
-
-@functools.cache
-def _tables(rate: int) -> _Tables:
-    return _Tables(rate)
-
-
 class DtmfDetector:
     """Streaming DTMF receiver: `feed(chunk)` returns digits that ended, `flush()` the rest.
 
@@ -269,25 +190,25 @@ class DtmfDetector:
                 "(resample the audio first)"
             )
         self.rate = int(rate)
-        self._n = n = round(_FRAME_S * self.rate)
-        self._hop = round(_HOP_S * self.rate)
+        self._n = n = round(FRAME_S * self.rate)
+        self._hop = round(HOP_S * self.rate)
         if batch_ms < 0:
             raise AudioError(f"batch_ms must not be negative, got {batch_ms}")
         self._batch = max(round(batch_ms / 1000 * self.rate), 1)
         self._need = self._batch + n  # buffered samples that trigger an analysis
         self._zero: dict[np.dtype, np.ndarray] = {}  # zeros to dot samples with, per dtype
-        self._tab = _tables(self.rate)
+        self._tab = tables(self.rate)
         self._rows = self._tab.rows
         self.reset()
 
     def reset(self) -> None:
         """Forget everything: the next sample is time zero."""
-        self._buf = np.zeros(0, _DTYPE)  # starts at the next frame to analyse
+        self._buf = np.zeros(0, DTYPE)  # starts at the next frame to analyse
         self._chunks: list[np.ndarray] = []  # fed, not yet joined to _buf
         self._pending = 0  # samples in _buf and _chunks
         self._next_frame = 0
-        self._prev = np.zeros(16, _DTYPE)  # last frame's tone bins (re, im)
-        self._tail = np.zeros((8, EDGE), _DTYPE)  # tone powers of the last EDGE frames
+        self._prev = np.zeros(16, DTYPE)  # last frame's tone bins (re, im)
+        self._tail = np.zeros((8, EDGE), DTYPE)  # tone powers of the last EDGE frames
         self._runs = RunTracker()
 
     # -- public -------------------------------------------------------------------------------
@@ -344,10 +265,10 @@ class DtmfDetector:
     def _process(self) -> list[DtmfEvent]:
         if self._chunks:
             parts = [self._buf, *self._chunks] if self._buf.size else self._chunks
-            if len(parts) == 1 and parts[0].dtype == _DTYPE:
+            if len(parts) == 1 and parts[0].dtype == DTYPE:
                 self._buf = parts[0]  # read in place; what is kept is copied below
             else:
-                self._buf = np.concatenate(parts, dtype=_DTYPE)
+                self._buf = np.concatenate(parts, dtype=DTYPE)
             self._chunks = []
         n, hop, buf = self._n, self._hop, self._buf
         available = (buf.size - n) // hop + 1 if buf.size >= n else 0
@@ -364,14 +285,6 @@ class DtmfDetector:
         self._pending = self._buf.size
         return self._events(found) if found else []
 
-    def _work(self, m: int) -> _Work:
-        """This thread's scratch arrays for this rate (an analysis never yields midway)."""
-        works = _SCRATCH.__dict__.setdefault("works", {})
-        w = works.get(self.rate)
-        if w is None or w.cap < m:
-            w = works[self.rate] = _Work(max(m, _BLOCK if w is None else w.cap), self)
-        return w
-
     def _analyse(
         self, x: np.ndarray, m: int
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -380,7 +293,7 @@ class DtmfDetector:
         (8, EDGE + m) tone powers, with the EDGE frames before these in front."""
         hop, q, n, tab = self._hop, self._rows, self._n, self._tab
         rows = m + q - 1
-        w = self._work(m)
+        w = scratch(self.rate, m, hop, q)
         if x.size < rows * hop:  # the last frame ends inside a row: pad it with zeros
             pad = w.x[: rows * hop]
             pad[: x.size] = x
@@ -392,13 +305,13 @@ class DtmfDetector:
         # phase advance), and the powers go one bin per row, along contiguous frames
         bins = w.acc[: (m + 1) * 16].reshape(m + 1, 16)
         bins[0] = self._prev
-        power = np.empty((8, EDGE + m), _DTYPE)
+        power = np.empty((8, EDGE + m), DTYPE)
         power[:, :EDGE] = self._tail
         pw = power[:, EDGE:]
-        for c0 in range(0, m, _CHUNK):
-            c = min(_CHUNK, m - c0)
+        for c0 in range(0, m, CHUNK):
+            c = min(CHUNK, m - c0)
             prod = w.prod[: (c + q - 1) * 16 * q].reshape(c + q - 1, 16 * q)
-            _matmul(xr[c0 : c0 + c + q - 1], tab.basis, prod)
+            matmul(xr[c0 : c0 + c + q - 1], tab.basis, prod)
             cur = bins[1 + c0 : 1 + c0 + c]
             np.add(prod[:c, :16], prod[1 : c + 1, 16:32], out=cur)
             for i in range(2, q):
@@ -420,36 +333,38 @@ class DtmfDetector:
             pair = (groups[:, :, idx] == top[:, None, :]).argmax(axis=1)
             pair[1] += 4
             # r = X_k * conj(X_k-1) * exp(-jwH): its angle is the frequency offset times H
+            # (plain real arithmetic: numpy's complex loops may fuse multiply-adds in some
+            # lanes and not others, which would make a frame's result depend on the block)
             flat = bins.view(np.complex64).ravel()  # bins hold (re, im) pairs
             at = pair + (idx * 8 + 8)
-            r = flat[at] * flat[at - 8].conj() * tab.rot[pair]
-            ok = (r.real > 0) & (np.abs(r.imag) <= tab.tan[pair] * r.real)
+            zc, zp = flat[at], flat[at - 8]
+            tr, ti, pr, pi = zc.real, zc.imag, zp.real, zp.imag
+            ur = tr * pr + ti * pi
+            ui = ti * pr - tr * pi
+            cr, ci = tab.rot_re[pair], tab.rot_im[pair]
+            rr = ur * cr - ui * ci
+            ri = ur * ci + ui * cr
+            ok = (rr > 0) & (np.abs(ri) <= tab.tan[pair] * rr)
             keep = np.flatnonzero(ok[0] & ok[1])
             idx, top, pair = idx[keep], top[:, keep], pair[:, keep]
         if idx.size:
-            # purity: the windowed frame energy, less the bins below 600 Hz
+            # purity: the windowed frame energy (from hop rows), less the bins below 600 Hz;
+            # as those are never negative, frames pure against the whole energy need no low
+            # bins (the same decision either way, so any block size gives the same result)
             tone = (top[0] + top[1]) * tab.purity_k
-            # frame k is x[k * hop : k * hop + n]: a strided view, read-only
-            frames = np.ndarray((m, n), _DTYPE, x, strides=(hop * x.itemsize, x.itemsize))
-            if m <= _GATHER:  # a short block (streaming): every frame the direct way
-                f = frames[idx]
-                energy = np.empty((idx.size, 2), _DTYPE)
-                _matmul(f * f, tab.w2_frame, energy)
-                keep = tone >= _PURITY * (energy[:, 0] - self._low_power(f) / n)
-            else:
-                # the energy from hop rows; the low bins are never negative, so frames pure
-                # against the whole energy need no low bins
-                xx = np.multiply(xr, xr, out=w.xx[: rows * hop].reshape(rows, hop))
-                e = np.empty((rows, q), _DTYPE)
-                _matmul(xx, tab.w2, e)
-                energy = e.ravel()[idx * q + tab.steps].sum(axis=0)
-                keep = tone >= _PURITY * energy
-                odd = np.flatnonzero(~keep)
-                if odd.size:
-                    low = np.empty(odd.size, _DTYPE)
-                    for i in range(0, odd.size, _GATHER):  # in small pieces, see _GATHER
-                        low[i : i + _GATHER] = self._low_power(frames[idx[odd[i : i + _GATHER]]])
-                    keep[odd] = tone[odd] >= _PURITY * (energy[odd] - low / n)
+            xx = np.multiply(xr, xr, out=w.xx[: rows * hop].reshape(rows, hop))
+            e = np.empty((rows, q), DTYPE)
+            matmul(xx, tab.w2, e)
+            energy = e.ravel()[idx * q + tab.steps].sum(axis=0)
+            keep = tone >= PURITY * energy
+            odd = np.flatnonzero(~keep)
+            if odd.size:
+                # frame k is x[k * hop : k * hop + n]: a strided view, read-only
+                frames = np.ndarray((m, n), DTYPE, x, strides=(hop * x.itemsize, x.itemsize))
+                low = np.empty(odd.size, DTYPE)
+                for i in range(0, odd.size, GATHER):  # in small pieces, see GATHER
+                    low[i : i + GATHER] = self._low_power(frames[idx[odd[i : i + GATHER]]])
+                keep[odd] = tone[odd] >= PURITY * (energy[odd] - low / n)
             keep = np.flatnonzero(keep)
             idx, top, pair = idx[keep], top[:, keep], pair[:, keep]
         digits = _DIGIT_INDEX[pair[0] * 4 + pair[1] - 4]
@@ -458,11 +373,11 @@ class DtmfDetector:
     def _low_power(self, f: np.ndarray) -> np.ndarray:
         """Sum of |X|^2 over the DFT bins below 600 Hz (two-sided) of each frame row."""
         tab = self._tab
-        low = np.empty((f.shape[0], tab.low_basis.shape[1]), _DTYPE)
-        _matmul(f, tab.low_basis, low)
+        low = np.empty((f.shape[0], tab.low_basis.shape[1]), DTYPE)
+        matmul(f, tab.low_basis, low)
         low *= low
-        sums = np.empty((f.shape[0], 2), _DTYPE)
-        _matmul(low, tab.low_w, sums)
+        sums = np.empty((f.shape[0], 2), DTYPE)
+        matmul(low, tab.low_w, sums)
         return sums[:, 0]
 
     def _events(self, found: list[tuple[int, int, int]]) -> list[DtmfEvent]:
@@ -484,41 +399,11 @@ class DtmfDetector:
         times[0] = spans[:, 1] * self._hop + edge
         times[1] = spans[:, 2] * self._hop + (edge + self._hop)
         times /= self.rate
-        starts, ends = _round4(times).tolist()
+        starts, ends = round4(times).tolist()
         return [
             DtmfEvent(DIGITS[d], a, b)
             for d, a, b in zip(spans[:, 0].tolist(), starts, ends, strict=True)
         ]
-
-
-def _round4(x: np.ndarray) -> np.ndarray:
-    """round(v, 4) for every v, vectorised: the two agree unless v * 1e4 is within rounding
-    of a half, and those few are left to round()."""
-    scaled = x * 1e4
-    out = np.rint(scaled) / 1e4
-    near = np.abs(np.abs(scaled - np.floor(scaled)) - 0.5) < 1e-6
-    for i in zip(*np.nonzero(near), strict=True):
-        out[i] = round(float(x[i]), 4)
-    return out
-
-
-_SCRATCH = threading.local()
-
-
-class _Work:
-    """Scratch arrays for blocks of up to `cap` frames, reused from block to block: big
-    temporaries allocated afresh are new memory pages, and faulting them in costs more
-    than the arithmetic done in them."""
-
-    def __init__(self, cap: int, det: DtmfDetector) -> None:
-        hop, q = det._hop, det._rows
-        size = (cap + q - 1) * hop
-        self.cap = cap
-        self.x = np.empty(size, _DTYPE)
-        self.xx = np.empty(size, _DTYPE)
-        self.prod = np.empty(16 * q * (min(cap, _CHUNK) + q - 1), _DTYPE)
-        self.acc = np.empty(16 * (cap + 1), _DTYPE)
-        self.sq = np.empty(16 * min(cap, _CHUNK), _DTYPE)
 
 
 def detect_dtmf(audio: Audio | np.ndarray, rate: int | None = None) -> list[DtmfEvent]:
