@@ -330,7 +330,10 @@ class DtmfDetector:
             idx, top = idx[keep], top[:, keep]
         if idx.size:
             # the strongest tone of each group: the first bin equal to the group's maximum
-            pair = (groups[:, :, idx] == top[:, None, :]).argmax(axis=1)
+            g = groups[:, :, idx]
+            pair = np.where(g[:, 2] == top, 2, 3)
+            pair = np.where(g[:, 1] == top, 1, pair)
+            pair = np.where(g[:, 0] == top, 0, pair)
             pair[1] += 4
             # r = X_k * conj(X_k-1) * exp(-jwH): its angle is the frequency offset times H
             # (plain real arithmetic: numpy's complex loops may fuse multiply-adds in some

@@ -30,8 +30,9 @@ BLOCK = 8192  # frames per analysis block (bounds the scratch memory)
 DTYPE = np.float32
 # frames whose tone bins are computed at a time: their products stay in the CPU cache
 CHUNK = 2048
-# frames gathered at a time: small arrays come from the heap, large ones as fresh pages
-GATHER = 192
+# frames gathered at a time (240 x 128 float32 < 128 KiB): small arrays come from the heap,
+# large ones (glibc mmap threshold) as fresh pages, and faulting those in costs more
+GATHER = 240
 # OpenBLAS runs a product on one thread when rows * inner * columns is at most this; on a
 # busy machine its thread hand-offs cost milliseconds, so products are cut into such slices
 ONE_THREAD = 4 * 65536
