@@ -214,7 +214,13 @@ class DtmfDetector:
     # -- public -------------------------------------------------------------------------------
     def feed(self, chunk: np.ndarray | Audio) -> list[DtmfEvent]:
         """Add samples (float, mono, at this detector's rate); return digits that ended."""
-        x = self._samples(chunk)
+        x = chunk
+        # the usual chunk (float32 samples of an Audio, up to 4096 of them) skips the
+        # conversions; its finite check is the same as in _samples
+        if type(x) is not np.ndarray or x.dtype != DTYPE or x.ndim != 1 or x.size > 4096:
+            x = self._samples(chunk)
+        elif not math.isfinite(x.dot(self._zeros(x))):
+            raise AudioError("DTMF detector fed NaN or infinite samples")
         self._chunks.append(x)
         self._pending += x.size
         return self._process() if self._pending >= self._need else []

@@ -81,6 +81,31 @@ def _lone(
     return lone, dict(zip(sel.tolist(), spans, strict=True))
 
 
+_FEW = 24  # up to this many candidates, clusters are found in plain Python
+
+
+def _clusters_few(
+    cpos: np.ndarray, cdig: np.ndarray, cs: np.ndarray, amps: np.ndarray
+) -> tuple[list, list, list, list, list, list, list]:
+    """The clusters of a few candidates (a streamed block), as lists: first and last
+    frame, digit, candidate count, peak, and the amplitudes before and after. The sums
+    are numpy's float32 sums, the same numbers as for many candidates."""
+    p, d, v = cpos.tolist(), cdig.tolist(), cs.tolist()
+    st = [0] + [i for i in range(1, len(p)) if d[i] != d[i - 1] or p[i] - p[i - 1] > END_FRAMES]
+    en = [*st[1:], len(p)]
+    first, last, dig = [p[a] for a in st], [p[b - 1] for b in en], [d[a] for a in st]
+    count = [b - a for a, b in zip(st, en, strict=True)]
+    peak = [max(v[a:b]) for a, b in zip(st, en, strict=True)]
+    sums = (amps[_LOW_ROW] + amps[_HIGH_ROW]).tolist()  # per digit, per amps column
+    end = amps.shape[1] - 1
+    pre = [sums[g][f : f + EDGE] for g, f in zip(dig, first, strict=True)]
+    post = [
+        [sums[g][min(la + EDGE + 1 + i, end)] for i in range(EDGE)]
+        for g, la in zip(dig, last, strict=True)
+    ]
+    return first, last, dig, count, peak, pre, post
+
+
 class RunTracker:
     """Digit state across blocks; `block()` and `finish()` return accepted digits as
     (digit index, first frame, last frame) of the tone's span."""
@@ -98,23 +123,29 @@ class RunTracker:
         m = amps.shape[1] - EDGE
         run = self.run
         if cpos.size:
-            brk = np.ones(cpos.size, bool)
-            np.not_equal(cdig[1:], cdig[:-1], out=brk[1:])
-            brk[1:] |= np.diff(cpos) > END_FRAMES
-            st = np.flatnonzero(brk)
-            en = np.append(st[1:], cpos.size) - 1
-            first, last, dig = cpos[st], cpos[en], cdig[st]
-            lo, hi = _LOW_ROW[dig][:, None], _HIGH_ROW[dig][:, None]
-            fi = first[:, None] + _STEPS  # amps columns of the EDGE frames before `first`
-            pre = amps[lo, fi] + amps[hi, fi]
-            fo = np.minimum(last[:, None] + (EDGE + 1 + _STEPS), EDGE + m - 1)
-            post = amps[lo, fo] + amps[hi, fo]
-            peak = np.maximum.reduceat(cs, st)
-            count = en - st + 1
-            lone, found = _lone(first, last, dig, count, peak, pre, post, k0)
+            if cpos.size <= _FEW:
+                first, last, dig, count, peak, pre, post = _clusters_few(cpos, cdig, cs, amps)
+                lone = np.zeros(len(first), bool)
+                found: dict[int, tuple[int, int, int]] = {}
+            else:
+                brk = np.ones(cpos.size, bool)
+                np.not_equal(cdig[1:], cdig[:-1], out=brk[1:])
+                brk[1:] |= np.diff(cpos) > END_FRAMES
+                st = np.flatnonzero(brk)
+                en = np.append(st[1:], cpos.size) - 1
+                fa, la_, da = cpos[st], cpos[en], cdig[st]
+                lo, hi = _LOW_ROW[da][:, None], _HIGH_ROW[da][:, None]
+                fi = fa[:, None] + _STEPS  # amps columns of the EDGE frames before `first`
+                pa = amps[lo, fi] + amps[hi, fi]
+                fo = np.minimum(la_[:, None] + (EDGE + 1 + _STEPS), EDGE + m - 1)
+                qa = amps[lo, fo] + amps[hi, fo]
+                pk, ca = np.maximum.reduceat(cs, st), en - st + 1
+                lone, found = _lone(fa, la_, da, ca, pk, pa, qa, k0)
+                first, last, dig = fa.tolist(), la_.tolist(), da.tolist()
+                count, peak, pre, post = ca.tolist(), pk.tolist(), pa.tolist(), qa.tolist()
+            ncl = len(first)
             # only clusters that are not lone are stepped (and the first, to meet a digit
             # carried over from the block before); a lone one ends the digit before it
-            ncl = first.size
             step = np.flatnonzero(~lone)
             if run is not None and (step.size == 0 or step[0] != 0):
                 step = np.concatenate([[0], step])
@@ -123,9 +154,9 @@ class RunTracker:
             keyed = [(j + 1, span) for j, span in found.items() if j not in skip]
             at = -1  # the cluster the running digit last took in
             for j in stepped:
-                f, la, d = int(first[j]), int(last[j]), int(dig[j])
+                f, la, d = first[j], last[j], dig[j]
                 if run is not None and 0 <= at < j - 1:
-                    keyed += self._close(run, k0 + int(first[at + 1]) - 1 - run.last, at + 1)
+                    keyed += self._close(run, k0 + first[at + 1] - 1 - run.last, at + 1)
                     run = None
                 if run is not None:
                     if run.digit == d:
@@ -134,10 +165,10 @@ class RunTracker:
                             keyed += self._close(run, None, j)
                             run = None
                         else:
-                            run.valid += int(count[j])
-                            run.ref = max(run.ref, float(peak[j]))
+                            run.valid += count[j]
+                            run.ref = max(run.ref, peak[j])
                             run.last, run.next, run.off = k0 + la, k0 + la + 1, 0
-                            run.post = post[j, : max(0, min(EDGE, m - 1 - la))].tolist()
+                            run.post = post[j][: max(0, min(EDGE, m - 1 - la))]
                             at = j
                             continue
                     else:
@@ -154,14 +185,14 @@ class RunTracker:
                     d,
                     g,
                     k0 + la,
-                    int(count[j]),
-                    float(peak[j]),
-                    pre[j, max(0, EDGE - g) :].tolist(),
-                    post[j, : max(0, min(EDGE, m - 1 - la))].tolist(),
+                    count[j],
+                    peak[j],
+                    pre[j][max(0, EDGE - g) :],
+                    post[j][: max(0, min(EDGE, m - 1 - la))],
                 )
                 at = j
             if run is not None and at < ncl - 1:
-                keyed += self._close(run, k0 + int(first[at + 1]) - 1 - run.last, at + 1)
+                keyed += self._close(run, k0 + first[at + 1] - 1 - run.last, at + 1)
                 run = None
             keyed.sort(key=lambda item: item[0])
             out = [span for _, span in keyed]
