@@ -269,27 +269,38 @@ class DtmfDetector:
         return z[: x.size]
 
     def _process(self) -> list[DtmfEvent]:
-        if self._chunks:
-            parts = [self._buf, *self._chunks] if self._buf.size else self._chunks
-            if len(parts) == 1 and parts[0].dtype == DTYPE:
-                self._buf = parts[0]  # read in place; what is kept is copied below
-            else:
-                self._buf = np.concatenate(parts, dtype=DTYPE)
-            self._chunks = []
-        n, hop, buf = self._n, self._hop, self._buf
-        available = (buf.size - n) // hop + 1 if buf.size >= n else 0
+        n, hop, q = self._n, self._hop, self._rows
+        parts = [self._buf, *self._chunks] if self._buf.size else self._chunks
+        self._chunks = []
         found: list[tuple[int, int, int]] = []
-        for b in range(0, available, _BLOCK):
-            m = min(_BLOCK, available - b)
-            k0 = self._next_frame + b
-            x = buf[b * hop : (b + m + self._rows - 1) * hop]
-            cpos, cdig, cs, power = self._analyse(x, m)
-            if cpos.size or self._runs.run is not None:
-                found += self._runs.block(cpos, cdig, cs, np.sqrt(power), k0)
-        self._next_frame += available
+        if len(parts) > 1 and parts[0].dtype == DTYPE and parts[0].size > _BLOCK * hop:
+            # a long first part (detect_dtmf's audio before the flush padding): its frames
+            # whose hop rows it holds whole are read in place, not copied
+            inside = parts[0].size // hop - q + 1
+            found += self._frames(parts[0], inside)
+            parts[0] = parts[0][inside * hop :]
+        if len(parts) == 1 and parts[0].dtype == DTYPE:
+            buf = parts[0]  # read in place; what is kept is copied below
+        else:
+            buf = np.concatenate(parts, dtype=DTYPE)
+        available = (buf.size - n) // hop + 1 if buf.size >= n else 0
+        found += self._frames(buf, available)
         self._buf = buf[available * hop :].copy()
         self._pending = self._buf.size
         return self._events(found) if found else []
+
+    def _frames(self, buf: np.ndarray, count: int) -> list[tuple[int, int, int]]:
+        """Analyse the first `count` frames of `buf` (the next frames of the stream)."""
+        hop, q = self._hop, self._rows
+        found: list[tuple[int, int, int]] = []
+        for b in range(0, count, _BLOCK):
+            m = min(_BLOCK, count - b)
+            x = buf[b * hop : (b + m + q - 1) * hop]
+            cpos, cdig, cs, power = self._analyse(x, m)
+            if cpos.size or self._runs.run is not None:
+                found += self._runs.block(cpos, cdig, cs, np.sqrt(power), self._next_frame + b)
+        self._next_frame += count
+        return found
 
     def _analyse(
         self, x: np.ndarray, m: int
