@@ -252,12 +252,12 @@ class DtmfDetector:
         elif kind != "f":
             x = x.astype(np.float64)
         # x . 0 is 0 when every sample is finite, NaN otherwise (0 * inf is NaN): one BLAS
-        # call for a chunk; a long buffer's sum is finite unless a sample is not or the sum
-        # overflows, and only then min and max tell (NaN propagates, infinities show)
+        # call for a chunk; a long buffer's x . x is finite unless a sample is not or the
+        # sum overflows, and only then min and max tell (NaN propagates, infinities show)
         if x.size and not (
             math.isfinite(x.dot(self._zeros(x)))
             if x.size <= 4096
-            else math.isfinite(x.sum()) or (-np.inf < x.min() and x.max() < np.inf)
+            else math.isfinite(x.dot(x)) or (-np.inf < x.min() and x.max() < np.inf)
         ):
             raise AudioError("DTMF detector fed NaN or infinite samples")
         return x

@@ -69,8 +69,9 @@ def _lone(
     up = (pre >= half) & (k0 + first[:, None] + (_STEPS - EDGE) >= 0)
     lead = np.cumprod(up[:, ::-1], axis=1).sum(axis=1)
     # trailing frames: contiguous after `last`, before the next cluster
-    cap = np.full(ncl, EDGE)
-    cap[:-1] = np.minimum(EDGE, first[1:] - last[:-1] - 1)
+    cap = np.empty(ncl, np.intp)
+    cap[-1] = EDGE
+    np.minimum(first[1:] - last[:-1] - 1, EDGE, out=cap[:-1])
     down = (post >= half) & (cap[:, None] > _STEPS)
     trail = np.cumprod(down, axis=1).sum(axis=1)
     span = last - first + 1
@@ -194,7 +195,7 @@ class RunTracker:
             if run is not None and at < ncl - 1:
                 keyed += self._close(run, k0 + first[at + 1] - 1 - run.last, at + 1)
                 run = None
-            keyed.sort(key=lambda item: item[0])
+            keyed.sort()  # by key: keys are distinct
             out = [span for _, span in keyed]
         if run is not None and run.next - k0 < m and self._scan(run, amps, k0, run.next - k0, m):
             self._emit(run, None, out)
