@@ -24,7 +24,7 @@ MIN_LEVEL_DBM0 = -42.0  # per tone
 TWIST_DB = (-10.0, 6.0)  # high minus low
 FREQ_TOL = 0.025
 PURITY = 0.80
-BLOCK = 8192  # frames per analysis block (bounds the scratch memory)
+BLOCK = 16384  # frames per analysis block (82 s at 8 kHz; bounds the scratch memory)
 # float32 like the samples (Audio keeps float32) and like spandsp's float receiver: the
 # tests' margins are many orders above its rounding, and products run twice as fast
 DTYPE = np.float32
