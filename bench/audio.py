@@ -2,7 +2,10 @@
 
 Run: python bench/audio.py   (prints figures; nothing is asserted)
 Speeds are multiples of real time (seconds of 8 kHz audio per second of CPU) and ratios
-against CPython's C `audioop` (or `audioop-lts` on 3.13+) measured in the same run.
+against CPython's C `audioop` (or `audioop-lts` on 3.13+) and, for DTMF, spandsp's receiver
+(Debian libspandsp2, through ctypes), measured in the same run; the last lines say which
+of issue 19's DTMF targets this run meets. Wall-clock best of several runs: on a busy
+machine the figures move by tens of percent from run to run, the ratios less.
 """
 
 from __future__ import annotations
@@ -112,7 +115,11 @@ def load_spandsp() -> Spandsp | None:
         return None
 
 
-def bench_dtmf() -> None:
+STREAM_TARGET = 10_000  # issue 19: streamed detection, 20 ms chunks, x real time
+
+
+def bench_dtmf() -> dict[str, float]:
+    """Speeds (x real time) and their ratios to spandsp, measured side by side."""
     rng = np.random.default_rng(1)
     parts = []
     while sum(p.frames for p in parts) < SECONDS * RATE:
@@ -120,25 +127,28 @@ def bench_dtmf() -> None:
         parts += [Audio(noise, RATE), generate_dtmf("".join(rng.choice(list(DIGITS), 5)))]
     signal = Audio.concat(parts).slice(0, SECONDS)
     pcm = np.ascontiguousarray(signal.pcm16())
-    whole = best(lambda: detect_dtmf(signal), repeat=7)
 
-    def streamed() -> None:
-        det = DtmfDetector(RATE)
+    def streamed(batch_ms: float | None) -> None:
+        det = DtmfDetector(RATE) if batch_ms is None else DtmfDetector(RATE, batch_ms=batch_ms)
         for i in range(0, signal.frames, 160):
             det.feed(signal.samples[i : i + 160])
         det.flush()
 
-    chunked = best(streamed, repeat=5)
     print(f"\nDTMF detection on {SECONDS:.0f} s (noise and digit bursts)")
     sp = load_spandsp()
-    print(f"  {'':<22}{'telenb x RT':>14}{'spandsp x RT':>14}{'telenb/spandsp':>16}")
-    for name, ours, chunk in (
-        ("whole buffer", whole, pcm.size),
-        ("streamed, 20 ms", chunked, 160),
+    print(f"  {'':<30}{'telenb x RT':>14}{'spandsp x RT':>14}{'telenb/spandsp':>16}")
+    figures: dict[str, float] = {}
+    for key, name, fn, repeat, chunk in (
+        ("whole", "whole buffer", lambda: detect_dtmf(signal), 15, pcm.size),
+        ("stream", "streamed, 20 ms (batch 80 ms)", lambda: streamed(None), 5, 160),
+        ("stream_1s", "streamed, 20 ms (batch 1 s)", lambda: streamed(1000), 5, 160),
     ):
-        line = f"  {name:<22}{SECONDS / ours:>14,.0f}"
+        ours = best(fn, repeat=repeat)
+        figures[key] = SECONDS / ours
+        line = f"  {name:<30}{SECONDS / ours:>14,.0f}"
         if sp is not None:
-            theirs = best(lambda c=chunk: sp.detect(pcm, c), repeat=7)
+            theirs = best(lambda c=chunk: sp.detect(pcm, c), repeat=15)
+            figures[key + "_ratio"] = theirs / ours
             line += f"{SECONDS / theirs:>14,.0f}{theirs / ours:>15.2f}x"
         print(line)
     if sp is not None:
@@ -148,10 +158,13 @@ def bench_dtmf() -> None:
     ch = Channel(loss=0.02, jitter_ms=10, noise_dbfs=-50)
     t = best(lambda: ch.apply(signal), repeat=3)
     print(f"  Channel.apply (pcmu, 2% loss, jitter, noise): {SECONDS / t:,.0f} x real time")
+    return figures
 
 
-def bench_q24() -> None:
+def bench_q24() -> bool:
+    """The Q.24 matrix per law; True when every case gives exactly its digit string."""
     print("\nITU-T Q.24 receiver matrix (exact digit string per case)")
+    all_passed = True
     for law in (None, "pcmu", "pcma"):
         results = run_q24(q24_cases(law))
         by_cat: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0])
@@ -159,6 +172,7 @@ def bench_q24() -> None:
             by_cat[r.case.category][0] += r.passed
             by_cat[r.case.category][1] += 1
         passed = sum(r.passed for r in results)
+        all_passed &= passed == len(results)
         digits = sum(len(r.case.expected) for r in results)
         hits = sum(len(r.case.expected) for r in results if r.passed)
         cats = ", ".join(f"{c} {p}/{n}" for c, (p, n) in by_cat.items())
@@ -168,6 +182,28 @@ def bench_q24() -> None:
         for r in results:
             if not r.passed:
                 print(f"    FAILED {r.case.name}: expected {r.case.expected!r}, got {r.got!r}")
+    return all_passed
+
+
+def print_targets(figures: dict[str, float], q24_ok: bool) -> None:
+    """Issue 19's DTMF targets, each met or not, from the figures of this run."""
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "NOT met"
+
+    print("\nIssue 19 DTMF targets (this run)")
+    if "whole_ratio" in figures:
+        r = figures["whole_ratio"]
+        print(f"  (1) whole buffer at least as fast as spandsp: {r:.2f}x -> {verdict(r >= 1.0)}")
+    else:
+        print("  (1) whole buffer at least as fast as spandsp: no spandsp here, not measured")
+    for key, how in (("stream", "default batch, 80 ms"), ("stream_1s", "batch_ms=1000")):
+        x = figures[key]
+        print(
+            f"  (2) streamed in 20 ms chunks >= {STREAM_TARGET:,} x RT ({how}): "
+            f"{x:,.0f} x -> {verdict(x >= STREAM_TARGET)}"
+        )
+    print(f"  (3) Q.24 matrix exact in all three laws: {verdict(q24_ok)}")
 
 
 def bench_talk_off() -> None:
@@ -189,6 +225,7 @@ def bench_talk_off() -> None:
 if __name__ == "__main__":
     print(f"Python {sys.version.split()[0]}, numpy {np.__version__}")
     bench_g711()
-    bench_dtmf()
-    bench_q24()
+    figures = bench_dtmf()
+    q24_ok = bench_q24()
     bench_talk_off()
+    print_targets(figures, q24_ok)

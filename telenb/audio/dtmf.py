@@ -27,23 +27,39 @@ gives 6-7, a 20 ms tone 2-3; Q.24: accept >= 40 ms, reject <= 20 ms). A dip of u
 main talk-off guard: speech rarely holds a clean, steady tone pair for 25 ms.
 
 Streaming works on absolute frame positions, so feeding a signal whole or in any chunking
-gives identical events: each frame's values come from its own rows of a matrix product and
-elementwise arithmetic (no reduction across frames), and the digit state machine visits
-only the frames that can matter (a candidate, or a digit in progress).
+gives identical events: each frame's values come from its own rows of matrix products and
+elementwise arithmetic in a fixed order (no reduction across frames), and the digit state
+machine (`dtmf_runs`) steps only through clusters of candidate frames and the frames just
+after a digit. The tables and scratch arrays live in `dtmf_tables`.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..errors import AudioError
-from .core import DBM0_DBFS, LINE_RATE, Audio
+from .core import LINE_RATE, Audio
+from .dtmf_runs import EDGE, END_FRAMES, RunTracker
+from .dtmf_tables import BLOCK as _BLOCK
+from .dtmf_tables import (
+    CHUNK,
+    DTYPE,
+    FRAME_S,
+    GATHER,
+    HIGH,
+    HOP_S,
+    LOW,
+    PURITY,
+    matmul,
+    round4,
+    scratch,
+    tables,
+)
 
-LOW = (697.0, 770.0, 852.0, 941.0)
-HIGH = (1209.0, 1336.0, 1477.0, 1633.0)
 KEYPAD = ("123A", "456B", "789C", "*0#D")  # rows: low group, columns: high group
 DIGITS = "0123456789*#ABCD"
 _POS = {d: (r, c) for r, row in enumerate(KEYPAD) for c, d in enumerate(row)}
@@ -150,37 +166,6 @@ def _goertzel_finish(s1: np.ndarray, s2: np.ndarray, omega: np.ndarray, n: int) 
     return (s1 - np.exp(-1j * w) * s2) * np.exp(-1j * w * (n - 1))
 
 
-# detector constants (at any rate; frame and hop are in seconds)
-_FRAME_S = 0.016
-_HOP_S = 0.005
-_BAND_HZ = 600.0  # energy below this is not counted against the tones (dial tone, hum)
-_MIN_LEVEL_DBM0 = -42.0  # per tone
-_TWIST_DB = (-10.0, 6.0)  # high minus low
-_FREQ_TOL = 0.025
-_PURITY = 0.80
-_END_FRAMES = 5  # frames below half amplitude that end a digit (25 ms)
-_MIN_FRAMES = 6  # shortest digit: 6 frame centres (30 ms)
-_MIN_VALID = 5  # candidate frames: a 40 ms tone gives 6-7, a 20 ms tone 2-3
-_EDGE = 3  # at most this many sub-threshold frames at each edge count towards duration
-_BLOCK = 1024  # frames per Goertzel batch (memory bound)
-# OpenBLAS runs a product on one thread when rows * inner * columns is at most this; on a
-# busy machine its thread hand-offs cost milliseconds, so products are cut into such slices
-_ONE_THREAD = 4 * 65536
-
-
-def _matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
-    """out = a @ b for a C-contiguous `a`, as a stack of row slices small enough for BLAS
-    to stay on one thread (each row's dot products do not depend on the slicing)."""
-    rows = max(_ONE_THREAD // (a.shape[1] * b.shape[1]), 1)
-    full = a.shape[0] // rows * rows
-    if full:
-        np.matmul(
-            a[:full].reshape(-1, rows, a.shape[1]), b, out=out[:full].reshape(-1, rows, b.shape[1])
-        )
-    if full < a.shape[0]:
-        np.matmul(a[full:], b, out=out[full:])
-
-
 class DtmfDetector:
     """Streaming DTMF receiver: `feed(chunk)` returns digits that ended, `flush()` the rest.
 
@@ -189,12 +174,13 @@ class DtmfDetector:
     per-call cost, at up to `batch_ms` extra latency. After `flush()` the detector is
     reset and times start again from zero.
 
-    The tone bins of every frame come from one matrix product per batch: frames start
+    The tone bins of every frame come from one matrix product per block: frames start
     every hop, so a frame is a few whole hop-long rows of the signal plus part of the next,
     and its windowed DFT is the sum of those rows' products with slices of a windowed
     cos/sin basis (BLAS computes each row's dot products alone, in a fixed order, however
-    many rows share the call). The energy above the dial-tone band, needed only for the
-    purity test, is computed for the frames that pass the other tests.
+    many rows share the call). The tests then run from cheap to costly, each on the frames
+    that passed the one before: level, twist, frequency (phase advance), and the energy
+    above the dial-tone band (purity).
     """
 
     def __init__(self, rate: int = LINE_RATE, batch_ms: float = 80.0) -> None:
@@ -204,72 +190,47 @@ class DtmfDetector:
                 "(resample the audio first)"
             )
         self.rate = int(rate)
-        self._n = n = round(_FRAME_S * self.rate)
-        self._hop = hop = round(_HOP_S * self.rate)
+        self._n = n = round(FRAME_S * self.rate)
+        self._hop = round(HOP_S * self.rate)
         if batch_ms < 0:
             raise AudioError(f"batch_ms must not be negative, got {batch_ms}")
         self._batch = max(round(batch_ms / 1000 * self.rate), 1)
-        window = 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(n) / n)
-        self._window = window
-        n_low = int(np.ceil(_BAND_HZ * n / self.rate))
-        tones = 2 * np.pi * np.array(LOW + HIGH) / self.rate
-        t = np.arange(n)[:, None]
-        # tone basis (n, 16): re then im of sum_n w[n] x[n] exp(-j w n), cut into hop rows
-        basis = np.concatenate([np.cos(tones * t), -np.sin(tones * t)], axis=1) * window[:, None]
-        self._rows = -(-n // hop)  # hop rows a frame touches
-        padded = np.zeros((self._rows * hop, 16))
-        padded[:n] = basis
-        self._basis = np.ascontiguousarray(
-            padded.reshape(self._rows, hop, 16).transpose(1, 0, 2).reshape(hop, -1)
-        )
-        # low-band bins (DFT bins below 600 Hz) and the energy, for the purity test
-        bins = 2 * np.pi * np.arange(n_low) / n
-        low = np.concatenate([np.cos(bins * t), -np.sin(bins[1:] * t)], axis=1)
-        self._low_basis = np.ascontiguousarray(low * window[:, None])
-        self._n_low = n_low
-        self._w2 = np.repeat((window**2)[:, None], 2, axis=1)  # 2 columns: a matrix product
-        # phase advance of each DTMF bin over one hop, and the frequency tolerance as a slope
-        freqs = np.array(LOW + HIGH)
-        self._rot_re = np.cos(tones * hop)
-        self._rot_im = -np.sin(tones * hop)
-        self._tan = np.tan(2 * np.pi * _FREQ_TOL * freqs * hop / self.rate)
-        wsum = window.sum()
-        # |X|^2 of a sine of amplitude A is (A * wsum / 2)^2
-        a_min = np.sqrt(2) * 10 ** ((_MIN_LEVEL_DBM0 + DBM0_DBFS) / 20)
-        self._pow_min = (a_min * wsum / 2) ** 2
-        # a pure tone pair has |XL|^2 + |XH|^2 == band energy * wsum^2 / (2 * sum w^2)
-        self._purity_k = 2 * np.sum(window**2) / wsum**2
-        self._twist = (10 ** (_TWIST_DB[0] / 10), 10 ** (_TWIST_DB[1] / 10))
+        self._need = self._batch + n  # buffered samples that trigger an analysis
+        self._zero: dict[np.dtype, np.ndarray] = {}  # zeros to dot samples with, per dtype
+        self._tab = tables(self.rate)
+        self._rows = self._tab.rows
         self.reset()
 
     def reset(self) -> None:
         """Forget everything: the next sample is time zero."""
-        self._buf = np.zeros(0)  # starts at the next frame to analyse
+        self._buf = np.zeros(0, DTYPE)  # starts at the next frame to analyse
         self._chunks: list[np.ndarray] = []  # fed, not yet joined to _buf
         self._pending = 0  # samples in _buf and _chunks
         self._next_frame = 0
-        self._prev = np.zeros(16)  # last frame's tone bins (re, im)
-        self._tail = np.zeros((0, 8))  # amplitudes of the last _EDGE frames
-        self._run: _Run | None = None
+        self._prev = np.zeros(16, DTYPE)  # last frame's tone bins (re, im)
+        self._tail = np.zeros((8, EDGE), DTYPE)  # tone powers of the last EDGE frames
+        self._runs = RunTracker()
 
     # -- public -------------------------------------------------------------------------------
     def feed(self, chunk: np.ndarray | Audio) -> list[DtmfEvent]:
         """Add samples (float, mono, at this detector's rate); return digits that ended."""
-        x = self._samples(chunk)
+        x = chunk
+        # the usual chunk (float32 samples of an Audio, up to 4096 of them) skips the
+        # conversions; its finite check is the same as in _samples
+        if type(x) is not np.ndarray or x.dtype != DTYPE or x.ndim != 1 or x.size > 4096:
+            x = self._samples(chunk)
+        elif not math.isfinite(x.dot(self._zeros(x))):
+            raise AudioError("DTMF detector fed NaN or infinite samples")
         self._chunks.append(x)
         self._pending += x.size
-        return self._process() if self._pending >= self._batch + self._n else []
+        return self._process() if self._pending >= self._need else []
 
     def flush(self) -> list[DtmfEvent]:
         """End of stream: pad with silence, report any digit still sounding, and reset."""
-        pad = np.zeros(self._n + _END_FRAMES * self._hop)
+        pad = np.zeros(self._n + END_FRAMES * self._hop)
         self._chunks.append(pad)
         self._pending += pad.size
-        events = self._process()
-        if self._run is not None:
-            event = self._close(self._run)
-            if event is not None:
-                events.append(event)
+        events = self._process() + self._events(self._runs.finish())
         self.reset()
         return events
 
@@ -290,198 +251,179 @@ class DtmfDetector:
             x = x / float(np.iinfo(x.dtype).max + 1)
         elif kind != "f":
             x = x.astype(np.float64)
-        # NaN propagates through min and max, and infinities show in them
-        if x.size and not (-np.inf < x.min() and x.max() < np.inf):
+        # x . 0 is 0 when every sample is finite, NaN otherwise (0 * inf is NaN): one BLAS
+        # call for a chunk; a long buffer's x . x is finite unless a sample is not or the
+        # sum overflows, and only then min and max tell (NaN propagates, infinities show)
+        if x.size and not (
+            math.isfinite(x.dot(self._zeros(x)))
+            if x.size <= 4096
+            else math.isfinite(x.dot(x)) or (-np.inf < x.min() and x.max() < np.inf)
+        ):
             raise AudioError("DTMF detector fed NaN or infinite samples")
         return x
 
+    def _zeros(self, x: np.ndarray) -> np.ndarray:
+        z = self._zero.get(x.dtype)
+        if z is None or z.size < x.size:
+            z = self._zero[x.dtype] = np.zeros(4096, x.dtype)
+        return z[: x.size]
+
     def _process(self) -> list[DtmfEvent]:
-        if self._chunks:
-            parts = [self._buf, *self._chunks] if self._buf.size else self._chunks
-            self._buf = np.concatenate(parts, dtype=np.float64)
-            self._chunks = []
-        n, hop, buf = self._n, self._hop, self._buf
+        n, hop, q = self._n, self._hop, self._rows
+        parts = [self._buf, *self._chunks] if self._buf.size else self._chunks
+        self._chunks = []
+        found: list[tuple[int, int, int]] = []
+        if len(parts) > 1 and parts[0].dtype == DTYPE and parts[0].size > _BLOCK * hop:
+            # a long first part (detect_dtmf's audio before the flush padding): its frames
+            # whose hop rows it holds whole are read in place, not copied
+            inside = parts[0].size // hop - q + 1
+            found += self._frames(parts[0], inside)
+            parts[0] = parts[0][inside * hop :]
+        if len(parts) == 1 and parts[0].dtype == DTYPE:
+            buf = parts[0]  # read in place; what is kept is copied below
+        else:
+            buf = np.concatenate(parts, dtype=DTYPE)
         available = (buf.size - n) // hop + 1 if buf.size >= n else 0
-        events: list[DtmfEvent] = []
-        for b in range(0, available, _BLOCK):
-            m = min(_BLOCK, available - b)
-            cand, amps = self._analyse(buf[b * hop :], m)
-            events += self._decide(cand, amps, self._next_frame + b)
-        self._next_frame += available
-        self._buf = buf[available * hop :]
+        found += self._frames(buf, available)
+        self._buf = buf[available * hop :].copy()
         self._pending = self._buf.size
-        return events
+        return self._events(found) if found else []
 
-    def _analyse(self, x: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
-        """Frames 0..m-1 of `x` (frame k starts at k * hop): candidate digit index into
-        DIGITS (or -1) and the 8 tone amplitudes, per frame."""
+    def _frames(self, buf: np.ndarray, count: int) -> list[tuple[int, int, int]]:
+        """Analyse the first `count` frames of `buf` (the next frames of the stream)."""
         hop, q = self._hop, self._rows
+        found: list[tuple[int, int, int]] = []
+        for b in range(0, count, _BLOCK):
+            m = min(_BLOCK, count - b)
+            x = buf[b * hop : (b + m + q - 1) * hop]
+            cpos, cdig, cs, power = self._analyse(x, m)
+            if cpos.size or self._runs.run is not None:
+                found += self._runs.block(cpos, cdig, cs, np.sqrt(power), self._next_frame + b)
+        self._next_frame += count
+        return found
+
+    def _analyse(
+        self, x: np.ndarray, m: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Frames 0..m-1 of `x` (frame k starts at k * hop; x holds at least frame m-1):
+        candidate frames, their digit (index into DIGITS) and tone amplitude sum, and the
+        (8, EDGE + m) tone powers, with the EDGE frames before these in front."""
+        hop, q, n, tab = self._hop, self._rows, self._n, self._tab
         rows = m + q - 1
-        full = min(x.size // hop, rows)
-        prod = np.empty((rows, 16 * q))
-        _matmul(x[: full * hop].reshape(full, hop), self._basis, prod[:full])
-        if full < rows:  # the last frames end inside a row the buffer has only part of
-            tail = np.zeros((rows - full) * hop)
-            tail[: x.size - full * hop] = x[full * hop : rows * hop]
-            _matmul(tail.reshape(-1, hop), self._basis, prod[full:])
-        bins = prod[:m, :16].copy()
-        for i in range(1, q):
-            bins += prod[i : i + m, 16 * i : 16 * i + 16]
-        # one bin per row from here: every operation below runs along contiguous frames
-        bt = np.empty((16, m + 1))
-        bt[:, 0] = self._prev
-        bt[:, 1:] = bins.T
-        self._prev = bt[:, -1].copy()
-        tr, ti = bt[:8, 1:], bt[8:, 1:]
-        pr, pi = bt[:8, :-1], bt[8:, :-1]
-        power = tr * tr + ti * ti
-        # r = X_k * conj(X_k-1) * exp(-jwH): its angle is the frequency offset times H
-        ur = tr * pr + ti * pi
-        ui = ti * pr - tr * pi
-        rr = ur * self._rot_re[:, None] - ui * self._rot_im[:, None]
-        ri = ur * self._rot_im[:, None] + ui * self._rot_re[:, None]
-        freq_ok = (rr > 0) & (np.abs(ri) <= self._tan[:, None] * rr)
-        lo = np.argmax(power[:4], axis=0)
-        hi = np.argmax(power[4:], axis=0) + 4
-        cols = np.arange(m)
-        pl, ph = power[lo, cols], power[hi, cols]
-        ok = (pl >= self._pow_min) & (ph >= self._pow_min)
-        ok &= (ph >= self._twist[0] * pl) & (ph <= self._twist[1] * pl)
-        ok &= freq_ok[lo, cols] & freq_ok[hi, cols]
-        idx = np.flatnonzero(ok)
+        w = scratch(self.rate, m, hop, q)
+        if x.size < rows * hop:  # the last frame ends inside a row: pad it with zeros
+            pad = w.x[: rows * hop]
+            pad[: x.size] = x
+            pad[x.size :] = 0
+            x = pad
+        xr = x[: rows * hop].reshape(rows, hop)
+        # bins[k, b] = sum_i prod[k + i, 16 i + b], summed in a fixed order, a chunk of frames
+        # at a time (the products stay in cache); row 0 of bins is the frame before (for the
+        # phase advance), and the powers go one bin per row, along contiguous frames
+        bins = w.acc[: (m + 1) * 16].reshape(m + 1, 16)
+        bins[0] = self._prev
+        power = np.empty((8, EDGE + m), DTYPE)
+        power[:, :EDGE] = self._tail
+        pw = power[:, EDGE:]
+        for c0 in range(0, m, CHUNK):
+            c = min(CHUNK, m - c0)
+            prod = w.prod[: (c + q - 1) * 16 * q].reshape(c + q - 1, 16 * q)
+            matmul(xr[c0 : c0 + c + q - 1], tab.basis, prod)
+            cur = bins[1 + c0 : 1 + c0 + c]
+            np.add(prod[:c, :16], prod[1 : c + 1, 16:32], out=cur)
+            for i in range(2, q):
+                cur += prod[i : i + c, 16 * i : 16 * i + 16]
+            sq = np.multiply(cur, cur, out=w.sq[: 16 * c].reshape(c, 16))
+            np.add(sq[:, 0::2].T, sq[:, 1::2].T, out=pw[:, c0 : c0 + c])
+        self._prev = bins[m].copy()
+        self._tail = power[:, -EDGE:].copy()
+        groups = pw.reshape(2, 4, m)  # low group, high group
+        top = groups.max(axis=1)  # each group's strongest tone, per frame
+        idx = np.flatnonzero(top.min(axis=0) >= tab.pow_min)
+        pair = np.zeros((2, 0), np.intp)
         if idx.size:
-            # frame k is x[k * hop : k * hop + n]: a strided view, read-only, never copied
-            frames = np.ndarray((m, self._n), np.float64, x, strides=(hop * 8, 8))
-            f = frames[idx]
-            low = np.empty((idx.size, self._low_basis.shape[1]))
-            _matmul(f, self._low_basis, low)
-            energy = np.empty((idx.size, 2))
-            _matmul(f * f, self._w2, energy)
-            energy = energy[:, 0]
-            low *= low
-            low_pow = low[:, 0].copy()
-            for k in range(1, self._n_low):
-                low_pow += 2 * (low[:, k] + low[:, self._n_low - 1 + k])
-            band = energy - low_pow / self._n
-            pure = (pl[idx] + ph[idx]) * self._purity_k >= _PURITY * band
-            ok[idx] = pure
-        cand = np.where(ok, _DIGIT_INDEX[(lo * 4 + hi - 4)], -1)
-        return cand, np.sqrt(power).T
+            top = top[:, idx]
+            keep = (top[1] >= tab.twist[0] * top[0]) & (top[1] <= tab.twist[1] * top[0])
+            idx, top = idx[keep], top[:, keep]
+        if idx.size:
+            # the strongest tone of each group: the first bin equal to the group's maximum
+            g = groups[:, :, idx]
+            pair = np.where(g[:, 2] == top, 2, 3)
+            pair = np.where(g[:, 1] == top, 1, pair)
+            pair = np.where(g[:, 0] == top, 0, pair)
+            pair[1] += 4
+            # r = X_k * conj(X_k-1) * exp(-jwH): its angle is the frequency offset times H
+            # (plain real arithmetic: numpy's complex loops may fuse multiply-adds in some
+            # lanes and not others, which would make a frame's result depend on the block)
+            flat = bins.view(np.complex64).ravel()  # bins hold (re, im) pairs
+            at = pair + (idx * 8 + 8)
+            zc, zp = flat[at], flat[at - 8]
+            tr, ti, pr, pi = zc.real, zc.imag, zp.real, zp.imag
+            ur = tr * pr + ti * pi
+            ui = ti * pr - tr * pi
+            cr, ci = tab.rot_re[pair], tab.rot_im[pair]
+            rr = ur * cr - ui * ci
+            ri = ur * ci + ui * cr
+            ok = (rr > 0) & (np.abs(ri) <= tab.tan[pair] * rr)
+            keep = np.flatnonzero(ok[0] & ok[1])
+            idx, top, pair = idx[keep], top[:, keep], pair[:, keep]
+        if idx.size:
+            # purity: the windowed frame energy (from hop rows), less the bins below 600 Hz;
+            # as those are never negative, frames pure against the whole energy need no low
+            # bins (the same decision either way, so any block size gives the same result)
+            tone = (top[0] + top[1]) * tab.purity_k
+            xx = np.multiply(xr, xr, out=w.xx[: rows * hop].reshape(rows, hop))
+            e = np.empty((rows, q), DTYPE)
+            matmul(xx, tab.w2, e)
+            energy = e.ravel()[idx * q + tab.steps].sum(axis=0)
+            keep = tone >= PURITY * energy
+            odd = np.flatnonzero(~keep)
+            if odd.size:
+                # frame k is x[k * hop : k * hop + n]: a strided view, read-only
+                frames = np.ndarray((m, n), DTYPE, x, strides=(hop * x.itemsize, x.itemsize))
+                low = np.empty(odd.size, DTYPE)
+                for i in range(0, odd.size, GATHER):  # in small pieces, see GATHER
+                    low[i : i + GATHER] = self._low_power(frames[idx[odd[i : i + GATHER]]])
+                keep[odd] = tone[odd] >= PURITY * (energy[odd] - low / n)
+            keep = np.flatnonzero(keep)
+            idx, top, pair = idx[keep], top[:, keep], pair[:, keep]
+        digits = _DIGIT_INDEX[pair[0] * 4 + pair[1] - 4]
+        return idx, digits, np.sqrt(top).sum(axis=0), power
 
-    def _decide(self, cand: np.ndarray, amps: np.ndarray, k0: int) -> list[DtmfEvent]:
-        """Run the digit state machine over frames k0.. (candidates `cand`, tone amplitudes
-        `amps`); frames outside a digit with no candidate are skipped, not visited."""
-        events: list[DtmfEvent] = []
-        t = len(self._tail)
-        ext = np.concatenate([self._tail, amps]) if t else amps  # ext[t + i] is frame k0 + i
-        self._tail = ext[-_EDGE:]
-        cl = cand.tolist()
-        starts = np.flatnonzero(cand >= 0).tolist()
-        m, si, i = len(cl), 0, 0
-        run = self._run
-        sv: list[float] = []
-        base = 0  # sv[j] is the amplitude sum of frame i = base + j of this batch
-        while True:
-            if run is None:
-                while si < len(starts) and starts[si] < i:
-                    si += 1
-                if si == len(starts):
-                    break
-                i = starts[si]
-                c = cl[i]
-                r_, col = _POS[DIGITS[c]]
-                lo, hi = r_, 4 + col
-                h = min(_EDGE, t + i)
-                base = i - h
-                sv = (ext[t + base : t + i + 64, lo] + ext[t + base : t + i + 64, hi]).tolist()
-                run = self._run = _Run(c, lo, hi, k0 + base, sv[: h + 1], h, sv[h])
-                i += 1
-                continue
-            if i >= m:
-                break
-            c = cl[i]
-            if c >= 0 and c != run.digit:
-                event = self._close(run)
-                if event is not None:
-                    events.append(event)
-                run = self._run = None
-                continue
-            j = i - base
-            if j < 0 or j >= len(sv):
-                base = i
-                sv = (ext[t + i : t + i + 64, run.lo] + ext[t + i : t + i + 64, run.hi]).tolist()
-                j = 0
-            s = sv[j]
-            run.seq.append(s)
-            if c == run.digit:
-                run.valid += 1
-                run.last_valid = len(run.seq) - 1
-                if s > run.ref:
-                    run.ref = s
-                run.off = 0
-            elif s >= 0.5 * run.ref:
-                run.off = 0
-            else:
-                run.off += 1
-                if run.off >= _END_FRAMES:
-                    event = self._close(run)
-                    if event is not None:
-                        events.append(event)
-                    run = self._run = None
-            i += 1
-        return events
+    def _low_power(self, f: np.ndarray) -> np.ndarray:
+        """Sum of |X|^2 over the DFT bins below 600 Hz (two-sided) of each frame row."""
+        tab = self._tab
+        low = np.empty((f.shape[0], tab.low_basis.shape[1]), DTYPE)
+        matmul(f, tab.low_basis, low)
+        low *= low
+        sums = np.empty((f.shape[0], 2), DTYPE)
+        matmul(low, tab.low_w, sums)
+        return sums[:, 0]
 
-    def _close(self, run: _Run) -> DtmfEvent | None:
-        half = 0.5 * run.ref
-        first, last = run.first_valid, run.last_valid
-        seq = run.seq
-        lead = 0
-        while lead < _EDGE and first - lead - 1 >= 0 and seq[first - lead - 1] >= half:
-            lead += 1
-        trail = 0
-        while trail < _EDGE and last + trail + 1 < len(seq) and seq[last + trail + 1] >= half:
-            trail += 1
-        span = last - first + 1
-        frames = span + lead + trail
-        if frames < _MIN_FRAMES or run.valid < _MIN_VALID or 2 * run.valid < span:
-            return None
-        k_first = run.k_start + first - lead
-        k_last = run.k_start + last + trail
-        centre = self._n / 2
-        start = (k_first * self._hop + centre - self._hop / 2) / self.rate
-        end = (k_last * self._hop + centre + self._hop / 2) / self.rate
-        return DtmfEvent(DIGITS[run.digit], round(start, 4), round(end, 4))
-
-
-class _Run:
-    """A digit being heard: amplitudes since just before its first candidate frame."""
-
-    __slots__ = (
-        "digit",
-        "first_valid",
-        "hi",
-        "k_start",
-        "last_valid",
-        "lo",
-        "off",
-        "ref",
-        "seq",
-        "valid",
-    )
-
-    def __init__(
-        self,
-        digit: int,
-        lo: int,
-        hi: int,
-        k_start: int,
-        seq: list[float],
-        first_valid: int,
-        ref: float,
-    ) -> None:
-        self.digit, self.lo, self.hi, self.k_start, self.seq = digit, lo, hi, k_start, seq
-        self.first_valid = self.last_valid = first_valid
-        self.ref, self.valid, self.off = ref, 1, 0
+    def _events(self, found: list[tuple[int, int, int]]) -> list[DtmfEvent]:
+        """Digits as events; a span of frames k0..k1 is the time between its first and
+        last frame centres, widened by half a hop either side (rounded to 0.1 ms)."""
+        edge = self._n / 2 - self._hop / 2
+        if len(found) < 8:  # a few (streaming): plain arithmetic beats array set-up
+            hop, rate = self._hop, self.rate
+            return [
+                DtmfEvent(
+                    DIGITS[d],
+                    round((a * hop + edge) / rate, 4),
+                    round((b * hop + (edge + hop)) / rate, 4),
+                )
+                for d, a, b in found
+            ]
+        spans = np.array(found, np.int64).reshape(-1, 3)
+        times = np.empty((2, len(found)))
+        times[0] = spans[:, 1] * self._hop + edge
+        times[1] = spans[:, 2] * self._hop + (edge + self._hop)
+        times /= self.rate
+        starts, ends = round4(times).tolist()
+        return [
+            DtmfEvent(DIGITS[d], a, b)
+            for d, a, b in zip(spans[:, 0].tolist(), starts, ends, strict=True)
+        ]
 
 
 def detect_dtmf(audio: Audio | np.ndarray, rate: int | None = None) -> list[DtmfEvent]:
@@ -491,7 +433,8 @@ def detect_dtmf(audio: Audio | np.ndarray, rate: int | None = None) -> list[Dtmf
             raise AudioError("pass an Audio, or samples together with their rate")
         audio = Audio(np.asarray(audio), rate)
     audio = audio.mono().resample(LINE_RATE)
-    detector = DtmfDetector(LINE_RATE)
+    # one analysis pass: feed only buffers (the batch is longer than the audio), flush runs
+    detector = DtmfDetector(LINE_RATE, batch_ms=1000 * audio.duration + 1000)
     return detector.feed(audio.samples) + detector.flush()
 
 
