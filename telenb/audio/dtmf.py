@@ -254,11 +254,13 @@ class DtmfDetector:
         # x . 0 is 0 when every sample is finite, NaN otherwise (0 * inf is NaN): one BLAS
         # call for a chunk; a long buffer's x . x is finite unless a sample is not or the
         # sum overflows, and only then min and max tell (NaN propagates, infinities show)
-        if x.size and not (
-            math.isfinite(x.dot(self._zeros(x)))
-            if x.size <= 4096
-            else math.isfinite(x.dot(x)) or (-np.inf < x.min() and x.max() < np.inf)
-        ):
+        with np.errstate(invalid="ignore", over="ignore"):  # the answer is the error below
+            finite = not x.size or (
+                math.isfinite(x.dot(self._zeros(x)))
+                if x.size <= 4096
+                else math.isfinite(x.dot(x)) or bool(-np.inf < x.min() and x.max() < np.inf)
+            )
+        if not finite:
             raise AudioError("DTMF detector fed NaN or infinite samples")
         return x
 
