@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from .collector import RUN_PACE
+from . import collector
 
 # the wall-clock moment of virtual time 0, so a vendor's timestamps are the same on every run
 EPOCH = datetime(2025, 1, 1, tzinfo=UTC)
@@ -98,8 +98,11 @@ class Clock:
     def run(self, until: float | None = None, stop: Callable[[], bool] | None = None) -> None:
         """Process events in time order until none are left, `until` is reached or `stop()`
         (with the cyclic collector paced for a long run: `telenb.sim.collector`)."""
-        with RUN_PACE:
+        collector.enter(self._queue)
+        try:
             self._run(until, stop)
+        finally:
+            collector.leave()
 
     def _run(self, until: float | None, stop: Callable[[], bool] | None) -> None:
         q, pop = self._queue, heapq.heappop

@@ -79,3 +79,16 @@ def test_nested_runs_restore_once_at_the_outermost(thresholds: tuple[int, ...]) 
     outer.run()
     assert seen == [(collector.YOUNG, 10, collector.FULL_EVERY)]
     assert gc.get_threshold() == thresholds
+
+
+def test_the_young_generation_grows_with_the_work_waiting_on_the_clock(
+    thresholds: tuple[int, ...],
+) -> None:
+    carrier = telenb.Carrier(seed=1)
+    seen: list[tuple[int, ...]] = []
+    for i in range(1000):
+        carrier.clock.schedule(1.0 + i, lambda: None)
+    carrier.clock.schedule(0.5, lambda: seen.append(gc.get_threshold()))
+    carrier.run()
+    assert seen[0][0] == collector.PER_EVENT * 1001
+    assert gc.get_threshold() == thresholds
