@@ -15,11 +15,14 @@ one step of each call (a prompt, an operation) outlives 700 allocations many tim
 would be scanned young, then again as it is promoted; measured against the work in flight it
 dies young, as it does with 100 calls.
 
-Memory stays bounded: young collections still run, cyclic garbage waits for at most
-`MAX_YOUNG` allocations, and a full collection is still considered every `FULL_EVERY`
-second-generation ones, with CPython's own rule that it waits until the long-lived objects
-have grown by a quarter.  Thresholds a user set are only ever raised, never lowered; a
-disabled collector (threshold 0, or `gc.disable()`) is left alone.
+Memory stays bounded: young collections still run, and a full one is still considered
+after at most `FULL_BUDGET` allocations (CPython: 70,000), or the user's own thresholds'
+worth if that is more, with CPython's rule that it waits until the long-lived objects have
+grown by a quarter.  Cyclic garbage that dies young waits for at most `MAX_YOUNG`
+allocations, what dies old for the next full collection or the end of the run; a run makes
+little of either (1,000 dress-shop calls leave about 700 objects of it, a signalling-only run
+none).  Thresholds a user set are only ever raised, never lowered; a disabled collector
+(threshold 0, or `gc.disable()`) is left alone.
 """
 
 from __future__ import annotations
@@ -29,19 +32,26 @@ import threading
 from typing import Any
 
 YOUNG = 10_000  # least objects allocated between young collections in a run (CPython: 700)
-MAX_YOUNG = 1_000_000  # most (so cyclic garbage waits for at most this many allocations)
+MAX_YOUNG = 500_000  # most (cyclic garbage that dies young waits for at most this many)
 PER_EVENT = 50  # young objects allowed per event waiting on the clock
-FULL_EVERY = 100  # second-generation collections between full ones considered (CPython: 10)
+FULL_BUDGET = 10_000_000  # most allocations between full collections considered
 
 _lock = threading.Lock()
 _depth = 0
 _saved: tuple[int, ...] | None = None
-_ours: tuple[int, ...] | None = None
+_ours: tuple[int, int, int] | None = None
 _queue: list[Any] = []  # the outermost running clock's queue: the work in flight
 
 
 def _young(queue_length: int) -> int:
     return min(MAX_YOUNG, max(YOUNG, PER_EVENT * queue_length))
+
+
+def _pace(t0: int, t1: int, t2: int, queue_length: int) -> tuple[int, int, int]:
+    """Thresholds for a run: a young generation sized to the work in flight, and second
+    generation collections between full ones so that those come every `FULL_BUDGET`."""
+    young = max(t0, _young(queue_length))
+    return young, t1, max(t2, FULL_BUDGET // (young * max(t1, 1)))
 
 
 def _adapt(phase: str, info: dict[str, Any]) -> None:
@@ -51,10 +61,13 @@ def _adapt(phase: str, info: dict[str, Any]) -> None:
     ours = _ours
     if phase != "stop" or ours is None:
         return
-    young = _young(len(_queue))
-    if young != ours[0] and gc.get_threshold()[:3] == ours:
-        _ours = (young, ours[1], ours[2])
-        gc.set_threshold(*_ours)
+    saved = _saved
+    if saved is None or gc.get_threshold()[:3] != ours:
+        return
+    new = _pace(saved[0], saved[1], saved[2], len(_queue))
+    if new != ours:
+        _ours = new
+        gc.set_threshold(*new)
 
 
 def enter(queue: list[Any]) -> None:
@@ -69,7 +82,7 @@ def enter(queue: list[Any]) -> None:
             return
         t0, t1, t2 = current[:3]
         _queue = queue
-        ours = (max(t0, _young(len(queue))), t1, max(t2, FULL_EVERY))
+        ours = _pace(t0, t1, t2, len(queue))
         if ours != current[:3]:
             _saved, _ours = current, ours
             gc.set_threshold(*ours)

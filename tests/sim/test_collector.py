@@ -36,7 +36,7 @@ def _seen_during_run(carrier: telenb.Carrier) -> list[tuple[int, ...]]:
 
 def test_a_run_raises_the_thresholds_and_restores_them(thresholds: tuple[int, ...]) -> None:
     seen = _seen_during_run(telenb.Carrier(seed=1))
-    assert seen == [(collector.YOUNG, 10, collector.FULL_EVERY)]
+    assert seen == [(collector.YOUNG, 10, collector.FULL_BUDGET // (collector.YOUNG * 10))]
     assert gc.get_threshold() == thresholds
 
 
@@ -77,7 +77,7 @@ def test_nested_runs_restore_once_at_the_outermost(thresholds: tuple[int, ...]) 
 
     outer.clock.schedule(1.0, run_inner)
     outer.run()
-    assert seen == [(collector.YOUNG, 10, collector.FULL_EVERY)]
+    assert seen == [(collector.YOUNG, 10, collector.FULL_BUDGET // (collector.YOUNG * 10))]
     assert gc.get_threshold() == thresholds
 
 
@@ -90,5 +90,6 @@ def test_the_young_generation_grows_with_the_work_waiting_on_the_clock(
         carrier.clock.schedule(1.0 + i, lambda: None)
     carrier.clock.schedule(0.5, lambda: seen.append(gc.get_threshold()))
     carrier.run()
-    assert seen[0][0] == collector.PER_EVENT * 1001
+    young = collector.PER_EVENT * 1001
+    assert seen[0] == (young, 10, max(10, collector.FULL_BUDGET // (young * 10)))
     assert gc.get_threshold() == thresholds
