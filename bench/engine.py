@@ -305,24 +305,29 @@ def run_flows(calls: int) -> tuple[float, float]:
 
 def bench_flows(scales: list[int]) -> None:
     print(
-        "(b) dress shop, text fidelity, N calls in progress at once: CPU time per call "
-        "(target: constant from 100 to 100,000)"
+        "(b) dress shop, text fidelity, N calls in progress at once: CPU time per call, best "
+        "of runs (target: constant from 100 to 100,000)"
     )
     run_flows(20)  # warm up: imports, the grammar and prompt caches
     print(f"{'calls':>7} {'per call':>9} {'vs 100':>7} {'gc':>5} {'x real time':>12}")
     first = None
     for n in scales:
-        gc.collect()
-        with GcTimer() as gct:
-            start = time.process_time()
-            virtual, _span = run_flows(n)
-            cpu = time.process_time() - start
+        # best of several runs where one is short (a shared machine's noise), as in (a)
+        repeats = 5 if n <= 1_000 else 3 if n <= 10_000 else 1
+        cpu = share = virtual = float("inf")
+        for _ in range(repeats):
+            gc.collect()
+            with GcTimer() as gct:
+                start = time.process_time()
+                took, _span = run_flows(n)
+                run_cpu = time.process_time() - start
+            if run_cpu < cpu:
+                cpu, share, virtual = run_cpu, gct.total / run_cpu, took
         per = cpu / n
         first = first or per
         SUMMARY["flows"][n] = per
         print(
-            f"{n:>7,} {per * 1e3:7.3f}ms {per / first:7.2f} {gct.total / cpu:5.0%} "
-            f"{virtual / cpu:12,.0f}",
+            f"{n:>7,} {per * 1e3:7.3f}ms {per / first:7.2f} {share:5.0%} {virtual / cpu:12,.0f}",
             flush=True,
         )
 
