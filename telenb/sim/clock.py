@@ -17,6 +17,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from . import collector
+
 # the wall-clock moment of virtual time 0, so a vendor's timestamps are the same on every run
 EPOCH = datetime(2025, 1, 1, tzinfo=UTC)
 
@@ -94,7 +96,15 @@ class Clock:
         return False
 
     def run(self, until: float | None = None, stop: Callable[[], bool] | None = None) -> None:
-        """Process events in time order until none are left, `until` is reached or `stop()`."""
+        """Process events in time order until none are left, `until` is reached or `stop()`
+        (with the cyclic collector paced for a long run: `telenb.sim.collector`)."""
+        collector.enter(self._queue)
+        try:
+            self._run(until, stop)
+        finally:
+            collector.leave()
+
+    def _run(self, until: float | None, stop: Callable[[], bool] | None) -> None:
         q, pop = self._queue, heapq.heappop
         while q:
             if stop is not None and stop():

@@ -20,6 +20,7 @@ prompt is playing.  When the steps run out the person stays on the line, silent.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -76,7 +77,21 @@ def script_items(script: str, kind: str = "party") -> Iterator[tuple[str, str, s
 
 
 def parse_script(script: str) -> list[Step]:
-    """Parse the caller script language; errors name the step and say what is expected."""
+    """Parse the caller script language; errors name the step and say what is expected.
+
+    Steps are frozen, so callers with the same script (a load test's thousands) share them:
+    each gets its own list of the one parse, not a fresh set of objects to keep and scan."""
+    if not isinstance(script, str):
+        return _parse_script(script)
+    return list(_parsed(script))
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed(script: str) -> tuple[Step, ...]:
+    return tuple(_parse_script(script))
+
+
+def _parse_script(script: str) -> list[Step]:
     steps: list[Step] = []
     for verb, arg, where in script_items(script):
         if verb == "say":
