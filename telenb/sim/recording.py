@@ -83,7 +83,7 @@ class CallRecorder:
 
     def stop(self, leg: Leg) -> Recording:
         leg.recorder = None
-        return self.store._finish_call_recording(self)
+        return self.store.finish(self)
 
 
 class RecordingStore:
@@ -172,23 +172,9 @@ class RecordingStore:
         channels: int | None = None,
         segments: list[Segment] | None = None,
     ) -> Recording:
-        """End a recorder that belongs to no leg (a conference's mix), or one whose owner
-        edited what it caught (a vendor's paused recording: its own `duration` and
-        `segments`, under the `sid` it announced when it started)."""
-        return self._finish_call_recording(
-            recorder, source, sid=sid, duration=duration, channels=channels, segments=segments
-        )
-
-    def _finish_call_recording(
-        self,
-        recorder: CallRecorder,
-        source: str = "call",
-        *,
-        sid: str | None = None,
-        duration: float | None = None,
-        channels: int | None = None,
-        segments: list[Segment] | None = None,
-    ) -> Recording:
+        """End a recorder: a leg's own when it stops, one that belongs to no leg (a
+        conference's mix), or one whose owner edited what it caught (a vendor's paused
+        recording: its own `duration` and `segments`, under the `sid` it announced)."""
         leg = recorder.leg
         sid = sid or self.carrier.sids.new("recording")
         now = self.carrier.clock.now

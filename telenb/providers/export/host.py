@@ -3,12 +3,16 @@ vendor's next webhook says how the verb ended (the continuation behind every exp
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 from ...flow import verbs as V
 from ...flow.api import Call
 from ...flow.runtime import FlowSession
+
+if TYPE_CHECKING:
+    from ...sim.carrier import Carrier
 
 
 class ContinuationHost:
@@ -46,6 +50,29 @@ def flow_of(source: Any, number: str | None, fmt: str) -> tuple[Any, str]:
     if callable(source):
         return source, number or "+15550100"
     raise ConfigurationError(f"export to {fmt} needs a Carrier or a flow, not {type(source)}")
+
+
+@contextmanager
+def keep_current() -> Iterator[None]:
+    """Carriers made inside never become the session's current carrier (the one the
+    magics act on): an export's scratch carrier is not the user's."""
+    from ...sim.carrier import current, make_current
+
+    previous = current()
+    try:
+        yield
+    finally:
+        if previous is not None:
+            make_current(previous)
+
+
+@contextmanager
+def scratch_carrier(seed: int) -> Iterator[Carrier]:
+    """A carrier of its own for one export's call (see `keep_current`)."""
+    from ...sim.carrier import Carrier
+
+    with keep_current():
+        yield Carrier(seed=seed)
 
 
 class Continuation:

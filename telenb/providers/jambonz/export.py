@@ -19,8 +19,8 @@ from typing import Any
 
 from ...errors import ConfigurationError
 from ...flow import verbs as V
-from ...sim.carrier import Carrier, current, make_current
-from ..export.host import Continuation, flow_of
+from ...sim.carrier import Carrier
+from ..export.host import Continuation, flow_of, scratch_carrier
 from ..webhooks.json_apps import JsonSite
 from .application import jambonz_application
 
@@ -242,9 +242,7 @@ def flow_jambonz(
     """Show a flow (or the flow answering `number` on a Carrier) as the jambonz verb arrays
     of one call by `caller` (a caller script; default silent)."""
     flow, number = flow_of(source, number, "jambonz")
-    previous = current()
-    try:
-        sim = Carrier(seed=seed)
+    with scratch_carrier(seed) as sim:
         japp = jambonz_application(sim)
         origin = japp.origin_for(sim.normalize(number))
         app_ = _Continuation(flow, sim)
@@ -252,7 +250,4 @@ def flow_jambonz(
         # it drives the flow's greenlet, which belongs to one thread: the network's own
         japp.web.mount(origin, JsonSite(app_), "callable", same_thread=True)
         result = sim.call(number, caller=caller)
-    finally:
-        if previous is not None:
-            make_current(previous)
     return JambonzSteps(number, caller, app_.steps, app_.notes, result)

@@ -19,8 +19,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 from ...errors import ConfigurationError
 from ...flow import verbs as V
-from ...sim.carrier import Carrier, current, make_current
-from ..export.host import Continuation, flow_of
+from ...sim.carrier import Carrier
+from ..export.host import Continuation, flow_of, scratch_carrier
 from .application import plivo_application
 from .sim.app import XmlSite
 
@@ -238,9 +238,7 @@ def flow_plivo(
     """Show a flow (or the flow answering `number` on a Carrier) as the Plivo XML of one call
     by `caller` (a caller script; default silent)."""
     flow, number = flow_of(source, number, "Plivo XML")
-    previous = current()
-    try:
-        sim = Carrier(seed=seed)
+    with scratch_carrier(seed) as sim:
         papp = plivo_application(sim)
         origin = papp.origin_for(sim.normalize(number))
         app_ = _Continuation(flow, sim)
@@ -248,7 +246,4 @@ def flow_plivo(
         # it drives the flow's greenlet, which belongs to one thread: the network's own
         papp.web.mount(origin, XmlSite(app_), "callable", same_thread=True)
         result = sim.call(number, caller=caller)
-    finally:
-        if previous is not None:
-            make_current(previous)
     return PlivoSteps(number, caller, app_.steps, app_.notes, result)

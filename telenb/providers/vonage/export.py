@@ -19,9 +19,8 @@ from typing import Any
 from ...errors import ConfigurationError
 from ...flow import verbs as V
 from ...flow.api import Call
-from ...flow.runtime import FlowSession
-from ...sim.carrier import Carrier, current, make_current
-from ..export.host import ContinuationHost
+from ...sim.carrier import Carrier
+from ..export.host import Continuation, flow_of, scratch_carrier
 from ..webhooks.json_apps import JsonSite
 from .application import vonage_application
 
@@ -105,24 +104,14 @@ def _digits(number: str) -> str:
     return number[1:] if number.startswith("+") else number
 
 
-class _Continuation:
+class _Continuation(Continuation):
     """The NCCO app that runs `flow`: one NCCO per step."""
 
     def __init__(self, flow: Callable[[Call], Any], origin: str, carrier: Carrier):
-        self.host = ContinuationHost()
-        self.call = Call(self.host)
-        self.session = FlowSession(lambda: flow(self.call), name="export")
-        self.host.session = self.session
+        super().__init__(flow)
         self.origin, self.carrier = origin, carrier
-        self.pending: Any = None
         self.steps: list[NccoStep] = []
-        self.notes: list[str] = []
         self.events: dict[str, list[dict[str, Any]]] = {}
-        self.n = 0
-
-    def note(self, text: str) -> None:
-        if text not in self.notes:
-            self.notes.append(text)
 
     def url(self, kind: str) -> list[str]:
         return [f"{self.origin}/{kind}/{self.n}"]
@@ -136,29 +125,14 @@ class _Continuation:
         elif path.startswith("/step/"):
             doc = self.document(self.session.send(self.outcome(self.pending, path, data)))
         elif path == "/event":
-            if data.get("status") == "completed" and not self.session.finished:
-                self.host.details["state"] = "DISCONNECTED"
-                self.session.stop("caller hung up")
+            if data.get("status") == "completed":
+                self.hung_up()
             return None
         else:  # record and connect events: kept for the step's outcome
             self.events.setdefault(path.split("/")[-1], []).append(data)
             return None
         self.steps.append(NccoStep(path, data, doc))
         return doc
-
-    def document(self, verb: Any) -> list[dict[str, Any]]:
-        self.n += 1
-        actions: list[dict[str, Any]] = []
-        while verb is not None:
-            more, waits = self.translate(verb)
-            actions += more
-            if waits:
-                self.pending = verb
-                return actions
-            if isinstance(verb, V.Hangup | V.Reject | V.Redirect):
-                break
-            verb = self.session.send(V.Done())
-        return actions
 
     def talk(self, say: V.Say, bargein: bool = False) -> dict[str, Any]:
         if say.is_audio:
@@ -321,22 +295,8 @@ def flow_ncco(
 ) -> NccoSteps:
     """Show a flow (or the flow answering `number` on a Carrier) as the NCCOs of one call by
     `caller` (a caller script; default silent)."""
-
-    if isinstance(source, Carrier):
-        if not number:
-            raise ConfigurationError("give the number to export: flow_ncco(c, '+1…')")
-        num = source.normalize(number)
-        app = source.apps.get(num)
-        if app is None or app.kind not in ("python", "tropo"):
-            raise ConfigurationError(f"{num} is not answered by a Python flow or a Tropo script")
-        flow, number = app.target, num
-    elif callable(source):
-        flow, number = source, number or "+15550100"
-    else:
-        raise ConfigurationError(f"flow_ncco needs a Carrier or a flow, not {type(source)}")
-    previous = current()
-    try:
-        sim = Carrier(seed=seed)
+    flow, number = flow_of(source, number, "NCCO")
+    with scratch_carrier(seed) as sim:
         origin = vonage_application(sim).origin_for(sim.normalize(number))
         app_ = _Continuation(flow, origin, sim)
         sim.app(number, ncco=app_, url="/answer", event_url="/event")
@@ -344,7 +304,4 @@ def flow_ncco(
         # network's own thread: on a webhook worker, two idle workers could split its steps
         vonage_application(sim).web.mount(origin, JsonSite(app_), "callable", same_thread=True)
         result = sim.call(number, caller=caller)
-    finally:
-        if previous is not None:
-            make_current(previous)
     return NccoSteps(number, caller, app_.steps, app_.notes, origin, result)

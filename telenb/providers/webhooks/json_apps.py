@@ -11,10 +11,10 @@ import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from ...errors import ConfigurationError
-from .web import HttpResponse, detect_kind
+from .web import HttpResponse, app_address, detect_kind
 
 
 def inline_document(source: Any, loads: Callable[[str], Any] = json.loads) -> Any:
@@ -46,18 +46,10 @@ def mount(
 ) -> str:
     """Serve `source` on the simulated web of `vapp` (a vendor's account: ``web`` and
     ``origin_for``); returns the URL of its first webhook."""
-    if isinstance(source, str) and urlsplit(source.strip()).scheme in ("http", "https"):
-        if url is not None or base_url is not None:
-            raise ConfigurationError("give the answer URL as the source, or url=, not both")
-        return source.strip()
-    origin = (base_url or vapp.origin_for(number)).rstrip("/")
-    path = url or "/"
-    if urlsplit(path).scheme:
-        raise ConfigurationError(
-            f"url= is the first webhook's path on the app, such as '/webhooks/answer', not "
-            f"{path!r}; give the origin as base_url="
-        )
-    path = path if path.startswith("/") else "/" + path
+    origin, path = app_address(vapp, source, number, url=url, base_url=base_url,
+                               what="first webhook", example="/webhooks/answer")  # fmt: skip
+    if origin is None:
+        return path
     inline = inline_document(source, loads)
     if inline is not None:  # a document served at one URL; events go nowhere else
         source, kind = {urlsplit(path).path: JsonSite(inline)}, "routes"
@@ -102,8 +94,3 @@ def json_site(target: Any, kind: str | None = None) -> Any:
     if (kind or detect_kind(target)) == "callable":
         return JsonSite(target)
     return target
-
-
-def absolute(url: str | None, base: str) -> str | None:
-    """`url` resolved against `base` (a webhook path given relative to the first one)."""
-    return None if url is None else urljoin(base, url)

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from ...errors import ConfigurationError
 from .deadline import run_bounded
@@ -301,3 +301,35 @@ def _document(value: Any) -> HttpResponse:
 
 def _query_params(url: str) -> dict[str, str]:
     return dict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
+
+
+def app_address(
+    account: Any,
+    source: Any,
+    number: str,
+    *,
+    url: str | None,
+    base_url: str | None,
+    what: str = "webhook",
+    example: str = "/",
+) -> tuple[str | None, str]:
+    """Where an app's first webhook is: ``(None, url)`` when `source` is that http(s) URL
+    itself, else ``(origin, path)`` to mount it at: `base_url` (or the account's origin for
+    `number`) and `url` as the path.  `what` and `example` name the webhook in errors."""
+    if isinstance(source, str) and urlsplit(source.strip()).scheme in ("http", "https"):
+        if url is not None or base_url is not None:
+            raise ConfigurationError(f"give the {what}'s URL as the source, or url=, not both")
+        return None, source.strip()
+    origin = (base_url or account.origin_for(number)).rstrip("/")
+    path = url or "/"
+    if urlsplit(path).scheme:
+        raise ConfigurationError(
+            f"url= is the {what}'s path on the app, such as {example!r}, not {path!r}; "
+            "give the origin as base_url="
+        )
+    return origin, path if path.startswith("/") else "/" + path
+
+
+def absolute(url: str | None, base: str) -> str | None:
+    """`url` resolved against `base` (a webhook path given relative to the first one)."""
+    return None if url is None else urljoin(base, url)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from ....errors import ConfigurationError, check_options
-from ...webhooks.web import HttpResponse, detect_kind
+from ...webhooks.web import HttpResponse, app_address, detect_kind
 from ..application import plivo_application
 from ..messaging import enable
 from .interpreter import PlivoXmlApp
@@ -94,12 +94,11 @@ def plivo_flow(
     papp = plivo_application(
         carrier, auth_id=options.get("auth_id"), auth_token=options.get("auth_token")
     )
-    if isinstance(source, str) and urlsplit(source.strip()).scheme in ("http", "https"):
-        answer_url = source.strip()
+    origin, path = app_address(papp, source, number, url=url, base_url=base_url,
+                               what="answer_url", example="/answer")  # fmt: skip
+    if origin is None:
+        answer_url = path
     else:
-        origin = (base_url or papp.origin_for(number)).rstrip("/")
-        path = url or "/"
-        path = path if path.startswith("/") else "/" + path
         if isinstance(source, Mapping):
             papp.web.mount(origin, {p: _site(v, None) for p, v in source.items()}, "routes")
         elif _document(source) is not None or (kind or detect_kind(source)) == "callable":

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ....errors import ConfigurationError, check_options
-from ...webhooks.web import detect_kind
+from ...webhooks.web import app_address, detect_kind
 from .client import tropo_cloud
 from .interpreter import WebApiApp
 
@@ -134,21 +134,12 @@ def tropo_webapi_flow(
         if timeout <= 0:
             raise ConfigurationError(f"timeout must be positive seconds, not {timeout!r}")
         cloud.timeout = float(timeout)
-    if isinstance(source, str) and urlsplit(source.strip()).scheme in ("http", "https"):
-        if url is not None or base_url is not None:
-            raise ConfigurationError("give the start URL as the source, or url=, not both")
-        start = source.strip()
-    else:
-        origin = (base_url or cloud.origin_for(number)).rstrip("/")
-        path = url or "/"
-        if urlsplit(path).scheme:
-            raise ConfigurationError(
-                f"url= is the start path on the app, such as '/index.json', not {path!r}; "
-                "give the origin as base_url="
-            )
+    origin, start = app_address(cloud, source, number, url=url, base_url=base_url,
+                                what="start document", example="/index.json")  # fmt: skip
+    if origin is not None:
         target, kind = site(source, kind)
         cloud.web.mount(origin, target, kind)
-        start = origin + (path if path.startswith("/") else "/" + path)
+        start = origin + start
     token = options.get("token") or _token(carrier, number)
     app = WebApiApp(cloud, start, number=number, token=token, voice=options.get("voice"))
     setattr(app, "text_sessions", True)  # noqa: B010 - texts to the number start a session with this app

@@ -22,8 +22,7 @@ from ....flow import verbs as V
 from ....flow.api import Call
 from ....flow.grammar import DTMF_KEYS
 from ....flow.runtime import FlowSession
-from ....sim.carrier import Carrier, current, make_current
-from ...export.host import ContinuationHost
+from ...export.host import ContinuationHost, flow_of, scratch_carrier
 from .app import site
 from .client import tropo_cloud
 
@@ -299,24 +298,8 @@ def flow_webapi(
     """Show a flow (or the Tropo script or flow answering `number` on a Carrier) as the
     Tropo WebAPI documents of one call by `caller` (a caller script; default silent)."""
 
-    if isinstance(source, Carrier):
-        if not number:
-            raise ConfigurationError("give the number to export: flow_webapi(c, '+1…')")
-        num = source.normalize(number)
-        app = source.apps.get(num)
-        if app is None or app.kind not in ("python", "tropo"):
-            raise ConfigurationError(
-                f"{num} is not answered by a Python flow or a Tropo script; WebAPI export "
-                "translates flows"
-            )
-        flow, number = app.target, num
-    elif callable(source):
-        flow, number = source, number or "+15550100"
-    else:
-        raise ConfigurationError(f"flow_webapi needs a Carrier or a flow, not {type(source)}")
-    previous = current()
-    try:
-        sim = Carrier(seed=seed)
+    flow, number = flow_of(source, number, "Tropo WebAPI")
+    with scratch_carrier(seed) as sim:
         app_ = _Continuation(flow)
         sim.app(number, tropo_webapi=app_, timeout=300.0)
         cloud = tropo_cloud(sim)
@@ -329,9 +312,6 @@ def flow_webapi(
         if session is not None and not session.finished:  # the caller hung up: Tropo's
             app_.host.details["state"] = "DISCONNECTED"  # answer to that result is unused
             session.stop("the call ended")
-    finally:
-        if previous is not None:
-            make_current(previous)
     if app_.failure is not None:
         raise app_.failure
     docs = [s.document for s in app_.steps]

@@ -16,8 +16,9 @@ from typing import Any
 
 from ....errors import ConfigurationError
 from ....flow import verbs as V
-from ....sim.carrier import Carrier, current, make_current
+from ....sim.carrier import Carrier
 from ....sim.parties import parse_script
+from ...export.host import flow_of, keep_current
 from ..account import twilio_account
 from ..sim.interpreter import TwimlApp
 from .server import PREFIX, InlineExecutor, WebhookServer
@@ -135,8 +136,7 @@ def flow_twiml(
     TwiML app) or a flow function.  `caller` is a caller script (default: silent).
     ``direction="outbound-api"`` runs it as a call the backend places."""
 
-    previous = current()  # the scratch carrier must not become the session's carrier
-    try:
+    with keep_current():  # the scratch carrier must not become the session's carrier
         if isinstance(source, Carrier):
             if not number:
                 raise ConfigurationError(
@@ -156,9 +156,6 @@ def flow_twiml(
         raise ConfigurationError(
             f"flow_twiml needs a Carrier or a flow, not {type(source).__name__}"
         )
-    finally:
-        if previous is not None:
-            make_current(previous)
 
 
 @dataclass(frozen=True)
@@ -187,24 +184,9 @@ def flow_dialect(
 ) -> TwimlSteps:
     """`flow_twiml` for a TwiML dialect: a flow (or the flow answering `number` on a
     Carrier) behind the backend, called by the dialect's simulated vendor."""
-    if isinstance(source, Carrier):
-        if not number:
-            raise ConfigurationError(f"give the number to export to {door.markup}")
-        num = source.normalize(number)
-        app = source.apps.get(num)
-        if app is None or app.kind not in ("python", "tropo"):
-            raise ConfigurationError(f"{num} is not answered by a Python flow or a Tropo script")
-        flow, number = app.target, num
-    elif callable(source):
-        flow, number = source, number or "+15550100"
-    else:
-        raise ConfigurationError(f"export needs a Carrier or a flow, not {type(source)}")
-    previous = current()
-    try:
+    flow, number = flow_of(source, number, door.markup)
+    with keep_current():
         return _flow(flow, number, caller, seed, "inbound", door)
-    finally:
-        if previous is not None:
-            make_current(previous)
 
 
 def _flow(

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from ....errors import ConfigurationError, check_options
-from ...webhooks.web import detect_kind
+from ...webhooks.web import absolute, app_address, detect_kind
 from ..account import twilio_account
 from .interpreter import MAX_DOCUMENTS_AT_ONCE, TwimlApp
 from .messaging import enable_sms
@@ -100,9 +100,9 @@ def _twiml_flow(
         account,
         voice_url,
         method=method,
-        fallback_url=_absolute(fallback_url, voice_url),
+        fallback_url=absolute(fallback_url, voice_url),
         fallback_method=fallback_method,
-        status_callback=_absolute(status_callback, voice_url),
+        status_callback=absolute(status_callback, voice_url),
         status_callback_method=status_callback_method,
         max_documents=max_documents or MAX_DOCUMENTS_AT_ONCE,
         name=_label(source, label),
@@ -127,27 +127,15 @@ def mount(
         if not file.exists():
             raise ConfigurationError(f"no TwiML file at {file}")
         source = file.read_text(encoding="utf-8")
-    if isinstance(source, str) and urlsplit(source.strip()).scheme in ("http", "https"):
-        if url is not None or base_url is not None:
-            raise ConfigurationError("give the webhook URL as the source, or url=, not both")
-        return source.strip()
-    origin = (base_url or account.origin_for(number)).rstrip("/")
-    path = url or "/"
-    if urlsplit(path).scheme:
-        raise ConfigurationError(
-            f"url= is the webhook's path on the app, such as '/voice', not {path!r}; "
-            "give the origin as base_url="
-        )
-    path = path if path.startswith("/") else "/" + path
+    origin, path = app_address(account, source, number, url=url, base_url=base_url,
+                               example="/voice")  # fmt: skip
+    if origin is None:
+        return path
     kind = kind or detect_kind(source)
     if kind == "static":  # a document lives at one URL; other paths are not found
         source, kind = {urlsplit(path).path: source}, "routes"
     account.web.mount(origin, source, kind)
     return origin + path
-
-
-def _absolute(url: str | None, base: str) -> str | None:
-    return None if url is None else urljoin(base, url)
 
 
 def _label(source: Any, label: str = "twiml") -> str:

@@ -17,7 +17,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ....errors import ConfigurationError, check_options
-from ...webhooks.json_apps import absolute, inline_document, mount
+from ...webhooks.json_apps import inline_document, mount
+from ...webhooks.web import absolute
 from ..application import vonage_application
 from ..ncco.parse import loads, parse_ncco
 from .interpreter import NccoApp
