@@ -7,6 +7,8 @@ then dials the number the page asked for."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import flask
 import pytest
 from twilio.request_validator import RequestValidator
@@ -21,7 +23,7 @@ from ...helpers import webhooks
 ORIGIN = "https://support.example"
 SUPPORT = "+15550100"
 CUSTOMER = "+15550123"
-seen: list[tuple[str, dict, str]] = []  # (url, form, X-Twilio-Signature)
+seen: list[tuple[str, Any, str]] = []  # (url, form, X-Twilio-Signature)
 
 
 def support_app() -> flask.Flask:
@@ -30,7 +32,7 @@ def support_app() -> flask.Flask:
 
     def keep() -> None:
         req = flask.request
-        seen.append((req.url, dict(req.form), req.headers.get("X-Twilio-Signature", "")))
+        seen.append((req.url, req.form.copy(), req.headers.get("X-Twilio-Signature", "")))
 
     @app.post("/voice")
     def voice():
@@ -80,7 +82,7 @@ def test_the_client_reaches_the_twiml_app_with_its_identity_and_custom_parameter
     assert first["ApplicationSid"] == sid and first["phoneNumber"] == CUSTOMER
     validator = RequestValidator(twilio_account(carrier).auth_token)
     assert all(validator.validate(u, form, sig) for u, form, sig in seen)
-    assert seen[0][1] == first
+    assert seen[0][1].to_dict() == first
     dialled = [leg for leg in carrier.legs if leg.to == CUSTOMER]
     assert [(d.from_, d.direction, d.status) for d in dialled] == [
         (SUPPORT, "outbound-dial", "completed")
@@ -100,7 +102,8 @@ def test_a_custom_to_is_the_calls_to(carrier):
     sid = twiml_app(carrier)
     result = client_call(carrier, "agent_ann", sid, params={"To": "+15550199"})
     first = webhooks(result)[0][2]
-    assert first["To"] == "+15550199" and list(first).count("To") == 1
+    assert first["To"] == "+15550199"
+    assert seen[0][1].getlist("To") == ["+15550199"]  # sent once, not beside an empty To
     assert result.leg.to == "+15550199"
 
 
