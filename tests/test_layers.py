@@ -191,7 +191,7 @@ def test_the_cycle_check_sees_a_lazy_cycle_and_ignores_type_checking(tmp_path):
 
 
 # providers' sub-packages every vendor may use; any other sub-package is one vendor's
-SHARED_PROVIDERS = {"webhooks", "docverbs", "export"}
+SHARED_PROVIDERS = {"webhooks", "docverbs", "export", "live"}
 # TeXML and LaML are TwiML dialects: they run on Twilio's TwiML interpreter through its
 # dialect seam (providers/twilio/dialect.py), and that is the only vendor-to-vendor edge
 DIALECT_OF = {"telnyx": "twilio", "signalwire": "twilio"}

@@ -12,13 +12,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...errors import ConfigurationError
+from ..live.secrets import mask
 
-
-def mask(secret: str | None) -> str:
-    """'4f2a…' style: enough to tell two secrets apart, never enough to use one."""
-    if not secret:
-        return "<unset>"
-    return f"{secret[:4]}…({len(secret)} chars)" if len(secret) > 8 else "****"
+__all__ = ["Credentials", "mask"]
 
 
 class Credentials:

@@ -17,18 +17,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from ....errors import ConfigurationError, FlowError, NumberError
+from ....errors import ConfigurationError
 from ....flow import verbs as V
-from ....sim.numbers import matches, normalize
+from ...live.rails import DryRun, Estimate, Rails, estimate
 from ...webhooks.serving import RunningServer
 from ..credentials import Credentials
 from .export import flow_twiml
 from .recorder import RecordingHttpClient
 from .server import PREFIX, InlineExecutor, WebhookServer
+
+__all__ = ["DryRun", "Estimate", "TwilioBackend"]
 
 log = logging.getLogger("telenb.twilio.backend")
 RATES = {  # assumed US list prices in USD; pass rates= for your own
@@ -37,50 +38,6 @@ RATES = {  # assumed US list prices in USD; pass rates= for your own
     "sms_segment": 0.0083,
 }
 STATUS_EVENTS = ["initiated", "ringing", "answered", "completed"]
-
-
-@dataclass
-class Estimate:
-    """What a call would cost, from a simulated run of the flow."""
-
-    seconds: float
-    minutes: int
-    messages: int
-    segments: int
-    cost: float
-    rates: dict[str, float] = field(default_factory=dict)
-
-    def __str__(self) -> str:
-        parts = [f"{self.minutes} min at ${self.rates['outbound_minute']:g}/min"]
-        if self.segments:
-            parts.append(f"{self.segments} SMS segment(s) at ${self.rates['sms_segment']:g}")
-        return f"about ${self.cost:.4f} ({' + '.join(parts)}; assumed rates, see rates=)"
-
-
-@dataclass
-class DryRun:
-    """What `call()` would have done: the REST request, the TwiML steps, the cost."""
-
-    request: Any
-    steps: Any
-    estimate: Estimate
-
-    def __str__(self) -> str:
-        req = self.request
-        return (
-            "DRY RUN - nothing was sent to Twilio.\n"
-            f"REST request that would be made:\n  {req.method} {req.url}\n  "
-            f"{req.body.decode()}\n  Authorization: Basic ****\n\n"
-            f"{self.steps}\n\nEstimated cost: {self.estimate}"
-        )
-
-    def __repr__(self) -> str:
-        """Short, because `call()` has already printed the whole report."""
-        req = self.request
-        return (
-            f"<DryRun {req.method} {req.url.rsplit('/', 1)[-1]}: "
-            f"{len(self.steps)} TwiML step(s), {self.estimate}>"
-        )
 
 
 class TwilioBackend:
@@ -115,13 +72,12 @@ class TwilioBackend:
                 "and telenb refuses unsigned webhooks (an API key cannot check them)"
             )
         self.region = region
-        self.allow = [self._number(a) if not a.endswith("*") else a for a in allow]
+        self.rails = Rails("Twilio", allow, region=region, confirm=confirm)
+        self.allow = self.rails.allow
         self.from_ = self._number(from_) if from_ else None
         self.dry_run = dry_run
-        self.confirm = confirm or _ask_on_terminal
         self.rates = {**RATES, **dict(rates or {})}
         self.http_client = http_client
-        self._confirmed = False
         self._client: Any = None
         self.server = WebhookServer(
             token or "", public_url, messenger=self._send_message, executor=executor
@@ -147,19 +103,10 @@ class TwilioBackend:
         return self._client
 
     def _number(self, number: str) -> str:
-        try:
-            return normalize(number, self.region)
-        except NumberError as exc:
-            raise ConfigurationError(str(exc)) from None
+        return self.rails.number(number)
 
     def _allowed(self, number: str, what: str) -> str:
-        num = self._number(number)
-        if not any(matches(pattern, num) for pattern in self.allow):
-            raise ConfigurationError(
-                f"{num} is not on the allow-list, so telenb will not {what} it; pass "
-                f"allow=[{num!r}] (or a prefix such as '+1555*') to connect()"
-            )
-        return num
+        return self.rails.allowed(number, what)
 
     # -- placing and answering calls --------------------------------------------------------------
     def call(self, to: str, flow: Callable[[Any], Any], *, from_: str | None = None,
@@ -173,15 +120,8 @@ class TwilioBackend:
             raise ConfigurationError("give from_= one of your Twilio numbers (or connect(from_=))")
         if self.dry_run:
             return self._dry_run(to_n, origin, flow, caller)
-        if not self._confirmed:
-            estimate = self.estimate(flow, caller)
-            question = (
-                f"Place a REAL call from {origin} to {to_n} through Twilio? It will cost "
-                f"{estimate}. Type yes to go on: "
-            )
-            if not self.confirm(question):
-                raise FlowError("the call was not confirmed; nothing was sent to Twilio")
-            self._confirmed = True
+        if not self.rails.confirmed:
+            self.rails.confirm_first(origin, to_n, self.estimate(flow, caller))
         call = self.client.calls.create(**self._call_request(to_n, origin, flow))
         log.info("placed call %s to %s", call.sid, to_n)
         return call.sid
@@ -249,12 +189,7 @@ class TwilioBackend:
         """Cost of one call of `flow` with a simulated `caller` (assumed rates)."""
         if steps is None:
             steps = flow_twiml(flow, "+15550100", caller=caller, direction="outbound-api")
-        result = steps.result
-        seconds = result.duration
-        minutes = max(1, -(-int(seconds) // 60)) if seconds else 0
-        segments = sum(m.num_segments for m in steps.messages)
-        cost = minutes * self.rates["outbound_minute"] + segments * self.rates["sms_segment"]
-        return Estimate(seconds, minutes, len(steps.messages), segments, cost, dict(self.rates))
+        return estimate(steps.result.duration, steps.messages, self.rates)
 
     # -- the webhook server ---------------------------------------------------------------
     def serve(
@@ -286,10 +221,3 @@ class TwilioBackend:
             self._httpd.stop()
             self._httpd = None
             self.server.close()
-
-
-def _ask_on_terminal(question: str) -> bool:
-    try:
-        return input(question).strip().lower() in ("y", "yes")
-    except EOFError:
-        return False

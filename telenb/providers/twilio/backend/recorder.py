@@ -9,39 +9,13 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass, replace
 from typing import Any
 
 from twilio.http import HttpClient
 
+from ...live.http import RecordedRequest
 
-@dataclass
-class RecordedRequest:
-    """A request as it would have gone on the wire (requests' own encoding)."""
-
-    method: str
-    url: str
-    body: bytes
-    headers: dict[str, str]
-
-    @property
-    def authorization(self) -> str | None:
-        return self.headers.get("Authorization")
-
-    def masked(self) -> RecordedRequest:
-        """A copy whose Authorization header says only its scheme (for dry runs and logs)."""
-        return replace(self, headers=_masked(self.headers))
-
-    def __repr__(self) -> str:
-        return f"<{self.method} {self.url} body={self.body!r} headers={_masked(self.headers)}>"
-
-
-def _masked(headers: dict[str, str]) -> dict[str, str]:
-    out = dict(headers)
-    if "Authorization" in out:
-        scheme = out["Authorization"].split(" ", 1)[0]
-        out["Authorization"] = f"{scheme} ****"
-    return out
+__all__ = ["RecordedRequest", "RecordingHttpClient"]
 
 
 class RecordingHttpClient(HttpClient):

@@ -16,8 +16,8 @@ from ....errors import FlowError
 from ....flow import verbs as V
 from ....flow.api import Call
 from ....flow.runtime import FlowSession
+from ...live.guard import clean
 from ..twiml.render import Renderer
-from .guard import clean
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -30,7 +30,8 @@ from urllib.parse import parse_qsl
 
 from ....errors import FlowError
 from ....flow import verbs as V
-from .guard import Refusals, Refused, Replies, clean, read_form
+from ...live.guard import Refusals, Refused, Replies, clean, read_form
+from ...live.server import InlineExecutor
 from .remote_call import FINAL, PREFIX, RemoteCall, RemoteRecording, decode
 
 __all__ = ["PREFIX", "Exchange", "InlineExecutor", "RemoteRecording", "WebhookServer", "decode"]
@@ -39,21 +40,6 @@ log = logging.getLogger("telenb.twilio.backend")
 ROUTE = re.compile(r"/(voice|status|continue/[0-9]{1,6})")
 WEBHOOK_TIMEOUT = 14.0  # Twilio gives up on a webhook after 15 s
 KEEP = 10_000  # events and exchanges kept (a flow has at most 10,000 steps)
-
-
-class InlineExecutor:
-    """Runs submitted work at once on the calling thread (tests, exports, one-thread use)."""
-
-    def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
-        future: Future = Future()
-        try:
-            future.set_result(fn(*args))
-        except BaseException as exc:
-            future.set_exception(exc)
-        return future
-
-    def shutdown(self, wait: bool = True) -> None:
-        pass
 
 
 @dataclass

@@ -331,7 +331,7 @@ def test_the_webhook_server_over_a_real_socket():
 
 def test_unknown_provider_and_lazy_imports():
     with pytest.raises(ConfigurationError, match="telenb connects to twilio"):
-        telenb.connect("plivo")
+        telenb.connect("sinch")
     code = "import sys, telenb; telenb.Carrier; assert 'twilio' not in sys.modules, sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=str(_repo()))
 

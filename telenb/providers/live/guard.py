@@ -1,12 +1,13 @@
 """What the webhook server does with a request before it trusts it, and what it keeps after.
 
-A request is hostile until its X-Twilio-Signature checks out, and the signature covers the
-form, so the body has to be read first: `read_form` reads at most `MAX_BODY` bytes and
-refuses (400/413, never a traceback) a bad ``Content-Length``, a short body or one that is not
-UTF-8.  `clean` makes any value safe to log (control characters escaped, so CR/LF cannot
-start a forged log line; long values cut).  `Refusals` keeps the last few refused requests,
-cut short, so a flood of them costs a fixed amount of memory.  `Replies` makes webhooks
-idempotent per call (see its docstring).
+Shared by every vendor's live backend.  A request is hostile until its signature (Twilio's
+X-Twilio-Signature, Plivo's V3 HMAC, Vonage's JWT, Telnyx's Ed25519) checks out, and the
+signature covers the body, so the body has to be read first: `read_body` reads at most
+`MAX_BODY` bytes and refuses (400/413, never a traceback) a bad ``Content-Length`` or a short
+body; `parse_form` refuses a form that is not UTF-8.  `clean` makes any value safe to log
+(control characters escaped, so CR/LF cannot start a forged log line; long values cut).
+`Refusals` keeps the last few refused requests, cut short, so a flood of them costs a fixed
+amount of memory.  `Replies` makes webhooks idempotent per call (see its docstring).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from concurrent.futures import Future
 from typing import Any
 from urllib.parse import parse_qsl
 
-MAX_BODY = 64 * 1024  # Twilio's webhook forms are a few KiB
+MAX_BODY = 64 * 1024  # webhook forms and JSON events are a few KiB
 MAX_FIELDS = 500
 _LENGTH = re.compile(r"[0-9]{1,12}")
 _ESCAPES = {c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7F, 0xA0))}
@@ -35,8 +36,8 @@ class Refused(Exception):
         self.reason = reason
 
 
-def read_form(environ: dict[str, Any], limit: int = MAX_BODY) -> dict[str, str]:
-    """The POST form of a WSGI request, reading no more than `limit` bytes of body."""
+def read_body(environ: dict[str, Any], limit: int = MAX_BODY) -> bytes:
+    """The raw body of a WSGI request, reading no more than `limit` bytes."""
     raw = str(environ.get("CONTENT_LENGTH") or "").strip()
     if raw and not _LENGTH.fullmatch(raw):
         raise Refused("400 Bad Request", "Content-Length must be a whole number of bytes")
@@ -46,16 +47,26 @@ def read_form(environ: dict[str, Any], limit: int = MAX_BODY) -> dict[str, str]:
     body = environ["wsgi.input"].read(size) if size else b""
     if len(body) != size:
         raise Refused("400 Bad Request", "the body is shorter than its Content-Length")
+    return body
+
+
+def parse_form(body: bytes) -> dict[str, str]:
+    """A form body as a dict (strict UTF-8, at most `MAX_FIELDS` fields), or `Refused`."""
     try:
         pairs = parse_qsl(
             body.decode("utf-8"), keep_blank_values=True, errors="strict",
             max_num_fields=MAX_FIELDS,
         )  # fmt: skip
     except UnicodeDecodeError:
-        raise Refused("400 Bad Request", "the form is not UTF-8 (Twilio sends UTF-8)") from None
+        raise Refused("400 Bad Request", "the form is not UTF-8 (vendors send UTF-8)") from None
     except ValueError:
         raise Refused("400 Bad Request", f"more than {MAX_FIELDS} form fields") from None
     return dict(pairs)
+
+
+def read_form(environ: dict[str, Any], limit: int = MAX_BODY) -> dict[str, str]:
+    """The POST form of a WSGI request, reading no more than `limit` bytes of body."""
+    return parse_form(read_body(environ, limit))
 
 
 def clean(value: Any, limit: int = 200) -> str:
@@ -105,7 +116,8 @@ class Replies:
     a (CallSid, URL) starts the work and every repeat, before or after it finishes, waits on
     the same future and gets the same TwiML.  `/status` callbacks are not kept here: they are
     idempotent by nature and share one URL.  The `calls` most recent calls are remembered
-    (their ``/voice`` answer and the last `per_call` others), so memory stays bounded.
+    (their ``/voice`` or ``/answer`` answer and the last `per_call` others), so memory stays
+    bounded.
     """
 
     def __init__(self, calls: int = 1024, per_call: int = 4):
@@ -125,7 +137,7 @@ class Replies:
             if kept is not None:
                 return kept, True
             future = start()
-            if url.startswith("/voice"):
+            if url.startswith(("/voice", "/answer")):
                 first[url] = future
             else:
                 recent[url] = future
