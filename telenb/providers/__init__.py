@@ -6,7 +6,7 @@ from typing import Any
 
 from ..errors import ConfigurationError
 
-PROVIDERS = ("twilio", "sip")
+PROVIDERS = ("twilio", "sip", "plivo")
 
 
 def connect(provider: str, **options: Any) -> Any:
@@ -19,6 +19,10 @@ def connect(provider: str, **options: Any) -> Any:
         from .twilio.backend.backend import TwilioBackend
 
         return TwilioBackend(**options)
+    if str(provider).lower() == "plivo":
+        from .plivo.backend.backend import PlivoBackend
+
+        return PlivoBackend(**options)
     if str(provider).lower() == "sip":
         from .sip.backend import SipBackend
 

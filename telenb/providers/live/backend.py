@@ -185,7 +185,9 @@ class LiveBackend:
         if steps is None:
             steps = self.steps(flow, "+15550100", caller)
         result = steps.result
-        return estimate(result.duration, list(result.messages), self.rates)
+        # the export ran on a scratch carrier of its own: every text on it is this call's
+        sent = list(getattr(steps, "messages", None) or result.carrier.messages)
+        return estimate(result.duration, sent, self.rates)
 
     # -- the webhook server -----------------------------------------------------------------------
     def serve(self, host: str = "127.0.0.1", port: int = 8080, *,
