@@ -6,7 +6,7 @@ from typing import Any
 
 from ..errors import ConfigurationError
 
-PROVIDERS = ("twilio", "sip", "plivo")
+PROVIDERS = ("twilio", "sip", "plivo", "vonage")
 
 
 def connect(provider: str, **options: Any) -> Any:
@@ -23,6 +23,10 @@ def connect(provider: str, **options: Any) -> Any:
         from .plivo.backend.backend import PlivoBackend
 
         return PlivoBackend(**options)
+    if str(provider).lower() == "vonage":
+        from .vonage.backend.backend import VonageBackend
+
+        return VonageBackend(**options)
     if str(provider).lower() == "sip":
         from .sip.backend import SipBackend
 
