@@ -6,7 +6,7 @@ from typing import Any
 
 from ..errors import ConfigurationError
 
-PROVIDERS = ("twilio", "sip", "plivo", "vonage")
+PROVIDERS = ("twilio", "sip", "plivo", "vonage", "telnyx")
 
 
 def connect(provider: str, **options: Any) -> Any:
@@ -27,6 +27,10 @@ def connect(provider: str, **options: Any) -> Any:
         from .vonage.backend.backend import VonageBackend
 
         return VonageBackend(**options)
+    if str(provider).lower() == "telnyx":
+        from .telnyx.backend.backend import TelnyxBackend
+
+        return TelnyxBackend(**options)
     if str(provider).lower() == "sip":
         from .sip.backend import SipBackend
 

@@ -79,10 +79,8 @@ class LiveBackend:
         self.dry_run = dry_run
         self.rates = {**self.RATES, **dict(rates or {})}
         self.rest = Rest(self.vendor, transport)
-        self.server = ContinuationServer(
-            self.make_hooks(), public_url, messenger=self._send_message, executor=executor,
-            methods=self.methods,
-        )  # fmt: skip
+        self.server: Any = self.make_server(public_url, executor)
+        self.app: Callable[..., Any] = self.wsgi_app()  # what serve() puts on the socket
         self._httpd: RunningServer | None = None
 
     # -- what each vendor says ----------------------------------------------------------------
@@ -91,6 +89,18 @@ class LiveBackend:
 
     def make_hooks(self) -> Hooks:
         raise NotImplementedError
+
+    def make_server(self, public_url: str, executor: Any) -> Any:
+        """The webhook server: the continuation server with this vendor's hooks (a TwiML
+        dialect's backend uses Twilio's TwiML server instead)."""
+        return ContinuationServer(
+            self.make_hooks(), public_url, messenger=self._send_message, executor=executor,
+            methods=self.methods,
+        )  # fmt: skip
+
+    def wsgi_app(self) -> Callable[..., Any]:
+        """The WSGI app the vendor reaches (the server, or the server behind a check)."""
+        return self.server
 
     def call_request(self, to: str, origin: str, token: str) -> Outgoing:
         raise NotImplementedError
@@ -201,7 +211,7 @@ class LiveBackend:
                 "flow must stay on one thread: leave executor= out (a thread per call) to serve()"
             )
         name = f"telenb-{self.vendor.lower()}"
-        self._httpd = RunningServer(self.server, host, port, name=name, limits=limits)
+        self._httpd = RunningServer(self.app, host, port, name=name, limits=limits)
         return self._httpd.address
 
     def stop(self) -> None:

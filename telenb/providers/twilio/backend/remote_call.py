@@ -122,7 +122,7 @@ class RemoteCall:
         if not isinstance(verb, kinds):
             return False
         self.step += 1
-        action = self.server.url(f"{PREFIX}/continue/{self.step}")
+        action = self.server.url(f"{self.server.prefix}/continue/{self.step}")
         if isinstance(verb, V.Ask):
             renderer.ask(verb, action)
             if self.server.redirect_after_gather:  # no input: the next verb brings it back

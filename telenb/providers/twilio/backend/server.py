@@ -66,8 +66,16 @@ class WebhookServer:
         messenger: Callable[[V.Message, dict[str, str]], Any] | None = None,
         executor: Any = None,
         check_signatures: bool = True,
+        prefix: str = PREFIX,
+        signature_headers: tuple[str, ...] = ("X-Twilio-Signature",),
     ):
         self._token = auth_token
+        self.prefix = prefix  # a TwiML dialect's backend serves under its own
+        # WSGI keys of the headers that may carry the signature, the first present wins
+        self._signature_name = signature_headers[0]
+        self._signature_keys = tuple(
+            "HTTP_" + h.upper().replace("-", "_") for h in signature_headers
+        )
         self.public_url = public_url.rstrip("/")
         self.messenger = messenger
         self.executor = executor  # None: one thread per call
@@ -154,15 +162,14 @@ class WebhookServer:
             path,
             environ.get("QUERY_STRING", ""),
             params,
-            environ.get("HTTP_X_TWILIO_SIGNATURE", ""),
+            next((environ[k] for k in self._signature_keys if environ.get(k)), ""),
             remote=environ.get("REMOTE_ADDR", ""),
         )
 
-    @staticmethod
-    def _route(path: str) -> str | None:
-        if not path.startswith(PREFIX + "/"):
+    def _route(self, path: str) -> str | None:
+        if not path.startswith(self.prefix + "/"):
             return None
-        route = path[len(PREFIX) :]
+        route = path[len(self.prefix) :]
         return route if ROUTE.fullmatch(route) else None
 
     def _refuse(self, environ: dict, path: str, params: dict[str, str], why: str) -> None:
@@ -193,7 +200,7 @@ class WebhookServer:
             self._refuse(
                 {"REMOTE_ADDR": remote, "QUERY_STRING": query}, path, params, "bad signature"
             )
-            return "403 Forbidden", "text/plain", "invalid X-Twilio-Signature"
+            return "403 Forbidden", "text/plain", f"invalid {self._signature_name}"
         sid = params.get("CallSid", "")
         q = dict(parse_qsl(query))
         if route == "/status":
