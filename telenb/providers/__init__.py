@@ -6,7 +6,7 @@ from typing import Any
 
 from ..errors import ConfigurationError
 
-PROVIDERS = ("twilio", "sip", "plivo", "vonage", "telnyx")
+PROVIDERS = ("twilio", "sip", "plivo", "vonage", "telnyx", "signalwire")
 
 
 def connect(provider: str, **options: Any) -> Any:
@@ -31,6 +31,10 @@ def connect(provider: str, **options: Any) -> Any:
         from .telnyx.backend.backend import TelnyxBackend
 
         return TelnyxBackend(**options)
+    if str(provider).lower() == "signalwire":
+        from .signalwire.backend.backend import SignalWireBackend
+
+        return SignalWireBackend(**options)
     if str(provider).lower() == "sip":
         from .sip.backend import SipBackend
 
