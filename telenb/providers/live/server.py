@@ -36,7 +36,6 @@ from .guard import Refusals, Refused, Replies, clean, read_body
 log = logging.getLogger("telenb.live.server")
 WEBHOOK_TIMEOUT = 14.0  # vendors give up on a webhook after 10-15 s
 KEEP = 10_000  # exchanges and events kept
-ROUTE = re.compile(r"/(answer|hangup|event|status|(step|record|connect)/[0-9]{1,6})")
 
 
 class InlineExecutor:
@@ -88,6 +87,7 @@ class Hooks(Protocol):
     prefix: str  # "/plivo"
     media_type: str  # of the documents answered
     refusal: str  # the status line of a bad signature ("403 Forbidden")
+    routes: re.Pattern[str]  # the paths below the prefix it requests, "/answer" among them
 
     def verify(self, inbound: Inbound, url: str) -> str | None:
         """None when the signature is good, else why not."""
@@ -217,7 +217,7 @@ class ContinuationServer:
         if not path.startswith(prefix + "/"):
             return None
         route = path[len(prefix) :]
-        return route if ROUTE.fullmatch(route) else None
+        return route if self.hooks.routes.fullmatch(route) else None
 
     def _respond(self, environ: dict) -> tuple[str, str, str]:
         method = environ.get("REQUEST_METHOD", "GET")

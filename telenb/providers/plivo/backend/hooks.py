@@ -10,6 +10,7 @@ documents are the Plivo XML exporter's (`providers/plivo/export.py`), with absol
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
@@ -58,6 +59,7 @@ class PlivoHooks:
     prefix = PREFIX
     media_type = "application/xml"
     refusal = "403 Forbidden"
+    routes = re.compile(r"/(answer|hangup|step/[0-9]{1,6})")
 
     def __init__(self, auth_token: str):
         self._token = auth_token

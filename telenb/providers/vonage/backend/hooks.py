@@ -13,6 +13,7 @@ them carries.  The NCCOs are the exporter's (`providers/vonage/export.py`), abso
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +57,7 @@ class VonageHooks:
     prefix = PREFIX
     media_type = "application/json"
     refusal = "401 Unauthorized"
+    routes = re.compile(r"/(answer|event|(step|record|connect)/[0-9]{1,6})")
 
     def __init__(self, signature_secret: str):
         self._secret = signature_secret

@@ -218,3 +218,28 @@ def test_credentials_come_from_the_environment_and_never_show(caplog, capsys):
     assert API_KEY not in shown and API_KEY[:12] not in shown
     with pytest.raises(TypeError):
         pickle.dumps(b.credentials)
+
+
+def test_the_signature_check_and_the_server_over_a_real_socket():
+    """serve() puts the Ed25519 check in front of the TwiML server: both sides of it on a
+    real socket (waitress)."""
+    import urllib.error
+    import urllib.request
+
+    b = backend(executor=None)
+    b.answer(NUMBER, support_line)
+    host, port = b.serve(port=0)
+    try:
+        body = urlencode(webhook()).encode()
+        for headers, expected in ((signed(body), 200), ({}, 403)):
+            req = urllib.request.Request(f"http://{host}:{port}/telnyx/voice", data=body,
+                                         headers=headers)  # fmt: skip
+            try:
+                with urllib.request.urlopen(req, timeout=10) as resp:
+                    status, text = resp.status, resp.read().decode()
+            except urllib.error.HTTPError as err:
+                status, text = err.code, err.read().decode()
+            assert status == expected
+            assert ("<Gather" in text) == (expected == 200)
+    finally:
+        b.stop()
