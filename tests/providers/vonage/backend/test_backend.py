@@ -255,3 +255,37 @@ def test_the_default_get_answer_webhook_is_signed_over_an_empty_body():
     response = call_wsgi(b.server, "GET", url, b"", signed(b""))
     assert response.status == 200 and json.loads(response.text)[-1]["action"] == "input"
     assert call_wsgi(b.server, "GET", url, b"", {}).status == 401
+
+
+def test_a_call_over_a_real_socket_resumes_its_flow_on_its_own_thread():
+    """Each call's flow has a thread of its own (a greenlet stays on the thread that made it):
+    the input event, served by another of waitress's threads, resumes it there."""
+    import threading
+    import urllib.request
+
+    threads = []
+
+    def flow(call):
+        threads.append(threading.current_thread().name)
+        r = call.ask("Your PIN?", choices="[4 DIGITS]", timeout=5)
+        threads.append(threading.current_thread().name)
+        call.say(f"You said {r.value}.")
+
+    b = backend(executor=None)
+    b.answer(NUMBER, flow)
+    host, port = b.serve(port=0)
+
+    def send(path, data):
+        body = json.dumps(data).encode()
+        headers = {"Content-Type": "application/json", **signed(body)}
+        req = urllib.request.Request(f"http://{host}:{port}{path}", data=body, headers=headers)
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            return json.loads(resp.read())
+
+    try:
+        assert send("/vonage/answer", answer())[-1]["action"] == "input"
+        said = send("/vonage/step/1", answer(dtmf={"digits": "4321"}))
+        assert said == [{"action": "talk", "text": "You said 4321."}]
+    finally:
+        b.stop()
+    assert len(threads) == 2 and threads[0] == threads[1] and threads[0].startswith("telenb-call")
