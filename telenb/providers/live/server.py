@@ -2,11 +2,14 @@
 
 The vendor requests ``<prefix>/answer`` when a call starts; the flow runs until it needs the
 caller, and the vendor's document for everything so far goes back with URLs
-``<prefix>/step/<n>`` (and, for Vonage, ``record/<n>`` and ``connect/<n>`` events).  The next
-webhook resumes the suspended flow with what the caller did; the hangup or completed event
-stops it.  The flow's continuation is the vendor's own exporter (`providers/<vendor>/export.py`,
-on `providers/export/host.py`) with absolute URLs, so what a dry run shows, what the
-simulator replays and what the vendor gets are one and the same.
+``<prefix>/step/<n>`` (and, for Vonage, ``record/<n>`` and ``connect/<n>`` events; each
+vendor's `Hooks.routes` names the paths it serves, any other is 404).  The next webhook
+resumes the suspended flow with what the caller did; the hangup or completed event stops it.
+The flow's continuation is the vendor's own exporter (`providers/<vendor>/export.py`, on
+`providers/export/host.py`) with absolute URLs, so what a dry run shows, what the simulator
+replays and what the vendor gets are one and the same.  Twilio and its dialects (TeXML,
+cXML) keep the TwiML server of `providers/twilio/backend/`, which shares this package's
+guard, executor and serving.
 
 Every request is read within bounds (`guard`), then its signature is checked by the vendor's
 `Hooks.verify` (refused otherwise, before any flow sees it), and a repeated webhook gets the
