@@ -155,11 +155,20 @@ class LiveBackend:
         log.info("%s placed call %s to %s", self.vendor, call_id, to_n)
         return call_id
 
-    def answer(self, number: str, flow: Callable[[Any], Any]) -> dict[str, str]:
+    def answer(self, number: str, flow: Callable[[Any], Any], *,
+               configure: bool = False) -> dict[str, str]:  # fmt: skip
         """Run `flow` for calls to your `number`; returns the webhook URLs to set on the
-        vendor's application for it (telenb does not change your account's settings)."""
+        vendor's application for it.  Unlike Twilio's backend, telenb does not change this
+        vendor's settings itself (``configure=True`` is refused, with the URLs to set)."""
+        urls = self.webhook_urls()
+        if configure:
+            shown = ", ".join(f"{k}={v}" for k, v in urls.items())
+            raise ConfigurationError(
+                f"telenb does not configure {self.vendor} numbers: set {shown} on the "
+                f"application that answers {number}, then call answer(..., configure=False)"
+            )
         self.server.numbers[self.rails.number(number)] = flow
-        return self.webhook_urls()
+        return urls
 
     def _send_message(self, verb: V.Message, params: dict[str, Any]) -> V.Done:
         """message() from a flow: the vendor's messaging REST API (allow-listed)."""

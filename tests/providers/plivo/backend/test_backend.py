@@ -186,6 +186,18 @@ def test_the_placed_call_runs_its_flow_when_plivo_requests_the_answer_url():
     )
 
 
+def test_answer_returns_the_urls_to_set_and_does_not_touch_the_account():
+    rest = RecordingTransport()
+    b = backend(transport=rest)
+    assert b.answer(NUMBER, support_line) == {
+        "answer_url": f"{PUBLIC}/plivo/answer", "answer_method": "POST",
+        "hangup_url": f"{PUBLIC}/plivo/hangup", "hangup_method": "POST",
+    }  # fmt: skip
+    with pytest.raises(ConfigurationError, match="does not configure Plivo numbers"):
+        b.answer(NUMBER, support_line, configure=True)
+    assert rest.requests == []
+
+
 def test_declined_confirmation_and_numbers_off_the_allow_list_send_nothing():
     rest = RecordingTransport()
     b = backend(transport=rest, confirm=lambda q: False)
