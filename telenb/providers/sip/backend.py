@@ -37,6 +37,8 @@ from .session import GONE, SipCall
 from .supervisor import Worker, WorkerGone
 
 log = logging.getLogger("telenb.sip")
+EARLY_SIP_CALLS = 32  # Call-IDs whose messages wait for their call (a REGISTER's never come)
+KEPT_CALLIDS = 256  # recent calls that late SIP messages are still filed under
 _USER = re.compile(r"sips?:([^@;>\s]+)@")
 _URI = re.compile(r"sips?:[^\s<>]+")
 
@@ -81,6 +83,9 @@ class SipBackend:
         self._early: dict[int, list[dict[str, Any]]] = {}  # events before "calling" named them
         self._pending: dict[str, queue.Queue[int]] = {}
         self._refs = itertools.count(1)
+        self._callids: dict[int, str] = {}  # an outbound call's Call-ID, from "calling"
+        self._by_callid: dict[str, SipCall] = {}
+        self._sip_early: dict[str, list[tuple[float, dict[str, Any]]]] = {}
         self._lock = threading.Lock()
         self._threads: list[threading.Thread] = []
         self.registrations: list[Registration] = []
@@ -199,7 +204,9 @@ class SipBackend:
         finally:
             with self._lock:
                 self._pending.pop(ref, None)
-        call = SipCall(self, cid, f"sip:telenb@{self.listen}", bare_uri(uri), ref, "outbound",
+        with self._lock:
+            callid = self._callids.pop(cid, "") or ref
+        call = SipCall(self, cid, f"sip:telenb@{self.listen}", bare_uri(uri), callid, "outbound",
                        extra)  # fmt: skip
         call.set_status("initiated")
         self._register(call)
@@ -241,9 +248,12 @@ class SipBackend:
                 self._incoming(ev)
             elif kind == "registration":
                 self._registration(ev)
+            elif kind == "sip":
+                self._sip(ev)
             elif kind == "calling":
                 with self._lock:
                     box = self._pending.get(str(ev["ref"]))
+                    self._callids[int(ev["call"])] = str(ev.get("callid") or "")
                 if box is not None:
                     box.put(int(ev["call"]))
             elif isinstance(ev.get("call"), int):
@@ -258,6 +268,20 @@ class SipBackend:
             if reg.state in ("registering", "registered", "unregistering"):
                 self.trace("registration", reg.aor, state=reg.update(0, "the SIP worker exited",
                            False, 0), code=None, reason="the SIP worker exited")  # fmt: skip
+
+    def _sip(self, ev: dict[str, Any]) -> None:
+        """Keep a SIP message with its call (by Call-ID), or until that call is known: an
+        INVITE is logged before the call it opens exists."""
+        callid, at = str(ev["callid"]), time.monotonic()
+        with self._lock:
+            call = self._by_callid.get(callid)
+            if call is None:
+                early = self._sip_early.setdefault(callid, [])
+                early.append((at, ev))
+                while len(self._sip_early) > EARLY_SIP_CALLS:  # REGISTERs, strays: oldest go
+                    del self._sip_early[next(iter(self._sip_early))]
+                return
+        call.log_sip(at, ev)
 
     def _registration(self, ev: dict[str, Any]) -> None:
         with self._lock:
@@ -287,6 +311,11 @@ class SipBackend:
             self._calls[call.cid] = call
             for ev in self._early.pop(call.cid, []):
                 call.events.put(ev)
+            self._by_callid[call.callid] = call
+            while len(self._by_callid) > KEPT_CALLIDS:  # late retransmissions of old calls
+                del self._by_callid[next(iter(self._by_callid))]
+            for at, ev in self._sip_early.pop(call.callid, []):
+                call.log_sip(at, ev)
 
     def _incoming(self, ev: dict[str, Any]) -> None:
         cid = int(ev["call"])

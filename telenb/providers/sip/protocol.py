@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "record": ("call", "path"),  # write what the caller sends to a WAV file
     "stop_record": ("call",),  # close that file ("recorded" follows)
     "send_dtmf": ("call", "digits"),  # RFC 4733 telephone-events to the peer
+    "send_message": ("call", "ref", "text"),  # an in-dialog SIP MESSAGE (RFC 3428), text/plain
     "call": ("uri", "ref"),  # place a call (optional "headers": X- fields); "calling" names it
     # REGISTER `aor` at `registrar` (RFC 3261 digest); the password crosses only this pipe
     "register": ("ref", "aor", "registrar", "username", "password", "expires"),
@@ -40,6 +41,10 @@ EVENTS: dict[str, tuple[str, ...]] = {
     "dtmf": ("call", "digit"),
     "played": ("call",),
     "recorded": ("call", "path"),
+    "message": ("call", "text"),  # a SIP MESSAGE the peer sent in the call's dialog
+    "message_status": ("call", "ref", "code"),  # the final response to our MESSAGE
+    "sip": ("callid", "dir", "line"),  # a SIP message the worker sent ("out") or received
+    "rtp": ("call",),  # the audio stream's counters when the call ended (packets, loss, jitter)
     "registration": ("ref", "code", "active"),  # each REGISTER's final answer (or timeout)
     "error": ("message",),
 }

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ...sim.trace import Trace, TraceQuestions, error_note_html, timeline_html
+from .ladder import Ladder, SipMessage
 
 if TYPE_CHECKING:
     from .recording import SipRecording
@@ -67,6 +68,23 @@ class SipCallResult(TraceQuestions):
     @property
     def recordings(self) -> list[SipRecording]:
         return list(self._call.recordings)
+
+    @property
+    def sip_messages(self) -> list[SipMessage]:
+        """Every SIP message of the call, in the order the worker sent or received them."""
+        return list(self._call.sip_log)
+
+    def ladder(self, *, times: bool = True) -> Ladder:
+        """The call's SIP ladder diagram (telenb on the left, the peer on the right)."""
+        peer = self.from_ if self.direction == "inbound" else self.to
+        return Ladder(self.sip_messages, peer, times=times)
+
+    @property
+    def rtp(self) -> dict[str, Any] | None:
+        """The audio stream's counters at the end of the call, as pjmedia kept them for RTCP:
+        packets received (`rx_packets`) and sent, lost, and RFC 3550 interarrival jitter (mean
+        and max, ms).  None when the call never had media."""
+        return dict(self._call.rtp) if self._call.rtp is not None else None
 
     def statuses(self) -> list[str]:
         return self.trace.statuses(self.sid)

@@ -23,6 +23,7 @@ from ...flow.api import Call
 from ...flow.runtime import FlowSession
 from ...sim.trace import Trace
 from .headers import flow_view
+from .ladder import SipMessage
 from .recording import SipRecording
 from .statuses import final_status
 from .verbs import execute  # the verbs, one function each
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 GONE = {"type": "gone"}  # put on every call's queue when the worker process ends
 ANSWER_WAIT = 5.0  # seconds for the peer's ACK and the media stream after our 200
 BEEP = 0.25
+BYE_ANSWER_WAIT = 1.0  # seconds for the final response to our BYE, for the ladder
 LAWS = {"PCMU": "pcmu", "PCMA": "pcma"}
 
 
@@ -54,9 +56,11 @@ class SipCall:
         self.backend = backend
         # inbound: the INVITE's header fields; outbound: the X- fields we put on ours
         self.headers = flow_view({str(k): str(v) for k, v in (headers or {}).items()})
-        self.cid = cid
+        self.cid, self.callid = cid, callid
+        self.sip_log: list[SipMessage] = []  # appended by the backend's reader thread
+        self.rtp: dict[str, Any] | None = None  # the stream's counters, once the call ended
         self.from_, self.to, self.direction = from_, to, direction
-        self.sid = "CA" + hashlib.sha256(f"{callid}:{cid}".encode()).hexdigest()[:32]
+        self.sid = "CA" + hashlib.sha256(f"{callid}:{cid}:{direction}".encode()).hexdigest()[:32]
         self.events: queue.Queue[dict[str, Any]] = queue.Queue()
         self.trace_log = Trace()
         self.t0 = time.monotonic()
@@ -73,6 +77,7 @@ class SipCall:
         self.answered_at: float | None = None
         self.ended_at: float | None = None
         self._prompts = 0
+        self._messages = 0
 
     # -- FlowHost -------------------------------------------------------------------------------
     def perform(self, verb: Any) -> Any:
@@ -88,6 +93,24 @@ class SipCall:
             "sid": self.sid, "from": self.from_, "to": self.to, "network": "SIP",
             "channel": "VOICE", "state": state, "headers": dict(self.headers),
         }  # fmt: skip
+
+    @property
+    def peer(self) -> str:
+        """The other party's URI: the caller of an inbound call, the callee of an outbound."""
+        return self.from_ if self.direction == "inbound" else self.to
+
+    @property
+    def us(self) -> str:
+        return self.to if self.direction == "inbound" else self.from_
+
+    def _message_sid(self) -> str:
+        self._messages += 1
+        return "SM" + hashlib.sha256(f"{self.sid}:{self._messages}".encode()).hexdigest()[:32]
+
+    def log_sip(self, at: float, ev: dict[str, Any]) -> None:
+        """File one SIP message of this call (the INVITE may predate the call: time 0)."""
+        self.sip_log.append(SipMessage(max(0.0, round(at - self.t0, 3)), str(ev["dir"]),
+                                       str(ev["line"]), str(ev.get("cseq") or "")))  # fmt: skip
 
     # -- status and events ----------------------------------------------------------------------
     def set_status(self, status: str, cause: str | None = None) -> None:
@@ -120,6 +143,18 @@ class SipCall:
         elif kind == "dtmf":
             self.digits.append(str(ev["digit"]))
             self.trace("input", by="caller", mode="dtmf", value=str(ev["digit"]))
+        elif kind == "message":  # the peer's SIP MESSAGE, in this call's dialog
+            self.trace("message", sid=self._message_sid(), status="received", network="SIP",
+                       **{"from": self.peer, "to": self.us, "body": str(ev["text"])})  # fmt: skip
+        elif kind == "message_status":
+            code = int(ev["code"])
+            data: dict[str, Any] = {"sid": str(ev["ref"]), "from": self.us, "to": self.peer,
+                                    "code": code}  # fmt: skip
+            if not 200 <= code < 300:
+                data["reason"] = str(ev.get("reason") or "")
+            self.trace("message", status="delivered" if 200 <= code < 300 else "failed", **data)
+        elif kind == "rtp":
+            self.rtp = {k: v for k, v in ev.items() if k not in ("type", "call")}
         elif kind == "played":
             self.playing = False
         elif kind == "recorded":
@@ -218,6 +253,17 @@ class SipCall:
         self.wait_until(lambda: self.ended, ANSWER_WAIT)
         if not self.ended:
             self._ended(0, "no answer to our BYE")
+        # pjsip may report the dialog ended before its log shows our BYE and the 200 to it:
+        # wait for both, briefly, so the call's ladder is whole when the result is returned
+        deadline = time.monotonic() + BYE_ANSWER_WAIT
+        while not self._bye_answered() and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+    def _bye_answered(self) -> bool:
+        log = list(self.sip_log)
+        return any(m.dir == "out" and m.label == "BYE" for m in log) and any(
+            m.dir == "in" and m.line.startswith("SIP/2.0 ") and m.cseq.endswith(" BYE") for m in log
+        )
 
     # -- media ----------------------------------------------------------------------------------
     def render(self, say: V.Say) -> tuple[Path, float]:

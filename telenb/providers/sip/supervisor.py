@@ -6,6 +6,7 @@ and sending raises `WorkerGone` instead of taking the kernel down.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from typing import Any
@@ -33,7 +34,8 @@ class Worker:
             ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
+            # TELENB_SIP_DEBUG=1: the worker's own errors (a failing callback) on our stderr
+            stderr=None if os.environ.get("TELENB_SIP_DEBUG") else subprocess.DEVNULL,
         )
         first = self.next_event()
         if first is None or first["type"] != "ready":

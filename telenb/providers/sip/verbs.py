@@ -49,12 +49,37 @@ def execute(call: SipCall, verb: Any) -> Any:
         return ask(call, verb)
     if isinstance(verb, V.Record):
         return record(call, verb)
+    if isinstance(verb, V.Message):
+        return message(call, verb)
     if isinstance(verb, V.Hangup):
         if not call.answered and call.direction == "inbound":
             call.answer()
         call.hangup()
         return V.Done(hangup=True)
     raise FlowError(f"the SIP backend cannot carry out {type(verb).__name__} yet")
+
+
+def message(call: SipCall, verb: V.Message) -> V.Done:
+    """A text to the other party as a SIP MESSAGE in the call's own dialog (RFC 3428).  SIP has
+    no SMS: anyone else (a phone number, another URI) would make telenb a relay, so it is refused.
+    Like SMS on the simulator, it does not wait for delivery; the answer is traced."""
+    if _bare(verb.to) != _bare(call.peer):
+        raise FlowError(
+            f"over SIP, message() reaches only the other party of the call ({call.peer}), as a "
+            f"SIP MESSAGE in its dialog; {verb.to!r} is not that party"
+        )
+    if verb.media:
+        raise FlowError("over SIP, message() sends text only (a SIP MESSAGE), not media=")
+    sid = call._message_sid()
+    call.send("send_message", ref=sid, text=verb.text)
+    call.trace("message", sid=sid, status="sent", network="SIP",
+               **{"from": call.us, "to": call.peer, "body": verb.text})  # fmt: skip
+    return V.Done(detail={"sid": sid, "to": call.peer, "status": "sent"})
+
+
+def _bare(uri: str) -> str:
+    """`sip:alice@h:5080;transport=udp` and `<sip:alice@h:5080>` are the same party."""
+    return uri.strip().strip("<>").split(";")[0].lower()
 
 
 def reject(call: SipCall, verb: V.Reject) -> V.Done:

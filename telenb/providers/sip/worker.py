@@ -17,9 +17,11 @@ import time
 from typing import Any
 
 from .headers import parse_headers
-from .protocol import ProtocolError, decode, encode
+from .ladder import sip_message
+from .protocol import MAX_LINE, ProtocolError, decode, encode
 
 _OUT: Any = None  # the protocol pipe: the original stdout, kept away from pjlib's own prints
+DEBUG = bool(os.environ.get("TELENB_SIP_DEBUG"))  # pjsip's warnings and errors on stderr
 CODECS = {"PCMU": "PCMU/8000", "PCMA": "PCMA/8000"}
 
 
@@ -43,8 +45,13 @@ def _endpoint(pj: Any, host: str, port: int, codecs: list[str]) -> Any:
     ep = pj.Endpoint()
     ep.libCreate()
     cfg = pj.EpConfig()
-    cfg.logConfig.level = 0
-    cfg.logConfig.consoleLevel = 0
+    # pjsip logs each SIP message it sends or receives at level 4: that log, and nothing else,
+    # reaches the kernel as "sip" events (the call's ladder diagram)
+    cfg.logConfig.level = cfg.logConfig.consoleLevel = 4
+    cfg.logConfig.msgLogging = True
+    cfg.logConfig.decor = 0
+    ep.sip_log = _sip_log_writer(pj)  # pjsua2 holds a raw pointer: keep the writer alive
+    cfg.logConfig.writer = ep.sip_log
     cfg.uaConfig.threadCnt = 0
     cfg.uaConfig.mainThreadOnly = True  # every callback runs in libHandleEvents, on this thread
     med = cfg.medConfig
@@ -71,6 +78,30 @@ def _endpoint(pj: Any, host: str, port: int, codecs: list[str]) -> Any:
     return ep
 
 
+def _sip_log_writer(pj: Any) -> Any:
+    class _SipLog(pj.LogWriter):
+        def write(self, entry: Any) -> None:
+            message = sip_message(str(entry.msg))
+            if message is not None:
+                _emit("sip", **message)
+            elif DEBUG and entry.level <= 3:
+                print(str(entry.msg).rstrip(), file=sys.stderr)
+
+    return _SipLog()
+
+
+def _rtp_stats(call: Any, index: int) -> dict[str, Any] | None:
+    """The stream's RTCP-style counters (RFC 3550 A.8 jitter, loss), or None once it is gone."""
+    try:
+        st = call.getStreamStat(index).rtcp
+    except Exception:  # the stream was destroyed before we asked
+        return None
+    rx, tx = st.rxStat, st.txStat
+    return {"rx_packets": int(rx.pkt), "rx_lost": int(rx.loss), "rx_jitter_ms":
+            round(rx.jitterUsec.mean / 1000, 3), "rx_jitter_max_ms":
+            round(rx.jitterUsec.max / 1000, 3), "tx_packets": int(tx.pkt)}  # fmt: skip
+
+
 class _Media:
     """One call's prompt player and caller recorder (pjsua2 objects kept alive here)."""
 
@@ -80,6 +111,7 @@ class _Media:
         self.recorder: Any = None
         self.record_path: str | None = None
         self.eof = False  # the player reached its end (its callback may not destroy it)
+        self.messages: list[str] = []  # refs of the SIP MESSAGEs awaiting their answer
 
 
 def main(host: str, port: int, codecs: list[str]) -> int:
@@ -140,6 +172,21 @@ def main(host: str, port: int, codecs: list[str]) -> int:
                         si = self.getStreamInfo(i)
                         _emit("media", call=info.id, codec=str(si.codecName).upper(),
                               remote=str(si.remoteRtpAddress))  # fmt: skip
+
+        def onStreamDestroyed(self, prm: Any) -> None:
+            stats = _rtp_stats(self, int(prm.streamIdx))  # the last moment the stream exists
+            if stats is not None:
+                _emit("rtp", call=self.getId(), **stats)
+
+        def onInstantMessage(self, prm: Any) -> None:
+            _emit("message", call=self.getId(), text=str(prm.msgBody),
+                  content_type=str(prm.contentType))  # fmt: skip
+
+        def onInstantMessageStatus(self, prm: Any) -> None:
+            m = media.get(self.getId())
+            ref = m.messages.pop(0) if m is not None and m.messages else ""
+            _emit("message_status", call=self.getId(), ref=ref, code=int(prm.code),
+                  reason=str(prm.reason))  # fmt: skip
 
         def onDtmfDigit(self, prm: Any) -> None:
             _emit("dtmf", call=self.getId(), digit=str(prm.digit))
@@ -227,7 +274,8 @@ def main(host: str, port: int, codecs: list[str]) -> int:
                 op.txOption.headers.append(field)
             out.makeCall(str(msg["uri"]), op)
             calls[out.getId()] = out
-            _emit("calling", ref=msg["ref"], call=out.getId())
+            _emit("calling", ref=msg["ref"], call=out.getId(),
+                  callid=str(out.getInfo().callIdString))  # fmt: skip
             return
         cid = msg.get("call")
         call: Any = calls.get(cid)  # type: ignore[arg-type]
@@ -243,6 +291,11 @@ def main(host: str, port: int, codecs: list[str]) -> int:
             call.hangup(pj.CallOpParam())
         elif kind == "send_dtmf":
             call.dialDtmf(str(msg["digits"]))
+        elif kind == "send_message":
+            im = pj.SendInstantMessageParam()
+            im.content, im.contentType = str(msg["text"]), "text/plain"
+            call.sendInstantMessage(im)
+            m.messages.append(str(msg["ref"]))  # answered in the order sent
         elif m.audio is None:
             _emit("error", message=f"call {cid} has no audio stream yet", call=cid)
         elif kind == "play":
@@ -262,6 +315,23 @@ def main(host: str, port: int, codecs: list[str]) -> int:
         elif kind == "stop_record":
             stop_record(cid)  # type: ignore[arg-type]
 
+    def handle(line: bytes) -> str | None:
+        try:
+            msg = decode(line)
+        except ProtocolError as exc:
+            _emit("error", message=str(exc))
+            return None
+        if msg["type"] == "quit":
+            return "quit"
+        try:
+            command(msg)
+        except Exception as exc:  # the stack refused (a bad URI, a call in the wrong state)
+            why = getattr(exc, "reason", None) or str(exc)
+            _emit("error", message=f"{msg['type']}: {why}", call=msg.get("call"))
+        return None
+
+    stdin = sys.stdin.fileno()
+    pending = bytearray()  # bytes read from the kernel, not yet a whole line
     try:
         while True:
             ep.libHandleEvents(10)
@@ -273,24 +343,22 @@ def main(host: str, port: int, codecs: list[str]) -> int:
                 if _whole(item[1]) or time.monotonic() > item[2]:
                     closing.remove(item)
                     _emit("recorded", call=item[0], path=item[1])
-            ready, _, _ = select.select([sys.stdin], [], [], 0)
-            if not ready:
-                continue
-            line = sys.stdin.buffer.readline()
-            if not line:
-                break
-            try:
-                msg = decode(line)
-            except ProtocolError as exc:
-                _emit("error", message=str(exc))
-                continue
-            if msg["type"] == "quit":
-                break
-            try:
-                command(msg)
-            except Exception as exc:  # the stack refused (a bad URI, a call in the wrong state)
-                why = getattr(exc, "reason", None) or str(exc)
-                _emit("error", message=f"{msg['type']}: {why}", call=msg.get("call"))
+            ready, _, _ = select.select([stdin], [], [], 0)
+            if ready:
+                chunk = os.read(stdin, 65536)
+                if not chunk:
+                    break  # the kernel went away
+                pending += chunk
+            # every whole line that has arrived: two commands written together (record, then
+            # play) come in one read, and select() would not wake us for the second
+            while (end := pending.find(b"\n")) >= 0:
+                line = bytes(pending[: end + 1])
+                del pending[: end + 1]
+                if handle(line) == "quit":
+                    return 0
+            if len(pending) > MAX_LINE:
+                _emit("error", message=f"a command line longer than {MAX_LINE} bytes was dropped")
+                pending.clear()
     finally:
         for cid in list(media):
             stop_play(cid)

@@ -7,8 +7,9 @@ worker and runs pjsua2's defaults (16 kHz bridge, its own codec order); only the
 device is the null one, since the tests have no sound card.
 
 Run as `python peers.py PORT [--record WAV] [--answer]`; it reads JSON lines on stdin
-(`call`, `play`, `dtmf`, `hangup`, `quit`) and writes JSON lines on stdout (`ready`,
-`incoming`, `state`, `media`, `played`, `dtmf`, `recorded`, `error`).  The tests start it by
+(`call`, `play`, `dtmf`, `message`, `hangup`, `quit`) and writes JSON lines on stdout
+(`ready`, `incoming`, `state`, `media`, `played`, `dtmf`, `message`, `message_status`,
+`recorded`, `error`).  The tests start it by
 PID and kill it if it outlives them.
 """
 
@@ -125,6 +126,13 @@ def main(port: int, record: str | None, answer: bool) -> int:
         def onDtmfDigit(self, prm: Any) -> None:
             emit("dtmf", digit=str(prm.digit))
 
+        def onInstantMessage(self, prm: Any) -> None:
+            emit("message", text=str(prm.msgBody), content_type=str(prm.contentType),
+                 **{"from": str(prm.fromUri)})  # fmt: skip
+
+        def onInstantMessageStatus(self, prm: Any) -> None:
+            emit("message_status", code=int(prm.code))
+
     class Acc(pj.Account):
         def onIncomingCall(self, prm: Any) -> None:
             call = PeerCall(self, prm.callId)
@@ -163,6 +171,10 @@ def main(port: int, record: str | None, answer: bool) -> int:
             call.hangup(pj.CallOpParam())
         elif kind == "dtmf":  # RFC 4733 telephone-events (pjsua's default DTMF method)
             call.dialDtmf(str(msg["digits"]))
+        elif kind == "message":  # RFC 3428 MESSAGE inside the call's dialog
+            im = pj.SendInstantMessageParam()
+            im.content, im.contentType = str(msg["text"]), "text/plain"
+            call.sendInstantMessage(im)
         elif kind == "play":
             stop_player()
             player = Player()
@@ -170,6 +182,7 @@ def main(port: int, record: str | None, answer: bool) -> int:
             player.startTransmit(state["audio"])
             state["player"] = player
 
+    pending = bytearray()
     try:
         while True:
             ep.libHandleEvents(10)
@@ -178,18 +191,21 @@ def main(port: int, record: str | None, answer: bool) -> int:
             if state["closing"] and finished(state["closing"]):
                 emit("recorded", path=state["closing"])
                 state["closing"] = None
-            if not select.select([sys.stdin], [], [], 0)[0]:
-                continue
-            line = sys.stdin.buffer.readline()
-            if not line:
-                break
-            msg = json.loads(line)
-            if msg["type"] == "quit":
-                break
-            try:
-                command(msg)
-            except Exception as exc:
-                emit("error", message=f"{msg['type']}: {getattr(exc, 'reason', None) or exc}")
+            if select.select([sys.stdin], [], [], 0)[0]:
+                chunk = os.read(sys.stdin.fileno(), 65536)
+                if not chunk:
+                    break
+                pending.extend(chunk)
+            while b"\n" in pending:  # every line that arrived, not one per wake-up
+                end = pending.index(b"\n")
+                msg = json.loads(bytes(pending[:end]))
+                del pending[: end + 1]
+                if msg["type"] == "quit":
+                    return 0
+                try:
+                    command(msg)
+                except Exception as exc:
+                    emit("error", message=f"{msg['type']}: {getattr(exc, 'reason', None) or exc}")
     finally:
         stop_player()
         stop_recorder()

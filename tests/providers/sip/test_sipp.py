@@ -27,8 +27,11 @@ def test_sipp_uac_call_is_answered_and_hung_up():
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        incoming = w.next_event()
+        logged = []  # the worker reports each SIP message it sends or receives ("sip" events)
+        while (incoming := w.next_event())["type"] == "sip":
+            logged.append(incoming)
         assert incoming["type"] == "incoming"
+        assert [(e["dir"], e["line"].split()[0]) for e in logged] == [("in", "INVITE")]
         w.send("answer", call=incoming["call"])
         states = []
         while len(states) < 10 and (ev := w.next_event()) is not None:
