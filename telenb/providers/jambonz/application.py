@@ -87,6 +87,9 @@ class JambonzApplication:
         self.numbers: dict[str, dict[str, Any]] = {}
         self.queues: dict[str, Any] = {}
         self.tags: dict[str, dict[str, Any]] = {}  # call_sid -> the tag verb's data
+        # answering machine detection's voicemail phrases by language (a feature server's
+        # VMD_HINTS_FILE); none unless given, as on a server without that file
+        self.voicemail_hints: dict[str, list[str]] = {}
         self._watches: dict[str, StatusWatch] = {}
         self._webhooks: Any = None
         carrier.status_listeners.append(self._status)

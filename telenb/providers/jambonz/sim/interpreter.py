@@ -52,6 +52,7 @@ class Interpreter:
         self.synthesizer: dict[str, Any] = {}
         self.recognizer: dict[str, Any] = {}
         self._instant, self._replaced = -1.0, 0
+        self.early_media = False  # 183 Session Progress sent (say/play earlyMedia)
 
     @property
     def over(self) -> bool:
@@ -100,7 +101,15 @@ class Interpreter:
                 return
         self.execute(verbs or [])
         if not self.over:
-            self.perform(V.Hangup())
+            self.end()
+
+    def end(self) -> None:
+        """Hang up; a call that only had early media ends without being answered (hangup
+        needs an answered call, the feature server's StableCall precondition)."""
+        if self.early_media and not self.leg.answered:
+            self.leg.hangup("flow", "the application ended after early media only", "failed")
+            return
+        self.perform(V.Hangup())
 
     def execute(self, verbs: list[Verb]) -> None:
         i = 0
@@ -133,7 +142,7 @@ class Interpreter:
     def v_hangup(self, verb: Verb) -> None:
         if verb.get("headers"):
             self.leg.trace("sip", method="BYE", headers=verb.get("headers"))
-        self.perform(V.Hangup())
+        self.end()
 
     def v_redirect(self, verb: Verb) -> list[Verb] | None:
         verbs = self.ask(verb.get("actionHook"), self.info(), "actionHook:redirect")
