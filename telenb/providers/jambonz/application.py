@@ -157,6 +157,10 @@ class JambonzApplication:
         for event in self.carrier.trace.filter("status", leg.sid):
             self._status(leg, event["status"])
 
+    def watching(self, leg: Leg) -> bool:
+        """Whether `leg`'s statuses already go somewhere (a call taken over keeps its hook)."""
+        return leg.sid in self._watches
+
     def set_sip(self, leg: Leg, status: int, reason: str) -> None:
         watch = self._watches.get(leg.sid)
         if watch is not None:

@@ -136,3 +136,40 @@ def test_verbs_in_the_answer_to_an_event_end_the_dial_and_replace_the_applicatio
     assert seen["dialed"] == []
     assert result.trace.said()[-1] == "Nobody is home."
     assert "after the dial" not in result.trace.said()
+
+
+def test_config_amd_on_a_placed_call_takes_it_over_and_keeps_listening():
+    """config with amd ("Answering machine detection on inbound calls"; jambonz's example
+    dialer configures amd first on the call it placed): events go to amd.actionHook while
+    the app runs; verbs in an answer take the call over, and a machine's later events
+    (tone, stopped speaking) still come."""
+    from telenb.providers.jambonz.sim.app import jambonz_flow
+
+    carrier = telenb.Carrier(seed=4)
+    carrier.phone(AGENT, behaviour="voicemail")
+    events: list[str] = []
+
+    def on_amd(req):
+        events.append(req["type"])
+        if req["type"] == "amd_machine_detected":
+            return [{"verb": "say", "text": "hi machine"}, {"verb": "pause", "length": 20}]
+        if req["type"] == "amd_machine_stopped_speaking":
+            return [{"verb": "say", "text": "Please call us back."}, {"verb": "hangup"}]
+        return "", 204
+
+    routes = {
+        "/dialer": [
+            {"verb": "config", "amd": {"actionHook": "/amd"}},
+            {"verb": "pause", "length": 0.75},
+            {"verb": "say", "text": "Hi there. I do not yet know if you are a person. " * 4},
+        ],
+        "/amd": on_amd,
+    }
+    flow = jambonz_flow(routes, carrier=carrier, number=APP, url="/dialer")
+    result = carrier.call(AGENT, flow=flow, from_=APP)
+    assert events == [
+        "amd_machine_detected", "amd_tone_detected", "amd_machine_stopped_speaking",
+    ]  # fmt: skip
+    said = result.trace.said()
+    assert said[-2:] == ["hi machine", "Please call us back."]
+    assert result.root.status == "completed"

@@ -13,6 +13,10 @@ the dialed call answers, its greeting is transcribed; a voicemail hint phrase he
 once a beep was heard).  Each event goes to ``amd.actionHook`` with the call's attributes
 and ``type``; verbs in the answer replace the application (the dial ends).
 
+``config`` with ``amd`` runs the same detector on the call itself ("Answering machine
+detection on inbound calls", and jambonz's example dialer, which places the call and
+configures amd first); verbs in an answer then take the call over, as a redirect does.
+
 Who answers comes from the simulator (`docverbs.amd.greeting`): a voicemail phone or a
 person with a script; the transcript is the greeting's text, its words spread evenly over
 its duration.
@@ -54,6 +58,7 @@ class Detector:
         self.leg: Leg | None = None
         self.timers_set: list[Any] = []
         self.replacement: list[Verb] | None = None
+        self.on_verbs: Any = None  # config.amd: what verbs in an answer do (a redirect)
         self.sent: list[str] = []
 
     def on_status(self, leg: Leg, status: str) -> None:
@@ -61,10 +66,14 @@ class Detector:
             self.start(leg)
 
     def start(self, leg: Leg) -> None:
+        """Listen to `leg`'s answerer; the events are timed from the answer."""
         self.leg = leg
         g = greeting(leg)
+        now = leg.clock.now
+        answered = leg.answered_at if leg.answered_at is not None else now
         for at, event in self.events(g):
-            self.timers_set.append(leg.clock.schedule(at, self.fire, event))
+            delay = max(0.0, answered + at - now)
+            self.timers_set.append(leg.clock.schedule(delay, self.fire, event))
 
     def events(self, g: Greeting) -> list[tuple[float, dict[str, Any]]]:
         """(seconds after the answer, event) in order, as the detector would emit them."""
@@ -111,7 +120,9 @@ class Detector:
         if not self.hook:
             return
         verbs = interp.ask(self.hook, interp.info() | event, f"amd:{event['type']}")
-        if verbs:
+        if verbs and self.on_verbs is not None:  # config.amd: the call runs the new verbs
+            self.on_verbs(verbs)  # and detection goes on (it belongs to the call)
+        elif verbs:  # dial: the dialed leg goes, and the dial returns the new verbs
             self.replacement = verbs
             self.stop()
             leg.hangup("flow", f"amd.actionHook ({event['type']}) replaced the application")
