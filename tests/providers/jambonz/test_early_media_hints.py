@@ -109,7 +109,7 @@ def test_bias_replaces_only_close_runs_of_words(text, hints, out):
     assert bias(text, hints) == out
 
 
-def test_dial_has_no_wait_hook_but_enqueue_has():
+def test_a_wait_hook_on_dial_is_refused_as_an_unknown_property():
     """jambonz's verb specification: enqueue takes actionHook and waitHook; dial has an
     actionHook only (a waitHook on dial is an unknown property and the app is refused)."""
     carrier = telenb.Carrier(seed=2)
