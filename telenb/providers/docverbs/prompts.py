@@ -18,6 +18,7 @@ from ...errors import SpeechError
 from ...flow import verbs as V
 from ...sim.media import Prompt
 from ...sim.ops import ENDPOINT, PENDING, Op, Question, RecordOp
+from .hints import bias
 from .partials import PartialSender, timeline
 
 if TYPE_CHECKING:
@@ -134,6 +135,7 @@ class GatherVerb:
     hints: str | None = None
     known: dict[str, float] = field(default_factory=dict)
     partial: PartialSender | None = None  # partialResultCallback's requests
+    bias: tuple[str, ...] = ()  # hint phrases a near miss is heard as (`hints.bias`)
 
     def sim_op(self, runner: Any) -> Op:
         return GatherOp(runner, self)
@@ -239,6 +241,8 @@ class GatherOp(_Playing):
             text, confidence = self.runner.carrier.media.recognize(utt, None, self.leg)
         except SpeechError as exc:
             return exc
+        if self.verb.bias and text:
+            text = bias(text, self.verb.bias)
         return text or "", confidence
 
     def _partials(self, utt: Any, send: PartialSender) -> None:

@@ -87,6 +87,9 @@ class JambonzApplication:
         self.numbers: dict[str, dict[str, Any]] = {}
         self.queues: dict[str, Any] = {}
         self.tags: dict[str, dict[str, Any]] = {}  # call_sid -> the tag verb's data
+        # answering machine detection's voicemail phrases by language (a feature server's
+        # VMD_HINTS_FILE); none unless given, as on a server without that file
+        self.voicemail_hints: dict[str, list[str]] = {}
         self._watches: dict[str, StatusWatch] = {}
         self._webhooks: Any = None
         carrier.status_listeners.append(self._status)
@@ -153,6 +156,10 @@ class JambonzApplication:
         self._watches[leg.sid] = StatusWatch(hook, base, parent=parent)
         for event in self.carrier.trace.filter("status", leg.sid):
             self._status(leg, event["status"])
+
+    def watching(self, leg: Leg) -> bool:
+        """Whether `leg`'s statuses already go somewhere (a call taken over keeps its hook)."""
+        return leg.sid in self._watches
 
     def set_sip(self, leg: Leg, status: int, reason: str) -> None:
         watch = self._watches.get(leg.sid)

@@ -61,6 +61,11 @@ def error_code(msg: Message) -> str | None:
     return None
 
 
+def kind(msg: Message) -> str:
+    """Plivo's message type: mms when it carries media."""
+    return "mms" if msg.media else "sms"
+
+
 def state(msg: Message) -> str:
     return str(msg.meta.get("plivo_state") or STATE.get(msg.status, msg.status))
 
@@ -87,7 +92,7 @@ def report_params(msg: Message, status: str) -> dict[str, str]:
         "MessageUUID": message_uuid(msg),
         "From": plivo_number(msg.from_),
         "To": plivo_number(msg.to),
-        "Type": "sms",
+        "Type": kind(msg),
         "Status": status,
         "Units": str(msg.num_segments),
         "TotalRate": f"{msg.price / max(msg.num_segments, 1):.5f}" if msg.price else "0.00000",
@@ -133,6 +138,7 @@ def send_sms(
     url: str | None = None,
     method: str = "POST",
     call_sid: str | None = None,
+    media: list[str] | None = None,
 ) -> list[Message]:
     """Send `text` from `src` to each of `dst` ('<'-separated), as Plivo queues them;
     `url` hears each one's delivery reports.  Raises `MessageError` for a bad address."""
@@ -142,7 +148,7 @@ def send_sms(
         msg = carrier.send_message(
             text, to=e164(one), from_=e164(src), origin=call_sid,
             direction="outbound-call" if call_sid else "outbound-api",
-            status_callback=reporter if url else None,
+            status_callback=reporter if url else None, media=media,
         )  # fmt: skip
         reporter.msg = msg
         papp.messages[message_uuid(msg)] = msg  # its first report (queued) comes as it leaves

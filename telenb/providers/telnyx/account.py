@@ -20,6 +20,7 @@ import base64
 import hashlib
 import random
 import uuid
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..twilio.account import API_VERSION, SimAccount
@@ -59,6 +60,8 @@ class TelnyxAccount(SimAccount):
         self.connection_id = str(rnd.randrange(10**18, 10**19))
         self.signing_key = private_key(str(seed))
         self.public_key = public_key_b64(self.signing_key)  # what the app verifies with
+        # AIGather offline: f(text, json_schema) -> parameters (None: texml_verbs.extract)
+        self.ai_extractor: Callable[[str, dict], dict] | None = None
         self._webhooks = TelnyxWebhooks(self)
 
     def __repr__(self) -> str:

@@ -8,6 +8,7 @@ TeXML has no ``<Pay>``, and ``<Dial>`` takes no ``<Client>`` (nor ``<Room>`` or
 (https://developers.telnyx.com/docs/voice/programmable-voice/texml-verbs/gather): the action
 is requested with the *application's* method, not one the verb names, and ``validDigits``
 with ``invalidDigitsAction`` sends input holding any other key to a second URL instead.
+TeXML's own verbs, ``<HttpRequest>`` and ``<AIGather>``, are in `texml_verbs.py`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..twilio.dialect import Dialect, Pairs
+from .texml_verbs import v_aigather, v_httprequest
 
 if TYPE_CHECKING:
     from ..twilio.sim.interpreter import Interpreter
@@ -57,4 +59,5 @@ TEXML = Dialect(
     },
     attributes={"Gather": frozenset({"validDigits", "invalidDigitsAction"})},
     gather_request=gather_request,
+    verbs={"HttpRequest": v_httprequest, "AIGather": v_aigather},
 )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .sim.interpreter import Interpreter
@@ -43,7 +43,8 @@ class Dialect:
     `<Dial>` noun the vendor adds to the simulator address it dials (None when unusable);
     `missing_nouns` names `<Dial>` nouns the vendor lacks; `attributes` adds, per element,
     the attributes the vendor documents beyond Twilio's (so they are not reported as
-    unknown); `gather_request` picks the request a `<Gather>` makes with its input.
+    unknown); `gather_request` picks the request a `<Gather>` makes with its input;
+    `verbs` runs the verbs the vendor has and TwiML has not.
     """
 
     vendor: str
@@ -53,6 +54,9 @@ class Dialect:
     missing_nouns: Mapping[str, str] = field(default_factory=dict)
     attributes: Mapping[str, frozenset[str]] = field(default_factory=dict)
     gather_request: GatherRequest = twilio_gather_request
+    # verbs the vendor adds (TeXML's <HttpRequest>): tag -> handler(interpreter, node), which
+    # returns what a verb handler does (NEXT, the next document, or None when the call ends)
+    verbs: Mapping[str, Callable[[Interpreter, Node], Any]] = field(default_factory=dict)
 
 
 TWILIO = Dialect("Twilio", "TwiML")

@@ -64,12 +64,16 @@ class VonageApplication:
         signature_secret: str | None = None,
         api_key: str | None = None,
         application_id: str | None = None,
+        api_secret: str | None = None,
     ):
         rnd = random.Random(f"vonage-application:{carrier.seed}")
         self.carrier = carrier
         self.api_key = api_key or f"{rnd.getrandbits(32):08x}"
         self.signature_secret = signature_secret or f"{rnd.getrandbits(256):064x}"
         self.application_id = application_id or str(uuid.UUID(int=rnd.getrandbits(128), version=4))
+        # the account's API secret (Basic auth: api_key:api_secret), drawn after the others
+        # so that existing identities stay as they were
+        self.api_secret = api_secret or f"{rnd.getrandbits(64):016x}"
         self.signed = True  # Voice API callbacks are signed by default
         self.web = Web()
         self.numbers: dict[str, dict[str, Any]] = {}
@@ -83,7 +87,8 @@ class VonageApplication:
         masked = secret[:2] + "*" * 8 if secret else "(none)"
         return (
             f"<VonageApplication {self.application_id} api_key={self.api_key} "
-            f"signature_secret={masked} numbers={len(self.numbers)}>"
+            f"signature_secret={masked} api_secret={self.api_secret[:2]}******** "
+            f"numbers={len(self.numbers)}>"
         )
 
     # -- identities, numbers and time ---------------------------------------------------------
@@ -184,8 +189,8 @@ def vonage_number(number: str) -> str:
 def vonage_application(carrier: Carrier, **settings: Any) -> VonageApplication:
     """The simulated Vonage application of `carrier` (created on first use, kept on it).
 
-    `signature_secret=`, `api_key=` and `application_id=` may be given the first time, or
-    changed later by passing them again."""
+    `signature_secret=`, `api_key=`, `api_secret=` and `application_id=` may be given the
+    first time, or changed later by passing them again."""
     app = getattr(carrier, "_vonage_application", None)
     if app is None:
         app = VonageApplication(carrier, **settings)

@@ -4,7 +4,10 @@ Each placed leg's status changes (trying, ringing, in-progress, completed; busy,
 failed) go to the call_status_hook with ``parent_call_sid``.  The caller is answered at once
 unless ``answerOnBridge``.  When the dial ends the actionHook gets ``dial_call_status``,
 ``dial_sip_status`` and ``dial_call_sid``; verbs in its answer replace the rest of the app.
-``timeout`` (ring time) defaults to 60 s, ``timeLimit`` caps the bridge.
+``timeout`` (ring time) defaults to 60 s, ``timeLimit`` caps the bridge.  ``amd`` runs
+answering machine detection on the leg that answers (`amd.py`); verbs its actionHook
+answers with end the dial and replace the application.  dial has no waitHook (the caller
+hears the ringing): jambonz's verb specification refuses one as an unknown property.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from ....errors import NumberError
 from ....flow import verbs as V
 from ...docverbs.dial import DialVerb
 from ..application import SIP, STATUS
+from .amd import Detector
 
 if TYPE_CHECKING:
     from ..verbs.parse import Verb
@@ -47,8 +51,25 @@ def dial(interp: Interpreter, verb: Verb) -> list | None:
     op = DialVerb(transfer, False, verb.get("timeLimit"), answer_on_bridge=bool(
         verb.get("answerOnBridge")))  # fmt: skip
     japp, hook, base = interp.japp, interp.app.status_hook, interp.app.base
-    op.on_placed = lambda legs: [japp.watch(leg, hook, base, parent=interp.leg) for leg in legs]
-    out = interp.perform(op)
+    detector = Detector(interp, verb.get("amd")) if verb.get("amd") else None
+
+    def placed(legs: list) -> None:
+        for leg in legs:
+            japp.watch(leg, hook, base, parent=interp.leg)
+        if detector is not None:
+            detector.placed = list(legs)
+
+    op.on_placed = placed
+    if detector is not None:
+        carrier.status_listeners.append(detector.on_status)
+    try:
+        out = interp.perform(op)
+    finally:
+        if detector is not None:
+            carrier.status_listeners.remove(detector.on_status)
+            detector.stop()
+    if detector is not None and detector.replacement is not None:
+        return detector.replacement
     if interp.over and out.kind == "hangup" and not out.sid:
         return None
     payload = interp.info()

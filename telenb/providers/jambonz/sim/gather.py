@@ -6,6 +6,8 @@ keys, the finish key, the end of an utterance, or the timeout; the actionHook ge
 ``reason`` dtmfDetected (``digits``), speechDetected (``speech.alternatives[0]``:
 transcript, confidence), timeout, or error.  With fewer than minDigits keys at the timeout
 the reason is timeout.  Verbs in its answer replace the rest of the application.
+``recognizer.hints`` (phrases that "assist speech detection") bias what is heard: a near
+miss of a hint is heard as the hint (`docverbs.hints`); other speech is heard as said.
 """
 
 from __future__ import annotations
@@ -32,13 +34,15 @@ def gather(interp: Interpreter, verb: Verb) -> list | None:
     )
     count = verb.get("numDigits") or verb.get("maxDigits")
     recognizer = {**interp.recognizer, **(verb.get("recognizer") or {})}
-    hints = ", ".join(recognizer.get("hints") or []) or None
+    phrases = tuple(hint_phrases(recognizer.get("hints")))
+    hints = ", ".join(phrases) or None
     bargein = verb.get("bargein") is True or (
         "dtmf" in modes and verb.get("dtmfBargein") is not False and "speech" not in modes
     )
     op = GatherVerb(
         prompts, modes, timeout, float(verb.get("speechTimeout", 0) or 0) or None,
         int(count) if count else None, verb.get("finishOnKey") or "", bargein, hints,
+        bias=phrases,
     )  # fmt: skip
     out = interp.perform(op)
     if out.kind == "hangup" or interp.over:
@@ -48,6 +52,16 @@ def gather(interp: Interpreter, verb: Verb) -> list | None:
     if not hook:
         return None
     return interp.ask(hook, payload, "actionHook:gather")
+
+
+def hint_phrases(hints: Any) -> list[str]:
+    """recognizer.hints: phrases, or objects with a phrase (and a per-phrase boost)."""
+    out = []
+    for hint in hints or []:
+        phrase = hint.get("phrase") if isinstance(hint, dict) else hint
+        if isinstance(phrase, str) and phrase.strip():
+            out.append(phrase.strip())
+    return out
 
 
 def result(out: Any, min_digits: int, recognizer: dict[str, Any]) -> dict[str, Any]:

@@ -52,6 +52,7 @@ class Interpreter:
         self.synthesizer: dict[str, Any] = {}
         self.recognizer: dict[str, Any] = {}
         self._instant, self._replaced = -1.0, 0
+        self.early_media = False  # 183 Session Progress sent (say/play earlyMedia)
 
     @property
     def over(self) -> bool:
@@ -84,7 +85,8 @@ class Interpreter:
             return None
 
     def run(self) -> None:
-        self.japp.watch(self.leg, self.app.status_hook, self.app.base)
+        if not self.japp.watching(self.leg):
+            self.japp.watch(self.leg, self.app.status_hook, self.app.base)
         verbs = self.app.verbs
         if verbs is None:
             try:
@@ -100,7 +102,15 @@ class Interpreter:
                 return
         self.execute(verbs or [])
         if not self.over:
-            self.perform(V.Hangup())
+            self.end()
+
+    def end(self) -> None:
+        """Hang up; a call that only had early media ends without being answered (hangup
+        needs an answered call, the feature server's StableCall precondition)."""
+        if self.early_media and not self.leg.answered:
+            self.leg.hangup("flow", "the application ended after early media only", "failed")
+            return
+        self.perform(V.Hangup())
 
     def execute(self, verbs: list[Verb]) -> None:
         i = 0
@@ -133,7 +143,7 @@ class Interpreter:
     def v_hangup(self, verb: Verb) -> None:
         if verb.get("headers"):
             self.leg.trace("sip", method="BYE", headers=verb.get("headers"))
-        self.perform(V.Hangup())
+        self.end()
 
     def v_redirect(self, verb: Verb) -> list[Verb] | None:
         verbs = self.ask(verb.get("actionHook"), self.info(), "actionHook:redirect")
@@ -145,9 +155,29 @@ class Interpreter:
     def v_config(self, verb: Verb) -> None:
         self.synthesizer |= verb.get("synthesizer") or {}
         self.recognizer |= verb.get("recognizer") or {}
-        for key in ("bargeIn", "record", "listen", "amd"):
+        for key in ("bargeIn", "record", "listen"):
             if verb.get(key) is not None:
                 self.warn(f"[{verb.index}].{key}: telenb does not simulate it; ignored")
+        if verb.get("amd"):
+            self.config_amd(verb.get("amd"))
+
+    def config_amd(self, opts: dict[str, Any]) -> None:
+        """config.amd: detect who answered this call; verbs from its hook take it over."""
+        from .amd import Detector
+
+        detector = Detector(self, opts)
+        leg, app = self.leg, self.app
+
+        def take_over(verbs: list[Verb]) -> None:
+            new = JambonzApp(self.japp, verbs=verbs, status_hook=app.status_hook, base=app.base)
+            self.carrier.redirect_call(leg, new, name="jambonz:amd")
+
+        detector.on_verbs = take_over
+        if leg.answered:
+            detector.start(leg)
+        else:
+            detector.placed = [leg]
+            self.carrier.status_listeners.append(detector.on_status)
 
 
 def _conference(interp: Interpreter, verb: Verb) -> list[Verb] | None:

@@ -39,9 +39,14 @@ def items(interp: Interpreter, verb: Verb) -> list[Item]:
 
 
 def say_or_play(interp: Interpreter, verb: Verb) -> None:
-    if verb.get("earlyMedia"):
-        interp.warn(f"[{verb.index}].earlyMedia: telenb answers the call to play it")
-    interp.perform(PlayVerb(items(interp, verb)))
+    """``earlyMedia`` on a call not yet answered plays without answering it: the caller
+    gets 183 Session Progress with the media (the feature server's endpoint precondition),
+    and the call is answered by the first verb that needs an answered call."""
+    early = verb.get("earlyMedia") is True and not interp.leg.answered
+    if early and not interp.early_media:
+        interp.early_media = True
+        interp.leg.trace("sip", status=183, reason="Session Progress", why="earlyMedia")
+    interp.perform(PlayVerb(items(interp, verb), answer=not early))
 
 
 def pause(interp: Interpreter, verb: Verb) -> None:

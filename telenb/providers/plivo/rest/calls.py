@@ -1,5 +1,6 @@
 """The Call API offline: make a call (its answer_url's XML runs on the carrier), find one by
-its CallUUID or request_uuid, list CDRs or live calls, hang up or cancel, send digits."""
+its CallUUID or request_uuid, list CDRs or live calls, transfer, hang up or cancel, send
+digits."""
 
 from __future__ import annotations
 
@@ -94,6 +95,40 @@ def list_calls(papp: PlivoApplication, query: dict[str, str]) -> dict[str, Any]:
             wanted = query[key].lstrip("+")
             records = [r for r in records if str(r[key]).lstrip("+") == wanted]
     return page(papp, "Call", records, query)
+
+
+LEGS = ("aleg", "bleg", "both")
+
+
+def transfer(papp: PlivoApplication, leg: Leg, body: dict[str, Any]) -> dict[str, Any]:
+    """POST Call/{uuid}/: transfer a call in progress to new XML.  ``legs`` is aleg (the
+    default: this call), bleg (the call bridged to it) or both; each named leg stops what it
+    runs and fetches its URL (aleg_url, bleg_url; aleg_method, bleg_method POST by default).
+    Moving one leg of a bridge alone ends the other (the simulator's redirect rule).  Plivo
+    answers 202 with "call transfered" (its spelling)."""
+    legs = str(body.get("legs") or "aleg")
+    if legs not in LEGS:
+        raise RestError(400, "legs must be aleg, bleg or both")
+    if leg.ended:
+        raise RestError(404, "call not found: it is not in progress")
+    moves: list[tuple[Leg, str, str]] = []
+    for which, target in (("aleg", leg), ("bleg", leg.peer)):
+        if legs not in (which, "both"):
+            continue
+        url = body.get(f"{which}_url")
+        if not url:
+            raise RestError(400, f"{which}_url is required when legs is {legs}")
+        if target is None or target.ended:
+            raise RestError(404, "call not found: there is no bridged leg (bleg)")
+        moves.append((target, str(url), _method(body, f"{which}_method")))
+    peer = leg.peer
+    if len(moves) == 2 and peer is not None:  # both go on, each with its own XML: unbridge
+        leg.peer = peer.peer = None  # first, or moving one would hang up the other
+        leg.trace("unbridge", by="transfer")
+    for target, url, method in moves:
+        app = PlivoXmlApp(papp, url, answer_method=method, name="plivo:transfer")
+        papp.carrier.redirect_call(target, app, name="plivo")
+    return {"api_id": papp.api_id(), "message": "call transfered"}
 
 
 def hangup(papp: PlivoApplication, leg: Leg) -> None:

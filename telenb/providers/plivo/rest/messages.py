@@ -14,11 +14,13 @@ if TYPE_CHECKING:
     from ....sim.messaging import Message
 
 MAX_TEXT = 1600  # GSM characters Plivo accepts in one message
+MAX_MEDIA = 10  # media URLs in one MMS
 
 
 def create_message(papp: PlivoApplication, body: dict[str, Any]) -> dict[str, Any]:
     """POST Message/: queue `text` from `src` to each `dst`; `url`/`method` hear the
-    delivery reports.  Answers 202 "message(s) queued" with the message_uuid list."""
+    delivery reports.  ``type`` mms with ``media_urls`` sends an MMS (text optional).
+    Answers 202 "message(s) queued" with the message_uuid list."""
     if body.get("powerpack_uuid"):
         raise RestError(400, "powerpack_uuid: Powerpacks are not simulated, give src")
     src, dst, text = body.get("src"), body.get("dst"), body.get("text")
@@ -27,9 +29,18 @@ def create_message(papp: PlivoApplication, body: dict[str, Any]) -> dict[str, An
     if not dst:
         raise RestError(400, "dst parameter is required")
     kind = str(body.get("type") or "sms")
-    if kind != "sms":
-        raise RestError(400, f"type {kind!r}: only sms is simulated offline")
-    if not text or not str(text).strip():
+    if kind not in ("sms", "mms"):
+        raise RestError(400, f"type {kind!r}: only sms and mms are simulated offline")
+    media = body.get("media_urls") or []
+    if body.get("media_ids"):
+        raise RestError(400, "media_ids: uploaded media are not simulated, give media_urls")
+    if kind == "sms" and media:
+        raise RestError(400, "media_urls are for type mms")
+    if kind == "mms" and not media:
+        raise RestError(400, "media_urls: an mms needs at least one media URL")
+    if not isinstance(media, list) or len(media) > MAX_MEDIA:
+        raise RestError(400, f"media_urls: a list of at most {MAX_MEDIA} URLs")
+    if kind == "sms" and (not text or not str(text).strip()):
         raise RestError(400, "text parameter is required")
     if len(str(text)) > MAX_TEXT:
         raise RestError(400, f"text is longer than {MAX_TEXT} characters")
@@ -40,7 +51,8 @@ def create_message(papp: PlivoApplication, body: dict[str, Any]) -> dict[str, An
     if method not in ("GET", "POST"):
         raise RestError(400, "method must be GET or POST")
     try:
-        sent = send_sms(papp, str(text), sender, str(dst), url=body.get("url"), method=method)
+        sent = send_sms(papp, str(text or ""), sender, str(dst), url=body.get("url"),
+                        method=method, media=[str(u) for u in media] or None)  # fmt: skip
     except MessageError as exc:
         raise RestError(400, str(exc)) from None
     return {

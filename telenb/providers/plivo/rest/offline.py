@@ -28,7 +28,7 @@ from requests.adapters import BaseAdapter
 
 from ...webhooks.deadline import on_caller_thread
 from ..application import PlivoApplication, plivo_application
-from .calls import create_call, find_leg, hangup, list_calls, send_digits
+from .calls import create_call, find_leg, hangup, list_calls, send_digits, transfer
 from .messages import create_message, get_message, list_messages
 from .resources import RestError, call_json, live_json
 
@@ -114,6 +114,8 @@ class OfflineAdapter(BaseAdapter):
                 if not leg.ended:
                     raise RestError(404, "call not found: its record exists once it has ended")
                 return 200, call_json(papp, leg)
+            if len(rest) == 2 and method == "POST":
+                return 202, transfer(papp, find_leg(papp, rest[1]), body)
             if len(rest) == 2 and method == "DELETE":
                 hangup(papp, find_leg(papp, rest[1]))
                 return 204, None

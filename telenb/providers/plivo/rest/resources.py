@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ....sim.clock import EPOCH
 from ..application import NAMESPACE, PlivoApplication, plivo_number
-from ..messaging import error_code, message_uuid, state
+from ..messaging import error_code, kind, message_uuid, state
 
 if TYPE_CHECKING:
     from ....sim.leg import Leg
@@ -111,7 +111,7 @@ def message_json(papp: PlivoApplication, msg: Message) -> dict[str, Any]:
         "message_direction": "inbound" if msg.direction == "inbound" else "outbound",
         "message_state": state(msg),
         "message_time": when(msg.created),
-        "message_type": "sms",
+        "message_type": kind(msg),
         "message_uuid": mid,
         "resource_uri": f"/v1/Account/{papp.auth_id}/Message/{mid}/",
         "to_number": plivo_number(msg.to),

@@ -184,9 +184,10 @@ class Interpreter:
         if self.over or out.kind != "input" or not out.digits:
             return None  # no input: the next verb runs
         url, method = self.target(verb)
-        if url is None or not verb.flag("redirect", True):
+        if url is None:
             return None
-        return self.fetch(method, url, {"Digits": out.digits}, "GetDigits")
+        # redirect="false": the action is only requested and the next element runs
+        return self.report(verb, method, url, {"Digits": out.digits}, "GetDigits")
 
     def v_getinput(self, verb: Element) -> list[Element] | None:
         modes = frozenset((verb.get("inputType") or "dtmf").split())
@@ -199,7 +200,7 @@ class Interpreter:
         if self.over or out.kind != "input":
             return None
         url, method = self.target(verb)
-        if url is None or not verb.flag("redirect", True):
+        if url is None:
             return None
         if out.mode == "dtmf":
             extra = {"InputType": "dtmf", "Digits": out.digits}
@@ -209,7 +210,7 @@ class Interpreter:
                 "Speech": out.text or "",
                 "SpeechConfidenceScore": f"{out.confidence:.2f}",
             }
-        return self.fetch(method, url, extra, "GetInput")
+        return self.report(verb, method, url, extra, "GetInput")
 
     # -- record -----------------------------------------------------------------------------
     def v_record(self, verb: Element) -> list[Element] | None:

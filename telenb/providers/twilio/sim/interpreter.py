@@ -238,7 +238,7 @@ class Interpreter:
             if allowed is not None and node.tag not in allowed:
                 self.warn(12200, f"<{node.tag}> cannot be used here ({node.where}); skipped")
                 continue
-            handler = VERBS.get(node.tag)
+            handler = VERBS.get(node.tag) or self.dialect.verbs.get(node.tag)
             if handler is None:
                 self.unknown(node)
                 continue

@@ -6,13 +6,18 @@ api.vonage.com from a simulated carrier (issue 17).
 
 Every request is kept in `adapter.requests`; its ``Authorization: Bearer`` JWT (RS256,
 signed by the SDK with the application's private key) is verified with `public_key`, and
-a request without a valid one gets Vonage's 401.  Covered so far: ``POST /v1/calls`` (an
-NCCO call placed on the carrier), ``PUT /v1/calls/{uuid}`` (hangup) and ``POST
-/v1/messages`` (an SMS sent from the carrier).
+a request without a valid one gets Vonage's 401.  The Messages API also takes ``Basic``
+auth, the account's api_key and api_secret (what the SDK sends when its `Auth` has no
+application); the Voice API does not.  Covered so far: ``POST /v1/calls`` (an NCCO call
+placed on the carrier), ``PUT /v1/calls/{uuid}`` (hangup) and ``POST /v1/messages`` (an
+SMS sent from the carrier, `telenb.providers.vonage.messages`).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hmac
 import json
 import uuid
 from dataclasses import dataclass, field
@@ -23,6 +28,7 @@ import requests
 from requests.adapters import BaseAdapter
 
 from ..application import NAMESPACE, vonage_application
+from ..messages import send_message
 from ..ncco.parse import NccoError, parse_ncco
 from ..sim.interpreter import NccoApp
 
@@ -42,7 +48,7 @@ class Seen:
 class OfflineAdapter(BaseAdapter):
     """Vonage's API hosts as a transport: requests never leave the process."""
 
-    def __init__(self, carrier: Carrier, public_key: str | bytes):
+    def __init__(self, carrier: Carrier, public_key: str | bytes | None):
         super().__init__()
         self.carrier, self.public_key = carrier, public_key
         self.requests: list[Seen] = []
@@ -58,12 +64,17 @@ class OfflineAdapter(BaseAdapter):
         auth = request.headers.get("Authorization", "")
         auth = auth.decode() if isinstance(auth, bytes) else str(auth)  # the SDK sends bytes
         scheme, _, token = auth.partition(" ")
-        try:
-            seen.claims = jwt.decode(token, self.public_key, algorithms=["RS256"])
-        except jwt.PyJWTError as exc:
-            return _reply(request, 401, {"title": "Unauthorized", "detail": str(exc)})
-        if scheme != "Bearer":
+        messages = request.method == "POST" and path == "/v1/messages"
+        if scheme == "Basic" and messages:
+            if not self._basic_ok(token):
+                return _reply(request, 401, {"title": "Unauthorized", "detail": "bad api key"})
+        elif scheme != "Bearer" or self.public_key is None:
             return _reply(request, 401, {"title": "Unauthorized"})
+        else:
+            try:
+                seen.claims = jwt.decode(token, self.public_key, algorithms=["RS256"])
+            except jwt.PyJWTError as exc:
+                return _reply(request, 401, {"title": "Unauthorized", "detail": str(exc)})
         if request.method == "POST" and path == "/v1/calls":
             return self.create_call(request, body or {})
         if request.method == "PUT" and path.startswith("/v1/calls/"):
@@ -100,13 +111,18 @@ class OfflineAdapter(BaseAdapter):
             return _reply(request, 204, None)
         return _reply(request, 400, {"title": "Bad Request", "detail": "unsupported action"})
 
+    def _basic_ok(self, token: str) -> bool:
+        vapp = vonage_application(self.carrier)
+        try:
+            given = base64.b64decode(token.strip(), validate=True)
+        except (binascii.Error, ValueError):
+            return False
+        expected = f"{vapp.api_key}:{vapp.api_secret}".encode()
+        return hmac.compare_digest(given, expected)
+
     def message(self, request: Any, body: dict[str, Any]) -> requests.Response:
-        if body.get("channel") != "sms" or body.get("message_type") != "text":
-            return _reply(request, 422, {"title": "Unprocessable Entity"})
-        msg = self.carrier.send_message(
-            body["text"], to="+" + body["to"].lstrip("+"), from_="+" + body["from"].lstrip("+")
-        )
-        return _reply(request, 202, {"message_uuid": str(uuid.uuid5(NAMESPACE, msg.sid))})
+        status, payload = send_message(vonage_application(self.carrier), body)
+        return _reply(request, status, payload)
 
     def close(self) -> None:
         pass
@@ -120,8 +136,11 @@ def _reply(request: Any, status: int, payload: Any) -> requests.Response:
     return response
 
 
-def offline(client: Any, carrier: Carrier, *, public_key: str | bytes) -> OfflineAdapter:
-    """Mount the offline transport on a `vonage.Vonage` client's HTTP session."""
+def offline(
+    client: Any, carrier: Carrier, *, public_key: str | bytes | None = None
+) -> OfflineAdapter:
+    """Mount the offline transport on a `vonage.Vonage` client's HTTP session
+    (`public_key` checks the SDK's JWTs; without it only Basic auth is accepted)."""
     adapter = OfflineAdapter(carrier, public_key)
     client.http_client._session.mount("https://", adapter)
     return adapter

@@ -39,6 +39,8 @@ OPTIONS = (
     "signed",
     "kind",
     "timeout",
+    "inbound_url",
+    "status_url",
 )
 
 
@@ -67,6 +69,8 @@ def _ncco_flow(
     signed: bool | None = None,
     kind: str | None = None,
     timeout: float | None = None,
+    inbound_url: str | None = None,
+    status_url: str | None = None,
 ) -> Callable[[Any], Any]:
     """A flow that answers `number` with an NCCO app.
 
@@ -77,7 +81,8 @@ def _ncco_flow(
     default); `event_url`/`event_method` and `fallback_answer_url` are the application's
     other webhooks (paths are relative to the answer URL).  `signature_secret`, `api_key`
     and `application_id` are the account's; `signed=False` turns JWT signing off.
-    `timeout` overrides Vonage's 5 s socket timeout.
+    `timeout` overrides Vonage's 5 s socket timeout.  `inbound_url` and `status_url` are the
+    application's Messages webhooks (texts to the number; statuses of the SMS it sends).
     """
     vapp = vonage_application(
         carrier, signature_secret=signature_secret, api_key=api_key, application_id=application_id
@@ -91,7 +96,7 @@ def _ncco_flow(
     if method.upper() not in ("GET", "POST") or event_method.upper() not in ("GET", "POST"):
         raise ConfigurationError("method and event_method must be GET or POST")
     inline = inline_document(source, loads)
-    if inline is not None and url is None and event_url is None:
+    if inline is not None and url is None and event_url is None and not (inbound_url or status_url):
         app = NccoApp(vapp, ncco=parse_ncco(inline), name="ncco")
         vapp.numbers[number] = {"ncco": "inline"}
         return app
@@ -106,6 +111,11 @@ def _ncco_flow(
         name=_label(source),
     )
     vapp.numbers[number] = {"answer_url": answer_url, "event_url": app.event_url}
+    if inbound_url or status_url:
+        from ..messages import register
+
+        register(vapp, number, inbound_url=absolute(inbound_url, answer_url),
+                 status_url=absolute(status_url, answer_url))  # fmt: skip
     return app
 
 
