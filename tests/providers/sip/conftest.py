@@ -174,3 +174,22 @@ def pj_peer():
     yield start
     for peer in started:
         peer.stop()
+
+
+@pytest.fixture
+def kamailio():
+    """Start Debian's kamailio (`telenb.providers.sip.kamailio`), stopped by PID after the test."""
+    from telenb.providers.sip.kamailio import Kamailio, kamailio_binary
+
+    if kamailio_binary() is None:
+        pytest.skip("Debian's kamailio is not installed")
+    started: list[Kamailio] = []
+
+    def start(**kwargs: Any) -> Kamailio:
+        k = Kamailio(**kwargs)
+        started.append(k)
+        return k
+
+    yield start
+    for k in started:
+        k.stop()
