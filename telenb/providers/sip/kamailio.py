@@ -13,8 +13,9 @@ The registrar keeps its bindings in memory (usrloc `db_mode` 0) and checks RFC 3
 credentials with the auth module's `pv_www_authenticate` against a password Kamailio reads
 from its environment (`$env(VAR)`), so the password is never written to the config; a wrong
 password gets 403, as the sipp registrar of the tests answers.  A dispatcher relays each new
-INVITE to the next destination of its list file (algorithm 4, round robin).  Both
-record-route, so the dialog's ACK and BYE cross Kamailio too.
+INVITE to the next destination of its list file (algorithm 4, round robin), and on to the
+following one when a worker is silent for two seconds or answers 5xx.  Both record-route,
+so the dialog's ACK and BYE cross Kamailio too.
 """
 
 from __future__ import annotations
@@ -57,9 +58,11 @@ def config(
     users: Mapping[str, str] = {},
     dispatch_list: Path | None = None,
     children: int = 2,
+    failover_ms: int = 2000,
 ) -> str:
     """The kamailio.cfg text: a registrar for `users` (user -> password variable) and/or a
-    round-robin dispatcher over the destinations in `dispatch_list`."""
+    round-robin dispatcher over the destinations in `dispatch_list`, which tries the next
+    one when a worker says nothing within `failover_ms` or answers 5xx."""
     mods = ["tm", "sl", "rr", "pv", "maxfwd", "siputils", "textops", "xlog"]
     if users:
         mods += ["usrloc", "registrar", "auth"]
@@ -84,7 +87,8 @@ def config(
         lines += ['modparam("usrloc", "db_mode", 0)', 'modparam("registrar", "max_expires", 3600)']
     if dispatch_list is not None:
         lines += [f'modparam("dispatcher", "list_file", "{dispatch_list}")',
-                  'modparam("dispatcher", "ds_ping_interval", 0)']  # fmt: skip
+                  'modparam("dispatcher", "flags", 2)',  # keep the other workers for failover
+                  f'modparam("tm", "fr_timer", {int(failover_ms)})']  # fmt: skip
     lines += [
         "request_route {",
         '    if (!mf_process_maxfwd_header("10")) { sl_send_reply("483", "Too Many Hops"); exit; }',
@@ -106,9 +110,21 @@ def config(
     if users:
         lines += ['    if (lookup("location")) { t_relay(); exit; }']
     if dispatch_list is not None:
-        lines += ['    if (ds_select_dst("1", "4")) { t_relay(); exit; }',
+        lines += ['    if (ds_select_dst("1", "4")) {',
+                  '        t_on_failure("NEXT_WORKER"); t_relay(); exit;',
+                  "    }",
                   '    sl_send_reply("503", "No Worker"); exit;']  # fmt: skip
     lines += ['    sl_send_reply("404", "Not Found");', "}"]
+    if dispatch_list is not None:  # a worker silent for fr_timer, or 5xx: the next one
+        lines += [
+            "failure_route[NEXT_WORKER] {",
+            "    if (t_is_canceled()) { exit; }",
+            "    if ((t_branch_timeout() && !t_branch_replied())",
+            '        || t_check_status("5[0-9][0-9]")) {',
+            '        if (ds_next_dst()) { t_on_failure("NEXT_WORKER"); t_relay(); exit; }',
+            "    }",
+            "}",
+        ]
     if users:
         lines += [
             "route[REGISTRAR] {",
