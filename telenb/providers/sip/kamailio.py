@@ -8,14 +8,20 @@ a start-up timeout, stopped with SIGTERM then SIGKILL of its own process group):
         backend.register(f"sip:1001@{k.address}", password_env="SIP_PASSWORD")
     with Kamailio(dispatch=["127.0.0.1:5071", "127.0.0.1:5072"]) as k:   # round robin
         ...                                                    # INVITE sip:shop@{k.address}
+    Kamailio(dispatch=[...], max_load=4)     # the least loaded worker, never a fifth call
 
 The registrar keeps its bindings in memory (usrloc `db_mode` 0) and checks RFC 3261 digest
 credentials with the auth module's `pv_www_authenticate` against a password Kamailio reads
 from its environment (`$env(VAR)`), so the password is never written to the config; a wrong
 password gets 403, as the sipp registrar of the tests answers.  A dispatcher relays each new
 INVITE to the next destination of its list file (algorithm 4, round robin), and on to the
-following one when a worker is silent for two seconds or answers 5xx.  Both record-route,
-so the dialog's ACK and BYE cross Kamailio too.
+following one when a worker is silent for two seconds or answers 5xx.  With `max_load` it
+uses algorithm 10 instead, call load distribution: each call goes to the worker with the
+fewest calls in progress (counted from the 200 to the BYE), none gets more than `max_load`,
+and when all are full the caller gets 503 from Kamailio.  A telenb worker needs this: the
+pjsua2 wheel carries at most 4 calls at once (pjsua's PJSUA_MAX_CALLS) and answers a fifth
+INVITE 486 Busy Here, which round robin would pass on.  Both record-route, so the dialog's
+ACK and BYE cross Kamailio too.
 """
 
 from __future__ import annotations
@@ -59,10 +65,12 @@ def config(
     dispatch_list: Path | None = None,
     children: int = 2,
     failover_ms: int = 2000,
+    by_load: bool = False,
 ) -> str:
     """The kamailio.cfg text: a registrar for `users` (user -> password variable) and/or a
-    round-robin dispatcher over the destinations in `dispatch_list`, which tries the next
-    one when a worker says nothing within `failover_ms` or answers 5xx."""
+    dispatcher over the destinations in `dispatch_list`, round robin or (`by_load`) to the
+    least loaded one under its `maxload`, which tries the next one when a worker says
+    nothing within `failover_ms` or answers 5xx."""
     mods = ["tm", "sl", "rr", "pv", "maxfwd", "siputils", "textops", "xlog"]
     if users:
         mods += ["usrloc", "registrar", "auth"]
@@ -89,6 +97,9 @@ def config(
         lines += [f'modparam("dispatcher", "list_file", "{dispatch_list}")',
                   'modparam("dispatcher", "flags", 2)',  # keep the other workers for failover
                   f'modparam("tm", "fr_timer", {int(failover_ms)})']  # fmt: skip
+        if by_load:  # algorithm 10 counts each destination's calls by Call-ID in this table
+            lines += ['modparam("dispatcher", "ds_hash_size", 9)']
+    algorithm = "10" if by_load else "4"
     lines += [
         "request_route {",
         '    if (!mf_process_maxfwd_header("10")) { sl_send_reply("483", "Too Many Hops"); exit; }',
@@ -96,6 +107,7 @@ def config(
         '        sl_send_reply("200", "OK"); exit;',
         "    }",
         "    if (has_totag()) {",  # in-dialog: follow the Route set we recorded
+        *(['        if (is_method("BYE")) { ds_load_update(); }'] if by_load else []),
         "        if (loose_route()) { t_relay(); exit; }",
         '        if (is_method("ACK") && t_check_trans()) { t_relay(); }',
         "        exit;",
@@ -110,14 +122,17 @@ def config(
     if users:
         lines += ['    if (lookup("location")) { t_relay(); exit; }']
     if dispatch_list is not None:
-        lines += ['    if (ds_select_dst("1", "4")) {',
-                  '        t_on_failure("NEXT_WORKER"); t_relay(); exit;',
-                  "    }",
-                  '    sl_send_reply("503", "No Worker"); exit;']  # fmt: skip
+        lines += [f'    if (ds_select_dst("1", "{algorithm}")) {{',
+                  '        t_on_failure("NEXT_WORKER");',
+                  *(['        t_on_reply("LOAD");'] if by_load else []),
+                  "        t_relay(); exit;",
+                  "    }",  # every worker is at its maxload (or none is listed)
+                  '    sl_send_reply("503", "All Workers Busy"); exit;']  # fmt: skip
     lines += ['    sl_send_reply("404", "Not Found");', "}"]
     if dispatch_list is not None:  # a worker silent for fr_timer, or 5xx: the next one
         lines += [
             "failure_route[NEXT_WORKER] {",
+            *(["    ds_load_unset();"] if by_load else []),
             "    if (t_is_canceled()) { exit; }",
             "    if ((t_branch_timeout() && !t_branch_replied())",
             '        || t_check_status("5[0-9][0-9]")) {',
@@ -125,6 +140,10 @@ def config(
             "    }",
             "}",
         ]
+    if by_load:  # a call counts against its worker from the 200 until its BYE
+        lines += ["onreply_route[LOAD] {",
+                  '    if (is_method("INVITE") && t_check_status("200")) { ds_load_update(); }',
+                  "}"]  # fmt: skip
     if users:
         lines += [
             "route[REGISTRAR] {",
@@ -153,6 +172,7 @@ class Kamailio:
         *,
         users: Mapping[str, str] | None = None,
         dispatch: Sequence[str] = (),
+        max_load: int | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
         workdir: Path | None = None,
@@ -176,13 +196,16 @@ class Kamailio:
         self.address = f"{host}:{self.port}"
         self._own_dir = workdir is None
         self.workdir = Path(workdir or tempfile.mkdtemp(prefix="telenb-kamailio-"))
+        self.workdir.mkdir(parents=True, exist_ok=True)
         listing = None
         if dispatch:
             listing = self.workdir / "dispatcher.list"
-            listing.write_text("".join(f"1 sip:{d}\n" for d in dispatch))
+            attrs = "" if max_load is None else " 0 0 duid={n};maxload=" + str(int(max_load))
+            listing.write_text("".join(f"1 sip:{d}{attrs.format(n=i)}\n"
+                                       for i, d in enumerate(dispatch)))  # fmt: skip
         self.cfg = self.workdir / "kamailio.cfg"
         self.cfg.write_text(config(host, self.port, users=users, dispatch_list=listing,
-                                   children=children))  # fmt: skip
+                                   children=children, by_load=max_load is not None))  # fmt: skip
         self.log = self.workdir / "kamailio.log"
         with open(self.log, "wb") as log:
             self.proc = subprocess.Popen(
