@@ -27,6 +27,7 @@ ACK and BYE cross Kamailio too.
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import os
 import re
 import shutil
@@ -190,6 +191,10 @@ class Kamailio:
         for dest in dispatch:
             if not _HOSTPORT.fullmatch(dest):
                 raise ConfigurationError(f"dispatch lists IP:PORT destinations, not {dest!r}")
+        try:
+            ipaddress.IPv4Address(host)
+        except ValueError:
+            raise ConfigurationError(f"host is an IPv4 address, not {host!r}") from None
         if not users and not dispatch:
             raise ConfigurationError("Kamailio needs users= (a registrar) or dispatch= (workers)")
         self.host, self.port = host, port or free_udp_port(host)
