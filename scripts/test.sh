@@ -9,11 +9,12 @@ PY=${PYTHON:-python3}
 
 # The browser tests launch exactly /usr/bin/chromium (Debian's package; Playwright never
 # downloads a browser).  Tropo scripts in JavaScript, Groovy, Ruby and PHP run in Debian's
-# interpreters (tests/flow/test_tropo_langs.py).  Tests skip, naming the package, only when one
+# interpreters (tests/flow/test_tropo_langs.py); the SIP tests use sipp and Kamailio (in
+# /usr/sbin, on root's PATH).  Tests skip, naming the package, only when one
 # is absent; as root, the missing ones are installed.
 CHROMIUM=/usr/bin/chromium
 missing=()
-for pair in "chromium:$CHROMIUM" nodejs:node groovy:groovy ruby:ruby php-cli:php sip-tester:sipp flite:flite; do
+for pair in "chromium:$CHROMIUM" nodejs:node groovy:groovy ruby:ruby php-cli:php sip-tester:sipp kamailio:kamailio flite:flite; do
   command -v "${pair#*:}" >/dev/null 2>&1 || missing+=("${pair%%:*}")
 done
 if [ ${#missing[@]} -gt 0 ]; then

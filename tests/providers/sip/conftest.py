@@ -46,13 +46,13 @@ class Sipp:
     """One sipp process on loopback, killed by PID if it outlives the test."""
 
     def __init__(self, scenario: Path | str, target: str | None, *, service: str = "shop",
-                 timeout: int = 30, extra: tuple[str, ...] = ()):  # fmt: skip
-        """A UAC calling `target`, or (target None) a UAS waiting on `self.port`."""
+                 timeout: int = 30, extra: tuple[str, ...] = (), count: int = 1):  # fmt: skip
+        """A UAC calling `target` (`count` calls), or (target None) a UAS on `self.port`."""
         assert SIPP is not None
         self.port = free_udp_port()
         calls = ["-s", service, target] if target else []
         self.proc = subprocess.Popen(
-            [SIPP, "-sf", str(scenario), "-m", "1", "-i", "127.0.0.1",
+            [SIPP, "-sf", str(scenario), "-m", str(count), "-i", "127.0.0.1",
              "-mi", "127.0.0.1", "-mp", str(free_rtp_port()), "-p", str(self.port),
              "-timeout", str(timeout), "-timeout_error", *extra, *calls],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -174,3 +174,22 @@ def pj_peer():
     yield start
     for peer in started:
         peer.stop()
+
+
+@pytest.fixture
+def kamailio():
+    """Start Debian's kamailio (`telenb.providers.sip.kamailio`), stopped by PID after the test."""
+    from telenb.providers.sip.kamailio import Kamailio, kamailio_binary
+
+    if kamailio_binary() is None:
+        pytest.skip("Debian's kamailio is not installed")
+    started: list[Kamailio] = []
+
+    def start(**kwargs: Any) -> Kamailio:
+        k = Kamailio(**kwargs)
+        started.append(k)
+        return k
+
+    yield start
+    for k in started:
+        k.stop()
