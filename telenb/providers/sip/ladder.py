@@ -57,8 +57,12 @@ class SipMessage:
 class Ladder:
     """A call's SIP ladder: telenb's lifeline on the left, the peer's on the right."""
 
-    def __init__(self, messages: list[SipMessage], peer: str, *, times: bool = True):
-        self.messages = list(messages)
+    def __init__(
+        self, messages: list[SipMessage], peer: str, *, times: bool = True, trying: bool = True
+    ):
+        # 100 Trying is optional (RFC 3261 8.2.6.1: a UAS that answers within 200 ms need not
+        # send it), so whether it appears depends on timing; trying=False leaves it out
+        self.messages = [m for m in messages if trying or m.label != "100 Trying"]
         self.peer = peer
         self.times = times
 

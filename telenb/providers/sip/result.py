@@ -74,10 +74,11 @@ class SipCallResult(TraceQuestions):
         """Every SIP message of the call, in the order the worker sent or received them."""
         return list(self._call.sip_log)
 
-    def ladder(self, *, times: bool = True) -> Ladder:
-        """The call's SIP ladder diagram (telenb on the left, the peer on the right)."""
+    def ladder(self, *, times: bool = True, trying: bool = True) -> Ladder:
+        """The call's SIP ladder diagram (telenb on the left, the peer on the right); without
+        the times, and without the optional 100 Trying, it is the same on every run."""
         peer = self.from_ if self.direction == "inbound" else self.to
-        return Ladder(self.sip_messages, peer, times=times)
+        return Ladder(self.sip_messages, peer, times=times, trying=trying)
 
     @property
     def rtp(self) -> dict[str, Any] | None:

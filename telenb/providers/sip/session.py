@@ -37,6 +37,7 @@ GONE = {"type": "gone"}  # put on every call's queue when the worker process end
 ANSWER_WAIT = 5.0  # seconds for the peer's ACK and the media stream after our 200
 BEEP = 0.25
 BYE_ANSWER_WAIT = 1.0  # seconds for the final response to our BYE, for the ladder
+MESSAGE_ANSWER_WAIT = 2.0  # seconds a hangup waits for the answer to a MESSAGE just sent
 LAWS = {"PCMU": "pcmu", "PCMA": "pcma"}
 
 
@@ -78,6 +79,7 @@ class SipCall:
         self.ended_at: float | None = None
         self._prompts = 0
         self._messages = 0
+        self.unanswered: set[str] = set()  # our SIP MESSAGEs without a final response yet
 
     # -- FlowHost -------------------------------------------------------------------------------
     def perform(self, verb: Any) -> Any:
@@ -148,6 +150,7 @@ class SipCall:
                        **{"from": self.peer, "to": self.us, "body": str(ev["text"])})  # fmt: skip
         elif kind == "message_status":
             code = int(ev["code"])
+            self.unanswered.discard(str(ev["ref"]))
             data: dict[str, Any] = {"sid": str(ev["ref"]), "from": self.us, "to": self.peer,
                                     "code": code}  # fmt: skip
             if not 200 <= code < 300:
@@ -249,6 +252,9 @@ class SipCall:
         self.hung_up_by = "flow"
         if status_cause:
             self.set_status("failed", status_cause)
+        # a text sent just before: let its MESSAGE be answered first, so it is not raced by
+        # our BYE and its delivery is in the trace
+        self.wait_until(lambda: not self.unanswered, MESSAGE_ANSWER_WAIT)
         self.send("hangup")
         self.wait_until(lambda: self.ended, ANSWER_WAIT)
         if not self.ended:

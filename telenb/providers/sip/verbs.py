@@ -71,6 +71,7 @@ def message(call: SipCall, verb: V.Message) -> V.Done:
     if verb.media:
         raise FlowError("over SIP, message() sends text only (a SIP MESSAGE), not media=")
     sid = call._message_sid()
+    call.unanswered.add(sid)
     call.send("send_message", ref=sid, text=verb.text)
     call.trace("message", sid=sid, status="sent", network="SIP",
                **{"from": call.us, "to": call.peer, "body": verb.text})  # fmt: skip

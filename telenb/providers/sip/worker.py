@@ -22,6 +22,7 @@ from .protocol import MAX_LINE, ProtocolError, decode, encode
 
 _OUT: Any = None  # the protocol pipe: the original stdout, kept away from pjlib's own prints
 DEBUG = bool(os.environ.get("TELENB_SIP_DEBUG"))  # pjsip's warnings and errors on stderr
+STATS_EVERY = 1.0  # seconds between polls of each stream's RTP counters
 CODECS = {"PCMU": "PCMU/8000", "PCMA": "PCMA/8000"}
 
 
@@ -112,6 +113,8 @@ class _Media:
         self.record_path: str | None = None
         self.eof = False  # the player reached its end (its callback may not destroy it)
         self.messages: list[str] = []  # refs of the SIP MESSAGEs awaiting their answer
+        self.index = 0  # the audio stream's media index
+        self.stats: dict[str, Any] | None = None  # its counters at the last poll
 
 
 def main(host: str, port: int, codecs: list[str]) -> int:
@@ -154,6 +157,11 @@ def main(host: str, port: int, codecs: list[str]) -> int:
         def onCallState(self, prm: Any) -> None:
             info = self.getInfo()
             if info.state == pj.PJSIP_INV_STATE_DISCONNECTED:
+                m = media.get(info.id)
+                if m is not None and m.audio is not None:  # the stream's counters, once
+                    stats = _rtp_stats(self, m.index) or m.stats
+                    if stats is not None:
+                        _emit("rtp", call=info.id, **stats)
                 stop_play(info.id)
                 stop_record(info.id)
                 media.pop(info.id, None)
@@ -168,15 +176,15 @@ def main(host: str, port: int, codecs: list[str]) -> int:
                 if mi.type == pj.PJMEDIA_TYPE_AUDIO and mi.status == pj.PJSUA_CALL_MEDIA_ACTIVE:
                     m = media.setdefault(info.id, _Media())
                     if m.audio is None:
-                        m.audio = self.getAudioMedia(i)
+                        m.audio, m.index = self.getAudioMedia(i), i
                         si = self.getStreamInfo(i)
                         _emit("media", call=info.id, codec=str(si.codecName).upper(),
                               remote=str(si.remoteRtpAddress))  # fmt: skip
 
         def onStreamDestroyed(self, prm: Any) -> None:
-            stats = _rtp_stats(self, int(prm.streamIdx))  # the last moment the stream exists
-            if stats is not None:
-                _emit("rtp", call=self.getId(), **stats)
+            m = media.get(self.getId())  # the last moment the stream exists
+            if m is not None:
+                m.stats = _rtp_stats(self, int(prm.streamIdx)) or m.stats
 
         def onInstantMessage(self, prm: Any) -> None:
             _emit("message", call=self.getId(), text=str(prm.msgBody),
@@ -332,9 +340,15 @@ def main(host: str, port: int, codecs: list[str]) -> int:
 
     stdin = sys.stdin.fileno()
     pending = bytearray()  # bytes read from the kernel, not yet a whole line
+    polled = time.monotonic()
     try:
         while True:
             ep.libHandleEvents(10)
+            if time.monotonic() - polled >= STATS_EVERY:
+                polled = time.monotonic()
+                for cid, m in list(media.items()):
+                    if m.audio is not None and cid in calls:
+                        m.stats = _rtp_stats(calls[cid], m.index) or m.stats
             for cid, m in list(media.items()):
                 if m.eof:
                     stop_play(cid)
