@@ -94,6 +94,12 @@ def decide(
             confidence=0.0,
             reason="out-of-grammar" if raw.words else "no speech recognised",
         )
+    if raw.match is not None:  # the engine scored the grammar's phrases itself (Whisper)
+        if raw.confidence >= min_confidence:
+            return replace(raw, grammar=grammar, reason="")
+        heard = grammar.match_speech(raw.text) is not None
+        reason = "low-confidence" if heard else "out-of-grammar"
+        return replace(raw, grammar=grammar, match=None, reason=reason)
     scored = G.match_text(grammar, raw.text, fuzzy=fuzzy, language=language)
     conf = float(np.clip(raw.confidence * scored.score, 0.0, 1.0)) if scored.match else 0.0
     if scored.match is None:
