@@ -129,8 +129,19 @@ class Stream:
         return self.partial
 
     def finish(self) -> Recognition:
-        raw = self._inner.finish(self.fe.finish())
         heard = Audio.concat(self._heard) if self._heard else Audio.silence(0)
+        if getattr(self.rec, "redecodes", False) and not is_silent(heard):
+            # an engine that decodes the whole utterance again anyway (Whisper) hears it
+            # through the offline front end: the live one's slowly settling gain and lack of
+            # trimming made a synthesised "blue" come out as "No!"
+            return recognize(
+                heard,
+                self.grammar,
+                self.rec.name,
+                language=self.language,
+                min_confidence=self.min_confidence,
+            )
+        raw = self._inner.finish(self.fe.finish())
         if is_silent(heard):
             return Recognition(
                 "",
