@@ -257,6 +257,9 @@ class WhisperRecognizer:
         base += [*self.tok.sot_sequence, self.tok.no_timestamps]
         max_new = int(6 * samples.size / self.rate) + 8
         free_text, ids, free_lp, steps, no_speech = self._free(enc, base, max_new)
+        if _runaway(free_text, Audio(samples, self.rate)):
+            # its likelihood, spread over a sentence, is no yardstick: heard nothing
+            return Recognition("", 0.0, self.name, duration=samples.size / self.rate)
         first = C.log_softmax(steps[0])
         phrases = list(dict.fromkeys(G.phrases(grammar)))
         heard = normalize(free_text)
@@ -269,9 +272,6 @@ class WhisperRecognizer:
         if not is_phrase:
             competitor = max(free_lp, scores.pop(heard, -math.inf))
         best = max(scores, key=lambda p: scores[p]) if scores else None
-        if _runaway(free_text, Audio(samples, self.rate)):
-            # its likelihood, spread over a sentence, is no yardstick: heard nothing
-            return Recognition("", 0.0, self.name, duration=samples.size / self.rate)
         conf = 0.0
         if best is not None:
             conf = C.posterior(scores[best], list(scores.values()), competitor)
@@ -280,7 +280,6 @@ class WhisperRecognizer:
             best, conf = free_text, 1.0
         conf *= 1.0 - no_speech
         match = grammar.match_speech(best) if best is not None else None
-        self.last_scores = (free_text, competitor, scores, no_speech)
         return Recognition(
             free_text or (best or ""),
             conf if match is not None else 0.0,
