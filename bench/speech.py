@@ -6,8 +6,10 @@
 
 (a) spoken-digit accuracy on FSDD (real 8 kHz human speech) with a one-digit grammar;
 (b) dress-shop colours ("black, red, blue, green") synthesised in several voices, passed
-    through G.711 mu-law at 8 kHz, plus out-of-grammar words that must be rejected
-    (vosk: the Korean equivalent, since its only installable model is Korean);
+    through G.711 mu-law at 8 kHz, plus rhymes and near words of the choices ("bread",
+    "glue", "queen") and other words ("purple"), which must be rejected at the default
+    min_confidence (vosk: the Korean equivalent, since its only installable model is
+    Korean; no rhymes); the median time per answer;
 (c) real-time factors of TTS and ASR, cache hit time and model load times; ASR on short
     answers (where Whisper's fixed 10 s encoder window dominates) and on a minute of speech.
 Prints a table; asserts nothing (timings depend on the machine).
@@ -36,6 +38,7 @@ FSDD = Path(os.environ.get("TELENB_SHARED", Path(__file__).resolve().parents[2] 
 FSDD = FSDD / "data" / "fsdd"
 COLOURS = ["black", "red", "blue", "green"]
 OUT_OF_GRAMMAR = ["purple", "yellow", "orange", "white", "pink", "brown"]
+RHYMES = ["bread", "bed", "glue", "shoe", "queen", "clean", "back", "track"]
 VOICES = ["Allison", "Tom", "Kate", "Daniel", "Karen", "Samantha", "Victor", "Veena"]
 KO_COLOURS = ["검정", "빨강", "파랑", "초록"]
 KO_OOG = ["보라", "노랑", "주황", "하양"]
@@ -55,9 +58,11 @@ def fsdd_files(limit: int | None) -> list[Path]:
     return files
 
 
-def bench_fsdd(engine: str, files: list[Path]) -> tuple[float, float]:
+def bench_fsdd(engine: str, files: list[Path]) -> tuple[float, dict[str, float], float]:
+    """(accuracy, accuracy per speaker, RTF) with a one-digit grammar."""
     grammar = parse("[1 DIGIT]")
-    ok = 0
+    ok: dict[str, int] = {}
+    n: dict[str, int] = {}
     audio_s = cpu_s = 0.0
     for f in files:
         a = Audio.load(f)
@@ -65,29 +70,43 @@ def bench_fsdd(engine: str, files: list[Path]) -> tuple[float, float]:
         r = recognize(a, grammar, engine, min_confidence=0.0)
         cpu_s += time.perf_counter() - t
         audio_s += a.duration
-        ok += r.value == f.name[0]
-    return ok / len(files), cpu_s / audio_s
+        speaker = f.name.split("_")[1]
+        n[speaker] = n.get(speaker, 0) + 1
+        ok[speaker] = ok.get(speaker, 0) + (r.value == f.name[0])
+    per = {s: ok[s] / n[s] for s in sorted(n)}
+    return sum(ok.values()) / len(files), per, cpu_s / audio_s
 
 
-def bench_colours(engine: str) -> tuple[float, float]:
+def bench_colours(engine: str) -> tuple[float, float, float, float]:
+    """(in-grammar accuracy, rhymes rejected, other words rejected, median seconds per
+    answer) at the default min_confidence; rhymes are NaN for vosk (Korean words)."""
     korean = engine == "vosk"
     words, oog, voices = (
         (KO_COLOURS, KO_OOG, KO_VOICES) if korean else (COLOURS, OUT_OF_GRAMMAR, VOICES)
     )
+    rhymes = [] if korean else RHYMES
     grammar = parse(", ".join(words))
     lang = "ko-KR" if korean else "en-US"
-    hit = tot = rej = n_oog = 0
+    hit = tot = rej = n_oog = r_rej = n_rhyme = 0
+    took: list[float] = []
     for v in voices:
-        for w in words + oog:
+        for w in words + rhymes + oog:
             audio = ulaw(synthesize(w, v))
+            t = time.perf_counter()
             r = recognize(audio, grammar, engine, language=lang)
+            took.append(time.perf_counter() - t)
             if w in words:
                 tot += 1
                 hit += r.value == w
+            elif w in rhymes:
+                n_rhyme += 1
+                r_rej += r.nomatch
             else:
                 n_oog += 1
                 rej += r.nomatch
-    return hit / tot, rej / n_oog
+    took.sort()
+    rhyme = r_rej / n_rhyme if n_rhyme else float("nan")
+    return hit / tot, rhyme, rej / n_oog, took[len(took) // 2]
 
 
 def bench_tts(engine: str) -> float:
@@ -198,18 +217,18 @@ def main(argv: list[str] | None = None) -> None:
         VOICES.extend(f"piper:{v}" for v in voice_files())
     rows = []
     longs: list[str] = []
+    speakers: list[str] = []
     for engine in args.engines.split(","):
         if not installed(engine):
-            rows.append((engine, "not installed", "", "", "", ""))
+            rows.append((engine, "not installed", "", "", "", "", "", ""))
             continue
         load = load_time(engine)
-        if engine == "vosk":
-            acc, rtf = float("nan"), float("nan")  # no English vosk model can be had here
-        elif files:
-            acc, rtf = bench_fsdd(engine, files)
-        else:
-            acc, rtf = float("nan"), float("nan")
-        c_acc, c_rej = bench_colours(engine)
+        nan = float("nan")
+        acc, per, rtf = nan, {}, nan  # vosk: no English vosk model can be had here
+        if engine != "vosk" and files:
+            acc, per, rtf = bench_fsdd(engine, files)
+            speakers.append(f"  {engine:<13} " + ", ".join(f"{s} {a:.1%}" for s, a in per.items()))
+        c_acc, c_rhyme, c_rej, c_ms = bench_colours(engine)
         if engine != "vosk":
             long_rtf, long_acc = bench_long(engine)
             longs.append(f"  {engine:<13} RTF {long_rtf:.3f}, {long_acc:.1%} of the words found")
@@ -218,7 +237,9 @@ def main(argv: list[str] | None = None) -> None:
                 engine,
                 f"{acc:.1%}" if acc == acc else "n/a (no en model)",
                 f"{c_acc:.1%}",
+                f"{c_rhyme:.1%}" if c_rhyme == c_rhyme else "n/a",
                 f"{c_rej:.1%}",
+                f"{c_ms * 1e3:.0f} ms",
                 f"{rtf:.3f}" if rtf == rtf else "n/a",
                 f"{load:.2f} s",
             )
@@ -226,20 +247,26 @@ def main(argv: list[str] | None = None) -> None:
         print(f"  done {engine}", file=sys.stderr, flush=True)
     print(
         f"\nASR (FSDD: {len(files)} files; colours: {len(VOICES)} voices via G.711 "
-        f"mu-law, 8 kHz; vosk: Korean words, {len(KO_VOICES)} voices)"
+        f"mu-law, 8 kHz, at the default min_confidence; vosk: Korean words, "
+        f"{len(KO_VOICES)} voices)"
     )
     head = (
         "engine",
         "FSDD digits",
         "colours in-grammar",
-        "out-of-grammar rejected",
+        "rhymes rejected",
+        "other words rejected",
+        "per answer",
         "ASR RTF",
         "model load",
     )
-    widths = [14, 20, 20, 25, 9, 11]
+    widths = [14, 20, 20, 17, 22, 12, 9, 11]
     print("".join(h.ljust(w) for h, w in zip(head, widths, strict=True)))
     for r in rows:
         print("".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)))
+    if speakers:
+        print("\nFSDD digits per speaker")
+        print("\n".join(speakers))
     if longs:
         print("\nTranscribing about a minute of speech (3 voices via G.711)")
         print("\n".join(longs))

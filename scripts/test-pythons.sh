@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The other supported Pythons (3.12 and 3.13; scripts/test.sh runs the full suite on the
 # default one): in a fresh virtual environment each, install telenb with its test extra, run
-# the README's Quick start and the core tests (no piper, whisper, browser or notebooks), and
+# the README's Quick start and the core tests (no piper, browser or notebooks; Whisper is in the
+# default install, so its tests among them run too), and
 # check that the Quick start prints the same bytes on every version.
 # Interpreters: pythonX.Y on PATH, else pyenv's, else `uv python install` (needs GitHub);
 # when none can be had this fails, saying so: it never skips a version silently.

@@ -78,6 +78,13 @@ def _main(argv: list[str]) -> int:
         default=None,
         help="text (fast, the default) or audio: real TTS, channel, DTMF and speech recognition",
     )
+    run.add_argument(
+        "--asr",
+        choices=("whisper", "pocketsphinx", "vosk"),
+        default=None,
+        help="the speech recogniser of --fidelity audio (implies it): whisper (the default) "
+        "or the lighter pocketsphinx, which cannot reject words outside the choices",
+    )
     run.add_argument("--json", metavar="PATH", help="also write the trace as JSON")
 
     erl = sub.add_parser("erlang", help="Erlang B blocking, or trunks needed for a target")
@@ -217,6 +224,11 @@ def _run_file(args: argparse.Namespace) -> int:
     from .sim.carrier import Carrier
 
     path = Path(args.path)
+    if args.asr is not None and args.fidelity == "text":
+        raise ConfigurationError(
+            "--asr picks the speech recogniser of --fidelity audio; text fidelity recognises "
+            "nothing (leave --fidelity out, or give --fidelity audio)"
+        )
     if not path.exists():
         raise ConfigurationError(f"no such file: {path}")
     if path.is_dir():
@@ -242,15 +254,17 @@ def _run_file(args: argparse.Namespace) -> int:
         else:
             carriers = [v for v in namespace.values() if isinstance(v, Carrier)]
             carrier = carriers[-1] if carriers else None
-            if carrier is not None and args.fidelity not in (None, carrier.fidelity):
+            if carrier is not None and args.asr is not None:
+                carrier.set_fidelity("audio", recognizer=args.asr)
+            elif carrier is not None and args.fidelity not in (None, carrier.fidelity):
                 carrier.set_fidelity(args.fidelity)
             if carrier is None:
                 flow = _one_flow(namespace, f"{path} defines no Carrier and", ", or make a "
                                  "telenb.Carrier and its apps")  # fmt: skip
-                carrier = Carrier(seed=args.seed, fidelity=args.fidelity or "text")
+                carrier = _new_carrier(args)
                 carrier.app(args.to, flow)
     if args.tropo:
-        carrier = Carrier(seed=args.seed, fidelity=args.fidelity or "text")
+        carrier = _new_carrier(args)
         carrier.app(args.to, script=path, lang=args.lang)
     result = carrier.call(args.to, caller=args.caller, from_=args.from_)
     print(result)
@@ -272,6 +286,15 @@ def _run_file(args: argparse.Namespace) -> int:
         print(user_traceback(err), end="", file=sys.stderr)
         return 1
     return 0 if result.status == "completed" else 1
+
+
+def _new_carrier(args: argparse.Namespace) -> Any:
+    """The carrier of a file that makes none: --fidelity (text by default), --asr."""
+    from .sim.carrier import Carrier
+
+    if args.asr is not None:
+        return Carrier(seed=args.seed, fidelity="audio", recognizer=args.asr)
+    return Carrier(seed=args.seed, fidelity=args.fidelity or "text")
 
 
 def _one_flow(namespace: dict[str, Any], says: str, otherwise: str = "") -> Any:

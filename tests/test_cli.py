@@ -48,6 +48,53 @@ def test_fidelity_option_applies_to_the_files_own_carrier(tmp_path):
     assert says[0] != says[1]
 
 
+AUDIO_DEMO = ["run", "examples/dress_shop.py", "--to", "+15550100", "--caller",
+              "say: purple; say: red", "--fidelity", "audio"]  # fmt: skip
+
+
+def _results(trace: Path) -> list[tuple[str, str]]:
+    events = json.loads(trace.read_text())
+    return [(e["name"], e["value"]) for e in events if e["kind"] == "result"]
+
+
+def test_the_audio_demo_hears_purple_as_a_bad_choice_then_red(tmp_path):
+    """Issue 18 §3: the README's `--fidelity audio` demo with the default install.  Tropo's
+    ask: speech outside the choices is a bad choice (``on_bad_choice``), then the retry's
+    "red" is the choice.  The default recogniser (Whisper) must reject "purple", which
+    pocketsphinx hears as "blue"."""
+    trace = tmp_path / "trace.json"
+    out = telenb(*AUDIO_DEMO, "--json", str(trace))
+    assert out.returncode == 0, out.stderr
+    said = out.stdout
+    story = [
+        'ask        "What color dress do you want?',
+        'input      caller speech "purple"',
+        "result     badChoice",
+        'say        "I didn\'t understand."',
+        'result     choice "red"  attempt 2',
+        'say        "Then you should get a red dress! I\'ll text you a link."',
+        "[delivered]: Your red dress: https://shop.example/red",
+    ]
+    positions = [said.find(line) for line in story]
+    assert -1 not in positions and positions == sorted(positions), said
+    assert "blue dress" not in said
+    results = _results(trace)
+    assert [n for n, _ in results] == ["badChoice", "choice"] and results[1][1] == "red"
+
+
+def test_asr_option_picks_the_light_recogniser(tmp_path):
+    """--asr pocketsphinx: the light engine, which picks the closest choice whatever was
+    said (its JSGF grammar has no out-of-grammar path), so "purple" becomes a choice."""
+    trace = tmp_path / "trace.json"
+    args = AUDIO_DEMO[:-2]
+    out = telenb(*args, "--asr", "pocketsphinx", "--json", str(trace))
+    assert out.returncode == 0, out.stderr
+    results = _results(trace)
+    assert [n for n, _ in results] == ["choice"], results
+    bad = telenb(*args, "--asr", "pocketsphinx", "--fidelity", "text")
+    assert bad.returncode != 0 and "--asr" in bad.stderr
+
+
 def test_output_is_deterministic():
     args = ("run", "examples/dress_shop.py", "--to", "+15550100", "--caller", "say: red")
     assert telenb(*args).stdout == telenb(*args).stdout

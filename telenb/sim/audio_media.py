@@ -20,6 +20,7 @@ from ..audio import LINE_RATE, Audio, Channel, call_progress_tone, detect_dtmf, 
 from ..errors import SpeechError
 from ..flow import verbs as V
 from ..speech import recognize, synthesize, transcribe
+from ..speech.recognition import DEFAULT_MIN_CONFIDENCE
 from .media import Prompt, Utterance, mapped_audio
 
 if TYPE_CHECKING:
@@ -131,13 +132,14 @@ class AudioMedia:
             result = recognize(
                 heard,
                 grammar=ask.grammar if ask else None,
+                min_confidence=ask.min_confidence if ask else DEFAULT_MIN_CONFIDENCE,
                 engine=(ask.recognizer if ask else None) or self.recognizer,
             )
         except SpeechError:
             raise
         except Exception as exc:  # an engine crash is a recognition error on this call
             raise SpeechError(f"speech recognition failed: {exc}") from exc
-        return result.text or "", float(result.confidence)
+        return result.answer, float(result.confidence)
 
     def press(
         self, keys: str, leg: Leg | None = None, start: float = 0.0

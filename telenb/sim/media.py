@@ -111,18 +111,20 @@ def recognize_audio(audio: Any, ask: V.Ask | None, engine: str | None = None) ->
     """Real recognition of `audio` with the question's grammar and engine: (text, confidence).
     An engine failure is a `SpeechError` (the question's error event), not a crash."""
     from ..speech import recognize
+    from ..speech.recognition import DEFAULT_MIN_CONFIDENCE
 
     try:
         result = recognize(
             audio,
             grammar=ask.grammar if ask else None,
+            min_confidence=ask.min_confidence if ask else DEFAULT_MIN_CONFIDENCE,
             engine=(ask.recognizer if ask else None) or engine,
         )
     except SpeechError:
         raise
     except Exception as exc:
         raise SpeechError(f"speech recognition failed: {exc}") from exc
-    return result.text or "", float(result.confidence)
+    return result.answer, float(result.confidence)
 
 
 def mapped_audio(leg: Leg | None, url: str) -> str | float | None:

@@ -94,6 +94,12 @@ def decide(
             confidence=0.0,
             reason="out-of-grammar" if raw.words else "no speech recognised",
         )
+    if raw.match is not None:  # the engine scored the grammar's phrases itself (Whisper)
+        if raw.confidence >= min_confidence:
+            return replace(raw, grammar=grammar, reason="")
+        heard = grammar.match_speech(raw.text) is not None
+        reason = "low-confidence" if heard else "out-of-grammar"
+        return replace(raw, grammar=grammar, match=None, reason=reason)
     scored = G.match_text(grammar, raw.text, fuzzy=fuzzy, language=language)
     conf = float(np.clip(raw.confidence * scored.score, 0.0, 1.0)) if scored.match else 0.0
     if scored.match is None:
@@ -123,8 +129,19 @@ class Stream:
         return self.partial
 
     def finish(self) -> Recognition:
-        raw = self._inner.finish(self.fe.finish())
         heard = Audio.concat(self._heard) if self._heard else Audio.silence(0)
+        if getattr(self.rec, "redecodes", False) and not is_silent(heard):
+            # an engine that decodes the whole utterance again anyway (Whisper) hears it
+            # through the offline front end: the live one's slowly settling gain and lack of
+            # trimming made a synthesised "blue" come out as "No!"
+            return recognize(
+                heard,
+                self.grammar,
+                self.rec.name,
+                language=self.language,
+                min_confidence=self.min_confidence,
+            )
+        raw = self._inner.finish(self.fe.finish())
         if is_silent(heard):
             return Recognition(
                 "",

@@ -57,6 +57,12 @@ class Recognition:
         return self.match is None
 
     @property
+    def answer(self) -> str:
+        """What the flow's grammar matches: the interpretation of a match (Whisper's scored
+        phrase, not its free text), else what was heard."""
+        return self.match.interpretation if self.match is not None else self.text or ""
+
+    @property
     def value(self) -> str | None:
         """The grammar value (Tropo's ``value``) or None on no-match."""
         return self.match.value if self.match is not None else None

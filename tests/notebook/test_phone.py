@@ -140,7 +140,10 @@ def test_spoken_words_from_the_microphone_are_recognised_in_either_fidelity(fide
     phone = Phone(APP, carrier, speed=FAST, speak_prompts=False)
     FakeFrontEnd(phone)
     rate = 48000
-    said = synthesize("blue", rate=rate).pad(0.5, 1.0)
+    # "red": espeak's default "blue", through the audio channel, is heard as "No!" and
+    # Whisper's likelihood-scored grammar rightly calls that no choice (issue 18 §2); what
+    # this test checks is the microphone's path to the flow
+    said = synthesize("red", rate=rate).pad(0.5, 1.0)
 
     async def main():
         phone.dial()
@@ -149,4 +152,4 @@ def test_spoken_words_from_the_microphone_are_recognised_in_either_fidelity(fide
             phone._on_msg(phone, {"type": "mic", "rate": rate}, [memoryview(chunk)])
         return await phone.live.wait()
 
-    assert asyncio.run(main()).results() == [("choice", "blue")]
+    assert asyncio.run(main()).results() == [("choice", "red")]

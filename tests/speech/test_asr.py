@@ -194,6 +194,43 @@ def test_whisper_fuzzy_choices_and_out_of_grammar():
     assert r.nomatch and r.reason == "out-of-grammar"
 
 
+def test_whisper_scores_the_choices_and_rejects_rhymes_and_other_words():
+    """Issue 18 §2: a carrier's recogniser gives ``nomatch`` for speech outside the choices
+    (Tropo: "nomatch: the caller said something that did not match the grammar"), rhymes
+    included; Whisper's free text was mapped onto the nearest choice, so "bed" became red."""
+    _whisper()
+    choices = "black, red, blue, green"
+    for word in ("black", "red", "blue", "green"):
+        r = recognize(ulaw(synthesize(word, "Tom")), choices, "whisper")
+        assert r.value == word and 0.3 <= r.confidence <= 1, r
+    for word in ("bed", "shoe", "clean", "back", "track", "purple", "yellow", "white"):
+        r = recognize(ulaw(synthesize(word, "Tom")), choices, "whisper")
+        assert r.nomatch and r.reason == "out-of-grammar", (word, r)
+        assert r.text and r.confidence < 0.3, r  # what was heard is kept, below the bar
+
+
+def test_whisper_confidence_is_the_posterior_that_min_confidence_thresholds():
+    """Tropo's minConfidence: "the minimum confidence below which a recognition is rejected".
+    Whisper's confidence is the best choice's posterior against what it heard by itself, so
+    the threshold moves the decision and 0 accepts the closest choice, as for pocketsphinx;
+    the same audio always gives the same answer."""
+    _whisper()
+    purple = ulaw(synthesize("purple", "Tom"))
+    closest = recognize(purple, "black, red, blue, green", "whisper", min_confidence=0.0)
+    assert closest.match is not None and closest.confidence < 0.3, closest
+    again = recognize(purple, "black, red, blue, green", "whisper", min_confidence=0.0)
+    assert (again.value, again.confidence, again.text) == (
+        closest.value,
+        closest.confidence,
+        closest.text,
+    )
+    red = ulaw(synthesize("red", "Tom"))
+    sure = recognize(red, "black, red, blue, green", "whisper")
+    assert sure.value == "red"
+    strict = recognize(red, "black, red, blue, green", "whisper", min_confidence=0.999)
+    assert strict.nomatch and strict.reason == "low-confidence", strict
+
+
 def test_whisper_transcribes_with_word_timings():
     """Piper's natural voice: espeak's Tom is heard as "rest shop" on some CPUs (Whisper's
     int8 kernels differ by instruction set), so the sentence must be clearly spoken."""

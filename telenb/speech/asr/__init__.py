@@ -17,9 +17,9 @@ _lock = threading.Lock()
 
 def default_engine(language: str = "en-US") -> str:
     """The best recogniser installed: `TELENB_ASR_ENGINE` if set; else vosk when it has a
-    model for the language; else, for English, Whisper when `telenb[whisper]` is installed
-    (more accurate, and it rejects speech outside the choices), else pocketsphinx (the
-    pip-only default, which always picks the closest choice)."""
+    model for the language; else, for English, Whisper (in telenb's default install: more
+    accurate, and it rejects speech outside the choices), else pocketsphinx (the light
+    engine, left when Whisper is uninstalled, which always picks the closest choice)."""
     env = os.environ.get("TELENB_ASR_ENGINE")
     if env:
         return env.lower()

