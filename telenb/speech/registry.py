@@ -142,12 +142,14 @@ def _persona(
     for real, (lang, g, _src) in D.TROPO.items():
         if real.replace("-", "") == flat:
             return lang, g, "tropo", "", real
-    raise _unknown(requested, [*list(D.TROPO), "man", "woman", "alice"])
+    tropo = ["-".join(p.title() for p in n.split("-")) for n in D.TROPO]
+    raise _unknown(requested, [*tropo, "man", "woman", "alice"])
 
 
 def _unknown(requested: str, names: list[str]) -> SpeechError:
-    close = difflib.get_close_matches(requested, names, n=3, cutoff=0.6)
-    hint = f" Did you mean {', '.join(close)}?" if close else ""
+    shown = {n.lower(): n for n in names}  # compared case-blind, shown as documented
+    close = difflib.get_close_matches(requested.lower(), list(shown), n=3, cutoff=0.6)
+    hint = f" Did you mean {', '.join(shown[c] for c in close)}?" if close else ""
     return SpeechError(
         f"unknown voice {requested!r}.{hint} Use a Tropo voice (e.g. 'Allison', 'Kate'), a "
         "Twilio voice ('alice', 'Polly.Joanna', 'Google.en-US-Standard-C') or a local one "

@@ -84,6 +84,7 @@ POLLY: dict[str, tuple[str, str]] = {
     "nicole": ("en-AU", "f"), "olivia": ("en-AU", "f"), "russell": ("en-AU", "m"),
     "aditi": ("en-IN", "f"), "raveena": ("en-IN", "f"), "kajal": ("en-IN", "f"),
     "niamh": ("en-IE", "f"), "aria": ("en-NZ", "f"), "ayanda": ("en-ZA", "f"),
+    "jasmine": ("en-SG", "f"), "jitka": ("cs-CZ", "f"),
     "geraint": ("en-GB-WLS", "m"), "gwyneth": ("cy-GB", "f"),
     "celine": ("fr-FR", "f"), "lea": ("fr-FR", "f"), "mathieu": ("fr-FR", "m"), "remi": ("fr-FR", "m"),
     "chantal": ("fr-CA", "f"), "gabrielle": ("fr-CA", "f"), "liam": ("fr-CA", "m"),
@@ -147,6 +148,7 @@ ESPEAK_LANG: dict[str, tuple[str, bool, str]] = {
     "en-NZ": ("en", False, "espeak-ng has no New Zealand English; British English is used"),
     "en-IE": ("en", False, "espeak-ng has no Irish English; British English is used"),
     "en-ZA": ("en", False, "espeak-ng has no South African English; British English is used"),
+    "en-SG": ("en", False, "espeak-ng has no Singaporean English; British English is used"),
     "en-IN": ("en", False, "espeak-ng has no Indian English; British English is used"),
     "en-GB-WLS": ("en-gb-x-gbcwmd", False, "Welsh English approximated by West Midlands English"),
     "es-ES": ("es", True, ""),
@@ -223,6 +225,19 @@ PERSONA: dict[str, tuple[str, float, float]] = {
     "victor": ("m1", 0.8, 0.92),  # vs Tom (m3)
     "moira": ("f2", 1.2, 0.96),  # vs Veena (f4)
     "tessa": ("f5", 0.9, 1.08),  # vs Veena and Moira
+    # the other personas a variant drawn from the name's hash would give another's voice
+    "evelyn": ("f1", 1.0, 1.0),  # vs Ava (f2): en-us+f1 is otherwise unused
+    # en-US has eight female personas and five f variants: espeak-ng's named female variants
+    # "steph" and "Andrea" (measured distinct, and heard through G.711 as well as the others)
+    "veronica": ("steph", 1.0, 1.0),
+    "zoe": ("Andrea", 1.0, 1.0),
+    "yannick": ("m1", 1.0, 1.0),  # vs Stefan (m7)
+    "paola": ("f2", 1.0, 1.0),  # vs Tropo's Alice (f3; Twilio's alice shares its key)
+    "claire": ("f4", 1.0, 1.0),  # vs Saskia (f2)
+    "ewa": ("f3", 1.0, 1.0),  # vs Zosia (f1)
+    "zuzana": ("f4", 1.0, 1.0),  # vs Iveta (f1)
+    "sofia": ("f1", 1.0, 1.0),  # vs Melina (f2)
+    "tarik": ("m2", 1.0, 1.0),  # vs Maged (m4)
 }
 
 # Greeting for `preview`, by language
