@@ -204,7 +204,7 @@ def report(voices: Sequence[str] | None = None, asr: str | None = None) -> list[
     present = {n.lower() for n in names}
     pairs = [p for p in pairs if voices is None or {p[0].lower(), p[1].lower()} <= present]
     if pairs:
-        print("\nPersonas sharing an espeak-ng voice, same sentence (clean, 16 kHz)")
+        print("\nPersonas of one accent and gender, same sentence (clean, 16 kHz)")
         print(f"{'pair':<18}{'pitch ratio':<13}{'MFCC distance':<15}duration ratio")
         for a, b in pairs:
             d = distinctness(a, b)

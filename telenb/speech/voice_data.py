@@ -221,7 +221,8 @@ MALE_VARIANTS = ("m3", "m1", "m2", "m4", "m5", "m6", "m7")
 # the plain voice, so prompts already heard do not change).
 PERSONA: dict[str, tuple[str, float, float]] = {
     "serena": ("f5", 0.85, 0.94),  # vs Kate (f1)
-    "samantha": ("f4", 1.45, 1.06),  # vs Ava (f2)
+    # vs Ava (f2); at pitch 1.45 Whisper heard 72 % of her words through G.711, now 83 %
+    "samantha": ("f4", 1.3, 1.0),
     "victor": ("m1", 0.8, 0.92),  # vs Tom (m3)
     "moira": ("f2", 1.2, 0.96),  # vs Veena (f4)
     "tessa": ("f5", 0.9, 1.08),  # vs Veena and Moira
