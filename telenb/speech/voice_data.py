@@ -123,6 +123,8 @@ GOOGLE_EXAMPLES = [
     "Google.de-DE-Standard-B", "Google.it-IT-Standard-A", "Google.ja-JP-Standard-A",
     "Google.ko-KR-Standard-A", "Google.cmn-CN-Standard-A", "Google.pt-BR-Standard-A",
     "Google.nl-NL-Standard-A", "Google.ru-RU-Standard-A", "Google.hi-IN-Standard-A",
+    "Google.en-US-Chirp3-HD-Aoede", "Google.en-US-Chirp3-HD-Charon", "Google.en-GB-Chirp3-HD-Kore",
+    "Google.fr-FR-Chirp3-HD-Puck", "Google.de-DE-Chirp3-HD-Leda", "Google.en-US-Chirp-HD-F",
 ]  # fmt: skip
 
 # Known genders of Google voice letters (en-US Standard/Wavenet/Neural2 and a few others);
@@ -137,6 +139,16 @@ GOOGLE_GENDER: dict[str, str] = {
     "es-ES-A": "f", "es-ES-B": "m", "es-US-A": "f", "es-US-B": "m",
     "fr-CA-A": "f", "fr-CA-B": "m", "it-IT-A": "f", "ja-JP-A": "f", "ko-KR-A": "f",
     "cmn-CN-A": "f", "pt-BR-A": "f", "nl-NL-A": "f", "ru-RU-A": "f", "hi-IN-A": "f",
+}  # fmt: skip
+
+# Google's Chirp 3 HD voices (LOCALE-Chirp3-HD-NAME, one name in every language) by gender
+CHIRP3_HD_GENDER: dict[str, str] = {
+    **dict.fromkeys(("achernar", "aoede", "autonoe", "callirrhoe", "despina", "erinome",
+                     "gacrux", "kore", "laomedeia", "leda", "pulcherrima", "sulafat",
+                     "vindemiatrix", "zephyr"), "f"),
+    **dict.fromkeys(("achird", "algenib", "algieba", "alnilam", "charon", "enceladus", "fenrir",
+                     "iapetus", "orus", "puck", "rasalgethi", "sadachbia", "sadaltager",
+                     "schedar", "umbriel", "zubenelgenubi"), "m"),
 }  # fmt: skip
 
 # BCP-47 language -> (espeak-ng voice, exact?, note when not exact)

@@ -9,7 +9,9 @@ Documentation checked (issue 18 §5):
   and the later Evelyn and Zoe (US English, female).
 - Twilio <Say voice>: "man", "woman", any Twilio-supported Amazon Polly voice as
   ``Polly.NAME`` (``-Neural`` for the neural engine) and any Google voice as
-  ``Google.LL-RR-Type-X``; "man" and "woman" speak en-US, en-GB, es-ES, fr-FR and de-DE.
+  ``Google.LL-RR-Model-X`` (Google: LOCALE-MODEL-VOICE, e.g. en-US-Chirp3-HD-Kore, whose
+  Chirp 3 HD names each have one gender); "man" and "woman" speak en-US, en-GB, es-ES,
+  fr-FR and de-DE.
 - Amazon Polly's voice table gives each voice's language and gender (e.g. Nicole en-AU
   female, Russell en-AU male, Aditi, Raveena and Kajal en-IN female, Niamh en-IE female, Aria
   en-NZ female, Ayanda en-ZA female, Jasmine en-SG female, Jitka cs-CZ female, Brian en-GB
@@ -26,7 +28,14 @@ import pytest
 from telenb.errors import SpeechError
 from telenb.speech import resolve_voice
 from telenb.speech.tts.espeak import data_path
-from telenb.speech.voice_data import ESPEAK_LANG, GOOGLE_EXAMPLES, GOOGLE_GENDER, POLLY, TROPO
+from telenb.speech.voice_data import (
+    CHIRP3_HD_GENDER,
+    ESPEAK_LANG,
+    GOOGLE_EXAMPLES,
+    GOOGLE_GENDER,
+    POLLY,
+    TROPO,
+)
 
 GENDER = {"f": "female", "m": "male"}
 
@@ -74,11 +83,14 @@ def test_every_polly_voice_has_its_documented_language_and_gender(name):
 
 @pytest.mark.parametrize("name", GOOGLE_EXAMPLES)
 def test_google_voices_take_language_and_gender_from_the_name(name):
-    lang, region, _type, letter = name.removeprefix("Google.").split("-")
+    lang, region, *_model, voice = name.removeprefix("Google.").split("-")
     c = resolve_voice(name)
     expected = f"zh-{region}" if lang == "cmn" else f"{lang}-{region}"
     assert c.language == expected
-    g = GOOGLE_GENDER.get(f"{lang}-{region}-{letter}", "")
+    if len(voice) == 1:  # Standard-C, Neural2-J: the letter's gender per locale
+        g = GOOGLE_GENDER.get(f"{lang}-{region}-{voice}", "")
+    else:  # Chirp3-HD-Kore: the name's gender, in every locale
+        g = CHIRP3_HD_GENDER[voice.lower()]
     assert c.gender == GENDER.get(g, "unknown")
     assert c.exact == (bool(g) and ESPEAK_LANG[expected][1]), c
     check_local(c, expected, c.gender)
@@ -111,6 +123,13 @@ DOCUMENTED = {
     ("Polly.Niamh", "twilio"): ("en-IE", "female"), ("Polly.Aria", "twilio"): ("en-NZ", "female"),
     ("Polly.Ayanda", "twilio"): ("en-ZA", "female"), ("Polly.Brian", "twilio"): ("en-GB", "male"),
     ("Polly.Joanna", "twilio"): ("en-US", "female"), ("Polly.Matthew", "twilio"): ("en-US", "male"),
+    # Google's voice list: LOCALE-MODEL-VOICE, Chirp 3 HD names with one gender everywhere
+    ("Google.en-US-Chirp3-HD-Aoede", "twilio"): ("en-US", "female"),
+    ("Google.en-GB-Chirp3-HD-Charon", "twilio"): ("en-GB", "male"),
+    ("Google.de-DE-Chirp3-HD-Kore", "twilio"): ("de-DE", "female"),
+    ("Google.fr-FR-Chirp3-HD-Puck", "twilio"): ("fr-FR", "male"),
+    ("Google.en-US-Standard-C", "twilio"): ("en-US", "female"),
+    ("Google.en-GB-Standard-B", "twilio"): ("en-GB", "male"),
 }  # fmt: skip
 
 
