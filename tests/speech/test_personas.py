@@ -3,27 +3,10 @@
 import numpy as np
 import pytest
 
-from telenb.audio import Audio
+from bench.voices import median_f0
 from telenb.speech import resolve_voice, synthesize, voices
 
 TEXT = "Hello, how are you today? Which colour would you like?"
-
-
-def median_f0(a: Audio) -> float:
-    """Median pitch (Hz) of the voiced 40 ms windows, from the autocorrelation peak."""
-    s = a.resample(16000).samples.astype(np.float64)
-    n, lo, hi = 640, 16000 // 400, 16000 // 70
-    f0 = []
-    for i in range(0, s.size - n, n // 2):
-        w = s[i : i + n] - s[i : i + n].mean()
-        if np.sqrt(np.mean(w**2)) < 0.01:
-            continue
-        r = np.correlate(w, w, "full")[n - 1 :]
-        r = r / r[0]
-        lag = lo + int(np.argmax(r[lo:hi]))
-        if r[lag] > 0.5:
-            f0.append(16000 / lag)
-    return float(np.median(f0))
 
 
 GROUPS = [("Kate", "Serena"), ("Ava", "Samantha"), ("Tom", "Victor"), ("Veena", "Moira", "Tessa")]
