@@ -276,6 +276,9 @@ def main(argv: list[str] | None = None) -> None:
             print(f"  {engine:<8} RTF {bench_tts(engine):.4f}")
     mem, disk = bench_cache()
     print(f"  cache hit: memory {mem * 1e6:.0f} us, disk {disk * 1e6:.0f} us")
+    from bench.voices import report as voice_report  # each voice's intelligibility via G.711
+
+    voice_report()
 
 
 if __name__ == "__main__":

@@ -126,28 +126,34 @@ def _persona(
             return lang, g, "twilio", "", "polly." + base
         raise _unknown(requested, [f"Polly.{n.title()}" for n in D.POLLY])
     if key.startswith("google."):
-        m = re.fullmatch(r"google\.([a-z]{2,3})-([a-z]{2})-([a-z0-9]+)-([a-z])", key)
+        # LOCALE-MODEL-VOICE: a letter (Standard-C, Neural2-J) or a Chirp 3 HD name (Chirp3-HD-Kore)
+        m = re.fullmatch(r"google\.([a-z]{2,3})-([a-z]{2})-([a-z0-9]+(?:-hd)?)-([a-z]+)", key)
         if not m:
             raise SpeechError(
                 f"cannot read the Google voice name {requested!r}: expected "
-                "Google.LL-RR-Type-X, e.g. Google.en-US-Standard-C"
+                "Google.LL-RR-Model-X, e.g. Google.en-US-Standard-C or Google.en-US-Chirp3-HD-Kore"
             )
         lang = f"{m[1]}-{m[2].upper()}"
         if m[1] == "cmn":
             lang = f"zh-{m[2].upper()}"
-        g = D.GOOGLE_GENDER.get(f"{m[1]}-{m[2].upper()}-{m[4].upper()}", "")
+        if len(m[4]) == 1:
+            g = D.GOOGLE_GENDER.get(f"{m[1]}-{m[2].upper()}-{m[4].upper()}", "")
+        else:
+            g = D.CHIRP3_HD_GENDER.get(m[4], "")
         note = "" if g else "this Google voice's gender is unknown here; a female voice is used"
         return _region(lang) or lang, g, "twilio", note, key
     flat = key.replace("-", "")
     for real, (lang, g, _src) in D.TROPO.items():
         if real.replace("-", "") == flat:
             return lang, g, "tropo", "", real
-    raise _unknown(requested, [*list(D.TROPO), "man", "woman", "alice"])
+    tropo = ["-".join(p.title() for p in n.split("-")) for n in D.TROPO]
+    raise _unknown(requested, [*tropo, "man", "woman", "alice"])
 
 
 def _unknown(requested: str, names: list[str]) -> SpeechError:
-    close = difflib.get_close_matches(requested, names, n=3, cutoff=0.6)
-    hint = f" Did you mean {', '.join(close)}?" if close else ""
+    shown = {n.lower(): n for n in names}  # compared case-blind, shown as documented
+    close = difflib.get_close_matches(requested.lower(), list(shown), n=3, cutoff=0.6)
+    hint = f" Did you mean {', '.join(shown[c] for c in close)}?" if close else ""
     return SpeechError(
         f"unknown voice {requested!r}.{hint} Use a Tropo voice (e.g. 'Allison', 'Kate'), a "
         "Twilio voice ('alice', 'Polly.Joanna', 'Google.en-US-Standard-C') or a local one "

@@ -84,6 +84,7 @@ POLLY: dict[str, tuple[str, str]] = {
     "nicole": ("en-AU", "f"), "olivia": ("en-AU", "f"), "russell": ("en-AU", "m"),
     "aditi": ("en-IN", "f"), "raveena": ("en-IN", "f"), "kajal": ("en-IN", "f"),
     "niamh": ("en-IE", "f"), "aria": ("en-NZ", "f"), "ayanda": ("en-ZA", "f"),
+    "jasmine": ("en-SG", "f"), "jitka": ("cs-CZ", "f"),
     "geraint": ("en-GB-WLS", "m"), "gwyneth": ("cy-GB", "f"),
     "celine": ("fr-FR", "f"), "lea": ("fr-FR", "f"), "mathieu": ("fr-FR", "m"), "remi": ("fr-FR", "m"),
     "chantal": ("fr-CA", "f"), "gabrielle": ("fr-CA", "f"), "liam": ("fr-CA", "m"),
@@ -122,6 +123,8 @@ GOOGLE_EXAMPLES = [
     "Google.de-DE-Standard-B", "Google.it-IT-Standard-A", "Google.ja-JP-Standard-A",
     "Google.ko-KR-Standard-A", "Google.cmn-CN-Standard-A", "Google.pt-BR-Standard-A",
     "Google.nl-NL-Standard-A", "Google.ru-RU-Standard-A", "Google.hi-IN-Standard-A",
+    "Google.en-US-Chirp3-HD-Aoede", "Google.en-US-Chirp3-HD-Charon", "Google.en-GB-Chirp3-HD-Kore",
+    "Google.fr-FR-Chirp3-HD-Puck", "Google.de-DE-Chirp3-HD-Leda", "Google.en-US-Chirp-HD-F",
 ]  # fmt: skip
 
 # Known genders of Google voice letters (en-US Standard/Wavenet/Neural2 and a few others);
@@ -138,6 +141,16 @@ GOOGLE_GENDER: dict[str, str] = {
     "cmn-CN-A": "f", "pt-BR-A": "f", "nl-NL-A": "f", "ru-RU-A": "f", "hi-IN-A": "f",
 }  # fmt: skip
 
+# Google's Chirp 3 HD voices (LOCALE-Chirp3-HD-NAME, one name in every language) by gender
+CHIRP3_HD_GENDER: dict[str, str] = {
+    **dict.fromkeys(("achernar", "aoede", "autonoe", "callirrhoe", "despina", "erinome",
+                     "gacrux", "kore", "laomedeia", "leda", "pulcherrima", "sulafat",
+                     "vindemiatrix", "zephyr"), "f"),
+    **dict.fromkeys(("achird", "algenib", "algieba", "alnilam", "charon", "enceladus", "fenrir",
+                     "iapetus", "orus", "puck", "rasalgethi", "sadachbia", "sadaltager",
+                     "schedar", "umbriel", "zubenelgenubi"), "m"),
+}  # fmt: skip
+
 # BCP-47 language -> (espeak-ng voice, exact?, note when not exact)
 ESPEAK_LANG: dict[str, tuple[str, bool, str]] = {
     "en-US": ("en-us", True, ""),
@@ -147,6 +160,7 @@ ESPEAK_LANG: dict[str, tuple[str, bool, str]] = {
     "en-NZ": ("en", False, "espeak-ng has no New Zealand English; British English is used"),
     "en-IE": ("en", False, "espeak-ng has no Irish English; British English is used"),
     "en-ZA": ("en", False, "espeak-ng has no South African English; British English is used"),
+    "en-SG": ("en", False, "espeak-ng has no Singaporean English; British English is used"),
     "en-IN": ("en", False, "espeak-ng has no Indian English; British English is used"),
     "en-GB-WLS": ("en-gb-x-gbcwmd", False, "Welsh English approximated by West Midlands English"),
     "es-ES": ("es", True, ""),
@@ -219,10 +233,24 @@ MALE_VARIANTS = ("m3", "m1", "m2", "m4", "m5", "m6", "m7")
 # the plain voice, so prompts already heard do not change).
 PERSONA: dict[str, tuple[str, float, float]] = {
     "serena": ("f5", 0.85, 0.94),  # vs Kate (f1)
-    "samantha": ("f4", 1.45, 1.06),  # vs Ava (f2)
+    # vs Ava (f2); at pitch 1.45 Whisper heard 72 % of her words through G.711, now 83 %
+    "samantha": ("f4", 1.3, 1.0),
     "victor": ("m1", 0.8, 0.92),  # vs Tom (m3)
     "moira": ("f2", 1.2, 0.96),  # vs Veena (f4)
     "tessa": ("f5", 0.9, 1.08),  # vs Veena and Moira
+    # the other personas a variant drawn from the name's hash would give another's voice
+    "evelyn": ("f1", 1.0, 1.0),  # vs Ava (f2): en-us+f1 is otherwise unused
+    # en-US has eight female personas and five f variants: espeak-ng's named female variants
+    # "steph" and "Andrea" (measured distinct, and heard through G.711 as well as the others)
+    "veronica": ("steph", 1.0, 1.0),
+    "zoe": ("Andrea", 1.0, 1.0),
+    "yannick": ("m1", 1.0, 1.0),  # vs Stefan (m7)
+    "paola": ("f2", 1.0, 1.0),  # vs Tropo's Alice (f3; Twilio's alice shares its key)
+    "claire": ("f4", 1.0, 1.0),  # vs Saskia (f2)
+    "ewa": ("f3", 1.0, 1.0),  # vs Zosia (f1)
+    "zuzana": ("f4", 1.0, 1.0),  # vs Iveta (f1)
+    "sofia": ("f1", 1.0, 1.0),  # vs Melina (f2)
+    "tarik": ("m2", 1.0, 1.0),  # vs Maged (m4)
 }
 
 # Greeting for `preview`, by language
