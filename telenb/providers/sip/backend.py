@@ -63,6 +63,7 @@ class SipBackend:
         allow: Iterable[str] = (),
         codecs: str = "PCMU,PCMA",
         ring_time: float = 0.0,
+        rtp_timeout: float = 60.0,
     ):
         if importlib.util.find_spec("pjsua2") is None:  # found, not imported: the worker does
             raise ConfigurationError(
@@ -87,7 +88,10 @@ class SipBackend:
         self._regs: dict[str, Registration] = {}
         self.trace_log = Trace()  # the backend's own events: registrations
         self._t0 = time.monotonic()
-        self.worker = Worker(host, int(port), codecs)
+        if rtp_timeout < 0:
+            raise ConfigurationError(f"rtp_timeout is seconds (0: never), not {rtp_timeout!r}")
+        self.rtp_timeout = float(rtp_timeout)
+        self.worker = Worker(host, int(port), codecs, self.rtp_timeout)
         self.listen = f"{host}:{self.worker.port}"
         self._reader = threading.Thread(target=self._read, name="telenb-sip-events", daemon=True)
         self._reader.start()
@@ -181,17 +185,36 @@ class SipBackend:
         `headers` are custom ``X-`` fields put on the INVITE (``{"X-Campaign": "7"}``); the
         flow sees them as `call.headers`, as on the simulator's `carrier.call(headers=...)`.
         """
-        extra = outbound_headers(headers)
+        call = self.place(uri, headers, "outbound")
+        thread = self._start(call, flow, ring_timeout)
+        thread.join(ring_timeout + timeout)
+        return SipCallResult(call)
+
+    def check_target(self, uri: str) -> str:
+        """`uri` as sent, or `ConfigurationError` when the allow-list does not name it."""
         if not self.allowed(uri):
             raise ConfigurationError(
                 f"{bare_uri(uri)} is not on the allow-list; telenb calls only what "
                 "connect('sip', allow=[...]) names (patterns such as sip:*@127.0.0.1:5080)"
             )
+        return bare_uri(uri)
+
+    def place(
+        self,
+        uri: str,
+        headers: dict[str, str] | None,
+        direction: str,
+        parent: SipCall | None = None,
+    ) -> SipCall:
+        """Send one INVITE (after the header and allow-list checks) and return its call,
+        registered for its events; a transfer's leg shares its `parent`'s event queue."""
+        extra = outbound_headers(headers)
+        target = self.check_target(uri)
         ref = str(next(self._refs))
         got: queue.Queue[int] = queue.Queue()
         with self._lock:
             self._pending[ref] = got
-        self.worker.send("call", uri=bare_uri(uri), ref=ref, headers=extra)
+        self.worker.send("call", uri=target, ref=ref, headers=extra)
         try:
             cid = got.get(timeout=10)
         except queue.Empty:
@@ -199,13 +222,17 @@ class SipBackend:
         finally:
             with self._lock:
                 self._pending.pop(ref, None)
-        call = SipCall(self, cid, f"sip:telenb@{self.listen}", bare_uri(uri), ref, "outbound",
-                       extra)  # fmt: skip
+        call = SipCall(self, cid, f"sip:telenb@{self.listen}", target, ref, direction, extra,
+                       parent=parent)  # fmt: skip
         call.set_status("initiated")
         self._register(call)
-        thread = self._start(call, flow, ring_timeout)
-        thread.join(ring_timeout + timeout)
-        return SipCallResult(call)
+        return call
+
+    def forget(self, call: SipCall) -> None:
+        """A transfer's leg that ended: its events no longer need routing."""
+        with self._lock:
+            if self._calls.get(call.cid) is call:
+                del self._calls[call.cid]
 
     def wait(self, timeout: float = 30.0) -> SipCallResult:
         """The next call (inbound or outbound) whose flow has finished."""

@@ -24,6 +24,8 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "record": ("call", "path"),  # write what the caller sends to a WAV file
     "stop_record": ("call",),  # close that file ("recorded" follows)
     "send_dtmf": ("call", "digits"),  # RFC 4733 telephone-events to the peer
+    "bridge": ("call", "other"),  # connect two answered calls' audio both ways (B2BUA)
+    "unbridge": ("call",),  # take a call's audio out of its bridge again
     "call": ("uri", "ref"),  # place a call (optional "headers": X- fields); "calling" names it
     # REGISTER `aor` at `registrar` (RFC 3261 digest); the password crosses only this pipe
     "register": ("ref", "aor", "registrar", "username", "password", "expires"),
@@ -40,6 +42,7 @@ EVENTS: dict[str, tuple[str, ...]] = {
     "dtmf": ("call", "digit"),
     "played": ("call",),
     "recorded": ("call", "path"),
+    "media_timeout": ("call", "seconds"),  # no RTP for that long: the worker hangs up
     "registration": ("ref", "code", "active"),  # each REGISTER's final answer (or timeout)
     "error": ("message",),
 }

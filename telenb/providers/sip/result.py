@@ -68,6 +68,11 @@ class SipCallResult(TraceQuestions):
     def recordings(self) -> list[SipRecording]:
         return list(self._call.recordings)
 
+    @property
+    def legs(self) -> list[SipCallResult]:
+        """This call, then the legs its transfers placed (as the simulator's `result.legs`)."""
+        return [self, *(SipCallResult(leg) for leg in self._call.placed)]
+
     def statuses(self) -> list[str]:
         return self.trace.statuses(self.sid)
 

@@ -80,9 +80,13 @@ class _Media:
         self.recorder: Any = None
         self.record_path: str | None = None
         self.eof = False  # the player reached its end (its callback may not destroy it)
+        self.index = -1  # the audio stream's media index, for its RTP statistics
+        self.rx_packets = -1  # RTP packets received when last looked at
+        self.rx_at = 0.0  # when that count last grew
+        self.bridged: int | None = None  # the call whose audio this one's is connected to
 
 
-def main(host: str, port: int, codecs: list[str]) -> int:
+def main(host: str, port: int, codecs: list[str], rtp_timeout: float = 0.0) -> int:
     global _OUT
     _OUT = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # pjlib writes to fd 1 before its log config applies: send that to stderr
@@ -110,6 +114,47 @@ def main(host: str, port: int, codecs: list[str]) -> int:
             m.recorder = None  # the bridge closes the file soon after: "recorded" then
             closing.append((cid, str(m.record_path), time.monotonic() + 3.0))
 
+    def bridge(a: int, b: int) -> None:
+        """Connect two calls' audio both ways in the conference bridge (a B2BUA's transfer)."""
+        ma, mb = media.get(a), media.get(b)
+        if ma is None or mb is None or ma.audio is None or mb.audio is None:
+            _emit("error", message=f"bridge: calls {a} and {b} need audio streams", call=a)
+            return
+        stop_play(a)
+        stop_play(b)
+        ma.audio.startTransmit(mb.audio)
+        mb.audio.startTransmit(ma.audio)
+        ma.bridged, mb.bridged = b, a
+
+    def unbridge(a: int) -> None:
+        ma = media.get(a)
+        mb = media.get(ma.bridged) if ma is not None and ma.bridged is not None else None
+        if ma is None or mb is None:
+            return
+        for src, dst in ((ma, mb), (mb, ma)):
+            if src.audio is not None and dst.audio is not None:
+                src.audio.stopTransmit(dst.audio)
+        ma.bridged = mb.bridged = None
+
+    def check_media(now: float) -> None:
+        """RFC 3550 gives no keepalive for a dead stream: a call whose peer has sent no RTP
+        for `rtp_timeout` seconds lost its media (a crashed phone, a cut network) and ends."""
+        for cid, m in list(media.items()):
+            call = calls.get(cid)
+            if call is None or m.audio is None or m.index < 0:
+                continue
+            try:
+                got = int(call.getStreamStat(m.index).rtcp.rxStat.pkt)
+            except Exception:  # the stream is being torn down
+                continue
+            if got != m.rx_packets:
+                m.rx_packets, m.rx_at = got, now
+            elif now - m.rx_at > rtp_timeout:
+                quiet = round(now - m.rx_at, 1)
+                _emit("media_timeout", call=cid, seconds=quiet, packets=got)
+                m.index = -1  # reported once
+                call.hangup(pj.CallOpParam())
+
     class _Player(pj.AudioMediaPlayer):
         def __init__(self, m: _Media) -> None:
             super().__init__()
@@ -124,6 +169,7 @@ def main(host: str, port: int, codecs: list[str]) -> int:
             if info.state == pj.PJSIP_INV_STATE_DISCONNECTED:
                 stop_play(info.id)
                 stop_record(info.id)
+                unbridge(info.id)
                 media.pop(info.id, None)
             _emit("state", call=info.id, state=info.stateText, code=int(info.lastStatusCode),
                   reason=str(info.lastReason))  # fmt: skip
@@ -137,6 +183,7 @@ def main(host: str, port: int, codecs: list[str]) -> int:
                     m = media.setdefault(info.id, _Media())
                     if m.audio is None:
                         m.audio = self.getAudioMedia(i)
+                        m.index, m.rx_at = i, time.monotonic()
                         si = self.getStreamInfo(i)
                         _emit("media", call=info.id, codec=str(si.codecName).upper(),
                               remote=str(si.remoteRtpAddress))  # fmt: skip
@@ -261,10 +308,19 @@ def main(host: str, port: int, codecs: list[str]) -> int:
             m.recorder, m.record_path = recorder, str(msg["path"])
         elif kind == "stop_record":
             stop_record(cid)  # type: ignore[arg-type]
+        elif kind == "bridge":
+            bridge(int(cid), int(msg["other"]))  # type: ignore[arg-type]
+        elif kind == "unbridge":
+            unbridge(int(cid))  # type: ignore[arg-type]
 
+    checked = time.monotonic()
     try:
         while True:
             ep.libHandleEvents(10)
+            now = time.monotonic()
+            if rtp_timeout > 0 and now - checked > 0.5:
+                checked = now
+                check_media(now)
             for cid, m in list(media.items()):
                 if m.eof:
                     stop_play(cid)
@@ -311,6 +367,8 @@ def _args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("host")
     p.add_argument("port", type=int)
     p.add_argument("--codecs", default="PCMU,PCMA", help="G.711 laws to offer, in order")
+    p.add_argument("--rtp-timeout", type=float, default=0.0,
+                   help="end a call after this many seconds without RTP (0: never)")  # fmt: skip
     ns = p.parse_args(argv)
     ns.codecs = [c.strip().upper() for c in ns.codecs.split(",") if c.strip()]
     if not ns.codecs or any(c not in CODECS for c in ns.codecs):
@@ -320,4 +378,4 @@ def _args(argv: list[str]) -> argparse.Namespace:
 
 if __name__ == "__main__":
     _ns = _args(sys.argv[1:])
-    sys.exit(main(_ns.host, _ns.port, _ns.codecs))
+    sys.exit(main(_ns.host, _ns.port, _ns.codecs, _ns.rtp_timeout))

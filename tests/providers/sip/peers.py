@@ -6,8 +6,8 @@ call it completes proves telenb's worker speaks real SIP.  It shares no code wit
 worker and runs pjsua2's defaults (16 kHz bridge, its own codec order); only the sound
 device is the null one, since the tests have no sound card.
 
-Run as `python peers.py PORT [--record WAV] [--answer]`; it reads JSON lines on stdin
-(`call`, `play`, `dtmf`, `hangup`, `quit`) and writes JSON lines on stdout (`ready`,
+Run as `python peers.py PORT [--record WAV] [--answer | --reject CODE]`; it reads JSON lines
+on stdin (`call`, `play`, `dtmf`, `hangup`, `quit`) and writes JSON lines on stdout (`ready`,
 `incoming`, `state`, `media`, `played`, `dtmf`, `recorded`, `error`).  The tests start it by
 PID and kill it if it outlives them.
 """
@@ -51,7 +51,7 @@ def finished(path: str) -> bool:
         return False
 
 
-def main(port: int, record: str | None, answer: bool) -> int:
+def main(port: int, record: str | None, answer: bool, reject: int = 0) -> int:
     global OUT
     OUT = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # pjlib prints on fd 1 before its log level applies
@@ -132,10 +132,11 @@ def main(port: int, record: str | None, answer: bool) -> int:
             info = call.getInfo()
             emit("incoming", headers=headers_of(str(prm.rdata.wholeMsg)),
                  **{"from": str(info.remoteUri), "to": str(info.localUri)})  # fmt: skip
-            for code in (180, 200) if answer else (180,):  # ring first, as a phone does
+            codes = (180, 200) if answer else (180,)  # ring first, as a phone does
+            for code in (reject,) if reject else codes:  # a busy phone answers at once
                 op = pj.CallOpParam()
                 op.statusCode = code
-                call.answer(op)
+                call.answer(op) if code < 300 else call.hangup(op)
 
     acfg = pj.AccountConfig()
     acfg.idUri = f"sip:peer@127.0.0.1:{port}"
@@ -204,5 +205,6 @@ if __name__ == "__main__":
     p.add_argument("port", type=int)
     p.add_argument("--record")
     p.add_argument("--answer", action="store_true", help="answer incoming calls with 200")
+    p.add_argument("--reject", type=int, default=0, help="refuse incoming calls with this code")
     a = p.parse_args()
-    sys.exit(main(a.port, a.record, a.answer))
+    sys.exit(main(a.port, a.record, a.answer, a.reject))
