@@ -7,6 +7,10 @@
     backend.register("sip:1001@127.0.0.1:5090", password_env="SIP_PASSWORD", flow=dress_shop)
     backend.close()                                          # unregisters, ends the worker
 
+A flow's `transfer(uri)` bridges a second leg (B2BUA) or, with ``transfer="refer"``, asks the
+caller's phone to call the target itself (REFER), falling back to bridging where the phone
+refuses; `rtp_timeout` ends a call whose RTP stopped (60 s; 0: never).
+
 The SIP stack runs in a worker process (`worker.py`); this module never imports pjsua2.  One
 thread reads the worker's events and hands each to its call; each call's flow runs on its own
 thread, exactly the flow that runs on the simulator.
@@ -64,6 +68,7 @@ class SipBackend:
         codecs: str = "PCMU,PCMA",
         ring_time: float = 0.0,
         rtp_timeout: float = 60.0,
+        transfer: str = "b2bua",
     ):
         if importlib.util.find_spec("pjsua2") is None:  # found, not imported: the worker does
             raise ConfigurationError(
@@ -91,6 +96,9 @@ class SipBackend:
         if rtp_timeout < 0:
             raise ConfigurationError(f"rtp_timeout is seconds (0: never), not {rtp_timeout!r}")
         self.rtp_timeout = float(rtp_timeout)
+        if transfer not in ("b2bua", "refer"):
+            raise ConfigurationError(f"transfer is 'b2bua' or 'refer', not {transfer!r}")
+        self.transfer = transfer  # how a flow's transfer() is carried out
         self.worker = Worker(host, int(port), codecs, self.rtp_timeout)
         self.listen = f"{host}:{self.worker.port}"
         self._reader = threading.Thread(target=self._read, name="telenb-sip-events", daemon=True)

@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "send_dtmf": ("call", "digits"),  # RFC 4733 telephone-events to the peer
     "bridge": ("call", "other"),  # connect two answered calls' audio both ways (B2BUA)
     "unbridge": ("call",),  # take a call's audio out of its bridge again
+    "refer": ("call", "uri"),  # blind transfer by REFER (RFC 3515); "refer_status" follows
     "call": ("uri", "ref"),  # place a call (optional "headers": X- fields); "calling" names it
     # REGISTER `aor` at `registrar` (RFC 3261 digest); the password crosses only this pipe
     "register": ("ref", "aor", "registrar", "username", "password", "expires"),
@@ -42,6 +43,7 @@ EVENTS: dict[str, tuple[str, ...]] = {
     "dtmf": ("call", "digit"),
     "played": ("call",),
     "recorded": ("call", "path"),
+    "refer_status": ("call", "code", "final"),  # the REFER's answer, then each NOTIFY's
     "media_timeout": ("call", "seconds"),  # no RTP for that long: the worker hangs up
     "registration": ("ref", "code", "active"),  # each REGISTER's final answer (or timeout)
     "error": ("message",),

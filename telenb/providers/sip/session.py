@@ -76,6 +76,7 @@ class SipCall:
         self.ended_at: float | None = None
         self._prompts = 0
         self.end_cause: str | None = None  # why the call ended, when not a plain BYE
+        self.refer_statuses: list[tuple[int, bool]] = []  # (code, final) of our REFER
         self.parent = parent
         self.legs: dict[int, SipCall] = {}  # a transfer's legs by id, whose events come here
         self.placed: list[SipCall] = []  # every leg its transfers placed, in order
@@ -145,6 +146,10 @@ class SipCall:
             self._ended(0, "the SIP worker exited")
         elif kind == "error":
             self.trace("sip-error", message=str(ev.get("message")))
+        elif kind == "refer_status":
+            self.refer_statuses.append((int(ev["code"]), bool(ev["final"])))
+            self.trace("refer-status", code=int(ev["code"]), reason=str(ev.get("reason") or ""),
+                       final=bool(ev["final"]))  # fmt: skip
         elif kind == "media_timeout":
             self.end_cause = f"RTP timeout: no media for {ev['seconds']} s"
             self.hung_up_by = "network"

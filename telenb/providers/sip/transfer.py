@@ -8,6 +8,12 @@ statuses exactly as the simulator's does for its child leg.  Outcomes are the si
 `DialOutcome`s: ``answered`` once the callee hangs up (the flow goes on with the caller),
 ``hangup`` when the caller does (the callee gets a BYE), ``busy`` / ``failed`` /
 ``no-answer`` / ``canceled`` when nobody answered.
+
+With ``connect("sip", transfer="refer")`` a transfer to one target is first a blind transfer
+(RFC 3515, as RFC 5589 4 describes it): a REFER with Refer-To in the caller's dialog; the
+caller's phone answers 202 and reports its own call to the target in NOTIFYs carrying a
+message/sipfrag status line; on a final 2xx telenb leaves the call with a BYE.  A phone that
+refuses REFER (405 Method Not Allowed, 501 Not Implemented, 603 Decline) gets the B2BUA.
 """
 
 from __future__ import annotations
@@ -21,7 +27,8 @@ from ...flow import verbs as V
 if TYPE_CHECKING:
     from .session import SipCall
 
-FAILED = ("busy", "failed", "no-answer", "canceled")
+REFER_REFUSED = frozenset({405, 420, 501, 603})  # the phone will not transfer: bridge instead
+BUSY, NO_ANSWER = frozenset({486, 600, 603}), frozenset({408, 480, 487})
 
 
 def transfer(call: SipCall, verb: V.Transfer) -> V.DialOutcome:
@@ -31,6 +38,10 @@ def transfer(call: SipCall, verb: V.Transfer) -> V.DialOutcome:
     backend = call.backend
     targets = [backend.check_target(to) for to in verb.to]  # all refused before any INVITE
     call.trace("transfer", to=", ".join(targets), timeout=verb.timeout)
+    if backend.transfer == "refer" and len(targets) == 1:
+        outcome = _refer(call, verb, targets[0])
+        if outcome is not None or call.ended:
+            return outcome or V.DialOutcome("hangup")
     legs = [backend.place(to, verb.headers, "outbound-dial", parent=call) for to in targets]
     if verb.ring_audio:
         call.trace("play", url=verb.ring_audio, why="while ringing")
@@ -115,3 +126,34 @@ def _talked(leg: SipCall) -> float:
     if leg.answered_at is None:
         return 0.0
     return round((leg.ended_at or time.monotonic()) - leg.answered_at, 3)
+
+
+def _refer(call: SipCall, verb: V.Transfer, target: str) -> V.DialOutcome | None:
+    """Blind transfer by REFER; None when the phone refused it (then the B2BUA is used)."""
+    call.refer_statuses.clear()
+    call.trace("refer", to=target)
+    call.send("refer", uri=target)
+
+    def final() -> bool:
+        return any(f for _, f in call.refer_statuses)
+
+    # the target rings for up to `timeout`; the phone's NOTIFYs need a little more
+    if not call.wait_until(final, verb.timeout + 5.0):
+        if call.ended:  # the phone left the call: the transfer went ahead or it hung up
+            return V.DialOutcome("hangup")
+        call.trace("refer-timeout", after=verb.timeout + 5.0)
+        return V.DialOutcome("no-answer")
+    code = next(c for c, f in call.refer_statuses if f)
+    progress = [c for c, f in call.refer_statuses if not f]
+    if code in REFER_REFUSED and not progress:  # the REFER's own final answer
+        call.trace("refer-refused", code=code, then="b2bua")
+        return None
+    if 200 <= code < 300:  # the target answered the phone: telenb leaves the call
+        call.end_cause = f"transferred by REFER to {target}"
+        call.hangup()
+        return V.DialOutcome("answered", ended_by="transfer")
+    if code in BUSY:
+        return V.DialOutcome("busy")
+    if code in NO_ANSWER:
+        return V.DialOutcome("no-answer")
+    return V.DialOutcome("failed")

@@ -191,6 +191,17 @@ def main(host: str, port: int, codecs: list[str], rtp_timeout: float = 0.0) -> i
         def onDtmfDigit(self, prm: Any) -> None:
             _emit("dtmf", call=self.getId(), digit=str(prm.digit))
 
+        def onCallTransferRequest(self, prm: Any) -> None:
+            # a REFER from the far end would have us INVITE whatever its Refer-To names,
+            # past the kernel's allow-list: an open relay.  603 Decline (RFC 3515 2.4.2)
+            prm.statusCode = 603
+
+        def onCallTransferStatus(self, prm: Any) -> None:
+            # our REFER's fate: its own final response if refused, else each NOTIFY's
+            # message/sipfrag status line (RFC 3515 2.4.4-2.4.5)
+            _emit("refer_status", call=self.getId(), code=int(prm.statusCode),
+                  reason=str(prm.reason), final=bool(prm.finalNotify))  # fmt: skip
+
     class _Account(pj.Account):
         def onIncomingCall(self, prm: Any) -> None:
             call = _Call(self, prm.callId)
@@ -290,6 +301,8 @@ def main(host: str, port: int, codecs: list[str], rtp_timeout: float = 0.0) -> i
             call.hangup(pj.CallOpParam())
         elif kind == "send_dtmf":
             call.dialDtmf(str(msg["digits"]))
+        elif kind == "refer":  # blind transfer: REFER with Refer-To in the call's dialog
+            call.xfer(str(msg["uri"]), pj.CallOpParam(True))
         elif m.audio is None:
             _emit("error", message=f"call {cid} has no audio stream yet", call=cid)
         elif kind == "play":
