@@ -43,6 +43,11 @@ from .supervisor import Worker, WorkerGone
 log = logging.getLogger("telenb.sip")
 _USER = re.compile(r"sips?:([^@;>\s]+)@")
 _URI = re.compile(r"sips?:[^\s<>]+")
+# what an outbound target may be: sip:user@host[:port], the user in RFC 3261's characters
+# less ';', '?' and '/', so no second '@', URI header (?Route=...) or parameter rides along
+_TARGET = re.compile(
+    r"sips?:[A-Za-z0-9\-_.!~*'()&=+$,%]+@(?:[A-Za-z0-9.\-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?"
+)
 
 
 def user_of(uri: str) -> str:
@@ -200,6 +205,10 @@ class SipBackend:
 
     def check_target(self, uri: str) -> str:
         """`uri` as sent, or `ConfigurationError` when the allow-list does not name it."""
+        if not _TARGET.fullmatch(bare_uri(uri)):
+            raise ConfigurationError(
+                f"{bare_uri(uri)!r} is not a plain SIP URI (sip:user@host or sip:user@host:port)"
+            )
         if not self.allowed(uri):
             raise ConfigurationError(
                 f"{bare_uri(uri)} is not on the allow-list; telenb calls only what "

@@ -144,10 +144,13 @@ def main(host: str, port: int, codecs: list[str], rtp_timeout: float = 0.0) -> i
             if call is None or m.audio is None or m.index < 0:
                 continue
             try:
-                got = int(call.getStreamStat(m.index).rtcp.rxStat.pkt)
+                stat = call.getStreamStat(m.index)  # named: SWIG frees a temporary's
+                got = int(stat.rtcp.rxStat.pkt)  # members while they are still read
+                info = call.getInfo()
+                held = info.media[m.index].status != pj.PJSUA_CALL_MEDIA_ACTIVE
             except Exception:  # the stream is being torn down
                 continue
-            if got != m.rx_packets:
+            if got != m.rx_packets or held:  # a call on hold sends no RTP, rightly
                 m.rx_packets, m.rx_at = got, now
             elif now - m.rx_at > rtp_timeout:
                 quiet = round(now - m.rx_at, 1)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import threading
 import time
 
@@ -71,3 +72,44 @@ def test_an_invite_for_an_unknown_user_gets_404_and_reaches_no_flow(sip_backend,
     assert ran == [] and result.status == "failed"
     assert len(result.legs) == 1 and len(result.trace.filter("transfer")) == 0
     assert peer.events.empty() and not [e for e in peer.seen if e["type"] == "incoming"]
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "sip:mallory@198.51.100.7:5999",  # another host
+        "sip:bob@127.0.0.1:59990",  # another port
+        "sip:a@198.51.100.7@127.0.0.1:5999",  # a second '@' hiding the real host
+        "sip:bob@127.0.0.1:5999?Route=%3Csip:198.51.100.7%3E",  # a URI header
+    ],
+)
+def test_outbound_calls_off_the_allow_list_are_refused_before_any_invite(sip_backend, uri):
+    """`backend.call` and `transfer` reach only what `allow=` names, checked on a plain
+    sip:user@host:port; anything else is a clear `ConfigurationError` and no call is made."""
+    from telenb.errors import ConfigurationError
+
+    backend = sip_backend(allow=["sip:*@127.0.0.1:5999"])
+    with pytest.raises(ConfigurationError, match=r"allow-list|plain SIP URI"):
+        backend.call(uri, lambda call: None)
+    assert backend.results == [] and backend._calls == {}
+
+
+def test_an_allowed_call_is_placed_and_a_refused_one_sends_nothing(sip_backend):
+    """The refusal happens before the worker is asked: a socket on the refused port hears
+    nothing, while the same socket allowed receives the INVITE."""
+    from telenb.errors import ConfigurationError
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as target:
+        target.bind(("127.0.0.1", 0))
+        target.settimeout(2.0)
+        port = target.getsockname()[1]
+        refused = sip_backend(allow=["sip:*@127.0.0.1:5999"])
+        with pytest.raises(ConfigurationError, match="allow-list"):
+            refused.call(f"sip:bob@127.0.0.1:{port}", lambda call: None)
+        with pytest.raises(TimeoutError):  # socket.timeout: nothing arrived
+            target.recvfrom(4096)
+        allowed = sip_backend(allow=[f"sip:bob@127.0.0.1:{port}"])
+        threading.Thread(target=allowed.call, args=(f"sip:bob@127.0.0.1:{port}", print),
+                         kwargs={"ring_timeout": 2, "timeout": 2}, daemon=True).start()  # fmt: skip
+        packet, _ = target.recvfrom(4096)
+    assert packet.startswith(f"INVITE sip:bob@127.0.0.1:{port} SIP/2.0".encode())
