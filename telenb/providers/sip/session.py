@@ -25,6 +25,7 @@ from ...sim.trace import Trace
 from .headers import flow_view
 from .recording import SipRecording
 from .statuses import final_status
+from .transfer import refer_progress
 from .verbs import execute  # the verbs, one function each
 
 if TYPE_CHECKING:
@@ -77,6 +78,8 @@ class SipCall:
         self._prompts = 0
         self.end_cause: str | None = None  # why the call ended, when not a plain BYE
         self.refer_statuses: list[tuple[int, bool]] = []  # (code, final) of our REFER
+        self.refer_leg: tuple[str, str] | None = None  # (sid, status) of the phone's new call
+        self.refer_target = ""
         self.parent = parent
         self.legs: dict[int, SipCall] = {}  # a transfer's legs by id, whose events come here
         self.placed: list[SipCall] = []  # every leg its transfers placed, in order
@@ -150,6 +153,7 @@ class SipCall:
             self.refer_statuses.append((int(ev["code"]), bool(ev["final"])))
             self.trace("refer-status", code=int(ev["code"]), reason=str(ev.get("reason") or ""),
                        final=bool(ev["final"]))  # fmt: skip
+            refer_progress(self, int(ev["code"]), bool(ev["final"]))
         elif kind == "media_timeout":
             self.end_cause = f"RTP timeout: no media for {ev['seconds']} s"
             self.hung_up_by = "network"

@@ -18,6 +18,7 @@ refuses REFER (405 Method Not Allowed, 501 Not Implemented, 603 Decline) gets th
 
 from __future__ import annotations
 
+import hashlib
 import time
 from typing import TYPE_CHECKING
 
@@ -131,6 +132,9 @@ def _talked(leg: SipCall) -> float:
 def _refer(call: SipCall, verb: V.Transfer, target: str) -> V.DialOutcome | None:
     """Blind transfer by REFER; None when the phone refused it (then the B2BUA is used)."""
     call.refer_statuses.clear()
+    seed = f"{call.sid}:refer:{target}:{len(call.trace_log)}"
+    call.refer_leg = ("CA" + hashlib.sha256(seed.encode()).hexdigest()[:32], "")
+    call.refer_target = target
     call.trace("refer", to=target)
     call.send("refer", uri=target)
 
@@ -145,15 +149,44 @@ def _refer(call: SipCall, verb: V.Transfer, target: str) -> V.DialOutcome | None
         return V.DialOutcome("no-answer")
     code = next(c for c, f in call.refer_statuses if f)
     progress = [c for c, f in call.refer_statuses if not f]
+    leg = call.refer_leg[0] if call.refer_leg and call.refer_leg[1] else None
+    call.refer_leg = None
     if code in REFER_REFUSED and not progress:  # the REFER's own final answer
         call.trace("refer-refused", code=code, then="b2bua")
         return None
     if 200 <= code < 300:  # the target answered the phone: telenb leaves the call
         call.end_cause = f"transferred by REFER to {target}"
         call.hangup()
-        return V.DialOutcome("answered", ended_by="transfer")
+        return V.DialOutcome("answered", leg, ended_by="transfer")
     if code in BUSY:
         return V.DialOutcome("busy")
     if code in NO_ANSWER:
         return V.DialOutcome("no-answer")
     return V.DialOutcome("failed")
+
+
+def refer_progress(call: SipCall, code: int, final: bool) -> None:
+    """The phone's call to the REFER's target, as a leg's statuses in the trace: its NOTIFYs'
+    sipfrag status lines (100 Trying, 180 Ringing, 200 OK or a failure) mapped as Twilio's."""
+    if call.refer_leg is None:
+        return
+    sid, last = call.refer_leg
+    if final and not last and code >= 300:  # the REFER itself was refused: no call was made
+        return
+    if code < 180 and not final:
+        status = "initiated"
+    elif code < 200:
+        status = "ringing"
+    elif code < 300:
+        status = "in-progress"
+    else:
+        status = "busy" if code in BUSY else "no-answer" if code in NO_ANSWER else "failed"
+    if status == last or code == 202:  # 202 is the REFER's own acceptance, not the call's
+        return
+    data: dict[str, object] = {"status": status}
+    if status == "initiated" or not last:
+        data.update({"from": call.from_, "to": call.refer_target})
+    if status in ("busy", "no-answer", "failed"):
+        data["cause"] = f"SIP {code} (the transferee's NOTIFY)"
+    call.trace_log.add(round(time.monotonic() - call.t0, 3), sid, "status", **data)
+    call.refer_leg = (sid, status)

@@ -46,6 +46,9 @@ def test_refer_hands_the_caller_to_the_target_and_telenb_leaves_the_call(
     [hangup] = result.trace.filter("hangup")
     assert hangup["by"] == "flow" and "transferred by REFER" in hangup["cause"]
     assert result.status == "completed" and len(result.legs) == 1  # no leg of telenb's
+    # the phone's own call to B, from its NOTIFYs' sipfrag lines, as a leg's statuses
+    assert result.trace.statuses(event.value) == ["initiated", "ringing", "in-progress"], (
+        result.trace.text())  # fmt: skip
     assert result.said() == ["Connecting you."]  # the flow's call ended with the transfer
     b.expect("media")
     time.sleep(0.5)
