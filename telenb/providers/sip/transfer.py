@@ -43,10 +43,12 @@ def transfer(call: SipCall, verb: V.Transfer) -> V.DialOutcome:
         outcome = _refer(call, verb, targets[0])
         if outcome is not None or call.ended:
             return outcome or V.DialOutcome("hangup")
+    # what the caller hears while it rings: rendered first, so a bad one rings nobody
+    ring = call.render(V.Say(verb.ring_audio))[0] if verb.ring_audio else None
     legs = [backend.place(to, verb.headers, "outbound-dial", parent=call) for to in targets]
-    if verb.ring_audio:
+    if ring is not None:
         call.trace("play", url=verb.ring_audio, why="while ringing")
-        path, _ = call.render(V.Say(verb.ring_audio))
+        path = ring
         call.playing = True
         call.send("play", path=str(path))
     call.digits.clear()

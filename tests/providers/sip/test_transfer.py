@@ -131,14 +131,17 @@ def test_a_busy_target_is_call_failure_and_the_flow_goes_on(sip_backend, pj_peer
     assert caller.status == "completed"
 
 
-def test_an_unanswered_target_is_cancelled_after_the_timeout(sip_backend, pj_peer):
+def test_an_unanswered_target_is_cancelled_after_the_timeout(sip_backend, pj_peer, tmp_path):
     """A callee that only rings: after `timeout` the B2BUA CANCELs (the callee's INVITE ends
-    487, RFC 3261 9.1) and the transfer is Tropo's ``timeout``, the leg ``no-answer``."""
-    a = pj_peer()
+    487, RFC 3261 9.1) and the transfer is Tropo's ``timeout``, the leg ``no-answer``; while
+    it rang the caller heard the transfer's `ring_audio` (Tropo's playvalue)."""
+    heard = tmp_path / "a.wav"
+    a = pj_peer(record=heard)
     b = pj_peer()  # 180 only
     got: dict = {}
     backend = sip_backend(allow=[f"sip:*@127.0.0.1:{b.port}"])
-    backend.answer("desk", _desk(b.uri, got, timeout=3))
+    ring = "Please wait while we find someone to help you."
+    backend.answer("desk", _desk(b.uri, got, timeout=5, ring_audio=ring))
     a.send("call", uri=f"sip:desk@{backend.listen}")
     assert b.expect("state", state="DISCONNECTED", timeout=30)["code"] == 487
     result = backend.wait(60)
@@ -146,6 +149,9 @@ def test_an_unanswered_target_is_cancelled_after_the_timeout(sip_backend, pj_pee
     _, leg = result.legs
     assert leg.statuses() == ["initiated", "ringing", "no-answer"]
     assert result.said()[-1] == "Back with the flow."
+    assert a.expect("recorded", 30)["path"] == str(heard)
+    text = transcribe(heard).text
+    assert {"wait", "find", "someone"} <= _words(text), text
 
 
 def test_a_target_off_the_allow_list_is_refused_before_any_invite(sip_backend, pj_peer):
