@@ -183,3 +183,43 @@ def test_a_target_off_the_allow_list_is_refused_before_any_invite(sip_backend, p
     assert caught and "allow-list" in caught[0]
     assert len(result.legs) == 1  # no second leg was placed
     assert len(result.trace.filter("transfer")) == 0
+
+
+def test_the_caller_keys_the_terminator_to_give_up_while_it_rings(sip_backend, pj_peer):
+    """Tropo's transfer `terminator`: the caller's key (here an RFC 4733 event) cancels a
+    transfer that still rings; the leg is CANCELled (487 at the callee) and ``canceled``."""
+    a = pj_peer()
+    b = pj_peer()  # 180 only
+    got: dict = {}
+    backend = sip_backend(allow=[f"sip:*@127.0.0.1:{b.port}"])
+    backend.answer("desk", _desk(b.uri, got, timeout=20, terminator="*"))
+    a.send("call", uri=f"sip:desk@{backend.listen}")
+    b.expect("incoming")
+    a.send("dtmf", digits="*")
+    assert b.expect("state", state="DISCONNECTED", timeout=30)["code"] == 487
+    result = backend.wait(60)
+    assert got["event"].name == "canceled", result.trace.text()
+    _, leg = result.legs
+    assert leg.statuses() == ["initiated", "ringing", "canceled"]
+    assert result.said()[-1] == "Back with the flow."
+
+
+def test_the_first_of_two_targets_to_answer_wins_and_the_other_is_cancelled(sip_backend, pj_peer):
+    """Several destinations ring at once (Tropo's `to` list); the first to answer is bridged
+    and the other's INVITE is CANCELled, as on the simulator."""
+    a = pj_peer()
+    b = pj_peer(answer=True)
+    c = pj_peer()  # 180 only
+    got: dict = {}
+    backend = sip_backend(allow=[f"sip:*@127.0.0.1:{b.port}", f"sip:*@127.0.0.1:{c.port}"])
+    backend.answer("desk", _desk([c.uri, b.uri], got, timeout=20))
+    a.send("call", uri=f"sip:desk@{backend.listen}")
+    assert c.expect("state", state="DISCONNECTED", timeout=30)["code"] == 487
+    b.expect("media")
+    time.sleep(0.5)
+    b.send("hangup")
+    result = backend.wait(60)
+    assert got["event"].name == "success", result.trace.text()
+    _, to_c, to_b = result.legs
+    assert (to_b.to, to_b.status, to_c.to, to_c.status) == (b.uri, "completed", c.uri, "canceled")
+    assert got["event"].value == to_b.sid
