@@ -246,7 +246,7 @@ class Call:
             match = grammar.match_dtmf(out.digits)
             heard = out.digits
         else:
-            match = grammar.match_speech(out.text) if out.text else None
+            match = grammar.match_speech(out.text, within=True) if out.text else None
             heard = out.text
         info = ChoiceInfo(
             concept=match.concept if match else None,

@@ -146,8 +146,13 @@ class Grammar:
         return out
 
     # -- matching ---------------------------------------------------------------------------
-    def match_speech(self, utterance: str) -> Match | None:
-        """Match a recognised or typed utterance; exact phrase after normalisation."""
+    def match_speech(self, utterance: str, *, within: bool = False) -> Match | None:
+        """Match a recognised or typed utterance; exact phrase after normalisation.
+
+        With `within`, an utterance that is not exactly a phrase still matches when exactly
+        one choice's phrase occurs in it as whole words ("red please", "I'd like the red
+        one"), as an SRGS rule wrapped in GARBAGE does; one naming two choices does not.
+        """
         norm = normalize(utterance)
         if not norm:
             return None
@@ -161,9 +166,34 @@ class Grammar:
                 return Match(choice.value, choice.value, digits, utterance, "speech")
             if self._digits_ok(digits):
                 return Match(digits, digits, digits, utterance, "speech")
+        if within:
+            found = self._find_within(norm.split())
+            if found is not None:
+                choice, phrase = found
+                return Match(choice.value, choice.value, phrase, utterance, "speech")
         if self.any:
             return Match(utterance, utterance, utterance, utterance, "text")
         return None
+
+    def _find_within(self, words: list[str]) -> tuple[Choice, str] | None:
+        """The one choice whose phrase occurs in `words` as whole words, with that phrase.
+
+        A phrase inside a longer phrase found in the same place does not count ("red" in
+        "red wine" when both are phrases); phrases of two different choices: no match."""
+        spans: list[tuple[int, int, Choice, str]] = []
+        for c in self.choices:
+            for p in c.phrases:
+                pw = p.split()
+                n = len(pw)
+                spans += [(i, i + n, c, p) for i in range(len(words) - n + 1)
+                          if words[i : i + n] == pw]  # fmt: skip
+        kept = [s for s in spans
+                if not any(o[0] <= s[0] and s[1] <= o[1] and o[1] - o[0] > s[1] - s[0]
+                           for o in spans)]  # fmt: skip
+        if len({id(s[2]) for s in kept}) != 1:
+            return None
+        longest = max(kept, key=lambda s: (s[1] - s[0], -s[0]))
+        return longest[2], longest[3]
 
     def match_dtmf(self, digits: str) -> Match | None:
         if not digits:

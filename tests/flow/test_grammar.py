@@ -118,3 +118,62 @@ def test_syntax_errors_name_the_column(source, column, words):
 def test_non_string_choices_are_an_error():
     with pytest.raises(GrammarError, match="must be a string"):
         parse(["red", "blue"])
+
+
+# A recogniser's words around the answer: SRGS (W3C Speech Recognition Grammar Specification
+# 1.0, 2.2.3) has the special rule GARBAGE for exactly this, and Microsoft's Speech Server
+# lesson on it shows "new reservation, please" and "I want to make a new reservation"
+# matching the item "new reservation" once it is wrapped in GARBAGE.  Twilio's <Gather
+# input="speech" hints="..."> returns the whole transcript (SpeechResult) and leaves the
+# choosing to the app.  `within=True` is that GARBAGE wrapping, for the flow layer.
+@pytest.mark.parametrize(
+    "heard,value,interpretation",
+    [
+        ("red please", "red", "red"),
+        ("I'd like the red one.", "red", "red"),
+        ("Um, blue, I think", "blue", "blue"),
+        ("I want to make a new reservation", "booking", "new reservation"),
+        ("new reservation", "booking", "new reservation"),  # exact, as before
+        ("red red", "red", "red"),  # the same choice twice is still one choice
+    ],
+)
+def test_within_finds_the_one_choice_named_in_a_longer_utterance(heard, value, interpretation):
+    g = parse("red, blue, booking(new reservation, 1)")
+    m = g.match_speech(heard, within=True)
+    assert (m.value, m.concept, m.interpretation, m.utterance) == (
+        value, value, interpretation, heard)  # fmt: skip
+    assert m.mode == "speech"
+
+
+@pytest.mark.parametrize(
+    "heard",
+    [
+        "red or blue",  # two different choices: ambiguous, never a guess
+        "not red but blue",
+        "reddish please",  # a phrase counts only as whole words
+        "I'd like the purple one",
+        "",
+    ],
+)
+def test_within_refuses_ambiguous_or_partial_words(heard):
+    g = parse("red, blue, booking(new reservation, 1)")
+    assert g.match_speech(heard, within=True) is None
+    assert g.match_speech(heard) is None  # and the exact matcher refuses them too
+
+
+def test_within_prefers_the_longer_phrase_found_in_the_same_place():
+    g = parse("red, red wine, white wine")
+    assert g.match_speech("a glass of red wine please", within=True).value == "red wine"
+    assert g.match_speech("red please", within=True).value == "red"
+    assert g.match_speech("red wine or white wine", within=True) is None
+
+
+def test_within_keeps_exact_matches_and_digits_first_and_any_last():
+    g = parse("sales(1, sales), support(2, support, help desk)")
+    assert g.match_speech("support please") is None  # without `within`: whole phrases only
+    assert g.match_speech("support please", within=True).value == "support"
+    assert g.match_speech("two", within=True).value == "support"  # a spoken key, exactly
+    anything = parse("red, blue, [ANY]")
+    assert anything.match_speech("red please", within=True).value == "red"
+    assert anything.match_speech("nothing at all", within=True).value == "nothing at all"
+    assert parse("[4 DIGITS]").match_speech("one two three four", within=True).value == "1234"

@@ -7,6 +7,10 @@
     backend.register("sip:1001@127.0.0.1:5090", password_env="SIP_PASSWORD", flow=dress_shop)
     backend.close()                                          # unregisters, ends the worker
 
+A flow's `transfer(uri)` bridges a second leg (B2BUA) or, with ``transfer="refer"``, asks the
+caller's phone to call the target itself (REFER), falling back to bridging where the phone
+refuses; `rtp_timeout` ends a call whose RTP stopped (60 s; 0: never).
+
 The SIP stack runs in a worker process (`worker.py`); this module never imports pjsua2.  One
 thread reads the worker's events and hands each to its call; each call's flow runs on its own
 thread, exactly the flow that runs on the simulator.
@@ -41,6 +45,11 @@ EARLY_SIP_CALLS = 32  # Call-IDs whose messages wait for their call (a REGISTER'
 KEPT_CALLIDS = 256  # recent calls that late SIP messages are still filed under
 _USER = re.compile(r"sips?:([^@;>\s]+)@")
 _URI = re.compile(r"sips?:[^\s<>]+")
+# what an outbound target may be: sip:user@host[:port], the user in RFC 3261's characters
+# less ';', '?' and '/', so no second '@', URI header (?Route=...) or parameter rides along
+_TARGET = re.compile(
+    r"sips?:[A-Za-z0-9\-_.!~*'()&=+$,%]+@(?:[A-Za-z0-9.\-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?"
+)
 
 
 def user_of(uri: str) -> str:
@@ -65,6 +74,8 @@ class SipBackend:
         allow: Iterable[str] = (),
         codecs: str = "PCMU,PCMA",
         ring_time: float = 0.0,
+        rtp_timeout: float = 60.0,
+        transfer: str = "b2bua",
     ):
         if importlib.util.find_spec("pjsua2") is None:  # found, not imported: the worker does
             raise ConfigurationError(
@@ -92,7 +103,13 @@ class SipBackend:
         self._regs: dict[str, Registration] = {}
         self.trace_log = Trace()  # the backend's own events: registrations
         self._t0 = time.monotonic()
-        self.worker = Worker(host, int(port), codecs)
+        if rtp_timeout < 0:
+            raise ConfigurationError(f"rtp_timeout is seconds (0: never), not {rtp_timeout!r}")
+        self.rtp_timeout = float(rtp_timeout)
+        if transfer not in ("b2bua", "refer"):
+            raise ConfigurationError(f"transfer is 'b2bua' or 'refer', not {transfer!r}")
+        self.transfer = transfer  # how a flow's transfer() is carried out
+        self.worker = Worker(host, int(port), codecs, self.rtp_timeout)
         self.listen = f"{host}:{self.worker.port}"
         self._reader = threading.Thread(target=self._read, name="telenb-sip-events", daemon=True)
         self._reader.start()
@@ -186,17 +203,40 @@ class SipBackend:
         `headers` are custom ``X-`` fields put on the INVITE (``{"X-Campaign": "7"}``); the
         flow sees them as `call.headers`, as on the simulator's `carrier.call(headers=...)`.
         """
-        extra = outbound_headers(headers)
+        call = self.place(uri, headers, "outbound")
+        thread = self._start(call, flow, ring_timeout)
+        thread.join(ring_timeout + timeout)
+        return SipCallResult(call)
+
+    def check_target(self, uri: str) -> str:
+        """`uri` as sent, or `ConfigurationError` when the allow-list does not name it."""
+        if not _TARGET.fullmatch(bare_uri(uri)):
+            raise ConfigurationError(
+                f"{bare_uri(uri)!r} is not a plain SIP URI (sip:user@host or sip:user@host:port)"
+            )
         if not self.allowed(uri):
             raise ConfigurationError(
                 f"{bare_uri(uri)} is not on the allow-list; telenb calls only what "
                 "connect('sip', allow=[...]) names (patterns such as sip:*@127.0.0.1:5080)"
             )
+        return bare_uri(uri)
+
+    def place(
+        self,
+        uri: str,
+        headers: dict[str, str] | None,
+        direction: str,
+        parent: SipCall | None = None,
+    ) -> SipCall:
+        """Send one INVITE (after the header and allow-list checks) and return its call,
+        registered for its events; a transfer's leg shares its `parent`'s event queue."""
+        extra = outbound_headers(headers)
+        target = self.check_target(uri)
         ref = str(next(self._refs))
         got: queue.Queue[int] = queue.Queue()
         with self._lock:
             self._pending[ref] = got
-        self.worker.send("call", uri=bare_uri(uri), ref=ref, headers=extra)
+        self.worker.send("call", uri=target, ref=ref, headers=extra)
         try:
             cid = got.get(timeout=10)
         except queue.Empty:
@@ -206,13 +246,17 @@ class SipBackend:
                 self._pending.pop(ref, None)
         with self._lock:
             callid = self._callids.pop(cid, "") or ref
-        call = SipCall(self, cid, f"sip:telenb@{self.listen}", bare_uri(uri), callid, "outbound",
-                       extra)  # fmt: skip
+        call = SipCall(self, cid, f"sip:telenb@{self.listen}", target, callid, direction, extra,
+                       parent=parent)  # fmt: skip
         call.set_status("initiated")
         self._register(call)
-        thread = self._start(call, flow, ring_timeout)
-        thread.join(ring_timeout + timeout)
-        return SipCallResult(call)
+        return call
+
+    def forget(self, call: SipCall) -> None:
+        """A transfer's leg that ended: its events no longer need routing."""
+        with self._lock:
+            if self._calls.get(call.cid) is call:
+                del self._calls[call.cid]
 
     def wait(self, timeout: float = 30.0) -> SipCallResult:
         """The next call (inbound or outbound) whose flow has finished."""

@@ -25,6 +25,9 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "stop_record": ("call",),  # close that file ("recorded" follows)
     "send_dtmf": ("call", "digits"),  # RFC 4733 telephone-events to the peer
     "send_message": ("call", "ref", "text"),  # an in-dialog SIP MESSAGE (RFC 3428), text/plain
+    "bridge": ("call", "other"),  # connect two answered calls' audio both ways (B2BUA)
+    "unbridge": ("call",),  # take a call's audio out of its bridge again
+    "refer": ("call", "uri"),  # blind transfer by REFER (RFC 3515); "refer_status" follows
     "call": ("uri", "ref"),  # place a call (optional "headers": X- fields); "calling" names it
     # REGISTER `aor` at `registrar` (RFC 3261 digest); the password crosses only this pipe
     "register": ("ref", "aor", "registrar", "username", "password", "expires"),
@@ -45,6 +48,8 @@ EVENTS: dict[str, tuple[str, ...]] = {
     "message_status": ("call", "ref", "code"),  # the final response to our MESSAGE
     "sip": ("callid", "dir", "line"),  # a SIP message the worker sent ("out") or received
     "rtp": ("call",),  # the audio stream's counters when the call ended (packets, loss, jitter)
+    "refer_status": ("call", "code", "final"),  # the REFER's answer, then each NOTIFY's
+    "media_timeout": ("call", "seconds"),  # no RTP for that long: the worker hangs up
     "registration": ("ref", "code", "active"),  # each REGISTER's final answer (or timeout)
     "error": ("message",),
 }

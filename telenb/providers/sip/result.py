@@ -87,6 +87,11 @@ class SipCallResult(TraceQuestions):
         and max, ms).  None when the call never had media."""
         return dict(self._call.rtp) if self._call.rtp is not None else None
 
+    @property
+    def legs(self) -> list[SipCallResult]:
+        """This call, then the legs its transfers placed (as the simulator's `result.legs`)."""
+        return [self, *(SipCallResult(leg) for leg in self._call.placed)]
+
     def statuses(self) -> list[str]:
         return self.trace.statuses(self.sid)
 

@@ -26,6 +26,7 @@ from .headers import flow_view
 from .ladder import SipMessage
 from .recording import SipRecording
 from .statuses import final_status
+from .transfer import refer_progress
 from .verbs import execute  # the verbs, one function each
 
 if TYPE_CHECKING:
@@ -53,6 +54,8 @@ class SipCall:
         callid: str,
         direction: str,
         headers: dict[str, str] | None = None,
+        *,
+        parent: SipCall | None = None,
     ):
         self.backend = backend
         # inbound: the INVITE's header fields; outbound: the X- fields we put on ours
@@ -80,6 +83,17 @@ class SipCall:
         self._prompts = 0
         self._messages = 0
         self.unanswered: set[str] = set()  # our SIP MESSAGEs without a final response yet
+        self.end_cause: str | None = None  # why the call ended, when not a plain BYE
+        self.refer_statuses: list[tuple[int, bool]] = []  # (code, final) of our REFER
+        self.refer_leg: tuple[str, str] | None = None  # (sid, status) of the phone's new call
+        self.refer_target = ""
+        self.parent = parent
+        self.legs: dict[int, SipCall] = {}  # a transfer's legs by id, whose events come here
+        self.placed: list[SipCall] = []  # every leg its transfers placed, in order
+        if parent is not None:  # a transfer's leg: one queue and one trace with its caller
+            self.events, self.trace_log, self.t0 = parent.events, parent.trace_log, parent.t0
+            parent.legs[cid] = self
+            parent.placed.append(self)
 
     # -- FlowHost -------------------------------------------------------------------------------
     def perform(self, verb: Any) -> Any:
@@ -129,9 +143,16 @@ class SipCall:
 
     def _handle(self, ev: dict[str, Any]) -> None:
         kind = ev["type"]
+        leg = self.legs.get(ev["call"]) if isinstance(ev.get("call"), int) else None
+        if leg is not None and ev["call"] != self.cid:
+            leg._handle(ev)
+            return
+        if kind == "gone":
+            for leg in list(self.legs.values()):
+                leg._handle(ev)
         if kind == "state":
             state = str(ev["state"]).upper()
-            if state == "EARLY" and self.direction == "outbound":
+            if state == "EARLY" and self.direction != "inbound":
                 self.set_status("ringing")
             elif state == "CONFIRMED":
                 self.confirmed = self.answered = True
@@ -166,6 +187,15 @@ class SipCall:
             self._ended(0, "the SIP worker exited")
         elif kind == "error":
             self.trace("sip-error", message=str(ev.get("message")))
+        elif kind == "refer_status":
+            self.refer_statuses.append((int(ev["code"]), bool(ev["final"])))
+            self.trace("refer-status", code=int(ev["code"]), reason=str(ev.get("reason") or ""),
+                       final=bool(ev["final"]))  # fmt: skip
+            refer_progress(self, int(ev["code"]), bool(ev["final"]))
+        elif kind == "media_timeout":
+            self.end_cause = f"RTP timeout: no media for {ev['seconds']} s"
+            self.hung_up_by = "network"
+            self.trace("media-timeout", seconds=ev["seconds"], packets=ev.get("packets"))
 
     def _ended(self, code: int, reason: str) -> None:
         if self.ended:
@@ -174,19 +204,24 @@ class SipCall:
         self.ended_at = time.monotonic()
         far = "caller" if self.direction == "inbound" else "callee"
         by = self.hung_up_by or ("flow" if self.rejected else far)
-        self.trace("hangup", by=by, code=code, **({"cause": reason} if reason else {}))
-        self.set_status(*final_status(self, code, reason))
+        cause = self.end_cause or reason
+        self.trace("hangup", by=by, code=code, **({"cause": cause} if cause else {}))
+        status, why = final_status(self, code, reason)
+        self.set_status(status, why or self.end_cause)
+        if self.parent is not None:
+            self.backend.forget(self)
 
     def pump(self, timeout: float = 0.0) -> bool:
         """Handle every waiting event; block up to `timeout` for the first.  False if none."""
+        handle = (self.parent or self)._handle  # a transfer's leg shares its caller's queue
         try:
             ev = self.events.get(timeout=timeout) if timeout > 0 else self.events.get_nowait()
         except queue.Empty:
             return False
-        self._handle(ev)
+        handle(ev)
         while True:
             try:
-                self._handle(self.events.get_nowait())
+                handle(self.events.get_nowait())
             except queue.Empty:
                 return True
 
@@ -249,7 +284,7 @@ class SipCall:
     def hangup(self, status_cause: str | None = None) -> None:
         if self.ended:
             return
-        self.hung_up_by = "flow"
+        self.hung_up_by = self.hung_up_by or "flow"
         if status_cause:
             self.set_status("failed", status_cause)
         # a text sent just before: let its MESSAGE be answered first, so it is not raced by

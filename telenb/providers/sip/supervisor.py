@@ -21,7 +21,9 @@ class WorkerGone(RuntimeError):
 class Worker:
     """One SIP worker process listening on `host:port` (loopback in tests)."""
 
-    def __init__(self, host: str, port: int, codecs: str = "PCMU,PCMA") -> None:
+    def __init__(
+        self, host: str, port: int, codecs: str = "PCMU,PCMA", rtp_timeout: float = 0.0
+    ) -> None:
         self.proc = subprocess.Popen(
             [
                 sys.executable,
@@ -31,6 +33,8 @@ class Worker:
                 str(port),
                 "--codecs",
                 codecs,
+                "--rtp-timeout",
+                str(rtp_timeout),
             ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,

@@ -16,11 +16,12 @@ from ...sim.media import recognize_audio
 from .listen import SpeechListener
 from .recording import SipRecording
 from .statuses import REJECT_CODE
+from .transfer import transfer
 
 if TYPE_CHECKING:
     from .session import SipCall
 
-ANSWERS_FIRST = (V.Say, V.Ask, V.Record, V.Wait)
+ANSWERS_FIRST = (V.Say, V.Ask, V.Record, V.Wait, V.Transfer)
 
 
 def execute(call: SipCall, verb: Any) -> Any:
@@ -51,6 +52,8 @@ def execute(call: SipCall, verb: Any) -> Any:
         return record(call, verb)
     if isinstance(verb, V.Message):
         return message(call, verb)
+    if isinstance(verb, V.Transfer):
+        return transfer(call, verb)
     if isinstance(verb, V.Hangup):
         if not call.answered and call.direction == "inbound":
             call.answer()

@@ -93,11 +93,14 @@ def _sip_log_writer(pj: Any) -> Any:
 
 def _rtp_stats(call: Any, index: int) -> dict[str, Any] | None:
     """The stream's RTCP-style counters (RFC 3550 A.8 jitter, loss), or None once it is gone."""
+    if index < 0:
+        return None
     try:
-        st = call.getStreamStat(index).rtcp
+        stat = call.getStreamStat(index)  # named: SWIG frees a temporary's members while
+        rtcp = stat.rtcp  # they are still read
+        rx, tx = rtcp.rxStat, rtcp.txStat
     except Exception:  # the stream was destroyed before we asked
         return None
-    rx, tx = st.rxStat, st.txStat
     return {"rx_packets": int(rx.pkt), "rx_lost": int(rx.loss), "rx_jitter_ms":
             round(rx.jitterUsec.mean / 1000, 3), "rx_jitter_max_ms":
             round(rx.jitterUsec.max / 1000, 3), "tx_packets": int(tx.pkt)}  # fmt: skip
@@ -113,11 +116,14 @@ class _Media:
         self.record_path: str | None = None
         self.eof = False  # the player reached its end (its callback may not destroy it)
         self.messages: list[str] = []  # refs of the SIP MESSAGEs awaiting their answer
-        self.index = 0  # the audio stream's media index
-        self.stats: dict[str, Any] | None = None  # its counters at the last poll
+        self.stats: dict[str, Any] | None = None  # its RTP counters at the last poll
+        self.index = -1  # the audio stream's media index, for its RTP statistics
+        self.rx_packets = -1  # RTP packets received when last looked at
+        self.rx_at = 0.0  # when that count last grew
+        self.bridged: int | None = None  # the call whose audio this one's is connected to
 
 
-def main(host: str, port: int, codecs: list[str]) -> int:
+def main(host: str, port: int, codecs: list[str], rtp_timeout: float = 0.0) -> int:
     global _OUT
     _OUT = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # pjlib writes to fd 1 before its log config applies: send that to stderr
@@ -145,6 +151,50 @@ def main(host: str, port: int, codecs: list[str]) -> int:
             m.recorder = None  # the bridge closes the file soon after: "recorded" then
             closing.append((cid, str(m.record_path), time.monotonic() + 3.0))
 
+    def bridge(a: int, b: int) -> None:
+        """Connect two calls' audio both ways in the conference bridge (a B2BUA's transfer)."""
+        ma, mb = media.get(a), media.get(b)
+        if ma is None or mb is None or ma.audio is None or mb.audio is None:
+            _emit("error", message=f"bridge: calls {a} and {b} need audio streams", call=a)
+            return
+        stop_play(a)
+        stop_play(b)
+        ma.audio.startTransmit(mb.audio)
+        mb.audio.startTransmit(ma.audio)
+        ma.bridged, mb.bridged = b, a
+
+    def unbridge(a: int) -> None:
+        ma = media.get(a)
+        mb = media.get(ma.bridged) if ma is not None and ma.bridged is not None else None
+        if ma is None or mb is None:
+            return
+        for src, dst in ((ma, mb), (mb, ma)):
+            if src.audio is not None and dst.audio is not None:
+                src.audio.stopTransmit(dst.audio)
+        ma.bridged = mb.bridged = None
+
+    def check_media(now: float) -> None:
+        """RFC 3550 gives no keepalive for a dead stream: a call whose peer has sent no RTP
+        for `rtp_timeout` seconds lost its media (a crashed phone, a cut network) and ends."""
+        for cid, m in list(media.items()):
+            call = calls.get(cid)
+            if call is None or m.audio is None or m.index < 0:
+                continue
+            try:
+                stat = call.getStreamStat(m.index)  # named: SWIG frees a temporary's
+                got = int(stat.rtcp.rxStat.pkt)  # members while they are still read
+                info = call.getInfo()
+                held = info.media[m.index].status != pj.PJSUA_CALL_MEDIA_ACTIVE
+            except Exception:  # the stream is being torn down
+                continue
+            if got != m.rx_packets or held:  # a call on hold sends no RTP, rightly
+                m.rx_packets, m.rx_at = got, now
+            elif now - m.rx_at > rtp_timeout:
+                quiet = round(now - m.rx_at, 1)
+                _emit("media_timeout", call=cid, seconds=quiet, packets=got)
+                m.index = -1  # reported once
+                call.hangup(pj.CallOpParam())
+
     class _Player(pj.AudioMediaPlayer):
         def __init__(self, m: _Media) -> None:
             super().__init__()
@@ -164,6 +214,7 @@ def main(host: str, port: int, codecs: list[str]) -> int:
                         _emit("rtp", call=info.id, **stats)
                 stop_play(info.id)
                 stop_record(info.id)
+                unbridge(info.id)
                 media.pop(info.id, None)
             _emit("state", call=info.id, state=info.stateText, code=int(info.lastStatusCode),
                   reason=str(info.lastReason))  # fmt: skip
@@ -176,7 +227,8 @@ def main(host: str, port: int, codecs: list[str]) -> int:
                 if mi.type == pj.PJMEDIA_TYPE_AUDIO and mi.status == pj.PJSUA_CALL_MEDIA_ACTIVE:
                     m = media.setdefault(info.id, _Media())
                     if m.audio is None:
-                        m.audio, m.index = self.getAudioMedia(i), i
+                        m.audio = self.getAudioMedia(i)
+                        m.index, m.rx_at = i, time.monotonic()
                         si = self.getStreamInfo(i)
                         _emit("media", call=info.id, codec=str(si.codecName).upper(),
                               remote=str(si.remoteRtpAddress))  # fmt: skip
@@ -198,6 +250,17 @@ def main(host: str, port: int, codecs: list[str]) -> int:
 
         def onDtmfDigit(self, prm: Any) -> None:
             _emit("dtmf", call=self.getId(), digit=str(prm.digit))
+
+        def onCallTransferRequest(self, prm: Any) -> None:
+            # a REFER from the far end would have us INVITE whatever its Refer-To names,
+            # past the kernel's allow-list: an open relay.  603 Decline (RFC 3515 2.4.2)
+            prm.statusCode = 603
+
+        def onCallTransferStatus(self, prm: Any) -> None:
+            # our REFER's fate: its own final response if refused, else each NOTIFY's
+            # message/sipfrag status line (RFC 3515 2.4.4-2.4.5)
+            _emit("refer_status", call=self.getId(), code=int(prm.statusCode),
+                  reason=str(prm.reason), final=bool(prm.finalNotify))  # fmt: skip
 
     class _Account(pj.Account):
         def onIncomingCall(self, prm: Any) -> None:
@@ -304,6 +367,8 @@ def main(host: str, port: int, codecs: list[str]) -> int:
             im.content, im.contentType = str(msg["text"]), "text/plain"
             call.sendInstantMessage(im)
             m.messages.append(str(msg["ref"]))  # answered in the order sent
+        elif kind == "refer":  # blind transfer: REFER with Refer-To in the call's dialog
+            call.xfer(str(msg["uri"]), pj.CallOpParam(True))
         elif m.audio is None:
             _emit("error", message=f"call {cid} has no audio stream yet", call=cid)
         elif kind == "play":
@@ -322,6 +387,10 @@ def main(host: str, port: int, codecs: list[str]) -> int:
             m.recorder, m.record_path = recorder, str(msg["path"])
         elif kind == "stop_record":
             stop_record(cid)  # type: ignore[arg-type]
+        elif kind == "bridge":
+            bridge(int(cid), int(msg["other"]))  # type: ignore[arg-type]
+        elif kind == "unbridge":
+            unbridge(int(cid))  # type: ignore[arg-type]
 
     def handle(line: bytes) -> str | None:
         try:
@@ -340,10 +409,14 @@ def main(host: str, port: int, codecs: list[str]) -> int:
 
     stdin = sys.stdin.fileno()
     pending = bytearray()  # bytes read from the kernel, not yet a whole line
-    polled = time.monotonic()
+    polled = checked = time.monotonic()
     try:
         while True:
             ep.libHandleEvents(10)
+            now = time.monotonic()
+            if rtp_timeout > 0 and now - checked > 0.5:
+                checked = now
+                check_media(now)
             if time.monotonic() - polled >= STATS_EVERY:
                 polled = time.monotonic()
                 for cid, m in list(media.items()):
@@ -393,6 +466,8 @@ def _args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("host")
     p.add_argument("port", type=int)
     p.add_argument("--codecs", default="PCMU,PCMA", help="G.711 laws to offer, in order")
+    p.add_argument("--rtp-timeout", type=float, default=0.0,
+                   help="end a call after this many seconds without RTP (0: never)")  # fmt: skip
     ns = p.parse_args(argv)
     ns.codecs = [c.strip().upper() for c in ns.codecs.split(",") if c.strip()]
     if not ns.codecs or any(c not in CODECS for c in ns.codecs):
@@ -402,4 +477,4 @@ def _args(argv: list[str]) -> argparse.Namespace:
 
 if __name__ == "__main__":
     _ns = _args(sys.argv[1:])
-    sys.exit(main(_ns.host, _ns.port, _ns.codecs))
+    sys.exit(main(_ns.host, _ns.port, _ns.codecs, _ns.rtp_timeout))

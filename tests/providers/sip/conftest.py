@@ -107,12 +107,15 @@ PEER = Path(__file__).parent / "peers.py"
 class PjPeer:
     """The strict pjsua2 peer (`peers.py`) on a free loopback port, its events on a queue."""
 
-    def __init__(self, *, record: Path | None = None, answer: bool = False):
+    def __init__(self, *, record: Path | None = None, answer: bool = False, reject: int = 0,
+                 refuse_refer: int = 0):  # fmt: skip
         self.port = free_udp_port()
         self.uri = f"sip:peer@127.0.0.1:{self.port}"
         args = [sys.executable, str(PEER), str(self.port)]
         args += ["--record", str(record)] if record else []
         args += ["--answer"] if answer else []
+        args += ["--reject", str(reject)] if reject else []
+        args += ["--refuse-refer", str(refuse_refer)] if refuse_refer else []
         log = os.environ.get("PEER_LOG_FILE")  # with PEER_LOG=5: pjsip's log, SDP and all
         with open(log or os.devnull, "ab") as err:
             self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,

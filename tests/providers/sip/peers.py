@@ -6,10 +6,12 @@ call it completes proves telenb's worker speaks real SIP.  It shares no code wit
 worker and runs pjsua2's defaults (16 kHz bridge, its own codec order); only the sound
 device is the null one, since the tests have no sound card.
 
-Run as `python peers.py PORT [--record WAV] [--answer]`; it reads JSON lines on stdin
-(`call`, `play`, `dtmf`, `message`, `hangup`, `quit`) and writes JSON lines on stdout
-(`ready`, `incoming`, `state`, `media`, `played`, `dtmf`, `message`, `message_status`,
-`recorded`, `error`).  The tests start it by
+Run as `python peers.py PORT [--record WAV] [--answer | --reject CODE] [--refuse-refer CODE]`;
+it reads JSON lines on stdin (`call`, `play`, `dtmf`, `message`, `hangup`, `refer`, `quit`)
+and writes JSON lines on stdout (`ready`, `incoming`, `state`, `media`, `played`, `dtmf`,
+`message`, `message_status`, `recorded`, `refer`, `refer_status`, `error`).  A REFER it
+receives it accepts (202, then it calls the Refer-To target, which becomes its call) unless
+told to refuse it.  The tests start it by
 PID and kill it if it outlives them.
 """
 
@@ -52,7 +54,8 @@ def finished(path: str) -> bool:
         return False
 
 
-def main(port: int, record: str | None, answer: bool) -> int:
+def main(port: int, record: str | None, answer: bool, reject: int = 0,
+         refuse_refer: int = 0) -> int:  # fmt: skip
     global OUT
     OUT = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # pjlib prints on fd 1 before its log level applies
@@ -77,6 +80,7 @@ def main(port: int, record: str | None, answer: bool) -> int:
     ep.transportCreate(pj.PJSIP_TRANSPORT_UDP, tcfg)
     ep.libStart()
 
+    kept: list[Any] = []  # calls replaced by a transfer's, still up until their BYE
     state: dict[str, Any] = {"call": None, "audio": None, "player": None, "recorder": None,
                              "eof": False, "closing": None}  # fmt: skip
 
@@ -101,11 +105,26 @@ def main(port: int, record: str | None, answer: bool) -> int:
     class PeerCall(pj.Call):
         def onCallState(self, prm: Any) -> None:
             info = self.getInfo()
-            if info.state == pj.PJSIP_INV_STATE_DISCONNECTED:
+            if info.state == pj.PJSIP_INV_STATE_DISCONNECTED and self is state["call"]:
                 stop_player()
                 stop_recorder()
                 state["audio"] = None
-            emit("state", state=info.stateText, code=int(info.lastStatusCode))
+            emit("state", state=info.stateText, code=int(info.lastStatusCode), id=info.id)
+
+        def onCallTransferRequest(self, prm: Any) -> None:
+            """A REFER (RFC 3515): accept with 202 and call its Refer-To, or refuse."""
+            emit("refer", to=str(prm.dstUri))
+            if refuse_refer:
+                prm.statusCode = refuse_refer
+                return
+            new = PeerCall(acc)  # the call to the target becomes the peer's call
+            prm.newCall = new
+            kept.append(self)  # a pjsua2 Call hangs up when it is deleted: keep the first
+            state["call"], state["audio"] = new, None
+            stop_player()
+
+        def onCallTransferStatus(self, prm: Any) -> None:
+            emit("refer_status", code=int(prm.statusCode), final=bool(prm.finalNotify))
 
         def onCallMediaState(self, prm: Any) -> None:
             info = self.getInfo()
@@ -140,10 +159,11 @@ def main(port: int, record: str | None, answer: bool) -> int:
             info = call.getInfo()
             emit("incoming", headers=headers_of(str(prm.rdata.wholeMsg)),
                  **{"from": str(info.remoteUri), "to": str(info.localUri)})  # fmt: skip
-            for code in (180, 200) if answer else (180,):  # ring first, as a phone does
+            codes = (180, 200) if answer else (180,)  # ring first, as a phone does
+            for code in (reject,) if reject else codes:  # a busy phone answers at once
                 op = pj.CallOpParam()
                 op.statusCode = code
-                call.answer(op)
+                call.answer(op) if code < 300 else call.hangup(op)
 
     acfg = pj.AccountConfig()
     acfg.idUri = f"sip:peer@127.0.0.1:{port}"
@@ -169,6 +189,8 @@ def main(port: int, record: str | None, answer: bool) -> int:
             emit("error", message=f"{kind}: no call")
         elif kind == "hangup":
             call.hangup(pj.CallOpParam())
+        elif kind == "refer":  # ask the far end to call msg["uri"] (RFC 3515)
+            call.xfer(str(msg["uri"]), pj.CallOpParam(True))
         elif kind == "dtmf":  # RFC 4733 telephone-events (pjsua's default DTMF method)
             call.dialDtmf(str(msg["digits"]))
         elif kind == "message":  # RFC 3428 MESSAGE inside the call's dialog
@@ -210,6 +232,7 @@ def main(port: int, record: str | None, answer: bool) -> int:
         stop_player()
         stop_recorder()
         state.clear()
+        kept.clear()
         acc.shutdown()
         ep.libDestroy()
     return 0
@@ -220,5 +243,7 @@ if __name__ == "__main__":
     p.add_argument("port", type=int)
     p.add_argument("--record")
     p.add_argument("--answer", action="store_true", help="answer incoming calls with 200")
+    p.add_argument("--reject", type=int, default=0, help="refuse incoming calls with this code")
+    p.add_argument("--refuse-refer", type=int, default=0, help="answer a REFER with this code")
     a = p.parse_args()
-    sys.exit(main(a.port, a.record, a.answer))
+    sys.exit(main(a.port, a.record, a.answer, a.reject, a.refuse_refer))

@@ -90,6 +90,36 @@ def test_peer_speaks_an_answer_the_flows_ask_matches(sip_backend, pj_peer, tmp_p
     assert result.status == "completed"
 
 
+def test_peer_answers_in_a_sentence_and_the_flows_ask_takes_the_one_choice_in_it(
+    sip_backend, pj_peer, tmp_path
+):
+    """A real caller answers "I would like the shoes, please", not "shoes": as an SRGS item
+    wrapped in GARBAGE (W3C SRGS 1.0, 2.2.3) the choice named within the sentence matches,
+    the ``choice`` event keeping the whole utterance."""
+    answer = _spoken(tmp_path, "I would like the shoes, please.")
+    peer = pj_peer()
+    listening = threading.Event()
+    got = {}
+
+    def shop(call):
+        call.say("Dresses or shoes?")
+        listening.set()
+        got["event"] = call.ask(choices="dresses, shoes", mode="speech", timeout=20)
+        call.hangup()
+
+    backend = sip_backend()
+    backend.answer("shop", shop)
+    peer.send("call", uri=f"sip:shop@{backend.listen}")
+    peer.expect("state", state="CONFIRMED")
+    assert listening.wait(60)
+    peer.send("play", path=str(answer))
+    result = backend.wait(90)
+    event = got["event"]
+    assert event.name == "choice" and event.value == "shoes", result.trace.text()
+    assert {"like", "shoes", "please"} <= _words(event.choice.utterance)
+    assert event.choice.interpretation == "shoes"
+
+
 def test_peer_presses_rfc4733_keys_and_the_flows_dtmf_ask_gets_them(sip_backend, pj_peer):
     """RFC 4733 telephone-events from the peer (pjsua's default DTMF method) are Tropo's
     keyed answer: ``ask(choices="[3 DIGITS]", mode="dtmf")`` returns ``choice`` with them."""
