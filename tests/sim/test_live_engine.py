@@ -156,17 +156,18 @@ def colour_call(monkeypatch, recognize):
 def test_text_fidelity_hands_recorded_speech_to_the_speech_layer(monkeypatch):
     seen = []
 
-    def recognize(audio, grammar=None, engine=None):
-        seen.append((audio.rate, audio.frames, str(grammar), engine))
-        return SimpleNamespace(text="blue", confidence=0.7)
+    def recognize(audio, grammar=None, engine=None, min_confidence=None):
+        seen.append((audio.rate, audio.frames, str(grammar), engine, min_confidence))
+        return SimpleNamespace(text="blue", answer="blue", confidence=0.7)
 
     event = colour_call(monkeypatch, recognize)
     assert (event.name, event.value) == ("choice", "blue")
-    assert seen == [(8000, 4000, "red, blue", None)]
+    # the question's own min_confidence reaches the recogniser (ask's default, 0.3)
+    assert seen == [(8000, 4000, "red, blue", None, 0.3)]
 
 
 def test_a_recogniser_crash_is_the_questions_error_event(monkeypatch):
-    def recognize(audio, grammar=None, engine=None):
+    def recognize(audio, grammar=None, engine=None, min_confidence=None):
         raise RuntimeError("model missing")
 
     event = colour_call(monkeypatch, recognize)
