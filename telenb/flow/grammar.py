@@ -100,6 +100,7 @@ class Match:
     interpretation: str
     utterance: str
     mode: str  # "speech", "dtmf" or "text"
+    within: bool = False  # the phrase was found inside a longer utterance (SRGS GARBAGE)
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,7 @@ class Grammar:
             found = self._find_within(norm.split())
             if found is not None:
                 choice, phrase = found
-                return Match(choice.value, choice.value, phrase, utterance, "speech")
+                return Match(choice.value, choice.value, phrase, utterance, "speech", within=True)
         if self.any:
             return Match(utterance, utterance, utterance, utterance, "text")
         return None

@@ -59,8 +59,11 @@ class Recognition:
     @property
     def answer(self) -> str:
         """What the flow's grammar matches: the interpretation of a match (Whisper's scored
-        phrase, not its free text), else what was heard."""
-        return self.match.interpretation if self.match is not None else self.text or ""
+        phrase, not its free text), the whole sentence when a choice was found within one
+        (the flow finds it there again, and keeps what the caller said), else what was heard."""
+        if self.match is None:
+            return self.text or ""
+        return self.match.utterance if self.match.within else self.match.interpretation
 
     @property
     def value(self) -> str | None:

@@ -275,11 +275,13 @@ class WhisperRecognizer:
         conf = 0.0
         if best is not None:
             conf = C.posterior(scores[best], list(scores.values()), competitor)
-        free_match = grammar.match_speech(free_text) if free_text else None
-        if free_match is not None and not is_phrase:  # a key spoken as a digit, or `any`
+        # a key spoken as a digit, `any`, or a sentence naming exactly one choice ("I'd like
+        # the red one": SRGS's GARBAGE around the rule): what Whisper heard by itself is that
+        free_match = grammar.match_speech(free_text, within=True) if free_text else None
+        if free_match is not None and not is_phrase:
             best, conf = free_text, 1.0
         conf *= 1.0 - no_speech
-        match = grammar.match_speech(best) if best is not None else None
+        match = grammar.match_speech(best, within=True) if best is not None else None
         return Recognition(
             free_text or (best or ""),
             conf if match is not None else 0.0,

@@ -3,6 +3,7 @@ each its own process started by PID and killed if it outlives the test."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import queue
@@ -17,6 +18,10 @@ from typing import Any
 import pytest
 
 SCENARIOS = Path(__file__).parent / "scenarios"
+# what the peer says is spoken by piper's joe where installed: one short espeak-ng word
+# through G.711 and the peer's 16 kHz bridge is a coin toss for any recogniser (bench/voices.py
+# puts joe at 100 % of words through the channel; "Shoes." in espeak's Daniel is heard as "2")
+PEER_VOICE = "piper:en_US-joe-medium" if importlib.util.find_spec("piper") else None
 SIPP = shutil.which("sipp")
 PCAP_DIR = Path("/usr/share/sip-tester")
 

@@ -17,6 +17,8 @@ import pytest
 from telenb.audio import Audio
 from telenb.speech import synthesize, transcribe
 
+from .conftest import PEER_VOICE
+
 pytest.importorskip("pjsua2", reason="pjsua2-python (telenb[sip]) is not installed")
 
 PROMPT = "Welcome to the flower shop."
@@ -54,7 +56,7 @@ def test_peer_calls_a_flow_hears_its_prompt_and_hangs_up(sip_backend, pj_peer, t
 def _spoken(tmp_path, text: str):
     """An answer as the peer speaks it: telenb's TTS at 8 kHz, with a little silence first."""
     path = tmp_path / "answer.wav"
-    voice = synthesize(text, rate=8000)
+    voice = synthesize(text, voice=PEER_VOICE, rate=8000)
     Audio.concat([Audio.silence(0.3, 8000), voice]).save(path, subtype="PCM_16")
     return path
 
@@ -294,7 +296,7 @@ def test_record_keeps_what_the_peer_says_until_its_hash_key(sip_backend, pj_peer
 def test_speech_barges_in_on_the_prompt(sip_backend, pj_peer, tmp_path):
     """Tropo `ask(bargein=True)` (the default): the caller may answer while the prompt still
     plays; the prompt stops at once and the answer is what is matched."""
-    answer = _spoken(tmp_path, "Hats.")
+    answer = _spoken(tmp_path, "Shoes.")
     peer = pj_peer()
     asking = threading.Event()
     got = {}
@@ -315,7 +317,7 @@ def test_speech_barges_in_on_the_prompt(sip_backend, pj_peer, tmp_path):
     assert asking.wait(60)
     peer.send("play", path=str(answer))
     result = backend.wait(90)
-    assert got["event"].name == "choice" and got["event"].value == "hats", result.trace.text()
+    assert got["event"].name == "choice" and got["event"].value == "shoes", result.trace.text()
     [ask] = result.trace.filter("ask")
     [cut] = result.trace.filter("bargein")
     assert cut["after"] < ask["duration"] - 1.0  # well before the prompt's end

@@ -21,6 +21,8 @@ from telenb.audio import Audio
 from telenb.errors import ConfigurationError
 from telenb.speech import synthesize, transcribe
 
+from .conftest import PEER_VOICE
+
 pytest.importorskip("pjsua2", reason="pjsua2-python (telenb[sip]) is not installed")
 
 
@@ -29,7 +31,7 @@ def _words(text: str) -> set[str]:
 
 
 def _spoken(path, text: str):
-    voice = synthesize(text, rate=8000)
+    voice = synthesize(text, voice=PEER_VOICE, rate=8000)
     Audio.concat([Audio.silence(0.3, 8000), voice, Audio.silence(0.3, 8000)]).save(
         path, subtype="PCM_16"
     )
