@@ -351,6 +351,7 @@ class SipBackend:
             call.trace("error", error="WorkerGone", message=str(exc))
             call._ended(0, "the SIP worker exited")
         finally:
+            call.close_tap()
             self._done(call)
 
     def _drain(self, call: SipCall) -> None:

@@ -26,6 +26,7 @@ from .headers import flow_view
 from .ladder import SipMessage
 from .recording import SipRecording
 from .statuses import final_status
+from .tap import CallTap
 from .verbs import execute  # the verbs, one function each
 
 if TYPE_CHECKING:
@@ -80,6 +81,7 @@ class SipCall:
         self._prompts = 0
         self._messages = 0
         self.unanswered: set[str] = set()  # our SIP MESSAGEs without a final response yet
+        self.tap: CallTap | None = None  # the call recording, from the media stream's start
 
     # -- FlowHost -------------------------------------------------------------------------------
     def perform(self, verb: Any) -> Any:
@@ -142,9 +144,13 @@ class SipCall:
         elif kind == "media":
             self.codec = str(ev["codec"]).split("/")[0].upper()
             self.trace("media", codec=self.codec, remote=ev.get("remote"))
+            if self.tap is None:
+                self.tap = CallTap(self)
+                self.tap.start()
         elif kind == "dtmf":
-            self.digits.append(str(ev["digit"]))
-            self.trace("input", by="caller", mode="dtmf", value=str(ev["digit"]))
+            self.key(str(ev["digit"]), "rfc4733", time.monotonic())
+        elif kind == "tapped" and self.tap is not None:
+            self.tap.closed.add(str(ev["path"]))
         elif kind == "message":  # the peer's SIP MESSAGE, in this call's dialog
             self.trace("message", sid=self._message_sid(), status="received", network="SIP",
                        **{"from": self.peer, "to": self.us, "body": str(ev["text"])})  # fmt: skip
@@ -177,18 +183,37 @@ class SipCall:
         self.trace("hangup", by=by, code=code, **({"cause": reason} if reason else {}))
         self.set_status(*final_status(self, code, reason))
 
+    def key(self, digit: str, how: str, at: float) -> None:
+        """A key the caller pressed, as an RFC 4733 event or as tones (one key if both)."""
+        if self.tap is None or self.tap.key(digit, how, at):
+            self.digits.append(digit)
+            self.trace("input", by="caller", mode="dtmf", value=digit, via=how)
+
     def pump(self, timeout: float = 0.0) -> bool:
-        """Handle every waiting event; block up to `timeout` for the first.  False if none."""
+        """Handle every waiting event; block up to `timeout` for the first.  False if none.
+        Then the in-band DTMF detector reads what the caller sent meanwhile."""
         try:
             ev = self.events.get(timeout=timeout) if timeout > 0 else self.events.get_nowait()
         except queue.Empty:
+            self._tones()
             return False
         self._handle(ev)
         while True:
             try:
                 self._handle(self.events.get_nowait())
             except queue.Empty:
+                self._tones()
                 return True
+
+    def _tones(self) -> None:
+        if self.tap is not None and not self.ended:
+            for digit, at in self.tap.poll():
+                self.key(digit, "inband", at)
+
+    def close_tap(self) -> None:
+        """The call has ended: its stereo recording from the worker's two files."""
+        if self.tap is not None and self.tap.audio is None:
+            self.tap.finish()
 
     def wait_until(self, done: Callable[[], bool], timeout: float) -> bool:
         """Handle events until `done()` or the call ends or `timeout` passes."""

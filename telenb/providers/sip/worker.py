@@ -115,6 +115,20 @@ class _Media:
         self.messages: list[str] = []  # refs of the SIP MESSAGEs awaiting their answer
         self.index = 0  # the audio stream's media index
         self.stats: dict[str, Any] | None = None  # its counters at the last poll
+        self.taps: list[tuple[Any, str]] = []  # the whole-call recorders (`tap`): caller, flow
+
+
+def _taps(pj: Any, m: _Media, caller: str, flow: str) -> list[tuple[Any, str]]:
+    """The call recording: one recorder on what the caller sends, one fed by every prompt the
+    flow plays (`play` connects each player to it too), started in the same bridge cycle so
+    the two files are aligned sample for sample."""
+    taps = []
+    for path in (caller, flow):
+        rec = pj.AudioMediaRecorder()
+        rec.createRecorder(path)
+        taps.append((rec, path))
+    m.audio.startTransmit(taps[0][0])
+    return taps
 
 
 def main(host: str, port: int, codecs: list[str]) -> int:
@@ -127,6 +141,7 @@ def main(host: str, port: int, codecs: list[str]) -> int:
     calls: dict[int, Any] = {}
     media: dict[int, _Media] = {}
     closing: list[tuple[int, str, float]] = []  # (call, WAV path, give up at) being closed
+    tapped: set[str] = set()  # which of those are call recordings ("tapped", not "recorded")
 
     def stop_play(cid: int) -> None:
         m = media.get(cid)
@@ -136,6 +151,14 @@ def main(host: str, port: int, codecs: list[str]) -> int:
             m.player = None  # destroys the player
             m.eof = False
             _emit("played", call=cid)
+
+    def stop_taps(cid: int) -> None:
+        m = media.get(cid)
+        if m is not None:
+            for _, path in m.taps:  # destroyed: the players and the call stop feeding them
+                tapped.add(path)
+                closing.append((cid, path, time.monotonic() + 3.0))
+            m.taps = []
 
     def stop_record(cid: int) -> None:
         m = media.get(cid)
@@ -164,6 +187,7 @@ def main(host: str, port: int, codecs: list[str]) -> int:
                         _emit("rtp", call=info.id, **stats)
                 stop_play(info.id)
                 stop_record(info.id)
+                stop_taps(info.id)
                 media.pop(info.id, None)
             _emit("state", call=info.id, state=info.stateText, code=int(info.lastStatusCode),
                   reason=str(info.lastReason))  # fmt: skip
@@ -311,6 +335,8 @@ def main(host: str, port: int, codecs: list[str]) -> int:
             player = _Player(m)
             player.createPlayer(str(msg["path"]), pj.PJMEDIA_FILE_NO_LOOP)
             player.startTransmit(m.audio)
+            for tap, _ in m.taps[1:]:  # the flow's side of the call recording hears it too
+                player.startTransmit(tap)
             m.player = player
         elif kind == "stop_play":
             stop_play(cid)  # type: ignore[arg-type]
@@ -322,6 +348,8 @@ def main(host: str, port: int, codecs: list[str]) -> int:
             m.recorder, m.record_path = recorder, str(msg["path"])
         elif kind == "stop_record":
             stop_record(cid)  # type: ignore[arg-type]
+        elif kind == "tap" and not m.taps:
+            m.taps = _taps(pj, m, str(msg["caller"]), str(msg["flow"]))
 
     def handle(line: bytes) -> str | None:
         try:
@@ -356,7 +384,9 @@ def main(host: str, port: int, codecs: list[str]) -> int:
             for item in list(closing):
                 if _whole(item[1]) or time.monotonic() > item[2]:
                     closing.remove(item)
-                    _emit("recorded", call=item[0], path=item[1])
+                    kind = "tapped" if item[1] in tapped else "recorded"
+                    tapped.discard(item[1])
+                    _emit(kind, call=item[0], path=item[1])
             ready, _, _ = select.select([stdin], [], [], 0)
             if ready:
                 chunk = os.read(stdin, 65536)
@@ -377,6 +407,7 @@ def main(host: str, port: int, codecs: list[str]) -> int:
         for cid in list(media):
             stop_play(cid)
             stop_record(cid)
+            stop_taps(cid)
         media.clear()
         calls.clear()
         gone.clear()

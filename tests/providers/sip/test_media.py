@@ -1,0 +1,158 @@
+"""Issue 15 §2 media on a real call with the strict pjsua2 peer: keys sent as tones (in-band
+DTMF, no RFC 4733) heard by telenb's own detector, and the stereo call recording."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from telenb.audio import Audio
+from telenb.audio.dtmf import generate_dtmf
+from telenb.speech import synthesize, transcribe
+
+pytest.importorskip("pjsua2", reason="pjsua2-python (telenb[sip]) is not installed")
+
+
+def _words(text: str) -> set[str]:
+    return {w.strip(".,!?").lower() for w in text.split()}
+
+
+def _tones(tmp_path, digits: str):
+    """Keys as a phone without RFC 4733 sends them: ITU-T Q.23 tone pairs in the audio,
+    100 ms tones and 100 ms gaps (above Q.24's 40 ms minimum), made by telenb's generator."""
+    path = tmp_path / "keys.wav"
+    tones = generate_dtmf(digits, tone_ms=100, gap_ms=100, lead_ms=200, rate=8000)
+    Audio.concat([tones, Audio.silence(0.3, 8000)]).save(path, subtype="PCM_16")
+    return path
+
+
+def test_keys_sent_as_tones_reach_a_dtmf_ask(sip_backend, pj_peer, tmp_path):
+    """Q.23 in-band DTMF over G.711 (RFC 3551 PCMU) with no telephone-event at all: Tropo's
+    ``ask(choices="[4 DIGITS]", mode="dtmf")`` returns the keys, each heard once."""
+    keys = _tones(tmp_path, "2580")
+    peer = pj_peer()
+    listening = threading.Event()
+    got = {}
+
+    def pin(call):
+        call.say("Enter your code.")
+        listening.set()
+        got["event"] = call.ask(choices="[4 DIGITS]", mode="dtmf", timeout=20)
+        call.hangup()
+
+    backend = sip_backend()
+    backend.answer("pin", pin)
+    peer.send("call", uri=f"sip:pin@{backend.listen}")
+    peer.expect("state", state="CONFIRMED")
+    assert listening.wait(60)
+    peer.send("play", path=str(keys))
+    result = backend.wait(60)
+    assert got["event"].name == "choice" and got["event"].value == "2580", result.trace.text()
+    inputs = result.trace.filter("input")
+    assert [(e["value"], e["via"]) for e in inputs] == [(d, "inband") for d in "2580"]
+
+
+def test_keys_as_tones_end_a_recording_and_mode_any_hears_them(sip_backend, pj_peer, tmp_path):
+    """Tropo `record(terminator="#")` stops at the key, and `ask(mode="any")` takes keys too:
+    both from tones in the caller's audio."""
+    hash_key, one = _tones(tmp_path, "#"), None
+    peer = pj_peer()
+    step = threading.Event()
+    got = {}
+
+    def vm(call):
+        step.set()
+        got["rec"] = call.record(beep=False, max_time=20, terminator="#")
+        got["ask"] = call.ask(choices="1, 2", mode="any", timeout=20)
+        call.hangup()
+
+    backend = sip_backend()
+    backend.answer("vm", vm)
+    peer.send("call", uri=f"sip:vm@{backend.listen}")
+    peer.expect("state", state="CONFIRMED")
+    assert step.wait(60)
+    peer.send("play", path=str(hash_key))
+    peer.expect("played", 30)
+    one = tmp_path / "one.wav"
+    generate_dtmf("1", tone_ms=100, gap_ms=100, lead_ms=300, rate=8000).save(one, subtype="PCM_16")
+    peer.send("play", path=str(one))
+    result = backend.wait(60)
+    assert got["rec"].name == "record", result.trace.text()
+    assert got["rec"].recording.duration < 10  # the key ended it, not max_time
+    assert got["ask"].name == "choice" and got["ask"].value == "1", result.trace.text()
+
+
+def test_the_call_recording_is_stereo_caller_left_flow_right(sip_backend, pj_peer, tmp_path):
+    """As the simulator's `CallResult.audio`: the whole call in two channels, left what the
+    caller said, right what the flow played, lasting as long as the call."""
+    answer = tmp_path / "answer.wav"
+    Audio.concat([Audio.silence(0.3, 8000), synthesize("Please call me back tomorrow.", rate=8000)]
+                 ).save(answer, subtype="PCM_16")  # fmt: skip
+    peer = pj_peer()
+    said = threading.Event()
+
+    def shop(call):
+        call.say("Welcome to the flower shop.")
+        said.set()
+        call.wait(6)
+        call.hangup()
+
+    backend = sip_backend()
+    backend.answer("shop", shop)
+    peer.send("call", uri=f"sip:shop@{backend.listen}")
+    peer.expect("state", state="CONFIRMED")
+    assert said.wait(60)
+    peer.send("play", path=str(answer))
+    result = backend.wait(60)
+    audio = result.audio
+    assert audio is not None and audio.channels == 2 and audio.rate == 8000
+    assert abs(audio.duration - result.duration) < 0.5, (audio.duration, result.duration)
+    caller, flow = (_words(transcribe(audio.channel(i)).text) for i in (0, 1))
+    assert {"call", "tomorrow"} <= caller and not {"flower", "shop"} & caller, caller
+    assert {"flower", "shop"} <= flow and not {"call", "tomorrow"} & flow, flow
+
+
+def test_a_phone_sending_both_tones_and_rfc4733_is_heard_once_per_key(sip_backend, pj_peer,
+                                                                      tmp_path):  # fmt: skip
+    """RFC 4733 §2.6 lets an endpoint send a key as telephone-events with the tones still in
+    its audio; the flow must see each press once.  pjmedia's sender replaces the audio with
+    the event packets while an event lasts, so the peer's tones follow its events closely."""
+    peer = pj_peer()
+    listening = threading.Event()
+    got = {}
+
+    def pin(call):
+        listening.set()
+        # up to 8 keys, until none for 2 s: every report the flow hears is counted
+        got["event"] = call.ask(choices="[1-8 DIGITS]", mode="dtmf", timeout=20,
+                                interdigit_timeout=2)  # fmt: skip
+        call.hangup()
+
+    backend = sip_backend()
+    backend.answer("pin", pin)
+    peer.send("call", uri=f"sip:pin@{backend.listen}")
+    peer.expect("state", state="CONFIRMED")
+    assert listening.wait(60)
+    for digit in "36":
+        tone = tmp_path / f"{digit}.wav"
+        generate_dtmf(digit, tone_ms=120, gap_ms=100, rate=8000).save(tone, subtype="PCM_16")
+        peer.send("dtmf", digits=digit)
+        time.sleep(0.25)  # the event's 200 ms, then its tone
+        peer.send("play", path=str(tone))
+        peer.expect("played", 10)
+    result = backend.wait(60)
+    assert got["event"].value == "36", result.trace.text()
+    assert [(e["value"], e["via"]) for e in result.trace.filter("input")] == [
+        ("3", "rfc4733"), ("6", "rfc4733")]  # fmt: skip
+
+
+def test_the_same_key_twice_both_ways_is_two_presses():
+    """Each report stands for one press: RFC 4733 events and tones of "11" are two keys."""
+    from telenb.providers.sip.tap import Presses
+
+    presses = Presses()
+    reports = [("1", "rfc4733", 0.0), ("1", "rfc4733", 0.2), ("1", "inband", 0.01),
+               ("1", "inband", 0.22), ("1", "inband", 2.0), ("2", "rfc4733", 2.01)]  # fmt: skip
+    assert [presses.key(*r) for r in reports] == [True, True, False, False, True, True]
