@@ -118,16 +118,21 @@ class _Media:
         self.taps: list[tuple[Any, str]] = []  # the whole-call recorders (`tap`): caller, flow
 
 
-def _taps(pj: Any, m: _Media, caller: str, flow: str) -> list[tuple[Any, str]]:
+def _taps(ep: Any, pj: Any, m: _Media, caller: str, flow: str) -> list[tuple[Any, str]]:
     """The call recording: one recorder on what the caller sends, one fed by every prompt the
     flow plays (`play` connects each player to it too), started in the same bridge cycle so
-    the two files are aligned sample for sample."""
+    the two files are aligned sample for sample.  The bridge writes a recorder only while
+    something transmits to it: the null device's silence keeps both files in time (the
+    flow's between prompts, the caller's when it sends no RTP)."""
     taps = []
     for path in (caller, flow):
         rec = pj.AudioMediaRecorder()
         rec.createRecorder(path)
         taps.append((rec, path))
     m.audio.startTransmit(taps[0][0])
+    silence = ep.audDevManager().getCaptureDevMedia()
+    for tap, _ in taps:  # adds zeros: what the call or a prompt sends passes unchanged
+        silence.startTransmit(tap)
     return taps
 
 
@@ -349,7 +354,7 @@ def main(host: str, port: int, codecs: list[str]) -> int:
         elif kind == "stop_record":
             stop_record(cid)  # type: ignore[arg-type]
         elif kind == "tap" and not m.taps:
-            m.taps = _taps(pj, m, str(msg["caller"]), str(msg["flow"]))
+            m.taps = _taps(ep, pj, m, str(msg["caller"]), str(msg["flow"]))
 
     def handle(line: bytes) -> str | None:
         try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import time
 
+import numpy as np
 import pytest
 
 from telenb.audio import Audio
@@ -17,6 +18,15 @@ pytest.importorskip("pjsua2", reason="pjsua2-python (telenb[sip]) is not install
 
 def _words(text: str) -> set[str]:
     return {w.strip(".,!?").lower() for w in text.split()}
+
+
+def _onset(audio: Audio) -> float:
+    """Seconds to the first 20 ms frame above -40 dBFS."""
+    x = audio.samples
+    for i in range(0, len(x) - 160, 160):
+        if float(np.sqrt(np.mean(x[i : i + 160] ** 2))) > 0.01:
+            return i / audio.rate
+    return float("inf")
 
 
 def _tones(tmp_path, digits: str):
@@ -94,6 +104,7 @@ def test_the_call_recording_is_stereo_caller_left_flow_right(sip_backend, pj_pee
     said = threading.Event()
 
     def shop(call):
+        call.wait(1.5)  # silence first: the flow's channel keeps time while nothing plays
         call.say("Welcome to the flower shop.")
         said.set()
         call.wait(6)
@@ -109,6 +120,10 @@ def test_the_call_recording_is_stereo_caller_left_flow_right(sip_backend, pj_pee
     audio = result.audio
     assert audio is not None and audio.channels == 2 and audio.rate == 8000
     assert abs(audio.duration - result.duration) < 0.5, (audio.duration, result.duration)
+    onset = [_onset(audio.channel(i)) for i in (0, 1)]
+    assert 1.3 < onset[1] < 2.0, onset  # the prompt where the flow played it
+    [say] = result.trace.filter("say")
+    assert onset[0] > onset[1] + say["duration"] - 0.3, onset  # the answer came after it
     caller, flow = (_words(transcribe(audio.channel(i)).text) for i in (0, 1))
     assert {"call", "tomorrow"} <= caller and not {"flower", "shop"} & caller, caller
     assert {"flower", "shop"} <= flow and not {"call", "tomorrow"} & flow, flow
