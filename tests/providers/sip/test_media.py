@@ -171,3 +171,44 @@ def test_the_same_key_twice_both_ways_is_two_presses():
     reports = [("1", "rfc4733", 0.0), ("1", "rfc4733", 0.2), ("1", "inband", 0.01),
                ("1", "inband", 0.22), ("1", "inband", 2.0), ("2", "rfc4733", 2.01)]  # fmt: skip
     assert [presses.key(*r) for r in reports] == [True, True, False, False, True, True]
+
+
+def _last_sound(audio: Audio) -> float:
+    """Seconds to the end of the last 20 ms frame above -40 dBFS."""
+    x = audio.samples
+    for i in range(len(x) - 160, 0, -160):
+        if float(np.sqrt(np.mean(x[i : i + 160] ** 2))) > 0.01:
+            return (i + 160) / audio.rate
+    return 0.0
+
+
+def test_a_prompt_cut_by_barge_in_is_cut_in_the_call_recording(sip_backend, pj_peer,
+                                                               tmp_path):  # fmt: skip
+    """As on the simulator (its recorder keeps only what was played): when the caller speaks
+    over the prompt (Tropo's bargein), the flow's channel stops where the prompt was cut."""
+    answer = tmp_path / "answer.wav"
+    Audio.concat([Audio.silence(0.3, 8000), synthesize("Hats.", rate=8000)]).save(
+        answer, subtype="PCM_16")  # fmt: skip
+    peer = pj_peer()
+    asking = threading.Event()
+    prompt = ("We sell dresses, shoes, hats, scarves and gloves for every season of the year. "
+              "Which would you like to hear about today?")  # fmt: skip
+
+    def shop(call):
+        asking.set()
+        call.ask(prompt, choices="hats, shoes", mode="speech", timeout=20)
+        call.wait(2)
+        call.hangup()
+
+    backend = sip_backend()
+    backend.answer("shop", shop)
+    peer.send("call", uri=f"sip:shop@{backend.listen}")
+    peer.expect("state", state="CONFIRMED")
+    assert asking.wait(60)
+    peer.send("play", path=str(answer))
+    result = backend.wait(90)
+    [media], [ask], [cut] = (result.trace.filter(k).events for k in ("media", "ask", "bargein"))
+    start = ask.t - media.t  # the prompt's start in the recording (the tap starts at media)
+    assert cut["after"] < ask["duration"] - 1.0, result.trace.text()
+    end = _last_sound(result.audio.channel(1))
+    assert start + cut["after"] - 0.5 < end < start + cut["after"] + 0.5, (start, cut, end)
