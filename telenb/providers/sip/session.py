@@ -183,9 +183,9 @@ class SipCall:
         self.trace("hangup", by=by, code=code, **({"cause": reason} if reason else {}))
         self.set_status(*final_status(self, code, reason))
 
-    def key(self, digit: str, how: str, at: float) -> None:
+    def key(self, digit: str, how: str, at: float, until: float | None = None) -> None:
         """A key the caller pressed, as an RFC 4733 event or as tones (one key if both)."""
-        if self.tap is None or self.tap.key(digit, how, at):
+        if self.tap is None or self.tap.key(digit, how, at, until):
             self.digits.append(digit)
             self.trace("input", by="caller", mode="dtmf", value=digit, via=how)
 
@@ -207,8 +207,8 @@ class SipCall:
 
     def _tones(self) -> None:
         if self.tap is not None and not self.ended:
-            for digit, at in self.tap.poll():
-                self.key(digit, "inband", at)
+            for digit, at, until in self.tap.poll():
+                self.key(digit, "inband", at, until)
 
     def close_tap(self) -> None:
         """The call has ended: its stereo recording from the worker's two files."""

@@ -33,18 +33,21 @@ class Presses:
     """The keys of one call, as RFC 4733 events and as tones: one press, one key."""
 
     def __init__(self) -> None:
-        self.heard: list[list[Any]] = []  # [digit, monotonic time, how, matched by its twin]
+        # [digit, from, to (monotonic seconds), how, matched by its twin]
+        self.heard: list[list[Any]] = []
 
-    def key(self, digit: str, how: str, at: float) -> bool:
-        """File a key heard `how` ("rfc4733" or "inband") at `at`; False if it is a key
-        already heard the other way (a phone sending both reports one key).  Each report
-        stands for one press: two presses of the same key, sent both ways, are two keys."""
-        twins = [h for h in self.heard if h[0] == digit and h[2] != how and h[3] is False
-                 and abs(h[1] - at) < SAME_KEY]  # fmt: skip
+    def key(self, digit: str, how: str, at: float, until: float | None = None) -> bool:
+        """File a key heard `how` ("rfc4733" or "inband") from `at` to `until` (a tone's
+        start and end; an event's arrival); False if it is a key already heard the other way
+        (a phone sending both reports one key).  Each report stands for one press: two
+        presses of the same key, sent both ways, are two keys."""
+        end = at if until is None else until
+        twins = [h for h in self.heard if h[0] == digit and h[3] != how and h[4] is False
+                 and h[1] - SAME_KEY <= end and at - SAME_KEY <= h[2]]  # fmt: skip
         if twins:
-            min(twins, key=lambda h: abs(h[1] - at))[3] = True
+            min(twins, key=lambda h: abs(h[1] - at))[4] = True
             return False
-        self.heard.append([digit, at, how, False])
+        self.heard.append([digit, at, end, how, False])
         del self.heard[:-32]
         return True
 
@@ -70,13 +73,13 @@ class CallTap:
         self.started_at = time.monotonic()
         self.call.send("tap", caller=str(self.paths[0]), flow=str(self.paths[1]))
 
-    def key(self, digit: str, how: str, at: float) -> bool:
+    def key(self, digit: str, how: str, at: float, until: float | None = None) -> bool:
         """False if this key was already heard the other way (see `Presses`)."""
-        return self.presses.key(digit, how, at)
+        return self.presses.key(digit, how, at, until)
 
-    def poll(self) -> list[tuple[str, float]]:
+    def poll(self) -> list[tuple[str, float, float]]:
         """Run the detector on what arrived since the last poll: the keys that ended, each
-        with the monotonic time its tone began."""
+        with the monotonic times its tone began and ended."""
         try:
             with open(self.paths[0], "rb") as f:
                 f.seek(self.offset)
@@ -91,7 +94,7 @@ class CallTap:
         out = []
         for i in range(0, samples.size, 4096):
             for ev in self.detector.feed(samples[i : i + 4096]):
-                out.append((ev.digit, self.started_at + ev.start))
+                out.append((ev.digit, self.started_at + ev.start, self.started_at + ev.end))
         return out
 
     def finish(self) -> Audio | None:

@@ -173,6 +173,17 @@ def test_the_same_key_twice_both_ways_is_two_presses():
     assert [presses.key(*r) for r in reports] == [True, True, False, False, True, True]
 
 
+def test_a_long_tone_and_its_late_event_are_one_press():
+    """A 1.5 s tone whose telephone-event is known only from its end packets (RFC 4733
+    §2.5.1.3, the start lost) arrives 1.5 s after the tone began: still one press."""
+    from telenb.providers.sip.tap import Presses
+
+    presses = Presses()
+    assert presses.key("5", "inband", 10.0, 11.5)
+    assert not presses.key("5", "rfc4733", 11.52)
+    assert presses.key("5", "rfc4733", 12.5)  # a second press, after the tone
+
+
 def _last_sound(audio: Audio) -> float:
     """Seconds to the end of the last 20 ms frame above -40 dBFS."""
     x = audio.samples
