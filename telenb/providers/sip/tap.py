@@ -98,12 +98,15 @@ class CallTap:
         return out
 
     def finish(self) -> Audio | None:
-        """Wait for the worker to close both files; the stereo recording, or None."""
+        """Wait for the worker to close both files; the stereo recording, or None (no media,
+        or the backend made with ``record_calls=False``)."""
         deadline = time.monotonic() + CLOSE_WAIT
         gone = not self.call.backend.worker.alive
         while len(self.closed) < 2 and not gone and time.monotonic() < deadline:
             self.call.pump(0.05)  # the call has ended: wait_until would not wait
         try:
+            if not self.call.backend.record_calls:
+                return None  # the tap served the in-band DTMF detector only
             caller, flow = (Audio.load(p).mono() for p in self.paths)
         except Exception:  # a worker gone before it wrote them
             return None

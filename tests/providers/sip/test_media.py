@@ -38,9 +38,11 @@ def _tones(tmp_path, digits: str):
     return path
 
 
-def test_keys_sent_as_tones_reach_a_dtmf_ask(sip_backend, pj_peer, tmp_path):
+@pytest.mark.parametrize("record_calls", [True, False])
+def test_keys_sent_as_tones_reach_a_dtmf_ask(sip_backend, pj_peer, tmp_path, record_calls):
     """Q.23 in-band DTMF over G.711 (RFC 3551 PCMU) with no telephone-event at all: Tropo's
-    ``ask(choices="[4 DIGITS]", mode="dtmf")`` returns the keys, each heard once."""
+    ``ask(choices="[4 DIGITS]", mode="dtmf")`` returns the keys, each heard once; also on a
+    backend that keeps no call recordings (`record_calls=False`, as `telenb sip serve`)."""
     keys = _tones(tmp_path, "2580")
     peer = pj_peer()
     listening = threading.Event()
@@ -52,7 +54,7 @@ def test_keys_sent_as_tones_reach_a_dtmf_ask(sip_backend, pj_peer, tmp_path):
         got["event"] = call.ask(choices="[4 DIGITS]", mode="dtmf", timeout=20)
         call.hangup()
 
-    backend = sip_backend()
+    backend = sip_backend(record_calls=record_calls)
     backend.answer("pin", pin)
     peer.send("call", uri=f"sip:pin@{backend.listen}")
     peer.expect("state", state="CONFIRMED")
@@ -62,6 +64,7 @@ def test_keys_sent_as_tones_reach_a_dtmf_ask(sip_backend, pj_peer, tmp_path):
     assert got["event"].name == "choice" and got["event"].value == "2580", result.trace.text()
     inputs = result.trace.filter("input")
     assert [(e["value"], e["via"]) for e in inputs] == [(d, "inband") for d in "2580"]
+    assert (result.audio is not None) is record_calls
 
 
 def test_keys_as_tones_end_a_recording_and_mode_any_hears_them(sip_backend, pj_peer, tmp_path):
