@@ -76,6 +76,7 @@ class SipBackend:
         ring_time: float = 0.0,
         rtp_timeout: float = 60.0,
         transfer: str = "b2bua",
+        record_calls: bool = True,
     ):
         if importlib.util.find_spec("pjsua2") is None:  # found, not imported: the worker does
             raise ConfigurationError(
@@ -86,6 +87,9 @@ class SipBackend:
             raise ConfigurationError(f"listen is HOST:PORT, such as 127.0.0.1:5070, not {listen!r}")
         self.allow = [bare_uri(a) for a in allow]
         self.ring_time = float(ring_time)
+        # each result keeps its call in stereo (`result.audio`, 64 kB a second): a server
+        # answering calls for days turns it off (keys sent as tones are heard either way)
+        self.record_calls = bool(record_calls)
         self.workdir = Path(tempfile.mkdtemp(prefix="telenb-sip-"))
         self.flows: dict[str, Callable[..., Any]] = {}
         self.results: list[SipCallResult] = []
@@ -395,6 +399,7 @@ class SipBackend:
             call.trace("error", error="WorkerGone", message=str(exc))
             call._ended(0, "the SIP worker exited")
         finally:
+            call.close_tap()
             self._done(call)
 
     def _drain(self, call: SipCall) -> None:

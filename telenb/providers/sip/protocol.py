@@ -23,6 +23,9 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "stop_play": ("call",),  # barge-in: cut the prompt now ("played" follows)
     "record": ("call", "path"),  # write what the caller sends to a WAV file
     "stop_record": ("call",),  # close that file ("recorded" follows)
+    # the whole-call recording: the caller's audio and the flow's prompts, each to a WAV file
+    # until the call ends ("recorded" follows for each)
+    "tap": ("call", "caller", "flow"),
     "send_dtmf": ("call", "digits"),  # RFC 4733 telephone-events to the peer
     "send_message": ("call", "ref", "text"),  # an in-dialog SIP MESSAGE (RFC 3428), text/plain
     "bridge": ("call", "other"),  # connect two answered calls' audio both ways (B2BUA)
@@ -44,6 +47,7 @@ EVENTS: dict[str, tuple[str, ...]] = {
     "dtmf": ("call", "digit"),
     "played": ("call",),
     "recorded": ("call", "path"),
+    "tapped": ("call", "path"),  # one file of the call recording (`tap`) is whole
     "message": ("call", "text"),  # a SIP MESSAGE the peer sent in the call's dialog
     "message_status": ("call", "ref", "code"),  # the final response to our MESSAGE
     "sip": ("callid", "dir", "line"),  # a SIP message the worker sent ("out") or received

@@ -70,6 +70,14 @@ class SipCallResult(TraceQuestions):
         return list(self._call.recordings)
 
     @property
+    def audio(self) -> Any:
+        """The call in stereo, as the simulator's `CallResult.audio`: left what the caller
+        sent, right what the flow played, from the media stream's start to the hang-up
+        (None when the call never had media)."""
+        tap = self._call.tap
+        return tap.audio if tap is not None else None
+
+    @property
     def sip_messages(self) -> list[SipMessage]:
         """Every SIP message of the call, in the order the worker sent or received them."""
         return list(self._call.sip_log)

@@ -83,7 +83,8 @@ def serve(
     preflight(listen, register, password_env)
     host, port = parse_listen(listen)
     try:
-        backend = SipBackend(listen=f"{host}:{port}", allow=list(allow))
+        # no stereo recording kept per call: a server's results would grow without bound
+        backend = SipBackend(listen=f"{host}:{port}", allow=list(allow), record_calls=False)
     except WorkerGone as exc:
         raise ConfigurationError(f"cannot listen on {listen}: {exc}") from None
     previous = _on_sigterm(stop)

@@ -27,6 +27,7 @@ from .ladder import SipMessage
 from .recording import SipRecording
 from .statuses import final_status
 from .transfer import refer_progress
+from .tap import CallTap
 from .verbs import execute  # the verbs, one function each
 
 if TYPE_CHECKING:
@@ -94,6 +95,7 @@ class SipCall:
             self.events, self.trace_log, self.t0 = parent.events, parent.trace_log, parent.t0
             parent.legs[cid] = self
             parent.placed.append(self)
+        self.tap: CallTap | None = None  # the call recording, from the media stream's start
 
     # -- FlowHost -------------------------------------------------------------------------------
     def perform(self, verb: Any) -> Any:
@@ -163,9 +165,13 @@ class SipCall:
         elif kind == "media":
             self.codec = str(ev["codec"]).split("/")[0].upper()
             self.trace("media", codec=self.codec, remote=ev.get("remote"))
+            if self.tap is None:
+                self.tap = CallTap(self)
+                self.tap.start()
         elif kind == "dtmf":
-            self.digits.append(str(ev["digit"]))
-            self.trace("input", by="caller", mode="dtmf", value=str(ev["digit"]))
+            self.key(str(ev["digit"]), "rfc4733", time.monotonic())
+        elif kind == "tapped" and self.tap is not None:
+            self.tap.closed.add(str(ev["path"]))
         elif kind == "message":  # the peer's SIP MESSAGE, in this call's dialog
             self.trace("message", sid=self._message_sid(), status="received", network="SIP",
                        **{"from": self.peer, "to": self.us, "body": str(ev["text"])})  # fmt: skip
@@ -211,19 +217,38 @@ class SipCall:
         if self.parent is not None:
             self.backend.forget(self)
 
+    def key(self, digit: str, how: str, at: float, until: float | None = None) -> None:
+        """A key the caller pressed, as an RFC 4733 event or as tones (one key if both)."""
+        if self.tap is None or self.tap.key(digit, how, at, until):
+            self.digits.append(digit)
+            self.trace("input", by="caller", mode="dtmf", value=digit, via=how)
+
     def pump(self, timeout: float = 0.0) -> bool:
-        """Handle every waiting event; block up to `timeout` for the first.  False if none."""
+        """Handle every waiting event; block up to `timeout` for the first.  False if none.
+        Then the in-band DTMF detector reads what the caller sent meanwhile."""
         handle = (self.parent or self)._handle  # a transfer's leg shares its caller's queue
         try:
             ev = self.events.get(timeout=timeout) if timeout > 0 else self.events.get_nowait()
         except queue.Empty:
+            self._tones()
             return False
         handle(ev)
         while True:
             try:
                 handle(self.events.get_nowait())
             except queue.Empty:
+                self._tones()
                 return True
+
+    def _tones(self) -> None:
+        if self.tap is not None and not self.ended:
+            for digit, at, until in self.tap.poll():
+                self.key(digit, "inband", at, until)
+
+    def close_tap(self) -> None:
+        """The call has ended: its stereo recording from the worker's two files."""
+        if self.tap is not None and self.tap.audio is None:
+            self.tap.finish()
 
     def wait_until(self, done: Callable[[], bool], timeout: float) -> bool:
         """Handle events until `done()` or the call ends or `timeout` passes."""

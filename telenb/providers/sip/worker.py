@@ -121,6 +121,25 @@ class _Media:
         self.rx_packets = -1  # RTP packets received when last looked at
         self.rx_at = 0.0  # when that count last grew
         self.bridged: int | None = None  # the call whose audio this one's is connected to
+        self.taps: list[tuple[Any, str]] = []  # the whole-call recorders (`tap`): caller, flow
+
+
+def _taps(ep: Any, pj: Any, m: _Media, caller: str, flow: str) -> list[tuple[Any, str]]:
+    """The call recording: one recorder on what the caller sends, one fed by every prompt the
+    flow plays (`play` connects each player to it too), started in the same bridge cycle so
+    the two files are aligned sample for sample.  The bridge writes a recorder only while
+    something transmits to it: the null device's silence keeps both files in time (the
+    flow's between prompts, the caller's when it sends no RTP)."""
+    taps = []
+    for path in (caller, flow):
+        rec = pj.AudioMediaRecorder()
+        rec.createRecorder(path)
+        taps.append((rec, path))
+    m.audio.startTransmit(taps[0][0])
+    silence = ep.audDevManager().getCaptureDevMedia()
+    for tap, _ in taps:  # adds zeros: what the call or a prompt sends passes unchanged
+        silence.startTransmit(tap)
+    return taps
 
 
 def main(host: str, port: int, codecs: list[str], rtp_timeout: float = 0.0) -> int:
@@ -133,6 +152,7 @@ def main(host: str, port: int, codecs: list[str], rtp_timeout: float = 0.0) -> i
     calls: dict[int, Any] = {}
     media: dict[int, _Media] = {}
     closing: list[tuple[int, str, float]] = []  # (call, WAV path, give up at) being closed
+    tapped: set[str] = set()  # which of those are call recordings ("tapped", not "recorded")
 
     def stop_play(cid: int) -> None:
         m = media.get(cid)
@@ -142,6 +162,14 @@ def main(host: str, port: int, codecs: list[str], rtp_timeout: float = 0.0) -> i
             m.player = None  # destroys the player
             m.eof = False
             _emit("played", call=cid)
+
+    def stop_taps(cid: int) -> None:
+        m = media.get(cid)
+        if m is not None:
+            for _, path in m.taps:  # destroyed: the players and the call stop feeding them
+                tapped.add(path)
+                closing.append((cid, path, time.monotonic() + 3.0))
+            m.taps = []
 
     def stop_record(cid: int) -> None:
         m = media.get(cid)
@@ -215,6 +243,7 @@ def main(host: str, port: int, codecs: list[str], rtp_timeout: float = 0.0) -> i
                 stop_play(info.id)
                 stop_record(info.id)
                 unbridge(info.id)
+                stop_taps(info.id)
                 media.pop(info.id, None)
             _emit("state", call=info.id, state=info.stateText, code=int(info.lastStatusCode),
                   reason=str(info.lastReason))  # fmt: skip
@@ -376,6 +405,8 @@ def main(host: str, port: int, codecs: list[str], rtp_timeout: float = 0.0) -> i
             player = _Player(m)
             player.createPlayer(str(msg["path"]), pj.PJMEDIA_FILE_NO_LOOP)
             player.startTransmit(m.audio)
+            for tap, _ in m.taps[1:]:  # the flow's side of the call recording hears it too
+                player.startTransmit(tap)
             m.player = player
         elif kind == "stop_play":
             stop_play(cid)  # type: ignore[arg-type]
@@ -391,6 +422,8 @@ def main(host: str, port: int, codecs: list[str], rtp_timeout: float = 0.0) -> i
             bridge(int(cid), int(msg["other"]))  # type: ignore[arg-type]
         elif kind == "unbridge":
             unbridge(int(cid))  # type: ignore[arg-type]
+        elif kind == "tap" and not m.taps:
+            m.taps = _taps(ep, pj, m, str(msg["caller"]), str(msg["flow"]))
 
     def handle(line: bytes) -> str | None:
         try:
@@ -429,7 +462,9 @@ def main(host: str, port: int, codecs: list[str], rtp_timeout: float = 0.0) -> i
             for item in list(closing):
                 if _whole(item[1]) or time.monotonic() > item[2]:
                     closing.remove(item)
-                    _emit("recorded", call=item[0], path=item[1])
+                    kind = "tapped" if item[1] in tapped else "recorded"
+                    tapped.discard(item[1])
+                    _emit(kind, call=item[0], path=item[1])
             ready, _, _ = select.select([stdin], [], [], 0)
             if ready:
                 chunk = os.read(stdin, 65536)
@@ -450,6 +485,7 @@ def main(host: str, port: int, codecs: list[str], rtp_timeout: float = 0.0) -> i
         for cid in list(media):
             stop_play(cid)
             stop_record(cid)
+            stop_taps(cid)
         media.clear()
         calls.clear()
         gone.clear()
