@@ -5,8 +5,11 @@
     with no engine at all).  Poisson arrivals at 50/s, exponential holding (mean 20 s), one
     group of 2000 trunks, a call record per call; the three draw the same random numbers and
     must agree on every call.  Per scale: CPU time per call, telenb as a fraction of the
-    heapq floor's speed, the share of the run the garbage collector took (`gc.callbacks`), and
-    the bytes each finished call keeps (tracemalloc, after the run, in a separate run).
+    heapq floor's speed, the growth of telenb's and the floor's cost per call since 1k calls
+    and their quotient (how much of telenb's growth is its own: a bigger heap and record list
+    cost the bare loop too, through the CPU caches), the share of the run the garbage
+    collector took (`gc.callbacks`), and the bytes each finished call keeps (tracemalloc,
+    after the run, in a separate run).
 (b) The dress-shop flow at text fidelity with N calls in progress at once: CPU time per call.
 At the end, one line per issue-19 target says whether this run met it.
 
@@ -203,7 +206,9 @@ def _label(n: int) -> str:
 
 
 # what each scale measured, for the lines that say whether issue 19's targets are met
-SUMMARY: dict[str, dict[int, float]] = {"per_call": {}, "of_heapq": {}, "bytes": {}, "flows": {}}
+SUMMARY: dict[str, dict[int, float]] = {
+    "per_call": {}, "floor": {}, "of_heapq": {}, "bytes": {}, "flows": {}
+}  # fmt: skip
 
 
 def bench_signalling(scales: list[int], mem_max: int, simpy_max: int) -> None:
@@ -222,7 +227,8 @@ def bench_signalling(scales: list[int], mem_max: int, simpy_max: int) -> None:
     )
     head = (
         f"{'calls':>6} {'heapq':>8} {'simpy':>8} {'telenb':>8}  {'of heapq':>8} "
-        f"{'simpy/tn':>8} {'vs 1k':>6}  {'gc heapq':>8} {'gc simpy':>8} {'gc tn':>6}  "
+        f"{'simpy/tn':>8} {'vs 1k':>6} {'floor':>6} {'tn/fl':>6}  "
+        f"{'gc heapq':>8} {'gc simpy':>8} {'gc tn':>6}  "
         f"{'B heapq':>7} {'B simpy':>7} {'B tn':>6}"
     )
     print(head)
@@ -240,8 +246,8 @@ def bench_signalling(scales: list[int], mem_max: int, simpy_max: int) -> None:
             s_cpu, s_gc, s_check = timed(run_simpy, n, repeats)
             if s_check != h_check:
                 raise SystemExit(f"SimPy and heapq disagree at {n} calls")
-        per = t_cpu / n
-        first = first or per
+        per, floor = t_cpu / n, h_cpu / n
+        first = first or (per, floor)
         mem = []
         if n <= mem_max:
             mem = [
@@ -253,11 +259,13 @@ def bench_signalling(scales: list[int], mem_max: int, simpy_max: int) -> None:
                 mem.insert(1, float("nan"))
             SUMMARY["bytes"][n] = mem[2]
         SUMMARY["per_call"][n] = per
+        SUMMARY["floor"][n] = floor
         SUMMARY["of_heapq"][n] = h_cpu / t_cpu
         print(
             f"{_label(n):>6} {_us(h_cpu, n)} {_us(s_cpu, n)} {_us(t_cpu, n)}  {h_cpu / t_cpu:8.2f} "
             + (f"{s_cpu / t_cpu:8.2f}" if s_cpu is not None else f"{'-':>8}")
-            + f" {per / first:6.2f}  {_pct(h_gc)} {_pct(s_gc)} {t_gc:6.0%}  "
+            + f" {per / first[0]:6.2f} {floor / first[1]:6.2f} "
+            + f"{per / first[0] / (floor / first[1]):6.2f}  {_pct(h_gc)} {_pct(s_gc)} {t_gc:6.0%}  "
             + ("  ".join(f"{b:6.0f}" for b in mem) if mem else f"{'(not measured)':>22}"),
             flush=True,
         )
@@ -354,6 +362,18 @@ def report() -> None:
                 "cost per call constant within 15%",
                 f"{per}; max/min {ratio:.2f} ({span})",
                 ratio <= 1.15,
+            )
+        )
+        floor_ratio, _ = _spread(SUMMARY["floor"])
+        rel = {n: v / SUMMARY["floor"][n] for n, v in SUMMARY["per_call"].items()}
+        rel_ratio, _ = _spread(rel)
+        lines.append(
+            (
+                "  the same, against the heapq floor's own cost per call",
+                f"floor max/min {floor_ratio:.2f}; telenb/floor "
+                + ", ".join(f"{_label(n)} {v:.2f}" for n, v in rel.items())
+                + f"; max/min {rel_ratio:.2f}",
+                rel_ratio <= 1.15,
             )
         )
     if SUMMARY["bytes"]:
