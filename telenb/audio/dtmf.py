@@ -65,6 +65,7 @@ DIGITS = "0123456789*#ABCD"
 _POS = {d: (r, c) for r, row in enumerate(KEYPAD) for c, d in enumerate(row)}
 BATCH_MS = 10_000.0  # the default batch: see DtmfDetector (feed() alone is lazy)
 _SMALL = 4096  # samples of a chunk copied into the buffer as it is
+_STORE_S = 10.0  # seconds of such chunks buffered at most (a longer batch analyses then)
 _F32 = np.dtype(DTYPE)
 _DIGIT_INDEX = np.array([DIGITS.index(d) for row in KEYPAD for d in row])  # keypad -> DIGITS
 
@@ -209,9 +210,10 @@ class DtmfDetector:
             raise AudioError(f"batch_ms must not be negative, got {batch_ms}")
         self._batch = max(round(batch_ms / 1000 * self.rate), 1)
         self._need = self._batch + n  # buffered samples that trigger an analysis
-        # the buffer small chunks are copied into: what a batch leaves (< a frame and a hop)
-        # plus the batch plus one more chunk always fit
-        self._store = np.empty(self._need + n + self._hop + _SMALL, DTYPE)
+        # the buffer small chunks are copied into (a batch, at most _STORE_S of audio, and
+        # one more chunk); when it is full, the analysis runs, batch or not
+        self._cap = min(self._need, round(_STORE_S * self.rate))
+        self._store = np.empty(self._cap + _SMALL, DTYPE)
         self._zero: dict[np.dtype, np.ndarray] = {}  # zeros to dot samples with, per dtype
         self._tab = tables(self.rate)
         self._rows = self._tab.rows
@@ -223,7 +225,7 @@ class DtmfDetector:
         self._fill = 0  # _store[:_fill]: small chunks since the last analysis (after _buf)
         self._chunks: list[np.ndarray] = []  # fed, not yet joined to _buf (after _store)
         self._pending = 0  # samples in _buf and _chunks
-        self._room = self._need  # _store fill that triggers an analysis: _need - _pending
+        self._room = self._cap  # _store fill that triggers an analysis: min(_need - _pending, _cap)
         self._next_frame = 0
         self._prev = np.zeros(16, DTYPE)  # last frame's tone bins (re, im)
         self._tail = np.zeros((8, EDGE), DTYPE)  # tone powers of the last EDGE frames
@@ -245,7 +247,7 @@ class DtmfDetector:
         x = self._samples(chunk)
         self._chunks.append(x)
         self._pending += x.size
-        self._room = self._need - self._pending
+        self._room = min(self._need - self._pending, self._cap)
         return self._process() if self._fill >= self._room else []
 
     def poll(self) -> list[DtmfEvent]:
@@ -258,7 +260,7 @@ class DtmfDetector:
         pad = np.zeros(self._n + END_FRAMES * self._hop)
         self._chunks.append(pad)
         self._pending += pad.size
-        self._room = self._need - self._pending
+        self._room = min(self._need - self._pending, self._cap)
         events = self._process() + self._events(self._runs.finish())
         self.reset()
         return events
@@ -310,7 +312,7 @@ class DtmfDetector:
                 )
             if not finite:  # drop what came since the last analysis, as if never fed
                 self._fill, self._chunks, self._pending = 0, [], self._buf.size
-                self._room = self._need - self._pending
+                self._room = min(self._need - self._pending, self._cap)
                 raise AudioError("DTMF detector fed NaN or infinite samples")
         parts = [self._buf] if self._buf.size else []
         if fill:
@@ -332,7 +334,7 @@ class DtmfDetector:
         found += self._frames(buf, available)
         self._buf = buf[available * hop :].copy()
         self._pending = self._buf.size
-        self._room = self._need - self._pending
+        self._room = min(self._need - self._pending, self._cap)
         return self._events(found) if found else []
 
     def _frames(self, buf: np.ndarray, count: int) -> list[tuple[int, int, int]]:
