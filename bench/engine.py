@@ -368,7 +368,7 @@ def _spread(values: dict[int, float]) -> tuple[float, str]:
 
 def report() -> None:
     """One line per issue-19 target: what this run measured, met or not met."""
-    lines = []
+    lines: list[tuple[str, str, bool | None]] = []
     of_heapq = {n: r for n, r in SUMMARY["of_heapq"].items() if n in (100_000, 1_000_000)}
     if of_heapq:
         worst = min(of_heapq.values())
@@ -393,7 +393,7 @@ def report() -> None:
                 f"floor max/min {floor_ratio:.2f}; telenb/floor "
                 + ", ".join(f"{_label(n)} {v:.2f}" for n, v in rel.items())
                 + f"; max/min {rel_ratio:.2f}",
-                rel_ratio <= 1.15,
+                None,  # how much of the growth is the floor's own: a diagnosis, not a target
             )
         )
     if SUMMARY["bytes"]:
@@ -420,7 +420,8 @@ def report() -> None:
         )
     print("issue 19 targets, this run:")
     for target, measured, met in lines:
-        print(f"  {'met    ' if met else 'NOT MET'}  {target}: {measured}")
+        verdict = "info   " if met is None else "met    " if met else "NOT MET"
+        print(f"  {verdict}  {target}: {measured}")
 
 
 def main() -> None:
