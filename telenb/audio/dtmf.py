@@ -63,6 +63,10 @@ from .dtmf_tables import (
 KEYPAD = ("123A", "456B", "789C", "*0#D")  # rows: low group, columns: high group
 DIGITS = "0123456789*#ABCD"
 _POS = {d: (r, c) for r, row in enumerate(KEYPAD) for c, d in enumerate(row)}
+BATCH_MS = 10_000.0  # the default batch: see DtmfDetector (feed() alone is lazy)
+_SMALL = 4096  # samples of a chunk copied into the buffer as it is
+_STORE_S = 10.0  # seconds of such chunks buffered at most (a longer batch analyses then)
+_F32 = np.dtype(DTYPE)
 _DIGIT_INDEX = np.array([DIGITS.index(d) for row in KEYPAD for d in row])  # keypad -> DIGITS
 
 
@@ -167,12 +171,22 @@ def _goertzel_finish(s1: np.ndarray, s2: np.ndarray, omega: np.ndarray, n: int) 
 
 
 class DtmfDetector:
-    """Streaming DTMF receiver: `feed(chunk)` returns digits that ended, `flush()` the rest.
+    """Streaming DTMF receiver: `feed(chunk)` returns digits that ended, `poll()` the digits
+    that ended so far, `flush()` the rest.
 
-    Results do not depend on how the signal is chunked. Analysis runs once at least
-    `batch_ms` of new audio is buffered: small chunks (20 ms RTP frames) then share the
-    per-call cost, at up to `batch_ms` extra latency. After `flush()` the detector is
-    reset and times start again from zero.
+    Results do not depend on how the signal is chunked or when digits are read. A chunk of
+    float32 samples (an RTP frame: up to 4096) is only copied into a preallocated buffer;
+    the analysis runs, over everything buffered at once, when `batch_ms` of new audio is
+    buffered or when digits are read (`poll()`, `flush()`). Latency bound: a digit is
+    reported by the first `poll()` (or batch) at least 25 ms plus one frame (41 ms) after
+    its tone stopped, and `feed()` alone reports it at most `batch_ms` after that; a
+    live consumer polls at the rate it needs (every RTP packet if it wants), a batch
+    consumer never pays for it. After `flush()` the detector is reset and times start
+    again from zero.
+
+    Such a chunk's finite check runs with the analysis that reads it: a NaN or infinite
+    sample then raises from that `feed()`, `poll()` or `flush()`, and the audio fed since
+    the previous analysis is dropped (other chunks are checked as they are fed).
 
     The tone bins of every frame come from one matrix product per block: frames start
     every hop, so a frame is a few whole hop-long rows of the signal plus part of the next,
@@ -183,7 +197,7 @@ class DtmfDetector:
     above the dial-tone band (purity).
     """
 
-    def __init__(self, rate: int = LINE_RATE, batch_ms: float = 80.0) -> None:
+    def __init__(self, rate: int = LINE_RATE, batch_ms: float = BATCH_MS) -> None:
         if int(rate) != rate or rate < LINE_RATE:
             raise AudioError(
                 f"the DTMF detector needs a sample rate of at least 8000 Hz, got {rate!r} "
@@ -196,6 +210,10 @@ class DtmfDetector:
             raise AudioError(f"batch_ms must not be negative, got {batch_ms}")
         self._batch = max(round(batch_ms / 1000 * self.rate), 1)
         self._need = self._batch + n  # buffered samples that trigger an analysis
+        # the buffer small chunks are copied into (a batch, at most _STORE_S of audio, and
+        # one more chunk); when it is full, the analysis runs, batch or not
+        self._cap = min(self._need, round(_STORE_S * self.rate))
+        self._store = np.empty(self._cap + _SMALL, DTYPE)
         self._zero: dict[np.dtype, np.ndarray] = {}  # zeros to dot samples with, per dtype
         self._tab = tables(self.rate)
         self._rows = self._tab.rows
@@ -204,8 +222,10 @@ class DtmfDetector:
     def reset(self) -> None:
         """Forget everything: the next sample is time zero."""
         self._buf = np.zeros(0, DTYPE)  # starts at the next frame to analyse
-        self._chunks: list[np.ndarray] = []  # fed, not yet joined to _buf
+        self._fill = 0  # _store[:_fill]: small chunks since the last analysis (after _buf)
+        self._chunks: list[np.ndarray] = []  # fed, not yet joined to _buf (after _store)
         self._pending = 0  # samples in _buf and _chunks
+        self._room = self._cap  # _store fill that triggers an analysis: min(_need - _pending, _cap)
         self._next_frame = 0
         self._prev = np.zeros(16, DTYPE)  # last frame's tone bins (re, im)
         self._tail = np.zeros((8, EDGE), DTYPE)  # tone powers of the last EDGE frames
@@ -215,21 +235,32 @@ class DtmfDetector:
     def feed(self, chunk: np.ndarray | Audio) -> list[DtmfEvent]:
         """Add samples (float, mono, at this detector's rate); return digits that ended."""
         x = chunk
-        # the usual chunk (float32 samples of an Audio, up to 4096 of them) skips the
-        # conversions; its finite check is the same as in _samples
-        if type(x) is not np.ndarray or x.dtype != DTYPE or x.ndim != 1 or x.size > 4096:
-            x = self._samples(chunk)
-        elif not math.isfinite(x.dot(self._zeros(x))):
-            raise AudioError("DTMF detector fed NaN or infinite samples")
+        # the usual chunk (float32 samples of an Audio, up to 4096 of them) is only copied
+        # into the buffer; its finite check waits for the analysis (see the class)
+        if type(x) is np.ndarray and x.dtype is _F32 and x.ndim == 1 and not self._chunks:
+            fill = self._fill
+            end = fill + x.size
+            if end - fill <= _SMALL:
+                self._store[fill:end] = x
+                self._fill = end
+                return self._process() if end >= self._room else []
+        x = self._samples(chunk)
         self._chunks.append(x)
         self._pending += x.size
-        return self._process() if self._pending >= self._need else []
+        self._room = min(self._need - self._pending, self._cap)
+        return self._process() if self._fill >= self._room else []
+
+    def poll(self) -> list[DtmfEvent]:
+        """Analyse what is buffered now; return the digits that ended (see the latency
+        bound in the class docstring)."""
+        return self._process() if self._fill or self._chunks else []
 
     def flush(self) -> list[DtmfEvent]:
         """End of stream: pad with silence, report any digit still sounding, and reset."""
         pad = np.zeros(self._n + END_FRAMES * self._hop)
         self._chunks.append(pad)
         self._pending += pad.size
+        self._room = min(self._need - self._pending, self._cap)
         events = self._process() + self._events(self._runs.finish())
         self.reset()
         return events
@@ -272,8 +303,22 @@ class DtmfDetector:
 
     def _process(self) -> list[DtmfEvent]:
         n, hop, q = self._n, self._hop, self._rows
-        parts = [self._buf, *self._chunks] if self._buf.size else self._chunks
-        self._chunks = []
+        fill, store = self._fill, self._store
+        if fill:
+            new = store[:fill]
+            with np.errstate(invalid="ignore", over="ignore"):  # the answer is the error below
+                finite = math.isfinite(new.dot(new)) or bool(
+                    -np.inf < new.min() and new.max() < np.inf
+                )
+            if not finite:  # drop what came since the last analysis, as if never fed
+                self._fill, self._chunks, self._pending = 0, [], self._buf.size
+                self._room = min(self._need - self._pending, self._cap)
+                raise AudioError("DTMF detector fed NaN or infinite samples")
+        parts = [self._buf] if self._buf.size else []
+        if fill:
+            parts.append(store[:fill])
+        parts += self._chunks
+        self._chunks, self._fill = [], 0
         found: list[tuple[int, int, int]] = []
         if len(parts) > 1 and parts[0].dtype == DTYPE and parts[0].size > _BLOCK * hop:
             # a long first part (detect_dtmf's audio before the flush padding): its frames
@@ -289,6 +334,7 @@ class DtmfDetector:
         found += self._frames(buf, available)
         self._buf = buf[available * hop :].copy()
         self._pending = self._buf.size
+        self._room = min(self._need - self._pending, self._cap)
         return self._events(found) if found else []
 
     def _frames(self, buf: np.ndarray, count: int) -> list[tuple[int, int, int]]:

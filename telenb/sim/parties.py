@@ -285,6 +285,7 @@ class Party:
 
     def on_end(self, leg: Leg) -> None:
         self._done = True
+        self._question = None  # the last question (and its prompt) is no use once it ended
         for entry in self._pending:
             leg.clock.cancel(entry)
         self._pending.clear()

@@ -275,7 +275,8 @@ class FlowRunner:
             if not leg.answered and leg.direction == "inbound":
                 leg.answer()
             leg.hangup("flow")
-        for fn in self.on_finish:
+        on_finish, self.on_finish = self.on_finish, []
+        for fn in on_finish:
             fn(self)
 
     def stop(self, reason: str) -> None:

@@ -86,3 +86,45 @@ def test_finite_check_is_exact():
     for bad in (np.inf, -np.inf, np.nan):
         with pytest.raises(ValueError, match="NaN or infinite"):
             DtmfDetector().feed(np.array([1e200, bad]))
+
+
+def test_poll_reports_ended_digits_whatever_the_batch():
+    """`poll()` analyses what is buffered: digits come out as soon as they ended (25 ms plus
+    a frame after the tone), the same events as a whole-buffer detection, however often it
+    is called and whatever the batch."""
+    audio, digits = _bursts(6, 12.0)  # longer than the 10 s the buffer holds
+    whole = detect_dtmf(audio)
+    assert digits_of(whole) == digits
+    for batch_ms, every in ((10_000.0, 1), (10_000.0, 7), (80.0, 3), (1e9, 10**9)):
+        det = DtmfDetector(8000, batch_ms=batch_ms)
+        out: list = []
+        for i in range(0, audio.frames, 160):
+            out += det.feed(audio.samples[i : i + 160])
+            if (i // 160) % every == 0:
+                got = det.poll()
+                end = (i + 160) / 8000  # stream time fed so far
+                assert all(e.end <= end for e in got)
+                out += got
+        assert out + det.flush() == whole
+    # polled after every 20 ms chunk, each digit is out by 60 ms after its tone stopped
+    det, seen = DtmfDetector(8000), {}
+    for i in range(0, audio.frames, 160):
+        for e in det.feed(audio.samples[i : i + 160]) + det.poll():
+            seen[e] = (i + 160) / 8000
+    assert list(seen) == whole[: len(seen)] and len(seen) >= len(whole) - 1
+    assert all(at - e.end <= 0.06 for e, at in seen.items())
+
+
+def test_nan_in_a_buffered_chunk_raises_at_the_analysis_and_is_dropped():
+    """float32 chunks are copied as they are; their finite check runs with the analysis that
+    reads them, which raises and drops the audio fed since the previous one."""
+    tone = generate_dtmf("5", lead_ms=50).samples
+    det = DtmfDetector(8000)
+    det.feed(tone[:160])
+    bad = tone[160:320].copy()
+    bad[7] = np.nan
+    assert det.feed(bad) == []  # buffered, not yet analysed
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        det.poll()
+    assert det.poll() == [] and det.flush() == []  # what was dropped is gone
+    assert digits_of(det.feed(tone) + det.flush()) == "5"  # and the detector still works

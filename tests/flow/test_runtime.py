@@ -107,3 +107,44 @@ def test_thousands_of_concurrent_sessions_need_no_threads():
     assert [s.start() for s in sessions] == [0] * 3000
     assert [s.send(None) for s in sessions] == [1] * 3000
     assert threading.active_count() == threads_before
+
+
+def test_a_finished_session_lets_its_greenlet_and_flow_arguments_go():
+    """greenlet documents a dead greenlet as still an object (its frame is gone, the object
+    stays while referenced): a finished session keeps its result, error and traceback, and
+    no longer refers to the greenlet or the closure it ran, so finished calls stay small."""
+    import gc
+    import weakref
+
+    from greenlet import greenlet
+
+    class Big:
+        pass
+
+    def run(raises: bool) -> tuple[FlowSession, weakref.ref, weakref.ref]:
+        arg = Big()
+
+        def flow():
+            session.perform("say")
+            if raises:
+                raise ValueError("boom")
+            return "done"
+
+        session = FlowSession(lambda: flow() if arg else None)
+        glet = weakref.ref(
+            next(o for o in gc.get_referents(session.__dict__) if type(o) is greenlet)
+        )
+        session.start()
+        assert session.send(None) is None
+        return session, glet, weakref.ref(arg)
+
+    gc.collect()
+    done, glet, arg = run(False)
+    assert done.result == "done" and glet() is None and arg() is None
+    failed, glet, arg = run(True)
+    assert isinstance(failed.error, ValueError) and "boom" in failed.traceback
+    assert glet() is None  # (the error's own __traceback__ keeps the flow's frames)
+    with pytest.raises(FlowError, match="inside the flow"):
+        done.perform("say")  # nothing to switch to any more
+    assert done.send(None) is None and done.throw(KeyError("x")) is None
+    done.stop("late")  # harmless

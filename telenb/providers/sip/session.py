@@ -26,8 +26,8 @@ from .headers import flow_view
 from .ladder import SipMessage
 from .recording import SipRecording
 from .statuses import final_status
-from .transfer import refer_progress
 from .tap import CallTap
+from .transfer import refer_progress
 from .verbs import execute  # the verbs, one function each
 
 if TYPE_CHECKING:

@@ -92,10 +92,11 @@ class CallTap:
         self.offset += len(data)
         samples = np.frombuffer(data, "<i2").astype(np.float32) / 32768.0
         out = []
+        events = []
         for i in range(0, samples.size, 4096):
-            for ev in self.detector.feed(samples[i : i + 4096]):
-                out.append((ev.digit, self.started_at + ev.start, self.started_at + ev.end))
-        return out
+            events += self.detector.feed(samples[i : i + 4096])
+        events += self.detector.poll()  # a live call wants its keys now, not a batch later
+        return [(ev.digit, self.started_at + ev.start, self.started_at + ev.end) for ev in events]
 
     def finish(self) -> Audio | None:
         """Wait for the worker to close both files; the stereo recording, or None (no media,
