@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ...audio import LINE_RATE, Audio
-from ...audio.dtmf import DtmfDetector
+from ...audio.dtmf import DtmfDetector, DtmfEvent
 from .listen import WAV_HEADER
 
 if TYPE_CHECKING:
@@ -91,8 +91,7 @@ class CallTap:
             return []
         self.offset += len(data)
         samples = np.frombuffer(data, "<i2").astype(np.float32) / 32768.0
-        out = []
-        events = []
+        events: list[DtmfEvent] = []
         for i in range(0, samples.size, 4096):
             events += self.detector.feed(samples[i : i + 4096])
         events += self.detector.poll()  # a live call wants its keys now, not a batch later
