@@ -17,24 +17,12 @@ import time
 from typing import Any
 
 from .headers import parse_headers
-from .ladder import sip_message
+from .pjparts import call_taps, rtp_stats, sip_log_writer, whole
 from .protocol import MAX_LINE, ProtocolError, decode, encode
 
 _OUT: Any = None  # the protocol pipe: the original stdout, kept away from pjlib's own prints
-DEBUG = bool(os.environ.get("TELENB_SIP_DEBUG"))  # pjsip's warnings and errors on stderr
 STATS_EVERY = 1.0  # seconds between polls of each stream's RTP counters
 CODECS = {"PCMU": "PCMU/8000", "PCMA": "PCMA/8000"}
-
-
-def _whole(path: str) -> bool:
-    """pjmedia takes a recorder out of its bridge asynchronously and writes the WAV header's
-    sizes only then: the file is whole once its RIFF size covers it."""
-    try:
-        with open(path, "rb") as f:
-            head = f.read(8)
-        return len(head) == 8 and int.from_bytes(head[4:8], "little") + 8 == os.path.getsize(path)
-    except OSError:
-        return False
 
 
 def _emit(kind: str, **fields: Any) -> None:
@@ -51,7 +39,7 @@ def _endpoint(pj: Any, host: str, port: int, codecs: list[str]) -> Any:
     cfg.logConfig.level = cfg.logConfig.consoleLevel = 4
     cfg.logConfig.msgLogging = True
     cfg.logConfig.decor = 0
-    ep.sip_log = _sip_log_writer(pj)  # pjsua2 holds a raw pointer: keep the writer alive
+    ep.sip_log = sip_log_writer(pj, _emit)  # pjsua2 holds a raw pointer: keep the writer alive
     cfg.logConfig.writer = ep.sip_log
     cfg.uaConfig.threadCnt = 0
     cfg.uaConfig.mainThreadOnly = True  # every callback runs in libHandleEvents, on this thread
@@ -79,33 +67,6 @@ def _endpoint(pj: Any, host: str, port: int, codecs: list[str]) -> Any:
     return ep
 
 
-def _sip_log_writer(pj: Any) -> Any:
-    class _SipLog(pj.LogWriter):
-        def write(self, entry: Any) -> None:
-            message = sip_message(str(entry.msg))
-            if message is not None:
-                _emit("sip", **message)
-            elif DEBUG and entry.level <= 3:
-                print(str(entry.msg).rstrip(), file=sys.stderr)
-
-    return _SipLog()
-
-
-def _rtp_stats(call: Any, index: int) -> dict[str, Any] | None:
-    """The stream's RTCP-style counters (RFC 3550 A.8 jitter, loss), or None once it is gone."""
-    if index < 0:
-        return None
-    try:
-        stat = call.getStreamStat(index)  # named: SWIG frees a temporary's members while
-        rtcp = stat.rtcp  # they are still read
-        rx, tx = rtcp.rxStat, rtcp.txStat
-    except Exception:  # the stream was destroyed before we asked
-        return None
-    return {"rx_packets": int(rx.pkt), "rx_lost": int(rx.loss), "rx_jitter_ms":
-            round(rx.jitterUsec.mean / 1000, 3), "rx_jitter_max_ms":
-            round(rx.jitterUsec.max / 1000, 3), "tx_packets": int(tx.pkt)}  # fmt: skip
-
-
 class _Media:
     """One call's prompt player and caller recorder (pjsua2 objects kept alive here)."""
 
@@ -122,24 +83,6 @@ class _Media:
         self.rx_at = 0.0  # when that count last grew
         self.bridged: int | None = None  # the call whose audio this one's is connected to
         self.taps: list[tuple[Any, str]] = []  # the whole-call recorders (`tap`): caller, flow
-
-
-def _taps(ep: Any, pj: Any, m: _Media, caller: str, flow: str) -> list[tuple[Any, str]]:
-    """The call recording: one recorder on what the caller sends, one fed by every prompt the
-    flow plays (`play` connects each player to it too), started in the same bridge cycle so
-    the two files are aligned sample for sample.  The bridge writes a recorder only while
-    something transmits to it: the null device's silence keeps both files in time (the
-    flow's between prompts, the caller's when it sends no RTP)."""
-    taps = []
-    for path in (caller, flow):
-        rec = pj.AudioMediaRecorder()
-        rec.createRecorder(path)
-        taps.append((rec, path))
-    m.audio.startTransmit(taps[0][0])
-    silence = ep.audDevManager().getCaptureDevMedia()
-    for tap, _ in taps:  # adds zeros: what the call or a prompt sends passes unchanged
-        silence.startTransmit(tap)
-    return taps
 
 
 def main(host: str, port: int, codecs: list[str], rtp_timeout: float = 0.0) -> int:
@@ -237,7 +180,7 @@ def main(host: str, port: int, codecs: list[str], rtp_timeout: float = 0.0) -> i
             if info.state == pj.PJSIP_INV_STATE_DISCONNECTED:
                 m = media.get(info.id)
                 if m is not None and m.audio is not None:  # the stream's counters, once
-                    stats = _rtp_stats(self, m.index) or m.stats
+                    stats = rtp_stats(self, m.index) or m.stats
                     if stats is not None:
                         _emit("rtp", call=info.id, **stats)
                 stop_play(info.id)
@@ -265,7 +208,7 @@ def main(host: str, port: int, codecs: list[str], rtp_timeout: float = 0.0) -> i
         def onStreamDestroyed(self, prm: Any) -> None:
             m = media.get(self.getId())  # the last moment the stream exists
             if m is not None:
-                m.stats = _rtp_stats(self, int(prm.streamIdx)) or m.stats
+                m.stats = rtp_stats(self, int(prm.streamIdx)) or m.stats
 
         def onInstantMessage(self, prm: Any) -> None:
             _emit("message", call=self.getId(), text=str(prm.msgBody),
@@ -423,7 +366,7 @@ def main(host: str, port: int, codecs: list[str], rtp_timeout: float = 0.0) -> i
         elif kind == "unbridge":
             unbridge(int(cid))  # type: ignore[arg-type]
         elif kind == "tap" and not m.taps:
-            m.taps = _taps(ep, pj, m, str(msg["caller"]), str(msg["flow"]))
+            m.taps = call_taps(ep, pj, m, str(msg["caller"]), str(msg["flow"]))
 
     def handle(line: bytes) -> str | None:
         try:
@@ -454,13 +397,13 @@ def main(host: str, port: int, codecs: list[str], rtp_timeout: float = 0.0) -> i
                 polled = time.monotonic()
                 for cid, m in list(media.items()):
                     if m.audio is not None and cid in calls:
-                        m.stats = _rtp_stats(calls[cid], m.index) or m.stats
+                        m.stats = rtp_stats(calls[cid], m.index) or m.stats
             for cid, m in list(media.items()):
                 if m.eof:
                     stop_play(cid)
             gone.clear()
             for item in list(closing):
-                if _whole(item[1]) or time.monotonic() > item[2]:
+                if whole(item[1]) or time.monotonic() > item[2]:
                     closing.remove(item)
                     kind = "tapped" if item[1] in tapped else "recorded"
                     tapped.discard(item[1])
