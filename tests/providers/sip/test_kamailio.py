@@ -10,6 +10,7 @@ looked up in usrloc (`lookup("location")`) and relayed to telenb's Contact, reco
 
 from __future__ import annotations
 
+import signal
 import subprocess
 
 import pytest
@@ -78,6 +79,8 @@ def test_kamailio_is_stopped_with_its_children(kamailio):
     k = _registrar(kamailio)
     children = subprocess.run(["pgrep", "-s", str(k.pid)], capture_output=True, text=True)
     assert len(children.stdout.split()) > 1  # the main process and its UDP receivers
-    assert k.stop() == 0
+    # SIGTERM, then SIGKILL to the group if Kamailio is still shutting down after the timeout
+    # (on a loaded machine its children can take longer): either way, nothing is left
+    assert k.stop(timeout=5) in (0, -signal.SIGKILL)
     left = subprocess.run(["pgrep", "-s", str(k.pid)], capture_output=True, text=True)
     assert left.stdout.split() == []
