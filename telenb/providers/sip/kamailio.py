@@ -257,7 +257,8 @@ class Kamailio:
             return ""
 
     def stop(self, timeout: float = 10.0) -> int:
-        """SIGTERM (Kamailio stops its children), then SIGKILL to its process group."""
+        """SIGTERM (Kamailio stops its children), then SIGKILL to its process group, then
+        wait until no process of its session runs (a killed child may outlive its parent)."""
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             with contextlib.suppress(subprocess.TimeoutExpired):
@@ -265,6 +266,9 @@ class Kamailio:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.proc.pid, signal.SIGKILL)  # children left by a main process gone first
         code = self.proc.wait(timeout=timeout)
+        deadline = time.monotonic() + timeout
+        while running_in_session(self.proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
         if self._own_dir:
             shutil.rmtree(self.workdir, ignore_errors=True)
         return code
@@ -274,6 +278,23 @@ class Kamailio:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def running_in_session(sid: int) -> list[int]:
+    """The processes of session `sid` that still run (zombies, which hold nothing but their
+    pid until whoever adopted them reaps them, do not count), from /proc."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if len(fields) > 3 and int(fields[3]) == sid and fields[0] != "Z":
+            found.append(int(entry))
+    return found
 
 
 def _options(target: str, me: str, n: int) -> bytes:
