@@ -244,16 +244,17 @@ class SipBackend:
         try:
             cid = got.get(timeout=10)
         except queue.Empty:
-            raise WorkerGone("the SIP worker did not place the call") from None
-        finally:
             with self._lock:
                 self._pending.pop(ref, None)
+            raise WorkerGone("the SIP worker did not place the call") from None
         with self._lock:
             callid = self._callids.pop(cid, "") or ref
         call = SipCall(self, cid, f"sip:telenb@{self.listen}", target, callid, direction, extra,
                        parent=parent)  # fmt: skip
         call.set_status("initiated")
         self._register(call)
+        with self._lock:  # only now: until the call is registered, its first states (180)
+            self._pending.pop(ref, None)  # wait in `_early` rather than being dropped
         return call
 
     def forget(self, call: SipCall) -> None:
